@@ -1,0 +1,33 @@
+import time
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from bi18.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
+from bi18.audit.services import audit_log
+
+
+@receiver(user_logged_in)
+def on_logged_in(sender, request, user, **kwargs):
+    # Django already cycles the session key at log-in (session fixation).
+    now = time.time()
+    request.session[SESSION_AUTH_AT] = now
+    request.session[SESSION_SEEN_AT] = now
+    audit_log(actor=user, action="login", event="accounts.user.logged_in")
+
+
+@receiver(user_logged_out)
+def on_logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        audit_log(actor=user, action="logout", event="accounts.user.logged_out")
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    # The attempted username is kept (it is not a CPR number); the password never is.
+    audit_log(
+        actor=None,
+        actor_username=str(credentials.get("username", ""))[:150],
+        action="login_failed",
+        event="accounts.user.login_failed",
+    )

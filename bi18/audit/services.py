@@ -1,0 +1,45 @@
+"""Writing the audit log. Call audit_log() inside the transaction of the change it records."""
+
+from typing import Any
+
+from bi18.audit.context import client_ip, current_request
+from bi18.audit.models import AuditAction, AuditEvent
+
+
+def audit_log(
+    *,
+    actor,
+    action: str,
+    event: str,
+    family=None,
+    person=None,
+    purpose: str = "",
+    detail: dict[str, Any] | None = None,
+    cpr_hash: str = "",
+    actor_username: str = "",
+    request=None,
+) -> AuditEvent:
+    """Append one audit entry.
+
+    `detail` must never hold a CPR number or other free-text personal data: pass
+    field names, counts and ids. `family`/`person` may be model instances or None.
+    """
+    assert action in AuditAction.values, action
+    request = request or current_request()
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    if family is None and person is not None:
+        family = getattr(person, "family", None)
+    return AuditEvent.objects.create(
+        actor=actor,
+        actor_username=actor_username or (actor.get_username() if actor else ""),
+        action=action,
+        event=event,
+        family_id=family.pk if family is not None else None,
+        case_number=getattr(family, "case_number", "") if family is not None else "",
+        person_id=person.pk if person is not None else None,
+        purpose=purpose,
+        ip_address=client_ip(request),
+        detail=detail or {},
+        cpr_hash=cpr_hash,
+    )

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from bi18 import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("sprog/", set_language, name="set_language"),
+    path("konto/", include("bi18.accounts.urls")),
+    path("administration/log/", include("bi18.audit.urls")),
+    path("familier/", include("families.urls")),
+    path("netvaerk/", include("networkgroup.urls")),
+    path("beskaeftigelse/", include("employment.urls")),
+    path("unge/", include("youth.urls")),
+    path("maal/", include("budget.urls")),
+    path("django-admin/", admin.site.urls),
+]

@@ -1,0 +1,54 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+@login_required
+def home(request):
+    """Land each role where its work is (SPEC §9)."""
+    user = request.user
+    if user.has_perm("accounts.access_case_data"):
+        return render(request, "home.html")
+    if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
+        return redirect("targets_home")
+    if user.has_perm("accounts.manage_users") or user.has_perm("accounts.view_audit_log"):
+        return redirect("accounts:admin_home")
+    return render(request, "home.html")
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Database and (when configured) broker health as JSON: 200 when all is well, else 503."""
+    checks: dict[str, str] = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        checks["database"] = "ok"
+    except Exception:
+        logger.exception("Health check: database unavailable")
+        checks["database"] = "error"
+    if settings.REDIS_URL:
+        try:
+            import redis
+
+            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            checks["broker"] = "ok"
+        except Exception:
+            logger.exception("Health check: broker unavailable")
+            checks["broker"] = "error"
+    else:
+        checks["broker"] = "not configured (tasks run eagerly)"
+    healthy = all(v != "error" for v in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
+    )

@@ -1,0 +1,189 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from bi18.accounts.roles import CASEWORKER_ROLES
+from families.cpr import parse_cpr
+from families.models import District, Family, FamilyStatus, Person, PersonRole
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class _CrispyMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class VersionedModelForm(_CrispyMixin, forms.ModelForm):
+    """Carries the version the user started from, for the conditional update."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def clean_version(self):
+        return self.cleaned_data.get("version") or self.instance.version
+
+    def changed_data_dict(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class FamilyForm(VersionedModelForm):
+    class Meta:
+        model = Family
+        fields = [
+            "district",
+            "cohort",
+            "enrolment_date",
+            "preferred_language",
+            "interpreter_needed",
+            "consent_given_on",
+            "target_group_source",
+            "target_group_date",
+            "notes",
+        ]
+        widgets = {
+            "enrolment_date": DATE_WIDGET,
+            "consent_given_on": DATE_WIDGET,
+            "target_group_date": DATE_WIDGET,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {
+            "target_group_source": _("E.g. the register extract the family was found in."),
+        }
+
+
+class PersonForm(VersionedModelForm):
+    cpr = forms.CharField(
+        label=_("CPR number"),
+        required=False,
+        max_length=20,
+        help_text=_("DDMMYY-SSSS. Leave empty if the person has no CPR number."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+    )
+
+    class Meta:
+        model = Person
+        fields = [
+            "role",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "language",
+            "interpreter_needed",
+            "danish_level",
+            "highest_education",
+            "benefit_category",
+            "benefit_since",
+            "in_other_effort",
+            "school_status",
+        ]
+        widgets = {"date_of_birth": DATE_WIDGET, "benefit_since": DATE_WIDGET}
+        help_texts = {"date_of_birth": _("Filled in from the CPR number when one is given.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cpr_warning = ""
+        if self.instance.pk and self.instance.has_cpr:
+            self.fields["cpr"].help_text = _(
+                "A CPR number is registered (%(masked)s). Type a new one only to replace it."
+            ) % {"masked": self.instance.cpr_masked}
+
+    def clean_cpr(self):
+        value = self.cleaned_data.get("cpr", "").strip()
+        if not value:
+            return None
+        cpr = parse_cpr(value)
+        if not cpr.passes_modulus_11:
+            # Not an error: numbers issued since 2007 need not pass modulus 11.
+            self.cpr_warning = _("Note: the CPR number does not pass the modulus-11 check.")
+        return cpr
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if role == PersonRole.PARENT and not cleaned.get("benefit_category"):
+            self.add_error("benefit_category", _("Choose the benefit category of a parent."))
+        if role == PersonRole.CHILD:
+            cleaned["benefit_category"] = ""
+            cleaned["benefit_since"] = None
+        return cleaned
+
+    def person_data(self) -> dict:
+        data = {name: self.cleaned_data.get(name) for name in self._meta.fields}
+        cpr = self.cleaned_data.get("cpr")
+        if cpr is not None:
+            data["date_of_birth"] = cpr.birth_date
+        for name in ("benefit_category", "language", "danish_level", "highest_education", "school_status"):
+            data[name] = data[name] or ""
+        return data
+
+
+class StatusChangeForm(_CrispyMixin, forms.Form):
+    to_status = forms.ChoiceField(label=_("New status"), choices=())
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, family: Family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_status"].choices = [
+            (s, FamilyStatus(s).label) for s in family.allowed_statuses()
+        ]
+
+
+class FamilyFilterForm(forms.Form):
+    district = forms.ChoiceField(
+        label=_("District"), required=False, choices=[("", _("All districts")), *District.choices]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("All statuses")), *FamilyStatus.choices]
+    )
+
+
+class FamilySearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Case number, name or exact CPR number"),
+    )
+
+
+class CprRevealForm(forms.Form):
+    purpose = forms.CharField(
+        label=_("Purpose"),
+        max_length=200,
+        help_text=_("Why do you need the full CPR number? The purpose is logged."),
+    )
+
+
+class MemberAddForm(_CrispyMixin, forms.Form):
+    user = forms.ModelChoiceField(label=_("Caseworker"), queryset=get_user_model().objects.none())
+    group_role = forms.ChoiceField(
+        label=_("Role in the group"), choices=[(r.value, r.label) for r in CASEWORKER_ROLES]
+    )
+    is_coordinator = forms.BooleanField(label=_("Coordinator"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = (
+            get_user_model()
+            .objects.filter(is_active=True, groups__name__in=[r.value for r in CASEWORKER_ROLES])
+            .distinct()
+            .order_by("first_name", "last_name")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        user, role = cleaned.get("user"), cleaned.get("group_role")
+        if user and role and not user.has_role(role):
+            raise ValidationError(_("The user does not have the chosen role."))
+        return cleaned
+
+

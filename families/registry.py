@@ -1,0 +1,78 @@
+"""Extension points that higher apps (networkgroup, employment, youth, budget) plug into.
+
+The family page and "Mit arbejde" live low in the layers and must not import the
+track apps; instead each app registers its panel or deadline kind here from its
+AppConfig.ready() — the same idea as Django's admin site registry.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+# --- Family page panels ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FamilyPanel:
+    """A section of the family page.
+
+    `context` gets (request, family, people) – `people` are the Person rows the
+    user may see – and returns the template context, or None to hide the panel.
+    It must make a fixed number of queries whatever the data size.
+    """
+
+    key: str
+    order: int
+    template: str
+    context: Callable[[Any, Any, list], dict | None]
+
+
+_family_panels: dict[str, FamilyPanel] = {}
+
+
+def register_family_panel(panel: FamilyPanel) -> None:
+    _family_panels[panel.key] = panel
+
+
+def family_panels() -> list[FamilyPanel]:
+    return sorted(_family_panels.values(), key=lambda p: p.order)
+
+
+# --- Deadlines ("Mit arbejde", the daily digest) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # registered kind key, e.g. "employment.internship_deadline"
+    label: str  # translated, short: what is due
+    due: datetime.date
+    url: str  # where it is resolved
+    family_case_number: str = ""
+    person_name: str = ""
+    detail: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.due < today
+
+
+@dataclass(frozen=True)
+class DeadlineKind:
+    """`collect(user, today, until)` returns the user's Deadline items due on or
+    before `until` (overdue ones included), in a fixed number of queries."""
+
+    key: str
+    label: str
+    collect: Callable[[Any, datetime.date, datetime.date], list[Deadline]]
+
+
+_deadline_kinds: dict[str, DeadlineKind] = {}
+
+
+def register_deadline_kind(kind: DeadlineKind) -> None:
+    _deadline_kinds[kind.key] = kind
+
+
+def deadline_kinds() -> list[DeadlineKind]:
+    return list(_deadline_kinds.values())

@@ -1,0 +1,228 @@
+"""Everything that writes families, people and memberships. Each service writes its
+audit row in the same transaction as the change it records."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bi18.audit.services import audit_log
+from families.cpr import Cpr, cpr_hash, decrypt_cpr, encrypt_cpr
+from families.models import (
+    Family,
+    FamilyStatus,
+    FamilyStatusChange,
+    NetworkMember,
+    Person,
+    PersonRole,
+)
+
+CASE_NUMBER_PREFIX = "BI18-"
+
+
+class ConflictError(Exception):
+    """Someone else saved the object since it was loaded (optimistic locking)."""
+
+
+class ServiceError(Exception):
+    """A rule was broken; the message is translated and fit for the user."""
+
+
+def next_case_number() -> str:
+    # Case numbers are BI18-NNNN; the unique constraint catches a rare race.
+    last = (
+        Family.objects.filter(case_number__startswith=CASE_NUMBER_PREFIX)
+        .aggregate(m=Max("case_number"))["m"]
+    )
+    number = int(last.removeprefix(CASE_NUMBER_PREFIX)) + 1 if last else 1
+    return f"{CASE_NUMBER_PREFIX}{number:04d}"
+
+
+def _changed_fields(instance, data: dict) -> list[str]:
+    return [name for name, value in data.items() if getattr(instance, name) != value]
+
+
+@transaction.atomic
+def family_create(*, actor, data: dict, coordinator_role: str | None = None) -> Family:
+    """Register a family. The creating caseworker becomes its network-group coordinator,
+    so that they can go on working with it."""
+    data = dict(data)
+    data.setdefault("case_number", next_case_number())
+    family = Family.objects.create(**data)
+    if coordinator_role:
+        NetworkMember.objects.create(
+            family=family, user=actor, group_role=coordinator_role, is_coordinator=True
+        )
+    audit_log(actor=actor, action="create", event="families.family.created", family=family)
+    return family
+
+
+@transaction.atomic
+def family_update(*, actor, family: Family, data: dict, version: int) -> Family:
+    """Update a family's fields, refusing a stale version (no silent overwrite)."""
+    changed = _changed_fields(family, data)
+    # Conditional update in the database: only succeeds if nobody saved in between.
+    updated = Family.objects.filter(pk=family.pk, version=version).update(
+        **data, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ConflictError
+    family.refresh_from_db()
+    audit_log(
+        actor=actor,
+        action="change",
+        event="families.family.changed",
+        family=family,
+        detail={"fields": changed},
+    )
+    return family
+
+
+@transaction.atomic
+def family_change_status(*, actor, family: Family, to_status: str, reason: str) -> Family:
+    family = Family.objects.select_for_update().get(pk=family.pk)
+    if to_status not in family.allowed_statuses():
+        raise ServiceError(
+            _("A family with status “%(from)s” cannot change to “%(to)s”.")
+            % {"from": family.get_status_display(), "to": FamilyStatus(to_status).label}
+        )
+    if not reason.strip():
+        raise ServiceError(_("Give a reason for the status change."))
+    FamilyStatusChange.objects.create(
+        family=family,
+        from_status=family.status,
+        to_status=to_status,
+        reason=reason,
+        changed_by=actor,
+    )
+    family.status = to_status
+    family.status_reason = reason
+    if to_status == FamilyStatus.ENROLLED and family.enrolment_date is None:
+        family.enrolment_date = timezone.localdate()
+    family.version = F("version") + 1
+    family.save(update_fields=["status", "status_reason", "enrolment_date", "version", "updated_at"])
+    family.refresh_from_db()
+    audit_log(
+        actor=actor,
+        action="change",
+        event="families.family.status_changed",
+        family=family,
+        detail={"to": to_status},
+    )
+    return family
+
+
+def _apply_cpr(person: Person, cpr: Cpr | None) -> None:
+    if cpr is None:
+        return
+    person.cpr_hash = cpr_hash(cpr)
+    person.cpr_encrypted = encrypt_cpr(cpr)
+    person.date_of_birth = cpr.birth_date
+
+
+@transaction.atomic
+def person_create(*, actor, family: Family, data: dict, cpr: Cpr | None = None) -> Person:
+    person = Person(family=family, **data)
+    if person.role != PersonRole.PARENT:
+        person.benefit_category = ""
+    _apply_cpr(person, cpr)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        raise ServiceError(_("A person with this CPR number is already registered.")) from None
+    audit_log(actor=actor, action="create", event="families.person.created", person=person)
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor, person: Person, data: dict, version: int, cpr: Cpr | None = None
+) -> Person:
+    changed = _changed_fields(person, data)
+    if cpr is not None:
+        changed.append("cpr")
+        data = {**data, "cpr_hash": cpr_hash(cpr), "cpr_encrypted": encrypt_cpr(cpr),
+                "date_of_birth": cpr.birth_date}
+    if data.get("role", person.role) != PersonRole.PARENT:
+        data["benefit_category"] = ""
+    try:
+        with transaction.atomic():
+            updated = Person.objects.filter(pk=person.pk, version=version).update(
+                **data, version=F("version") + 1, updated_at=timezone.now()
+            )
+    except IntegrityError:
+        raise ServiceError(_("A person with this CPR number is already registered.")) from None
+    if not updated:
+        raise ConflictError
+    person.refresh_from_db()
+    audit_log(
+        actor=actor,
+        action="change",
+        event="families.person.changed",
+        person=person,
+        detail={"fields": changed},
+    )
+    return person
+
+
+@transaction.atomic
+def person_reveal_cpr(*, actor, person: Person, purpose: str) -> str:
+    """Return the full CPR number, logging who saw it and why (SPEC §3)."""
+    if not person.has_cpr:
+        raise ServiceError(_("No CPR number is registered for this person."))
+    audit_log(
+        actor=actor,
+        action="cpr_reveal",
+        event="families.person.cpr_revealed",
+        person=person,
+        purpose=purpose,
+    )
+    return decrypt_cpr(person.cpr_encrypted).formatted
+
+
+@transaction.atomic
+def member_add(*, actor, family: Family, user, group_role: str, is_coordinator: bool = False):
+    if NetworkMember.objects.filter(family=family, user=user).exists():
+        raise ServiceError(_("%(user)s is already a member of the network group.") % {"user": user})
+    if is_coordinator:
+        NetworkMember.objects.filter(family=family, is_coordinator=True).update(is_coordinator=False)
+    member = NetworkMember.objects.create(
+        family=family, user=user, group_role=group_role, is_coordinator=is_coordinator
+    )
+    audit_log(
+        actor=actor,
+        action="create",
+        event="families.member.added",
+        family=family,
+        detail={"user_id": user.pk, "group_role": group_role, "coordinator": is_coordinator},
+    )
+    return member
+
+
+@transaction.atomic
+def member_remove(*, actor, member: NetworkMember) -> None:
+    family = member.family
+    audit_log(
+        actor=actor,
+        action="delete",
+        event="families.member.removed",
+        family=family,
+        detail={"user_id": member.user_id, "group_role": member.group_role},
+    )
+    member.delete()
+
+
+@transaction.atomic
+def member_make_coordinator(*, actor, member: NetworkMember) -> None:
+    NetworkMember.objects.filter(family=member.family_id, is_coordinator=True).update(
+        is_coordinator=False
+    )
+    NetworkMember.objects.filter(pk=member.pk).update(is_coordinator=True)
+    audit_log(
+        actor=actor,
+        action="change",
+        event="families.member.coordinator_set",
+        family=member.family,
+        detail={"user_id": member.user_id},
+    )

@@ -1,0 +1,423 @@
+"""Family pages. Thin: access through families.access, writes through families.services."""
+
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bi18.accounts.roles import Role
+from bi18.audit.services import audit_log
+from families import services
+from families.access import get_family_for_user, get_person_for_user, is_coordinator
+from families.cpr import cpr_hash, looks_like_cpr, parse_cpr
+from families.forms import (
+    CprRevealForm,
+    FamilyFilterForm,
+    FamilyForm,
+    FamilySearchForm,
+    MemberAddForm,
+    PersonForm,
+    StatusChangeForm,
+)
+from families.models import Family, NetworkMember, Person, PersonRole
+from families.registry import family_panels
+
+PAGE_SIZE = 25
+_SEARCH_SESSION_KEY = "family_searches"
+_MAX_SAVED_SEARCHES = 10
+
+case_data_required = permission_required("accounts.access_case_data", raise_exception=True)
+
+
+def _saved_search(request) -> tuple[str, str]:
+    """The search text lives in the session, keyed by a token in the URL, so that
+    neither a CPR number nor a name ever appears in a URL or an access log."""
+    token = request.GET.get("s", "")
+    return token, request.session.get(_SEARCH_SESSION_KEY, {}).get(token, "")
+
+
+def search_families(queryset, q: str):
+    """Exact CPR (keyed hash), case number or name."""
+    q = q.strip()
+    if not q:
+        return queryset, ""
+    if looks_like_cpr(q):
+        try:
+            digest = cpr_hash(q)
+        except ValidationError:
+            return queryset.none(), ""
+        return queryset.filter(people__cpr_hash=digest).distinct(), digest
+    name_q = Q()
+    for word in q.split():
+        name_q &= Q(people__first_name__icontains=word) | Q(people__last_name__icontains=word)
+    return queryset.filter(Q(case_number__iexact=q) | name_q).distinct(), ""
+
+
+@login_required
+@case_data_required
+def family_list(request):
+    filter_form = FamilyFilterForm(request.GET or None)
+    token, q = _saved_search(request)
+    families = Family.objects.visible_to(request.user)
+    if filter_form.is_valid():
+        if district := filter_form.cleaned_data["district"]:
+            families = families.filter(district=district)
+        if status := filter_form.cleaned_data["status"]:
+            families = families.filter(status=status)
+    families, searched_cpr_hash = search_families(families, q)
+    families = families.order_by("case_number").prefetch_related(
+        Prefetch("people", queryset=Person.objects.filter(role=PersonRole.PARENT).order_by("id"))
+    )
+    page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown = [f.pk for f in page.object_list]
+    if q:
+        audit_log(
+            actor=request.user,
+            action="search",
+            event="families.family.searched",
+            cpr_hash=searched_cpr_hash,
+            # The criterion is logged, except a CPR number, which is logged as its hash only.
+            detail={"criterion": _("CPR number") if searched_cpr_hash else q, "family_ids": shown},
+        )
+    elif shown:
+        audit_log(
+            actor=request.user,
+            action="view",
+            event="families.family.listed",
+            detail={"family_ids": shown},
+        )
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "families/family_list.html",
+        {
+            "page": page,
+            "filter_form": filter_form,
+            "search_form": FamilySearchForm(initial={"q": q}),
+            "search_token": token,
+            "q": q,
+            "querystring": querystring.urlencode(),
+            "nav_active": "families",
+        },
+    )
+
+
+@login_required
+@case_data_required
+@require_POST
+def family_search(request):
+    form = FamilySearchForm(request.POST)
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("s", None)
+    if form.is_valid() and form.cleaned_data["q"].strip():
+        token = secrets.token_urlsafe(8)
+        saved = request.session.get(_SEARCH_SESSION_KEY, {})
+        saved = dict(list(saved.items())[-(_MAX_SAVED_SEARCHES - 1):])
+        saved[token] = form.cleaned_data["q"].strip()
+        request.session[_SEARCH_SESSION_KEY] = saved
+        params["s"] = token
+    url = reverse("families:list")
+    return redirect(f"{url}?{params.urlencode()}" if params else url)
+
+
+def _family_people(user, family):
+    """The people of a family this user may see: all for a member, else only those assigned."""
+    return list(Person.objects.visible_to(user).filter(family=family).order_by("role", "date_of_birth", "id"))
+
+
+@login_required
+@case_data_required
+def family_detail(request, pk):
+    family = get_family_for_user(request.user, pk)
+    people = _family_people(request.user, family)
+    members = list(family.members.select_related("user"))
+    panels = []
+    for panel in family_panels():
+        panel_context = panel.context(request, family, people)
+        if panel_context is not None:
+            panels.append((panel.template, panel_context))
+    audit_log(actor=request.user, action="view", event="families.family.viewed", family=family)
+    return render(
+        request,
+        "families/family_detail.html",
+        {
+            "family": family,
+            "parents": [p for p in people if p.role == PersonRole.PARENT],
+            "children": [p for p in people if p.role == PersonRole.CHILD],
+            "members": members,
+            "is_member": any(m.user_id == request.user.pk for m in members),
+            "is_coordinator": any(m.user_id == request.user.pk and m.is_coordinator for m in members),
+            "status_changes": family.status_changes.select_related("changed_by")[:10],
+            "status_form": StatusChangeForm(family=family) if family.allowed_statuses() else None,
+            "reveal_form": CprRevealForm(),
+            "panels": panels,
+            "nav_active": "families",
+        },
+    )
+
+
+def _require_member(user, family):
+    # Someone assigned to one person (a mentor) may not edit the family itself.
+    if not family.members.filter(user=user).exists():
+        raise Http404
+
+
+@login_required
+@permission_required("accounts.create_family", raise_exception=True)
+def family_create(request):
+    form = FamilyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        family = services.family_create(
+            actor=request.user,
+            data={k: v for k, v in form.changed_data_dict().items()},
+            coordinator_role=Role.FAMILY_CASEWORKER,
+        )
+        messages.success(request, _("The family %(case)s was registered.") % {"case": family.case_number})
+        return redirect("families:detail", pk=family.pk)
+    return render(request, "families/family_form.html", {"form": form, "nav_active": "families"})
+
+
+@login_required
+@case_data_required
+def family_edit(request, pk):
+    family = get_family_for_user(request.user, pk)
+    _require_member(request.user, family)
+    form = FamilyForm(request.POST or None, instance=family)
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.family_update(
+                actor=request.user,
+                family=Family.objects.get(pk=family.pk),
+                data=form.changed_data_dict(),
+                version=form.cleaned_data["version"],
+            )
+        except services.ConflictError:
+            conflict = True
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this family while you were editing. Your changes are "
+                    "kept below; compare them with the current version and save again."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data["version"] = Family.objects.get(pk=family.pk).version
+        else:
+            messages.success(request, _("The family was saved."))
+            return redirect("families:detail", pk=family.pk)
+    current = Family.objects.get(pk=family.pk) if conflict else None
+    return render(
+        request,
+        "families/family_form.html",
+        {"form": form, "family": family, "current": current, "nav_active": "families"},
+    )
+
+
+@login_required
+@case_data_required
+@require_POST
+def family_status(request, pk):
+    family = get_family_for_user(request.user, pk)
+    _require_member(request.user, family)
+    form = StatusChangeForm(request.POST, family=family)
+    if form.is_valid():
+        try:
+            services.family_change_status(
+                actor=request.user,
+                family=family,
+                to_status=form.cleaned_data["to_status"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.ServiceError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The status was changed."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("families:detail", pk=family.pk)
+
+
+@login_required
+@case_data_required
+def person_create(request, family_pk):
+    family = get_family_for_user(request.user, family_pk)
+    _require_member(request.user, family)
+    form = PersonForm(request.POST or None, initial={"role": request.GET.get("role", PersonRole.CHILD)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_create(
+                actor=request.user, family=family, data=form.person_data(), cpr=form.cleaned_data["cpr"]
+            )
+        except services.ServiceError as exc:
+            form.add_error("cpr", str(exc))
+        else:
+            messages.success(request, _("The person was added."))
+            if form.cpr_warning:
+                messages.warning(request, form.cpr_warning)
+            return redirect("families:detail", pk=family.pk)
+    return render(
+        request, "families/person_form.html", {"form": form, "family": family, "nav_active": "families"}
+    )
+
+
+@login_required
+@case_data_required
+def person_edit(request, pk):
+    person = get_person_for_user(request.user, pk)
+    _require_member(request.user, person.family)
+    form = PersonForm(request.POST or None, instance=person)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                actor=request.user,
+                person=Person.objects.get(pk=person.pk),
+                data=form.person_data(),
+                version=form.cleaned_data["version"],
+                cpr=form.cleaned_data["cpr"],
+            )
+        except services.ConflictError:
+            current = Person.objects.get(pk=person.pk)
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this person while you were editing. Your changes are "
+                    "kept below; compare them with the current version and save again."
+                ),
+            )
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        except services.ServiceError as exc:
+            form.add_error("cpr", str(exc))
+        else:
+            messages.success(request, _("The person was saved."))
+            if form.cpr_warning:
+                messages.warning(request, form.cpr_warning)
+            return redirect("families:detail", pk=person.family_id)
+    return render(
+        request,
+        "families/person_form.html",
+        {"form": form, "family": person.family, "person": person, "current": current, "nav_active": "families"},
+    )
+
+
+@login_required
+@case_data_required
+@require_POST
+def person_reveal_cpr(request, pk):
+    """Show one full CPR number. POST only (never in a URL), with a purpose, audited."""
+    person = get_person_for_user(request.user, pk)
+    form = CprRevealForm(request.POST)
+    context = {"person": person, "form": form}
+    if form.is_valid():
+        try:
+            context["cpr"] = services.person_reveal_cpr(
+                actor=request.user, person=person, purpose=form.cleaned_data["purpose"]
+            )
+        except services.ServiceError as exc:
+            context["error"] = str(exc)
+    template = "families/_cpr_reveal.html" if request.htmx else "families/person_cpr.html"
+    response = render(request, template, context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Network-group membership (administrators, and the group's coordinator) -----------
+
+
+def _may_manage_members(user, family) -> bool:
+    return user.has_perm("accounts.manage_network_groups") or is_coordinator(user, family)
+
+
+@login_required
+@permission_required("accounts.manage_network_groups", raise_exception=True)
+def group_admin_list(request):
+    """Administrators assign caseworkers to groups; they see case numbers only, no names."""
+    families = Family.objects.order_by("case_number").prefetch_related(
+        Prefetch("members", queryset=NetworkMember.objects.select_related("user"))
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        families = families.filter(case_number__icontains=q)
+    page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "families/group_admin_list.html",
+        {"page": page, "q": q, "querystring": querystring.urlencode(), "nav_active": "admin"},
+    )
+
+
+def _family_for_member_admin(user, pk):
+    if user.has_perm("accounts.manage_network_groups"):
+        return get_object_or_404(Family, pk=pk)
+    family = get_family_for_user(user, pk)
+    if not is_coordinator(user, family):
+        raise Http404
+    return family
+
+
+@login_required
+def group_members(request, pk):
+    family = _family_for_member_admin(request.user, pk)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.member_add(
+                actor=request.user,
+                family=family,
+                user=form.cleaned_data["user"],
+                group_role=form.cleaned_data["group_role"],
+                is_coordinator=form.cleaned_data["is_coordinator"],
+            )
+        except services.ServiceError as exc:
+            form.add_error("user", str(exc))
+        else:
+            messages.success(request, _("The member was added."))
+            return redirect("families:group_members", pk=family.pk)
+    return render(
+        request,
+        "families/group_members.html",
+        {
+            "family": family,
+            "members": family.members.select_related("user"),
+            "form": form,
+            "nav_active": "admin" if request.user.has_perm("accounts.manage_network_groups") else "families",
+        },
+    )
+
+
+@login_required
+@require_POST
+def group_member_remove(request, pk, member_pk):
+    family = _family_for_member_admin(request.user, pk)
+    member = get_object_or_404(NetworkMember, pk=member_pk, family=family)
+    services.member_remove(actor=request.user, member=member)
+    messages.success(request, _("%(user)s was removed from the network group.") % {"user": member.user})
+    if member.user_id == request.user.pk:
+        return redirect("families:list")
+    return redirect("families:group_members", pk=family.pk)
+
+
+@login_required
+@require_POST
+def group_member_coordinator(request, pk, member_pk):
+    family = _family_for_member_admin(request.user, pk)
+    member = get_object_or_404(NetworkMember, pk=member_pk, family=family)
+    services.member_make_coordinator(actor=request.user, member=member)
+    messages.success(request, _("%(user)s is now the coordinator.") % {"user": member.user})
+    return redirect("families:group_members", pk=family.pk)
