@@ -16,7 +16,9 @@ def home(request):
     """Land each role where its work is (SPEC §9)."""
     user = request.user
     if user.has_perm("accounts.access_case_data"):
-        return render(request, "home.html")
+        from families.deadlines import items_for
+
+        return render(request, "home.html", {"work": items_for(user), "nav_active": "home"})
     if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
         return redirect("targets_home")
     if user.has_perm("accounts.manage_users") or user.has_perm("accounts.view_audit_log"):

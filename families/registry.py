@@ -76,3 +76,32 @@ def register_deadline_kind(kind: DeadlineKind) -> None:
 
 def deadline_kinds() -> list[DeadlineKind]:
     return list(_deadline_kinds.values())
+
+
+# --- Demo data (manage.py seed_demo) ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoSeeder:
+    """A step of `manage.py seed_demo` contributed by an app (e.g. employment tracks).
+
+    `seed(rng=random.Random, family_ids=list[int], users=dict[role value -> User],
+    today=date)` adds the app's demo data for those families. It must be
+    deterministic for the rng, use bulk_create (50,000 families must finish in
+    minutes) and load people in chunks rather than one query per family.
+    """
+
+    key: str
+    order: int
+    seed: Callable[..., None]
+
+
+_demo_seeders: dict[str, DemoSeeder] = {}
+
+
+def register_demo_seeder(seeder: DemoSeeder) -> None:
+    _demo_seeders[seeder.key] = seeder
+
+
+def demo_seeders() -> list[DemoSeeder]:
+    return sorted(_demo_seeders.values(), key=lambda s: s.order)
