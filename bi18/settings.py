@@ -227,6 +227,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# --- Pilot rules (bi18/rules.py holds the defaults); JSON in the environment overrides.
+BI18_RULES = env.json("BI18_RULES", default={})
+
 # --- Audit log retention (SPEC §8, Datatilsynet): default 6 months.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)
 

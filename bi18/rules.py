@@ -1,0 +1,36 @@
+"""Durations, cadences and targets that come from law or from the pilot design.
+
+SPEC §8: these are configuration with the budget note's values as defaults, not
+constants scattered in code. Override any of them in settings.BI18_RULES (or by
+environment, see settings.py). Read them through `rule("name")`.
+"""
+
+from django.conf import settings
+
+DEFAULTS: dict[str, object] = {
+    # Employment track (SPEC §5)
+    "intensive_phase_weeks": 13,
+    "internship_deadline_days": 42,
+    "job_interview_interval_months": 3,
+    "job_interviews_first_six_months": 4,
+    "internship_cap_weeks_activity_ready": 13,
+    "job_mentor_period_months": 6,
+    # Youth track (SPEC §6)
+    "youth_age_limit_years": 30,
+    "youth_follow_up_months": 3,
+    # Family plan (SPEC §4)
+    "plan_review_interval_months": 3,
+    # Targets (SPEC §7)
+    "target_t1_internship_6_months": 0.82,
+    "target_t2_education_3_months": 0.50,
+    "small_cell_threshold": 5,
+    # "Mit arbejde" and the daily digest
+    "work_horizon_days": 14,
+}
+
+
+def rule(name: str):
+    overrides = getattr(settings, "BI18_RULES", {}) or {}
+    if name in overrides:
+        return overrides[name]
+    return DEFAULTS[name]
