@@ -125,6 +125,9 @@ class FamilyStatusChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.family} {self.from_status} → {self.to_status}"
+
 
 class PersonRole(models.TextChoices):
     PARENT = "parent", _("Parent")
@@ -285,3 +288,6 @@ class PersonAssignment(models.Model):
                 name="assignment_end_after_start",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.person} ({self.role})"
