@@ -291,3 +291,38 @@ class PersonAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.person} ({self.role})"
+
+
+class TargetGroupImport(models.Model):
+    """An uploaded target-group extract, kept between its dry-run preview and the commit.
+
+    The file holds CPR numbers, so it is stored encrypted and wiped once committed
+    (or discarded); the reports hold row numbers and messages only.
+    """
+
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    data_encrypted = models.BinaryField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    cohort = models.CharField(_("cohort"), max_length=40, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    dry_run_report = models.JSONField(default=dict)
+    committed_at = models.DateTimeField(null=True, blank=True)
+    committed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    result = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("target-group import")
+        verbose_name_plural = _("target-group imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_committed(self) -> bool:
+        return self.committed_at is not None
