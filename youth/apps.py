@@ -1,5 +1,20 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class YouthConfig(AppConfig):
     name = "youth"
+    verbose_name = _("Youth track")
+
+    def ready(self):
+        from families.registry import (
+            register_deadline_kind,
+            register_demo_seeder,
+            register_family_panel,
+        )
+        from youth import deadlines, demo, panels
+
+        register_family_panel(panels.PANEL)
+        for kind in deadlines.KINDS:
+            register_deadline_kind(kind)
+        register_demo_seeder(demo.SEEDER)

@@ -1,0 +1,115 @@
+"""The youth track's deadline kinds for "Mit arbejde" (registered in YouthConfig.ready()).
+
+Each collector makes one query, derives its dates with youth.rules and stores nothing.
+Items go to the responsible retention counsellor and/or youth guidance counsellor.
+"""
+
+import datetime
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from families.models import Person
+from families.registry import Deadline, DeadlineKind
+from youth import rules
+from youth.models import ExamPreparation, YouthTrack
+
+FOLLOW_UP = "youth.follow_up"
+EXAM = "youth.exam"
+PLANNED_END = "youth.planned_end"
+
+
+def _responsible_tracks(user):
+    if not (user and user.is_authenticated):
+        return YouthTrack.objects.none()
+    # Responsibility picks the items; the access rule still has the last word.
+    return YouthTrack.objects.responsible(user).filter(person__in=Person.objects.visible_to(user))
+
+
+def collect_follow_ups(user, today: datetime.date, until: datetime.date) -> list[Deadline]:
+    tracks = (
+        _responsible_tracks(user)
+        .filter(actual_end__isnull=False, actual_end__lte=rules.latest_end_due_by(until))
+        .filter(follow_up__isnull=True)
+        .select_related("person__family")
+        .order_by("actual_end", "pk")
+    )
+    items = []
+    for track in tracks:
+        person = track.person
+        items.append(
+            Deadline(
+                kind=FOLLOW_UP,
+                label=_("3-month follow-up: confirm the education status"),
+                due=rules.follow_up_due_date(track.actual_end),
+                url=reverse("youth:follow_up", args=[person.pk]),
+                family_case_number=person.family.case_number,
+                person_name=person.full_name,
+                detail=_("effort ended %(date)s") % {"date": track.actual_end.isoformat()},
+            )
+        )
+    return items
+
+
+def collect_exams(user, today: datetime.date, until: datetime.date) -> list[Deadline]:
+    """Exams coming up, and exams held whose grades are not recorded yet."""
+    no_result = Q(
+        danish_written_after__isnull=True, danish_oral_after__isnull=True, maths_after__isnull=True
+    )
+    exams = (
+        ExamPreparation.objects.filter(track__in=_responsible_tracks(user))
+        .filter(no_result, exam_date__isnull=False, exam_date__lte=until)
+        .select_related("track__person__family")
+        .order_by("exam_date", "pk")
+    )
+    items = []
+    for exam in exams:
+        person = exam.track.person
+        held = exam.exam_date < today
+        items.append(
+            Deadline(
+                kind=EXAM,
+                label=_("Exam held: record the grades") if held else _("Exam date approaching"),
+                due=exam.exam_date,
+                url=reverse("youth:record_edit", args=[person.pk, "exam", exam.pk]),
+                family_case_number=person.family.case_number,
+                person_name=person.full_name,
+            )
+        )
+    return items
+
+
+def collect_planned_ends(user, today: datetime.date, until: datetime.date) -> list[Deadline]:
+    """Efforts reaching their planned end without an actual end recorded."""
+    tracks = (
+        _responsible_tracks(user)
+        .filter(actual_end__isnull=True, planned_end__isnull=False, planned_end__lte=until)
+        .select_related("person__family")
+        .order_by("planned_end", "pk")
+    )
+    return [
+        Deadline(
+            kind=PLANNED_END,
+            label=_("Youth effort at its planned end: record the end or a new planned end"),
+            due=track.planned_end,
+            url=reverse("youth:track_edit", args=[track.person.pk]),
+            family_case_number=track.person.family.case_number,
+            person_name=track.person.full_name,
+        )
+        for track in tracks
+    ]
+
+
+KINDS = [
+    DeadlineKind(
+        key=FOLLOW_UP, label=gettext_lazy("3-month youth follow-up"), collect=collect_follow_ups
+    ),
+    DeadlineKind(key=EXAM, label=gettext_lazy("Exam (youth track)"), collect=collect_exams),
+    DeadlineKind(
+        key=PLANNED_END,
+        label=gettext_lazy("Planned end of youth effort"),
+        collect=collect_planned_ends,
+    ),
+]

@@ -1,0 +1,261 @@
+"""Youth-track forms: validate and clean only. Rules come from youth.rules."""
+
+from decimal import Decimal
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from bi18.accounts.roles import Role
+from families.forms import DATE_WIDGET, VersionedModelForm, _CrispyMixin
+from youth import rules
+from youth.models import (
+    GRADE_CHOICES,
+    ApprenticeshipApplication,
+    Clarification,
+    Enrolment,
+    ExamPreparation,
+    FollowUpAnswer,
+    GuidanceSession,
+    LeisureJob,
+    RetentionContact,
+    YouthTrack,
+)
+
+# What people type or a select posts, mapped onto the stored integers.
+_GRADE_INPUTS = {str(value): value for value, _label in GRADE_CHOICES} | {
+    "00": 0,
+    "02": 2,
+    "−3": -3,
+}
+
+
+class GradeField(forms.TypedChoiceField):
+    def __init__(self, *, label, **kwargs):
+        super().__init__(
+            label=label,
+            choices=[("", "–"), *((str(v), text) for v, text in GRADE_CHOICES)],
+            coerce=int,
+            required=False,
+            empty_value=None,
+            **kwargs,
+        )
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        value = value.strip() if isinstance(value, str) else value
+        return str(_GRADE_INPUTS[value]) if value in _GRADE_INPUTS else value
+
+    def validate(self, value):
+        if value in self.empty_values:
+            return
+        if value not in {str(v) for v in _GRADE_INPUTS.values()}:
+            raise ValidationError(
+                _("%(value)s is not a grade on the 7-point scale (−3, 00, 02, 4, 7, 10, 12).")
+                % {"value": value},
+                code="invalid_grade",
+            )
+
+
+def _users_with_role(role: str):
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=role)
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class _DatesInOrder:
+    """Shared clean(): an end before its start is an error on the end field."""
+
+    start_field = "start"
+    end_fields: tuple[str, ...] = ("end",)
+
+    def clean(self):
+        cleaned = super().clean()
+        start = cleaned.get(self.start_field)
+        for name in self.end_fields:
+            end = cleaned.get(name)
+            if start and end and end < start:
+                self.add_error(name, _("The end cannot be before the start."))
+        return cleaned
+
+
+class YouthTrackForm(_DatesInOrder, VersionedModelForm):
+    end_fields = ("planned_end", "actual_end")
+
+    class Meta:
+        model = YouthTrack
+        fields = [
+            "education_effort",
+            "leisure_job_effort",
+            "start",
+            "planned_end",
+            "actual_end",
+            "retention_counsellor",
+            "guidance_counsellor",
+        ]
+        widgets = {"start": DATE_WIDGET, "planned_end": DATE_WIDGET, "actual_end": DATE_WIDGET}
+        help_texts = {
+            "actual_end": _(
+                "When the effort ends, a follow-up falls due 3 months later for the responsible "
+                "counsellors."
+            ),
+            "retention_counsellor": _("Gets access to this young person while responsible."),
+        }
+
+    def __init__(self, *args, person, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.person = person
+        self.fields["retention_counsellor"].queryset = _users_with_role(Role.RETENTION_COUNSELLOR)
+        self.fields["guidance_counsellor"].queryset = _users_with_role(
+            Role.YOUTH_GUIDANCE_COUNSELLOR
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("education_effort") or cleaned.get("leisure_job_effort")):
+            raise ValidationError(_("Choose at least one effort: education or leisure job."))
+        start = cleaned.get("start")
+        if start:
+            try:
+                rules.check_age_at_start(date_of_birth=self.person.date_of_birth, start=start)
+            except ValidationError as exc:
+                self.add_error("start", exc)
+        return cleaned
+
+    def data_dict(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class _RecordForm(_DatesInOrder, VersionedModelForm):
+    def data_dict(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class LeisureJobForm(_RecordForm):
+    hours_per_week = forms.DecimalField(
+        label=_("hours per week"),
+        min_value=Decimal("0.5"),
+        max_value=Decimal("40"),
+        max_digits=4,
+        decimal_places=1,
+    )
+
+    class Meta:
+        model = LeisureJob
+        fields = ["employer", "hours_per_week", "start", "end"]
+        widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET}
+
+
+class ExamPreparationForm(_RecordForm):
+    danish_written_before = GradeField(label=_("Danish, written, before"))
+    danish_oral_before = GradeField(label=_("Danish, oral, before"))
+    maths_before = GradeField(label=_("mathematics, before"))
+    danish_written_after = GradeField(label=_("Danish, written, after (exam)"))
+    danish_oral_after = GradeField(label=_("Danish, oral, after (exam)"))
+    maths_after = GradeField(label=_("mathematics, after (exam)"))
+
+    class Meta:
+        model = ExamPreparation
+        fields = ["exam_date", *ExamPreparation.GRADE_FIELDS]
+        widgets = {"exam_date": DATE_WIDGET}
+
+    def clean(self):
+        cleaned = forms.ModelForm.clean(self)
+        for name in ExamPreparation.GRADE_FIELDS:
+            value = cleaned.get(name)
+            if value is not None:
+                try:
+                    rules.validate_grade(value)
+                except ValidationError as exc:
+                    self.add_error(name, exc)
+        return cleaned
+
+
+class GuidanceSessionForm(_RecordForm):
+    class Meta:
+        model = GuidanceSession
+        fields = ["date", "education_choice", "note"]
+        widgets = {"date": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class ClarificationForm(_RecordForm):
+    class Meta:
+        model = Clarification
+        fields = ["date", "academic_gaps", "language_gaps", "text"]
+        widgets = {"date": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 3})}
+
+
+class ApplicationForm(_RecordForm):
+    class Meta:
+        model = ApprenticeshipApplication
+        fields = ["company", "applied_on", "status"]
+        widgets = {"applied_on": DATE_WIDGET}
+
+
+class RetentionContactForm(_RecordForm):
+    class Meta:
+        model = RetentionContact
+        fields = ["date", "school", "risk", "note"]
+        widgets = {"date": DATE_WIDGET, "note": forms.Textarea(attrs={"rows": 3})}
+
+
+class EnrolmentForm(_RecordForm):
+    class Meta:
+        model = Enrolment
+        fields = ["institution", "programme", "start", "end", "end_reason"]
+        widgets = {"start": DATE_WIDGET, "end": DATE_WIDGET}
+        help_texts = {
+            "end_reason": _(
+                "A transfer carries on until the next enrolment starts; a drop-out ends it."
+            )
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("end") and not cleaned.get("end_reason"):
+            self.add_error("end_reason", _("Say how the enrolment ended."))
+        if cleaned.get("end_reason") and not cleaned.get("end"):
+            self.add_error("end", _("Give the end date of the enrolment."))
+        return cleaned
+
+
+class FollowUpForm(_CrispyMixin, forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Education status 3 months after the effort ended"),
+        choices=FollowUpAnswer.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, derived_in_education: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.derived_in_education = derived_in_education
+        self.initial.setdefault(
+            "answer",
+            FollowUpAnswer.IN_EDUCATION
+            if derived_in_education
+            else FollowUpAnswer.NOT_IN_EDUCATION,
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        answer = cleaned.get("answer")
+        says_in_education = answer == FollowUpAnswer.IN_EDUCATION
+        if (
+            answer
+            and says_in_education != self.derived_in_education
+            and not cleaned.get("note", "").strip()
+        ):
+            self.add_error(
+                "note",
+                _(
+                    "Your answer differs from the registered enrolments. Record the enrolment "
+                    "(or its end) first, or explain the difference in a note."
+                ),
+            )
+        return cleaned

@@ -1,0 +1,417 @@
+"""The youth track (SPEC §6): efforts, leisure jobs, exam preparation, guidance,
+apprenticeship search, retention contacts, education enrolments and the 3-month follow-up.
+
+Rules that other places use (the 02 rule, "in education on date D", the follow-up date)
+live once, in youth.rules; the queryset version of "in education on D" lives here as
+`Enrolment.objects.active_on(day)` and agrees with the Python one.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from families.models import Person
+
+# The Danish 7-point scale, stored as integers; shown as "−3", "00", "02", …
+GRADE_VALUES = (-3, 0, 2, 4, 7, 10, 12)
+GRADE_CHOICES = [
+    (-3, "−3"),
+    (0, "00"),
+    (2, "02"),
+    (4, "4"),
+    (7, "7"),
+    (10, "10"),
+    (12, "12"),
+]
+
+
+def _grade_field(verbose_name):
+    return models.SmallIntegerField(verbose_name, choices=GRADE_CHOICES, null=True, blank=True)
+
+
+def _grade_constraint(field: str, model: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": GRADE_VALUES}),
+        name=f"{model}_{field}_on_scale",
+    )
+
+
+class Versioned(models.Model):
+    """Concurrent edits never silently overwrite: every save is a conditional update."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class YouthTrackQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(person__in=Person.objects.visible_to(user))
+
+    def responsible(self, user):
+        return self.filter(Q(retention_counsellor=user) | Q(guidance_counsellor=user))
+
+
+class YouthTrack(Versioned):
+    """One youth track per child or young person (under the age limit at its start)."""
+
+    person = models.OneToOneField(
+        Person, on_delete=models.CASCADE, related_name="youth_track", verbose_name=_("young person")
+    )
+    education_effort = models.BooleanField(_("education effort"), default=False)
+    leisure_job_effort = models.BooleanField(_("leisure-job effort"), default=False)
+    start = models.DateField(_("start"))
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    retention_counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("retention counsellor"),
+    )
+    guidance_counsellor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("youth guidance counsellor"),
+    )
+
+    objects = YouthTrackQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("youth track")
+        verbose_name_plural = _("youth tracks")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(education_effort=True) | Q(leisure_job_effort=True),
+                name="youthtrack_has_an_effort",
+            ),
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_end__gte=F("start")),
+                name="youthtrack_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True) | Q(actual_end__gte=F("start")),
+                name="youthtrack_actual_end_after_start",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["retention_counsellor", "actual_end"], name="youthtrack_rc_end"),
+            models.Index(fields=["guidance_counsellor", "actual_end"], name="youthtrack_uu_end"),
+            models.Index(fields=["actual_end"], name="youthtrack_actual_end"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    @property
+    def efforts_display(self) -> list[str]:
+        efforts = []
+        if self.education_effort:
+            efforts.append(str(_("Education")))
+        if self.leisure_job_effort:
+            efforts.append(str(_("Leisure job")))
+        return efforts
+
+    @property
+    def follow_up_due(self) -> datetime.date | None:
+        from youth.rules import follow_up_due_date
+
+        return follow_up_due_date(self.actual_end) if self.actual_end else None
+
+
+class LeisureJob(Versioned):
+    track = models.ForeignKey(YouthTrack, on_delete=models.CASCADE, related_name="leisure_jobs")
+    employer = models.CharField(_("employer"), max_length=200)
+    hours_per_week = models.DecimalField(_("hours per week"), max_digits=4, decimal_places=1)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("leisure job")
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours_per_week__gt=0) & Q(hours_per_week__lte=40),
+                name="leisurejob_hours_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="leisurejob_end_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} ({self.start})"
+
+
+class ExamPreparation(Versioned):
+    """Exam preparation in Danish and mathematics: grades before the preparation and
+    the exam result after it. Danish has a written and an oral grade (the EUD rule
+    averages them)."""
+
+    track = models.ForeignKey(YouthTrack, on_delete=models.CASCADE, related_name="exams")
+    exam_date = models.DateField(_("exam date"), null=True, blank=True)
+    danish_written_before = _grade_field(_("Danish, written, before"))
+    danish_oral_before = _grade_field(_("Danish, oral, before"))
+    maths_before = _grade_field(_("mathematics, before"))
+    danish_written_after = _grade_field(_("Danish, written, after"))
+    danish_oral_after = _grade_field(_("Danish, oral, after"))
+    maths_after = _grade_field(_("mathematics, after"))
+
+    GRADE_FIELDS = (
+        "danish_written_before",
+        "danish_oral_before",
+        "maths_before",
+        "danish_written_after",
+        "danish_oral_after",
+        "maths_after",
+    )
+
+    class Meta:
+        verbose_name = _("exam preparation")
+        ordering = [F("exam_date").asc(nulls_last=True), "id"]
+        constraints = [
+            _grade_constraint(field, "exam")
+            for field in (
+                "danish_written_before",
+                "danish_oral_before",
+                "maths_before",
+                "danish_written_after",
+                "danish_oral_after",
+                "maths_after",
+            )
+        ]
+        indexes = [models.Index(fields=["exam_date"], name="exam_date")]
+
+    def __str__(self) -> str:
+        return f"{_('Exam')} {self.exam_date or ''}".strip()
+
+    @property
+    def has_after_grades(self) -> bool:
+        return any(
+            g is not None
+            for g in (self.danish_written_after, self.danish_oral_after, self.maths_after)
+        )
+
+    def latest_grades(self) -> tuple[int | None, int | None, int | None]:
+        """The exam result if recorded, else the grades from before the preparation."""
+        if self.has_after_grades:
+            return (self.danish_written_after, self.danish_oral_after, self.maths_after)
+        return (self.danish_written_before, self.danish_oral_before, self.maths_before)
+
+    @property
+    def meets_eud_latest(self) -> bool:
+        """Target T6: whether the latest grades meet the EUD entry requirement."""
+        from youth.rules import meets_eud_requirement
+
+        written, oral, maths = self.latest_grades()
+        return meets_eud_requirement(danish_written=written, danish_oral=oral, maths=maths)
+
+    @property
+    def meets_eud_before(self) -> bool:
+        from youth.rules import meets_eud_requirement
+
+        return meets_eud_requirement(
+            danish_written=self.danish_written_before,
+            danish_oral=self.danish_oral_before,
+            maths=self.maths_before,
+        )
+
+    @property
+    def meets_eud_after(self) -> bool | None:
+        from youth.rules import meets_eud_requirement
+
+        if not self.has_after_grades:
+            return None
+        return meets_eud_requirement(
+            danish_written=self.danish_written_after,
+            danish_oral=self.danish_oral_after,
+            maths=self.maths_after,
+        )
+
+
+class GuidanceSession(Versioned):
+    track = models.ForeignKey(
+        YouthTrack, on_delete=models.CASCADE, related_name="guidance_sessions"
+    )
+    date = models.DateField(_("date"))
+    education_choice = models.CharField(_("realistic education choice"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("guidance session")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{_('Guidance session')} {self.date}"
+
+
+class Clarification(Versioned):
+    """Early clarification of academic and language gaps."""
+
+    track = models.ForeignKey(YouthTrack, on_delete=models.CASCADE, related_name="clarifications")
+    date = models.DateField(_("date"), default=timezone.localdate)
+    academic_gaps = models.BooleanField(_("academic gaps"), default=False)
+    language_gaps = models.BooleanField(_("language gaps"), default=False)
+    text = models.TextField(_("clarification"))
+
+    class Meta:
+        verbose_name = _("early clarification")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{_('Early clarification')} {self.date}"
+
+
+class ApplicationStatus(models.TextChoices):
+    SENT = "sent", _("Sent")
+    INTERVIEW = "interview", _("Interview")
+    OFFERED = "offered", _("Offered")
+    REJECTED = "rejected", _("Rejected")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class ApprenticeshipApplication(Versioned):
+    track = models.ForeignKey(YouthTrack, on_delete=models.CASCADE, related_name="applications")
+    company = models.CharField(_("company"), max_length=200)
+    applied_on = models.DateField(_("date"))
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ApplicationStatus.choices,
+        default=ApplicationStatus.SENT,
+    )
+
+    class Meta:
+        verbose_name = _("apprenticeship application")
+        ordering = ["applied_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.company} ({self.applied_on})"
+
+
+class Risk(models.TextChoices):
+    LOW = "low", _("Low")
+    MEDIUM = "medium", _("Medium")
+    HIGH = "high", _("High")
+
+
+class RetentionContact(Versioned):
+    track = models.ForeignKey(YouthTrack, on_delete=models.CASCADE, related_name="contacts")
+    date = models.DateField(_("date"))
+    school = models.CharField(_("place (school)"), max_length=200)
+    risk = models.CharField(_("risk of drop-out"), max_length=10, choices=Risk.choices)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("retention contact")
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.school} ({self.date})"
+
+
+class EnrolmentEnd(models.TextChoices):
+    COMPLETED = "completed", _("Completed")
+    DROPPED_OUT = "dropped_out", _("Dropped out")
+    TRANSFERRED = "transferred", _("Transferred")
+
+
+class EnrolmentQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date):
+        """Enrolments that make their person "in education" on `day` (inclusive ends).
+
+        The database twin of youth.rules.in_education_on – the two are tested to agree:
+        an enrolment covers its start..end (end included; no end = still running); a
+        drop-out or completion ends it; a transfer carries on over the gap until the
+        person's next enrolment starts, if one is recorded and nothing started (and
+        stopped) in between.
+        """
+        covering = Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
+        later = Enrolment.objects.filter(person=OuterRef("person"), start__gt=day)
+        in_between = Enrolment.objects.filter(
+            person=OuterRef("person"), start__gt=OuterRef("end"), start__lte=day
+        )
+        bridging = (
+            Q(end_reason=EnrolmentEnd.TRANSFERRED, end__lt=day)
+            & Exists(later)
+            & ~Exists(in_between)
+        )
+        return self.filter(covering | bridging)
+
+
+class Enrolment(Versioned):
+    """An education enrolment. "In education on D" is derived from these, never typed in."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="enrolments")
+    institution = models.CharField(_("institution"), max_length=200)
+    programme = models.CharField(_("programme"), max_length=200)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"), null=True, blank=True)
+    end_reason = models.CharField(
+        _("how it ended"), max_length=20, choices=EnrolmentEnd.choices, blank=True
+    )
+
+    objects = EnrolmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("education enrolment")
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gte=F("start")),
+                name="enrolment_end_after_start",
+            ),
+            # An end needs a reason and a reason needs an end.
+            models.CheckConstraint(
+                condition=(Q(end__isnull=True) & Q(end_reason=""))
+                | (Q(end__isnull=False) & ~Q(end_reason="")),
+                name="enrolment_end_and_reason_together",
+            ),
+        ]
+        indexes = [models.Index(fields=["person", "start"], name="enrolment_person_start")]
+
+    def __str__(self) -> str:
+        return f"{self.programme}, {self.institution}"
+
+
+class FollowUpAnswer(models.TextChoices):
+    IN_EDUCATION = "in_education", _("In education")
+    NOT_IN_EDUCATION = "not_in_education", _("Not in education")
+
+
+class FollowUp(models.Model):
+    """The answer to the 3-month follow-up; recording it takes the item off "Mit arbejde"."""
+
+    track = models.OneToOneField(YouthTrack, on_delete=models.CASCADE, related_name="follow_up")
+    due = models.DateField(_("due"))
+    answer = models.CharField(_("education status"), max_length=20, choices=FollowUpAnswer.choices)
+    derived_in_education = models.BooleanField(
+        _("in education according to the enrolments"), default=False
+    )
+    note = models.TextField(_("note"), blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("3-month follow-up")
+
+    def __str__(self) -> str:
+        return f"{_('Follow-up')} {self.due}"

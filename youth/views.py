@@ -1,0 +1,380 @@
+"""Youth-track pages. Thin: access through families.access (404 for outsiders), rules in
+youth.rules, writes through youth.services. Every page view of a young person is audited."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bi18.audit.services import audit_log
+from families.access import get_person_for_user
+from families.models import PersonRole
+from youth import forms, rules, services
+from youth.models import (
+    ApprenticeshipApplication,
+    Clarification,
+    Enrolment,
+    ExamPreparation,
+    GuidanceSession,
+    LeisureJob,
+    RetentionContact,
+    YouthTrack,
+)
+from youth.timeline import build_timeline
+
+_CONFLICT = gettext_lazy(
+    "Someone else saved this while you were editing. Your changes are kept below; compare "
+    "them with the current version and save again."
+)
+
+
+def _young_person(user, pk):
+    person = get_person_for_user(user, pk)
+    if person.role != PersonRole.CHILD:
+        # Youth pages exist for children and young people only.
+        raise Http404
+    return person
+
+
+def _track_or_404(person) -> YouthTrack:
+    try:
+        return YouthTrack.objects.select_related("person__family").get(person=person)
+    except YouthTrack.DoesNotExist:
+        raise Http404 from None
+
+
+def _track_with_records(person):
+    """The track and everything on it, in a fixed number of queries."""
+    return (
+        YouthTrack.objects.filter(person=person)
+        .select_related("retention_counsellor", "guidance_counsellor", "follow_up__recorded_by")
+        .prefetch_related(
+            "leisure_jobs",
+            "exams",
+            "guidance_sessions",
+            "clarifications",
+            "applications",
+            Prefetch("contacts", queryset=RetentionContact.objects.select_related("recorded_by")),
+        )
+        .first()
+    )
+
+
+@login_required
+def person_detail(request, pk):
+    person = _young_person(request.user, pk)
+    today = timezone.localdate()
+    track = _track_with_records(person)
+    enrolments = list(Enrolment.objects.filter(person=person))
+    follow_up_due = track.follow_up_due if track else None
+    audit_log(actor=request.user, action="view", event="youth.person.viewed", person=person)
+    return render(
+        request,
+        "youth/person_detail.html",
+        {
+            "person": person,
+            "family": person.family,
+            "track": track,
+            "enrolments": enrolments,
+            "age": person.age_on(today),
+            "in_education_today": rules.in_education_from(enrolments, today),
+            "follow_up_due": follow_up_due,
+            "in_education_at_follow_up": (
+                rules.in_education_from(enrolments, follow_up_due) if follow_up_due else None
+            ),
+            "today": today,
+            "nav_active": "families",
+        },
+    )
+
+
+@login_required
+def timeline(request, pk):
+    person = _young_person(request.user, pk)
+    track = _track_with_records(person)
+    enrolments = list(Enrolment.objects.filter(person=person))
+    audit_log(actor=request.user, action="view", event="youth.timeline.viewed", person=person)
+    return render(
+        request,
+        "youth/person_timeline.html",
+        {
+            "person": person,
+            "family": person.family,
+            "track": track,
+            "events": build_timeline(track, enrolments, today=timezone.localdate()),
+            "nav_active": "families",
+        },
+    )
+
+
+@login_required
+def track_create(request, pk):
+    person = _young_person(request.user, pk)
+    if YouthTrack.objects.filter(person=person).exists():
+        return redirect("youth:track_edit", pk=person.pk)
+    form = forms.YouthTrackForm(request.POST or None, person=person)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.track_create(actor=request.user, person=person, data=form.data_dict())
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The youth track was started."))
+            return redirect("youth:person", pk=person.pk)
+    return render(
+        request,
+        "youth/track_form.html",
+        {"form": form, "person": person, "family": person.family, "nav_active": "families"},
+    )
+
+
+@login_required
+def track_edit(request, pk):
+    person = _young_person(request.user, pk)
+    track = _track_or_404(person)
+    form = forms.YouthTrackForm(request.POST or None, instance=track, person=person)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.track_update(
+                actor=request.user,
+                track=YouthTrack.objects.select_related("person").get(pk=track.pk),
+                data=form.data_dict(),
+                version=form.cleaned_data["version"],
+            )
+        except services.ConflictError:
+            current = YouthTrack.objects.get(pk=track.pk)
+            form.add_error(None, _CONFLICT)
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The youth track was saved."))
+            return redirect("youth:person", pk=person.pk)
+    if request.method == "GET":
+        audit_log(actor=request.user, action="view", event="youth.track.viewed", person=person)
+    return render(
+        request,
+        "youth/track_form.html",
+        {
+            "form": form,
+            "person": person,
+            "family": person.family,
+            "track": track,
+            "current": current,
+            "nav_active": "families",
+        },
+    )
+
+
+# --- The track's records: one generic create view and one generic edit view -------------------
+
+
+@dataclass(frozen=True)
+class RecordKind:
+    title: str
+    model: type
+    form: type
+    create: object
+    update: object = None  # None: the record is added, not edited
+
+
+RECORD_KINDS: dict[str, RecordKind] = {
+    "leisure_job": RecordKind(
+        gettext_lazy("Leisure job"),
+        LeisureJob,
+        forms.LeisureJobForm,
+        services.leisure_job_create,
+        services.leisure_job_update,
+    ),
+    "exam": RecordKind(
+        gettext_lazy("Exam preparation"),
+        ExamPreparation,
+        forms.ExamPreparationForm,
+        services.exam_create,
+        services.exam_update,
+    ),
+    "guidance": RecordKind(
+        gettext_lazy("Guidance session"),
+        GuidanceSession,
+        forms.GuidanceSessionForm,
+        services.guidance_session_create,
+    ),
+    "clarification": RecordKind(
+        gettext_lazy("Early clarification"),
+        Clarification,
+        forms.ClarificationForm,
+        services.clarification_create,
+    ),
+    "application": RecordKind(
+        gettext_lazy("Apprenticeship application"),
+        ApprenticeshipApplication,
+        forms.ApplicationForm,
+        services.application_create,
+        services.application_update,
+    ),
+    "contact": RecordKind(
+        gettext_lazy("Retention counsellor contact"),
+        RetentionContact,
+        forms.RetentionContactForm,
+        services.contact_create,
+    ),
+    "enrolment": RecordKind(
+        gettext_lazy("Education enrolment"),
+        Enrolment,
+        forms.EnrolmentForm,
+        services.enrolment_create,
+        services.enrolment_update,
+    ),
+}
+
+# The keyword each update service takes its object by.
+_UPDATE_ARG = {
+    "leisure_job": "job",
+    "exam": "exam",
+    "application": "application",
+    "enrolment": "enrolment",
+}
+
+
+def _kind_or_404(kind: str) -> RecordKind:
+    try:
+        return RECORD_KINDS[kind]
+    except KeyError:
+        raise Http404 from None
+
+
+@login_required
+def record_create(request, pk, kind):
+    record = _kind_or_404(kind)
+    person = _young_person(request.user, pk)
+    track = _track_or_404(person)
+    form = record.form(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            if kind == "enrolment":
+                record.create(actor=request.user, person=person, data=form.data_dict())
+            else:
+                record.create(actor=request.user, track=track, data=form.data_dict())
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(what)s was saved.") % {"what": record.title})
+            return redirect("youth:person", pk=person.pk)
+    return render(
+        request,
+        "youth/record_form.html",
+        {
+            "form": form,
+            "record": record,
+            "person": person,
+            "family": person.family,
+            "nav_active": "families",
+        },
+    )
+
+
+@login_required
+def record_edit(request, pk, kind, record_pk):
+    record = _kind_or_404(kind)
+    if record.update is None:
+        raise Http404
+    person = _young_person(request.user, pk)
+    track = _track_or_404(person)
+    scope = {"person": person} if kind == "enrolment" else {"track": track}
+    try:
+        obj = record.model.objects.get(pk=record_pk, **scope)
+    except (record.model.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    form = record.form(request.POST or None, instance=obj)
+    current = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            record.update(
+                actor=request.user,
+                data=form.data_dict(),
+                version=form.cleaned_data["version"],
+                **{_UPDATE_ARG[kind]: record.model.objects.get(pk=obj.pk)},
+            )
+        except services.ConflictError:
+            current = record.model.objects.get(pk=obj.pk)
+            form.add_error(None, _CONFLICT)
+            form.data = form.data.copy()
+            form.data["version"] = current.version
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("%(what)s was saved.") % {"what": record.title})
+            return redirect("youth:person", pk=person.pk)
+    if request.method == "GET":
+        audit_log(
+            actor=request.user,
+            action="view",
+            event=f"youth.{kind}.viewed",
+            person=person,
+            detail={"id": obj.pk},
+        )
+    return render(
+        request,
+        "youth/record_form.html",
+        {
+            "form": form,
+            "record": record,
+            "person": person,
+            "family": person.family,
+            "object": obj,
+            "current": current,
+            "nav_active": "families",
+        },
+    )
+
+
+@login_required
+def follow_up(request, pk):
+    person = _young_person(request.user, pk)
+    track = _track_or_404(person)
+    if track.actual_end is None:
+        messages.info(request, _("The effort has not ended, so no follow-up is due yet."))
+        return redirect("youth:person", pk=person.pk)
+    due = rules.follow_up_due_date(track.actual_end)
+    enrolments = list(Enrolment.objects.filter(person=person))
+    derived = rules.in_education_from(enrolments, due)
+    existing = getattr(track, "follow_up", None)
+    form = forms.FollowUpForm(request.POST or None, derived_in_education=derived)
+    if request.method == "POST" and existing is None and form.is_valid():
+        try:
+            services.follow_up_record(
+                actor=request.user,
+                track=track,
+                answer=form.cleaned_data["answer"],
+                note=form.cleaned_data["note"],
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The follow-up was recorded."))
+            return redirect("youth:person", pk=person.pk)
+    if request.method == "GET":
+        audit_log(actor=request.user, action="view", event="youth.follow_up.viewed", person=person)
+    return render(
+        request,
+        "youth/follow_up_form.html",
+        {
+            "form": form,
+            "person": person,
+            "family": person.family,
+            "track": track,
+            "due": due,
+            "derived": derived,
+            "enrolments": enrolments,
+            "existing": existing,
+            "nav_active": "families",
+        },
+    )
