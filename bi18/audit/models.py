@@ -86,6 +86,10 @@ class AuditEvent(models.Model):
             models.Index(fields=["family_id", "-at"], name="audit_family_at"),
             models.Index(fields=["person_id", "-at"], name="audit_person_at"),
             models.Index(fields=["action", "-at"], name="audit_action_at"),
+            # The administrators' search filters by user name (also failed log-ins,
+            # which have no actor) and by case number.
+            models.Index(fields=["actor_username", "-at"], name="audit_username_at"),
+            models.Index(fields=["case_number", "-at"], name="audit_case_number_at"),
         ]
 
     def __str__(self) -> str:

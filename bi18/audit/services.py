@@ -2,6 +2,9 @@
 
 from typing import Any
 
+from django.db import transaction
+
+from bi18.audit.citizens import events_about
 from bi18.audit.context import client_ip, current_request
 from bi18.audit.models import AuditAction, AuditEvent
 
@@ -43,3 +46,39 @@ def audit_log(
         detail=detail or {},
         cpr_hash=cpr_hash,
     )
+
+
+@transaction.atomic
+def citizen_report_produce(*, actor, citizen, purpose: str) -> AuditEvent:
+    """Record that an administrator produced one citizen's access report.
+
+    The entry carries the person (when registered) and the keyed hash, never the CPR
+    number, so that the report itself shows up in the citizen's next report.
+    """
+    return audit_log(
+        actor=actor,
+        action=AuditAction.VIEW,
+        event="audit.citizen_report.produced",
+        person=citizen.person,
+        cpr_hash=citizen.cpr_hash,
+        purpose=purpose,
+        detail={"registered": citizen.registered},
+    )
+
+
+@transaction.atomic
+def citizen_report_export(*, actor, citizen, purpose: str) -> list[AuditEvent]:
+    """Audit the download of a citizen's access report and return its entries.
+
+    The export row is written first and is part of the returned list.
+    """
+    audit_log(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        event="audit.citizen_report.exported",
+        person=citizen.person,
+        cpr_hash=citizen.cpr_hash,
+        purpose=purpose,
+        detail={"registered": citizen.registered, "format": "csv"},
+    )
+    return list(events_about(citizen))

@@ -1,9 +1,247 @@
+"""Audit pages for administrators: search the log, and one citizen's access report (SPEC §8)."""
+
+import csv
+import datetime
+import secrets
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
-from django.shortcuts import render
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bi18.audit import services
+from bi18.audit.citizens import citizen_by_hash, events_about, find_citizen
+from bi18.audit.forms import AuditSearchForm, CitizenReportForm
+from bi18.audit.labels import detail_summary, event_label, user_ids_in
+from bi18.audit.models import AuditAction, AuditEvent
+
+PAGE_SIZE = 50
+_REPORT_SESSION_KEY = "audit_citizen_reports"
+_MAX_SAVED_REPORTS = 5
+
+audit_permission = permission_required("accounts.view_audit_log", raise_exception=True)
+
+
+@dataclass
+class _Page:
+    """A page without COUNT(*): the log holds millions of rows, so "is there a next
+    page" is answered by fetching one row more than is shown."""
+
+    number: int
+    object_list: list
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def _page(queryset, raw_number, size: int = PAGE_SIZE) -> _Page:
+    try:
+        number = max(1, min(int(raw_number), 10_000))
+    except (TypeError, ValueError):
+        number = 1
+    start = (number - 1) * size
+    rows = list(queryset[start : start + size + 1])
+    return _Page(number=number, object_list=rows[:size], has_next=len(rows) > size)
+
+
+def _local_midnight(day: datetime.date) -> datetime.datetime:
+    # Periods are Danish calendar days; the log stores UTC.
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _filtered(events, data: dict):
+    if data.get("user"):
+        events = events.filter(actor_username=data["user"])
+    if data.get("family"):
+        events = events.filter(case_number=data["family"])
+    if data.get("action"):
+        events = events.filter(action=data["action"])
+    if data.get("date_from"):
+        events = events.filter(at__gte=_local_midnight(data["date_from"]))
+    if data.get("date_to"):
+        events = events.filter(at__lt=_local_midnight(data["date_to"] + datetime.timedelta(days=1)))
+    return events
+
+
+def _rows(events: list[AuditEvent]) -> list[dict]:
+    """Entries with their label and detail summary; one user look-up for the whole page."""
+    ids = user_ids_in(events)
+    usernames = (
+        dict(get_user_model().objects.filter(pk__in=ids).values_list("pk", "username"))
+        if ids
+        else {}
+    )
+    return [
+        {
+            "event": e,
+            "label": event_label(e.event),
+            "details": detail_summary(e, usernames),
+            "user_name": e.actor.get_full_name() if e.actor else "",
+        }
+        for e in events
+    ]
 
 
 @login_required
-@permission_required("accounts.view_audit_log", raise_exception=True)
+@audit_permission
 def audit_search(request):
-    # TODO(helper): search form and citizen access report.
-    return render(request, "audit/search.html", {})
+    form = AuditSearchForm(request.GET or None)
+    page = None
+    if not form.is_bound or form.is_valid():
+        data = form.cleaned_data if form.is_bound else {}
+        events = _filtered(AuditEvent.objects.select_related("actor"), data).order_by("-at", "-id")
+        page = _page(events, request.GET.get("page"))
+        filters = {name: str(value) for name, value in data.items() if value not in (None, "")}
+        # Reading the log is itself a use of personal data. The filters never hold a
+        # CPR number (the form refuses one).
+        services.audit_log(
+            actor=request.user,
+            action=AuditAction.SEARCH,
+            event="audit.log.searched",
+            detail={"filters": filters, "page": page.number},
+        )
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "audit/search.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": _rows(page.object_list) if page else [],
+            "filtered": bool(form.is_bound and any(form.data.get(f) for f in form.fields)),
+            "querystring": querystring.urlencode(),
+            "usernames": get_user_model()
+            .objects.order_by("username")
+            .values_list("username", flat=True),
+            "nav_active": "admin",
+        },
+    )
+
+
+# --- Citizen access report ("indsigt i logning") ---------------------------------------
+
+
+def _saved_report(request, token: str) -> dict | None:
+    return request.session.get(_REPORT_SESSION_KEY, {}).get(token) if token else None
+
+
+def _save_report(request, citizen, purpose: str) -> str:
+    """Keep the report's key (the keyed hash, never the CPR number) in the session, so
+    that paging and the CSV download need neither the number nor a URL holding it."""
+    token = secrets.token_urlsafe(8)
+    saved = request.session.get(_REPORT_SESSION_KEY, {})
+    saved = dict(list(saved.items())[-(_MAX_SAVED_REPORTS - 1) :])
+    saved[token] = {"cpr_hash": citizen.cpr_hash, "masked": citizen.masked, "purpose": purpose}
+    request.session[_REPORT_SESSION_KEY] = saved
+    return token
+
+
+def _no_store(response):
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@audit_permission
+def citizen_report(request):
+    """POST: CPR number + purpose -> audited, then redirect to the report (by token)."""
+    if request.method == "POST":
+        form = CitizenReportForm(request.POST)
+        if form.is_valid():
+            citizen = find_citizen(form.cleaned_data["cpr"])
+            purpose = form.cleaned_data["purpose"]
+            services.citizen_report_produce(actor=request.user, citizen=citizen, purpose=purpose)
+            token = _save_report(request, citizen, purpose)
+            return redirect(f"{reverse('audit:citizen_report')}?r={token}")
+        return _no_store(
+            render(request, "audit/citizen_report.html", {"form": form, "nav_active": "admin"})
+        )
+
+    token = request.GET.get("r", "")
+    saved = _saved_report(request, token)
+    if token and saved is None:
+        messages.info(request, _("The report has expired. Enter the CPR number again."))
+    context = {"form": CitizenReportForm(), "nav_active": "admin"}
+    if saved is not None:
+        citizen = citizen_by_hash(saved["cpr_hash"], masked=saved["masked"])
+        page = _page(events_about(citizen), request.GET.get("page"))
+        context.update(
+            {
+                "citizen": citizen,
+                "purpose": saved["purpose"],
+                "token": token,
+                "page": page,
+                "rows": _rows(page.object_list),
+                "querystring": f"r={token}",
+            }
+        )
+    return _no_store(render(request, "audit/citizen_report.html", context))
+
+
+def _cell(value) -> str:
+    # Excel runs a cell starting with = + - @ as a formula (CSV injection).
+    text = str(value)
+    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@audit_permission
+@require_POST
+def citizen_report_csv(request):
+    saved = _saved_report(request, request.POST.get("r", ""))
+    if saved is None:
+        messages.info(request, _("The report has expired. Enter the CPR number again."))
+        return redirect("audit:citizen_report")
+    citizen = citizen_by_hash(saved["cpr_hash"], masked=saved["masked"])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    filename = f"indsigt-logning-{timezone.localdate():%Y-%m-%d}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # The BOM makes Excel read UTF-8 (æøå); Danish Excel expects semicolons.
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    with transaction.atomic(), translation.override("da"):
+        events = services.citizen_report_export(
+            actor=request.user, citizen=citizen, purpose=saved["purpose"]
+        )
+        writer.writerow(
+            [
+                _("Time (Danish time)"),
+                _("Name"),
+                _("User name"),
+                _("Action"),
+                _("Event"),
+                _("Case number"),
+                _("Purpose"),
+            ]
+        )
+        for e in events:
+            writer.writerow(
+                [
+                    _cell(f"{timezone.localtime(e.at):%Y-%m-%d %H:%M:%S}"),
+                    _cell(e.actor.get_full_name() if e.actor else ""),
+                    _cell(e.actor_username),
+                    _cell(e.get_action_display()),
+                    _cell(event_label(e.event)),
+                    _cell(e.case_number),
+                    _cell(e.purpose),
+                ]
+            )
+    return _no_store(response)

@@ -1,0 +1,110 @@
+"""Human-readable labels for audit event names, and a short summary of an entry's details.
+
+Event names are stable identifiers ("families.family.viewed"); the audit pages show a
+translated label. An app that writes a new event registers its label here, e.g. from
+its AppConfig.ready(): ``register_event("youth.enrolment.created", _("Enrolment registered"))``.
+An unknown name is shown as it is, so an entry is never hidden for want of a label.
+"""
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+_LABELS: dict[str, Any] = {}
+
+# Read-only view of the registry (name -> lazy label).
+EVENT_LABELS: Mapping[str, Any] = MappingProxyType(_LABELS)
+
+
+def register_event(name: str, label) -> None:
+    """Register the label of one event name (a lazy translation string)."""
+    _LABELS[name] = label
+
+
+def event_label(name: str) -> str:
+    label = _LABELS.get(name)
+    return str(label) if label is not None else name
+
+
+for _name, _label in (
+    ("accounts.user.logged_in", gettext_lazy("Logged in")),
+    ("accounts.user.logged_out", gettext_lazy("Logged out")),
+    ("accounts.user.login_failed", gettext_lazy("Failed log-in")),
+    ("accounts.session.expired", gettext_lazy("Session expired")),
+    ("families.family.created", gettext_lazy("Family registered")),
+    ("families.family.changed", gettext_lazy("Family changed")),
+    ("families.family.status_changed", gettext_lazy("Family status changed")),
+    ("families.family.viewed", gettext_lazy("Family page viewed")),
+    ("families.family.listed", gettext_lazy("Family list viewed")),
+    ("families.family.searched", gettext_lazy("Families searched")),
+    ("families.person.created", gettext_lazy("Person registered")),
+    ("families.person.changed", gettext_lazy("Person changed")),
+    ("families.person.cpr_revealed", gettext_lazy("Full CPR number shown")),
+    ("families.member.added", gettext_lazy("Network-group member added")),
+    ("families.member.removed", gettext_lazy("Network-group member removed")),
+    ("families.member.coordinator_set", gettext_lazy("Network-group coordinator set")),
+    ("audit.log.searched", gettext_lazy("Audit log searched")),
+    ("audit.log.purged", gettext_lazy("Expired audit entries deleted")),
+    ("audit.citizen_report.produced", gettext_lazy("Citizen access report produced")),
+    ("audit.citizen_report.exported", gettext_lazy("Citizen access report downloaded (CSV)")),
+):
+    register_event(_name, _label)
+
+
+def detail_summary(event, usernames: Mapping[int, str] | None = None) -> list[str]:
+    """Short, translated phrases describing an entry's `detail` for the audit pages.
+
+    A search shows its criterion; a search for a CPR number shows only the words
+    "CPR number" (the entry holds the keyed hash, never the number). `usernames`
+    maps user ids named in details to user names (looked up once per page).
+    """
+    detail = event.detail if isinstance(event.detail, dict) else {}
+    usernames = usernames or {}
+    parts: list[str] = []
+    if event.cpr_hash:
+        parts.append(_("Search criterion: CPR number"))
+    elif "criterion" in detail:
+        parts.append(_("Search criterion: “%(criterion)s”") % {"criterion": detail["criterion"]})
+    if isinstance(detail.get("family_ids"), list):
+        count = len(detail["family_ids"])
+        parts.append(
+            ngettext("%(count)d family shown", "%(count)d families shown", count) % {"count": count}
+        )
+    if detail.get("fields"):
+        parts.append(_("Fields: %(fields)s") % {"fields": ", ".join(map(str, detail["fields"]))})
+    if detail.get("to"):
+        parts.append(_("New status: %(status)s") % {"status": detail["to"]})
+    if "user_id" in detail:
+        name = usernames.get(detail["user_id"], f"#{detail['user_id']}")
+        parts.append(_("Member: %(user)s") % {"user": name})
+    if detail.get("coordinator"):
+        parts.append(_("as coordinator"))
+    if detail.get("reason") in ("idle", "absolute"):
+        parts.append(
+            _("idle timeout") if detail["reason"] == "idle" else _("maximum session length")
+        )
+    if "deleted" in detail:
+        count = detail["deleted"]
+        parts.append(
+            ngettext("%(count)d entry deleted", "%(count)d entries deleted", count)
+            % {"count": count}
+        )
+    if detail.get("registered") is False:
+        parts.append(_("CPR number not registered"))
+    if isinstance(detail.get("filters"), dict):
+        shown = ", ".join(f"{k}={v}" for k, v in detail["filters"].items() if v)
+        parts.append(_("Filters: %(filters)s") % {"filters": shown or _("none")})
+    return parts
+
+
+def user_ids_in(events) -> set[int]:
+    """User ids named in the details of these entries (for one look-up per page)."""
+    ids = set()
+    for event in events:
+        detail = event.detail if isinstance(event.detail, dict) else {}
+        if isinstance(detail.get("user_id"), int):
+            ids.add(detail["user_id"])
+    return ids
