@@ -191,6 +191,15 @@ def family_edit(request, pk):
     family = get_family_for_user(request.user, pk)
     _require_member(request.user, family)
     form = FamilyForm(request.POST or None, instance=family)
+    if request.method == "GET":
+        # The edit form shows the family's data: a view, logged like the family page.
+        audit_log(
+            actor=request.user,
+            action="view",
+            event="families.family.viewed",
+            family=family,
+            detail={"page": "edit"},
+        )
     conflict = False
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,6 +283,15 @@ def person_edit(request, pk):
     person = get_person_for_user(request.user, pk)
     _require_member(request.user, person.family)
     form = PersonForm(request.POST or None, instance=person)
+    if request.method == "GET":
+        # The edit form shows the person's data: a view of that person.
+        audit_log(
+            actor=request.user,
+            action="view",
+            event="families.person.viewed",
+            person=person,
+            detail={"page": "edit"},
+        )
     current = None
     if request.method == "POST" and form.is_valid():
         try:

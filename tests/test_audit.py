@@ -170,6 +170,23 @@ def test_family_detail_is_logged_with_the_family(login, caseworker, family):
     assert (row.action, row.family_id, row.case_number) == ("view", family.pk, family.case_number)
 
 
+def test_opening_the_family_edit_form_is_logged_as_a_view(login, caseworker, family):
+    assert login(caseworker).get(reverse("families:edit", args=[family.pk])).status_code == 200
+    row = _event("families.family.viewed")
+    _assert_who_when_where(row, caseworker)
+    assert (row.action, row.family_id, row.detail) == ("view", family.pk, {"page": "edit"})
+
+
+def test_opening_the_person_edit_form_is_logged_as_a_view_of_that_person(login, caseworker, family):
+    amina = _amina(family)
+    assert (
+        login(caseworker).get(reverse("families:person_edit", args=[amina.pk])).status_code == 200
+    )
+    row = _event("families.person.viewed")
+    _assert_who_when_where(row, caseworker)
+    assert (row.action, row.person_id, row.family_id) == ("view", amina.pk, family.pk)
+
+
 def test_search_by_name_stores_the_criterion(login, caseworker, family):
     response = login(caseworker).post(reverse("families:search"), {"q": "Hassan"}, follow=True)
     assert response.status_code == 200
@@ -342,6 +359,7 @@ def test_every_existing_event_has_a_label_and_unknown_names_fall_back_to_the_nam
         "families.family.listed",
         "families.family.searched",
         "families.person.created",
+        "families.person.viewed",
         "families.person.changed",
         "families.person.cpr_revealed",
         "families.member.added",

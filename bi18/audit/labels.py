@@ -41,6 +41,7 @@ for _name, _label in (
     ("families.family.listed", gettext_lazy("Family list viewed")),
     ("families.family.searched", gettext_lazy("Families searched")),
     ("families.person.created", gettext_lazy("Person registered")),
+    ("families.person.viewed", gettext_lazy("Person viewed")),
     ("families.person.changed", gettext_lazy("Person changed")),
     ("families.person.cpr_revealed", gettext_lazy("Full CPR number shown")),
     ("families.member.added", gettext_lazy("Network-group member added")),
@@ -86,6 +87,8 @@ def detail_summary(event, usernames: Mapping[int, str] | None = None) -> list[st
         parts.append(
             _("idle timeout") if detail["reason"] == "idle" else _("maximum session length")
         )
+    if detail.get("page") == "edit":
+        parts.append(_("edit form opened"))
     if "deleted" in detail:
         count = detail["deleted"]
         parts.append(
