@@ -18,7 +18,13 @@ def home(request):
     if user.has_perm("accounts.access_case_data"):
         from families.deadlines import items_for
 
-        return render(request, "home.html", {"work": items_for(user), "nav_active": "home"})
+        # "Mit arbejde": the user's deadlines from every registered kind, grouped by
+        # kind, plus the forecast of people at risk of missing a target clock.
+        return render(
+            request,
+            "home.html",
+            {"work": items_for(user, with_forecast=True), "nav_active": "home"},
+        )
     if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
         return redirect("targets_home")
     if user.has_perm("accounts.manage_users") or user.has_perm("accounts.view_audit_log"):

@@ -3,16 +3,73 @@
 Nothing is stored: each app registers a DeadlineKind (families.registry) whose
 collector derives its items with a fixed number of queries. "Mit arbejde" and the
 daily digest both read from here.
+
+Who gets an item is decided by each kind's collector, always within what the user
+may see (Family/Person.objects.visible_to). The employment kinds, for example, go
+to the consultant responsible for the track (company consultant: week 6, week 13,
+gaps, caps; employment consultant: job interviews; job mentor: their own mentor
+periods) and to the family caseworker who coordinates the family's network group,
+who is accountable for the joint plan and so sees all of the family's items.
+
+Besides deadlines, apps may register forecasts: people at risk of missing a target
+clock unless something happens (e.g. week 6 / month 6 of the employment track).
 """
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils import timezone
 
+from bi18.rules import rule
 from families.registry import Deadline, deadline_kinds
 
-DEFAULT_HORIZON_DAYS = 14
+# --- Forecasts ("at risk unless something happens") ---------------------------------------
+
+
+@dataclass(frozen=True)
+class ForecastKind:
+    """`collect(user, today, until)` returns Deadline items (due = the clock at risk)
+    for people who will miss that clock unless something happens by then."""
+
+    key: str
+    label: str
+    collect: Callable[[Any, datetime.date, datetime.date], list[Deadline]]
+
+
+_forecast_kinds: dict[str, ForecastKind] = {}
+
+
+def register_forecast_kind(kind: ForecastKind) -> None:
+    _forecast_kinds[kind.key] = kind
+
+
+def forecast_kinds() -> list[ForecastKind]:
+    return list(_forecast_kinds.values())
+
+
+# --- The work list ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineGroup:
+    key: str
+    label: str
+    items: list[Deadline]
+
+
+def _group(items: list[Deadline], labels: dict[str, str]) -> list[DeadlineGroup]:
+    groups: dict[str, list[Deadline]] = {}
+    for item in items:
+        groups.setdefault(item.kind, []).append(item)
+    order = list(labels)
+    return [
+        DeadlineGroup(key, labels.get(key, key), rows)
+        for key, rows in sorted(
+            groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)
+        )
+    ]
 
 
 @dataclass(frozen=True)
@@ -20,20 +77,59 @@ class WorkList:
     today: datetime.date
     overdue: list[Deadline]
     upcoming: list[Deadline]
+    at_risk: list[Deadline] = field(default_factory=list)
+    horizon_days: int = 14
 
     def __bool__(self) -> bool:
+        # The daily digest and the "nothing to do" state look at deadlines only.
         return bool(self.overdue or self.upcoming)
 
+    @property
+    def overdue_groups(self) -> list[DeadlineGroup]:
+        return _group(self.overdue, {k.key: k.label for k in deadline_kinds()})
 
-def items_for(user, today: datetime.date | None = None, horizon_days: int = DEFAULT_HORIZON_DAYS) -> WorkList:
+    @property
+    def upcoming_groups(self) -> list[DeadlineGroup]:
+        return _group(self.upcoming, {k.key: k.label for k in deadline_kinds()})
+
+    @property
+    def at_risk_groups(self) -> list[DeadlineGroup]:
+        return _group(self.at_risk, {k.key: k.label for k in forecast_kinds()})
+
+
+def default_horizon_days() -> int:
+    return int(rule("work_horizon_days"))
+
+
+# Kept for callers that imported the old constant.
+DEFAULT_HORIZON_DAYS = 14
+
+
+def items_for(
+    user,
+    today: datetime.date | None = None,
+    horizon_days: int | None = None,
+    *,
+    with_forecast: bool = False,
+) -> WorkList:
+    """The user's overdue items and those due within `horizon_days` (default: the
+    `work_horizon_days` rule), each kind in a fixed number of queries."""
     today = today or timezone.localdate()
+    horizon_days = default_horizon_days() if horizon_days is None else horizon_days
     until = today + datetime.timedelta(days=horizon_days)
     items: list[Deadline] = []
     for kind in deadline_kinds():
         items.extend(kind.collect(user, today, until))
-    items.sort(key=lambda d: (d.due, d.family_case_number, d.kind))
+    items.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
+    at_risk: list[Deadline] = []
+    if with_forecast:
+        for forecast in forecast_kinds():
+            at_risk.extend(forecast.collect(user, today, until))
+        at_risk.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
     return WorkList(
         today=today,
         overdue=[d for d in items if d.is_overdue(today)],
         upcoming=[d for d in items if not d.is_overdue(today) and d.due <= until],
+        at_risk=at_risk,
+        horizon_days=horizon_days,
     )

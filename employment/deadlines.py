@@ -1,0 +1,349 @@
+"""The employment track's deadline kinds and forecasts for "Mit arbejde" and the digest.
+
+Who gets what (documented once, here):
+* company consultant of the track: week 6 (internship deadline), week 13 (end of
+  the intensive phase), internship gaps, internships reaching their cap, mentor
+  periods ending;
+* employment consultant of the track: statutory job interviews due/overdue;
+* job mentor: the end of their own (open) mentor periods;
+* family caseworker who coordinates the family's network group: all of the above
+  for that family's parents – they hold the joint plan.
+Always only for parents the user may see (Person.objects.visible_to) and only for
+users in an employment role (a retention counsellor gets none). Tracks with an
+outcome are finished and raise nothing. Each collector makes a fixed number of
+queries (one, plus the user's role lookup).
+"""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bi18.accounts.roles import Role
+from bi18.rules import rule
+from employment import clocks
+from employment.access import can_see_employment
+from employment.models import (
+    EmploymentTrack,
+    Internship,
+    InternshipStatus,
+    MentorAssignment,
+    TrackKind,
+)
+from families.deadlines import ForecastKind, register_forecast_kind
+from families.models import BenefitCategory, NetworkMember, Person
+from families.registry import Deadline, DeadlineKind, register_deadline_kind
+
+INTERNSHIP_DEADLINE = "employment.internship_deadline"
+INTENSIVE_END = "employment.intensive_phase_end"
+INTERVIEW_DUE = "employment.job_interview_due"
+INTERNSHIP_GAP = "employment.internship_gap"
+INTERNSHIP_CAP = "employment.internship_cap"
+MENTOR_END = "employment.mentor_period_end"
+RISK_WEEK6 = "employment.risk_week6"
+RISK_MONTH6 = "employment.risk_month6"
+
+_TRACK_ONLY = (
+    "id",
+    "start",
+    "kind",
+    "person__id",
+    "person__first_name",
+    "person__last_name",
+    "person__family__id",
+    "person__family__case_number",
+)
+
+
+def tracks_for(user, *owner_fields: str):
+    """Open tracks the user is responsible for through `owner_fields`, or as the
+    coordinating family caseworker; only parents the user may see."""
+    if not can_see_employment(user):
+        return EmploymentTrack.objects.none()
+    responsible = Q()
+    for name in owner_fields:
+        responsible |= Q(**{name: user})
+    if user.has_role(Role.FAMILY_CASEWORKER):
+        coordinated = NetworkMember.objects.filter(user=user, is_coordinator=True).values(
+            "family_id"
+        )
+        responsible |= Q(person__family_id__in=coordinated)
+    if not responsible:
+        return EmploymentTrack.objects.none()
+    visible = Person.objects.visible_to(user).values("pk")
+    return EmploymentTrack.objects.filter(responsible, person_id__in=visible, outcome="")
+
+
+def _established(track_ref="pk"):
+    return Internship.objects.established().filter(track=OuterRef(track_ref))
+
+
+def _item(
+    kind: str, label: str, due: datetime.date, url: str, track, detail: str = "", **extra
+) -> Deadline:
+    person = track.person
+    return Deadline(
+        kind=kind,
+        label=label,
+        due=due,
+        url=url,
+        family_case_number=person.family.case_number,
+        person_name=person.full_name,
+        detail=detail,
+        extra={"person_id": person.pk, **extra},
+    )
+
+
+def _with_person(qs):
+    return qs.select_related("person__family").only(*_TRACK_ONLY)
+
+
+def collect_internship_deadline(user, today, until) -> list[Deadline]:
+    days = int(rule("internship_deadline_days"))
+    qs = _with_person(
+        tracks_for(user, "company_consultant")
+        .filter(kind=TrackKind.INTENSIVE, start__lte=until - datetime.timedelta(days=days))
+        .exclude(Exists(_established()))
+    )
+    return [
+        _item(
+            INTERNSHIP_DEADLINE,
+            _("Internship deadline (week 6)"),
+            clocks.internship_deadline(t.start),
+            reverse("employment:internship_create", args=[t.person.pk]),
+            t,
+            _("No internship registered"),
+        )
+        for t in qs
+    ]
+
+
+def collect_intensive_end(user, today, until) -> list[Deadline]:
+    weeks = int(rule("intensive_phase_weeks"))
+    # Once the phase has ended it stays on the list only while no employment goal is set.
+    qs = _with_person(
+        tracks_for(user, "company_consultant")
+        .filter(kind=TrackKind.INTENSIVE, start__lte=until - datetime.timedelta(weeks=weeks))
+        .filter(Q(goal="") | Q(start__gte=today - datetime.timedelta(weeks=weeks)))
+    ).only(*_TRACK_ONLY, "goal")
+    return [
+        _item(
+            INTENSIVE_END,
+            _("End of the intensive phase (week 13)"),
+            clocks.intensive_phase_end(t.start),
+            reverse("employment:track_edit", args=[t.person.pk]),
+            t,
+            "" if t.goal else _("No employment goal yet"),
+        )
+        for t in qs
+    ]
+
+
+def collect_interview_due(user, today, until) -> list[Deadline]:
+    interval = relativedelta(months=int(rule("job_interview_interval_months")))
+    # A loose filter in the database (month lengths vary), the exact one below.
+    loose = until - interval + datetime.timedelta(days=4)
+    qs = (
+        _with_person(tracks_for(user, "employment_consultant"))
+        .annotate(
+            last_held=Max("interviews__held_date"),
+            next_planned=Min(
+                "interviews__planned_date",
+                filter=Q(interviews__held_date__isnull=True, interviews__planned_date__gte=today),
+            ),
+        )
+        .filter(Q(last_held__lte=loose) | Q(last_held__isnull=True, start__lte=loose))
+    )
+    items = []
+    for t in qs:
+        due = clocks.next_interview_due(t.start, t.last_held)
+        if due > until:
+            continue
+        detail = (
+            _("Planned for %(date)s") % {"date": t.next_planned.strftime("%d-%m-%Y")}
+            if t.next_planned
+            else _("Not planned yet")
+        )
+        items.append(
+            _item(
+                INTERVIEW_DUE,
+                _("Job interview due") if due >= today else _("Job interview overdue"),
+                due,
+                reverse("employment:interview_create", args=[t.person.pk]),
+                t,
+                detail,
+            )
+        )
+    return items
+
+
+def collect_internship_gap(user, today, until) -> list[Deadline]:
+    open_or_coming = Internship.objects.established().filter(
+        track=OuterRef("pk"), actual_end__isnull=True
+    )
+    qs = (
+        _with_person(tracks_for(user, "company_consultant"))
+        .exclude(Exists(open_or_coming))
+        .annotate(
+            last_end=Max(
+                "internships__actual_end",
+                filter=~Q(internships__status=InternshipStatus.CANCELLED),
+            )
+        )
+        .filter(last_end__lt=today)
+    )
+    return [
+        _item(
+            INTERNSHIP_GAP,
+            _("Gap between internships"),
+            t.last_end + datetime.timedelta(days=1),
+            reverse("employment:internship_create", args=[t.person.pk]),
+            t,
+            _("The last internship ended %(date)s") % {"date": t.last_end.strftime("%d-%m-%Y")},
+        )
+        for t in qs
+    ]
+
+
+def collect_internship_cap(user, today, until) -> list[Deadline]:
+    weeks = int(rule("internship_cap_weeks_activity_ready"))
+    later = Internship.objects.established().filter(
+        track=OuterRef("track_id"), start__gt=OuterRef("start")
+    )
+    qs = (
+        Internship.objects.filter(
+            track__in=tracks_for(user, "company_consultant"),
+            status=InternshipStatus.ONGOING,
+            actual_end__isnull=True,
+            start__lte=until - datetime.timedelta(weeks=weeks),
+            track__person__benefit_category=BenefitCategory.ACTIVITY_READY,
+        )
+        .exclude(Exists(later))
+        .select_related("track__person__family", "company")
+    )
+    return [
+        _item(
+            INTERNSHIP_CAP,
+            _("Internship reaches its cap"),
+            clocks.internship_cap_date(i.start),
+            reverse("employment:internship_edit", args=[i.pk]),
+            i.track,
+            _("%(company)s – arrange the next step") % {"company": i.company.name},
+        )
+        for i in qs
+    ]
+
+
+def collect_mentor_end(user, today, until) -> list[Deadline]:
+    if not can_see_employment(user):
+        return []
+    responsible = Q(track__in=tracks_for(user, "company_consultant"))
+    if user.has_role(Role.JOB_MENTOR):
+        # After the period the mentor no longer sees the parent, so only what is still ahead.
+        responsible |= Q(mentor=user, end__gte=today, track__outcome="")
+    qs = (
+        MentorAssignment.objects.filter(responsible, closed_on__isnull=True, end__lte=until)
+        .filter(renewal__isnull=True)
+        .select_related("track__person__family", "mentor")
+    )
+    return [
+        _item(
+            MENTOR_END,
+            _("Job-mentor period ends"),
+            m.end,
+            reverse("employment:parent", args=[m.track.person.pk]) + "#mentor",
+            m.track,
+            _("Mentor: %(name)s") % {"name": m.mentor},
+        )
+        for m in qs
+    ]
+
+
+# --- Forecasts ------------------------------------------------------------------------------
+
+
+def forecast_week6(user, today, until) -> list[Deadline]:
+    days = int(rule("internship_deadline_days"))
+    qs = _with_person(
+        tracks_for(user, "company_consultant", "employment_consultant")
+        .filter(
+            kind=TrackKind.INTENSIVE,
+            start__gte=today - datetime.timedelta(days=days),
+            start__lte=until - datetime.timedelta(days=days),
+        )
+        .exclude(Exists(_established()))
+    )
+    return [
+        _item(
+            RISK_WEEK6,
+            _("At risk of missing week 6"),
+            clocks.internship_deadline(t.start),
+            reverse("employment:internship_create", args=[t.person.pk]),
+            t,
+            _("No internship yet"),
+        )
+        for t in qs
+    ]
+
+
+def forecast_month6(user, today, until) -> list[Deadline]:
+    months = relativedelta(months=clocks.T1_MONTHS)
+    slack = datetime.timedelta(days=4)
+    qs = _with_person(
+        tracks_for(user, "company_consultant", "employment_consultant").filter(
+            start__gte=today - months - slack, start__lte=until - months + slack
+        )
+    ).prefetch_related("internships")
+    items = []
+    for t in qs:
+        mark = clocks.six_month_mark(t.start)
+        if not today <= mark <= until:
+            continue
+        if any(i.is_active_on(mark) for i in t.internships.all()):
+            continue
+        items.append(
+            _item(
+                RISK_MONTH6,
+                _("At risk of missing month 6"),
+                mark,
+                reverse("employment:parent", args=[t.person.pk]),
+                t,
+                _("Not in an internship on the 6-month date"),
+            )
+        )
+    return items
+
+
+def register() -> None:
+    for key, label, collect in (
+        (
+            INTERNSHIP_DEADLINE,
+            gettext_lazy("Internship deadline (week 6)"),
+            collect_internship_deadline,
+        ),
+        (
+            INTENSIVE_END,
+            gettext_lazy("End of the intensive phase (week 13)"),
+            collect_intensive_end,
+        ),
+        (INTERVIEW_DUE, gettext_lazy("Statutory job interviews"), collect_interview_due),
+        (INTERNSHIP_GAP, gettext_lazy("Gaps between internships"), collect_internship_gap),
+        (INTERNSHIP_CAP, gettext_lazy("Internships reaching their cap"), collect_internship_cap),
+        (MENTOR_END, gettext_lazy("Job-mentor periods ending"), collect_mentor_end),
+    ):
+        register_deadline_kind(DeadlineKind(key=key, label=label, collect=collect))
+    register_forecast_kind(
+        ForecastKind(
+            key=RISK_WEEK6, label=gettext_lazy("At risk of missing week 6"), collect=forecast_week6
+        )
+    )
+    register_forecast_kind(
+        ForecastKind(
+            key=RISK_MONTH6,
+            label=gettext_lazy("At risk of missing month 6"),
+            collect=forecast_month6,
+        )
+    )

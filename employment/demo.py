@@ -1,0 +1,284 @@
+"""Demo employment data for `manage.py seed_demo` (registered as a DemoSeeder).
+
+Deterministic for the given rng, bulk inserts only, families handled in chunks, so
+50,000 families take well under a few minutes. Tracks start over the last ~9 months,
+so the demo users see overdue and upcoming items: week 6 missed, interviews overdue,
+internship gaps, caps reached, mentor periods ending.
+"""
+
+import datetime
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+
+from bi18.rules import rule
+from employment import clocks
+from employment.models import (
+    Company,
+    EmploymentTrack,
+    EndReason,
+    Internship,
+    InternshipHours,
+    InternshipStatus,
+    JobInterview,
+    MentorAssignment,
+    MentorContact,
+    Outcome,
+    TrackKind,
+)
+from employment.validators import _WEIGHTS
+from families.models import Person, PersonAssignment, PersonRole
+
+CHUNK = 2000
+BATCH = 2000
+INDUSTRIES = [
+    "Retail",
+    "Cleaning",
+    "Hotels and restaurants",
+    "Transport",
+    "Care",
+    "Construction",
+    "Warehouse and logistics",
+    "Kitchen",
+    "Childcare",
+    "Office",
+]
+COMPANY_WORDS = [
+    "Nord",
+    "Øst",
+    "Havne",
+    "Byens",
+    "Amager",
+    "Valby",
+    "Nørrebro",
+    "Frederiks",
+    "Centrum",
+    "Kløver",
+]
+COMPANY_KINDS = [
+    "Rengøring ApS",
+    "Køkken A/S",
+    "Lager ApS",
+    "Pleje ApS",
+    "Byg A/S",
+    "Butik ApS",
+    "Transport A/S",
+    "Hotel ApS",
+    "Institution",
+    "Kontorservice ApS",
+]
+GOALS = [
+    "Kitchen assistant",
+    "Cleaning assistant",
+    "Warehouse worker",
+    "Care helper",
+    "Shop assistant",
+    "Bus driver",
+    "Pedagogical assistant",
+    "Construction helper",
+]
+
+
+def _valid_cvr(rng) -> str:
+    while True:
+        head = str(rng.randint(1, 9)) + "".join(str(rng.randint(0, 9)) for _ in range(6))
+        total = sum(int(d) * w for d, w in zip(head, _WEIGHTS[:7], strict=True))
+        check = (-total) % 11
+        if check < 10:
+            return head + str(check)
+
+
+def _companies(rng) -> list[Company]:
+    existing = list(Company.objects.order_by("id"))
+    if existing:
+        return existing
+    seen, rows = set(), []
+    for n in range(60):
+        cvr = _valid_cvr(rng)
+        if cvr in seen:
+            continue
+        seen.add(cvr)
+        rows.append(
+            Company(
+                name=f"{COMPANY_WORDS[n % 10]} {COMPANY_KINDS[(n * 7) % 10]}",
+                cvr=cvr,
+                industry=INDUSTRIES[(n * 7) % 10],
+                contact_name=f"Kontakt {n + 1}",
+                contact_phone=f"3{rng.randint(1000000, 9999999)}",
+            )
+        )
+    return Company.objects.bulk_create(rows)
+
+
+def seed_employment(*, rng, family_ids, users, today, **_kwargs) -> None:
+    companies = _companies(rng)
+    company_consultant = users.get("company_consultant")
+    employment_consultant = users.get("employment_consultant")
+    mentor = users.get("job_mentor")
+    family_ids = list(family_ids)
+    for offset in range(0, len(family_ids), CHUNK):
+        chunk = family_ids[offset : offset + CHUNK]
+        parents = list(
+            Person.objects.filter(family_id__in=chunk, role=PersonRole.PARENT)
+            .exclude(employment_track__isnull=False)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        _seed_chunk(
+            rng, parents, companies, company_consultant, employment_consultant, mentor, today
+        )
+
+
+def _seed_chunk(rng, parents, companies, company_consultant, employment_consultant, mentor, today):
+    tracks = []
+    for person_id in parents:
+        if rng.random() > 0.85:
+            continue
+        start = today - datetime.timedelta(days=rng.randint(0, 275))
+        kind = TrackKind.INTENSIVE if rng.random() < 0.8 else TrackKind.UPSKILLING
+        goal = rng.choice(GOALS) if (today - start).days > 60 or rng.random() < 0.3 else ""
+        track = EmploymentTrack(
+            person_id=person_id,
+            kind=kind,
+            start=start,
+            company_consultant=company_consultant,
+            employment_consultant=employment_consultant,
+            goal=goal,
+            goal_industry=rng.choice(INDUSTRIES) if goal else "",
+        )
+        if (today - start).days > 200 and rng.random() < 0.15:
+            track.outcome = Outcome.ORDINARY_JOB
+            track.outcome_date = start + datetime.timedelta(days=rng.randint(150, 200))
+            track.outcome_hours = Decimal(rng.choice([20, 25, 30, 37]))
+            track.outcome_employer = rng.choice(companies).name
+        tracks.append(track)
+    tracks = EmploymentTrack.objects.bulk_create(tracks, batch_size=BATCH)
+
+    internships, interviews, plans = [], [], []
+    for track in tracks:
+        age = (today - track.start).days
+        # About one in five tracks past week 4 has no internship yet: week 6 at risk or missed.
+        if age > 14 and rng.random() < 0.8:
+            first = track.start + datetime.timedelta(days=rng.randint(7, min(60, age)))
+            plans.append((track, first))
+        # Statutory interviews roughly every 3 months, the last one sometimes missed.
+        day = track.start + datetime.timedelta(days=rng.randint(0, 10))
+        while day < today:
+            if rng.random() < 0.85:
+                interviews.append(
+                    JobInterview(
+                        track=track,
+                        planned_date=day,
+                        held_date=day,
+                        held_by=employment_consultant,
+                        outcome_note="",
+                    )
+                )
+            day = day + relativedelta(months=int(rule("job_interview_interval_months")))
+            day -= datetime.timedelta(days=rng.randint(0, 20))
+        if rng.random() < 0.3:
+            interviews.append(
+                JobInterview(
+                    track=track, planned_date=today + datetime.timedelta(days=rng.randint(1, 30))
+                )
+            )
+
+    for track, first in plans:
+        start = first
+        for _n in range(3):
+            planned_end = start + datetime.timedelta(weeks=13)
+            company = rng.choice(companies)
+            if planned_end < today and rng.random() < 0.8:
+                ended = planned_end - datetime.timedelta(days=rng.randint(0, 20))
+                internships.append(
+                    Internship(
+                        track=track,
+                        company=company,
+                        start=start,
+                        planned_end=planned_end,
+                        actual_end=ended,
+                        status=InternshipStatus.ENDED,
+                        end_reason=EndReason.NEW_INTERNSHIP,
+                    )
+                )
+                # Mostly back to back; now and then a gap.
+                start = ended + datetime.timedelta(
+                    days=1 if rng.random() < 0.8 else rng.randint(10, 30)
+                )
+                if start >= today:
+                    break
+            else:
+                internships.append(
+                    Internship(track=track, company=company, start=start, planned_end=planned_end)
+                )
+                break
+    internships = Internship.objects.bulk_create(internships, batch_size=BATCH)
+    JobInterview.objects.bulk_create(interviews, batch_size=BATCH)
+
+    hours = []
+    for internship in internships:
+        hours.append(
+            InternshipHours(
+                internship=internship,
+                from_date=internship.start,
+                hours=Decimal(rng.choice([8, 10, 12, 15])),
+            )
+        )
+        if (internship.end - internship.start).days > 40 and internship.start + datetime.timedelta(
+            days=35
+        ) < today:
+            hours.append(
+                InternshipHours(
+                    internship=internship,
+                    from_date=internship.start + datetime.timedelta(days=35),
+                    hours=Decimal(rng.choice([18, 20, 25])),
+                )
+            )
+    InternshipHours.objects.bulk_create(hours, batch_size=BATCH)
+
+    if mentor is None:
+        return
+    mentored = []
+    for internship in internships:
+        if internship.actual_end is None and rng.random() < 0.35:
+            start = max(internship.start, today - datetime.timedelta(days=rng.randint(30, 175)))
+            end = min(
+                clocks.mentor_period_max_end(start),
+                today + datetime.timedelta(days=rng.randint(-3, 60)),
+            )
+            end = max(end, start)
+            mentored.append((internship.track, start, end))
+    accesses = PersonAssignment.objects.bulk_create(
+        [
+            PersonAssignment(person_id=t.person_id, user=mentor, role="job_mentor", start=s, end=e)
+            for t, s, e in mentored
+        ],
+        batch_size=BATCH,
+    )
+    assignments = MentorAssignment.objects.bulk_create(
+        [
+            MentorAssignment(
+                track=t,
+                mentor=mentor,
+                start=s,
+                end=e,
+                target_hours=Decimal(rng.choice([20, 25, 30])),
+                access=a,
+            )
+            for (t, s, e), a in zip(mentored, accesses, strict=True)
+        ],
+        batch_size=BATCH,
+    )
+    MentorContact.objects.bulk_create(
+        [
+            MentorContact(
+                assignment=a,
+                date=min(a.start + datetime.timedelta(days=14), today),
+                note="Opfølgning på arbejdspladsen.",
+                hours_per_week=Decimal(12),
+                created_by=mentor,
+            )
+            for a in assignments
+        ],
+        batch_size=BATCH,
+    )

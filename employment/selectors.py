@@ -1,0 +1,253 @@
+"""Reads about one track: gaps, interview cadence and the timeline. Pure functions
+over already-loaded rows, so the pages make a fixed number of queries."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from bi18.rules import rule
+from employment import clocks
+from employment.models import EmploymentTrack, Internship, InternshipStatus
+
+
+@dataclass(frozen=True)
+class Gap:
+    start: datetime.date  # first day without an internship
+    end: datetime.date | None  # last day without one; None while the gap is still open
+    after: Internship
+    before: Internship | None
+
+    @property
+    def days(self) -> int | None:
+        return (self.end - self.start).days + 1 if self.end else None
+
+
+def internship_gaps(
+    internships: list[Internship], *, today: datetime.date, job_from: datetime.date | None = None
+) -> list[Gap]:
+    """Gaps between one internship ending and the next starting while the parent had no
+    job yet ("uafbrudt praktik indtil beskæftigelse"). An open gap is one where the last
+    internship has ended and nothing follows. Cancelled internships do not count."""
+    rows = sorted(
+        (i for i in internships if i.status != InternshipStatus.CANCELLED),
+        key=lambda i: (i.start, i.pk or 0),
+    )
+    gaps: list[Gap] = []
+    covered_until: datetime.date | None = None
+    previous: Internship | None = None
+    for internship in rows:
+        if previous is not None and covered_until is not None:
+            first_free = covered_until + datetime.timedelta(days=1)
+            if internship.start > first_free and (job_from is None or first_free < job_from):
+                gaps.append(
+                    Gap(
+                        first_free,
+                        internship.start - datetime.timedelta(days=1),
+                        previous,
+                        internship,
+                    )
+                )
+        end = internship.end
+        if covered_until is None or end > covered_until:
+            covered_until = end
+            previous = internship
+    if previous is not None and previous.actual_end is not None and covered_until < today:
+        first_free = covered_until + datetime.timedelta(days=1)
+        if job_from is None or first_free < job_from:
+            gaps.append(Gap(first_free, None, previous, None))
+    return gaps
+
+
+@dataclass(frozen=True)
+class InterviewStatus:
+    last_held: datetime.date | None
+    next_due: datetime.date
+    next_planned: datetime.date | None
+    overdue: bool
+    held_first_six_months: int
+    required_first_six_months: int
+
+
+def interview_status(
+    track: EmploymentTrack, interviews, *, today: datetime.date
+) -> InterviewStatus:
+    held = sorted(i.held_date for i in interviews if i.held_date)
+    last_held = held[-1] if held else None
+    due = clocks.next_interview_due(track.start, last_held)
+    planned = sorted(
+        i.planned_date
+        for i in interviews
+        if i.planned_date and not i.held_date and i.planned_date >= today
+    )
+    mark = clocks.six_month_mark(track.start)
+    return InterviewStatus(
+        last_held=last_held,
+        next_due=due,
+        next_planned=planned[0] if planned else None,
+        overdue=due < today and not track.outcome,
+        held_first_six_months=sum(1 for d in held if track.start <= d <= mark),
+        required_first_six_months=int(rule("job_interviews_first_six_months")),
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: datetime.date
+    kind: str  # "clock", "internship", "hours", "interview", "mentor", "course", "outcome", "gap", "start"
+    title: str
+    detail: str = ""
+    warning: bool = False
+
+
+def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[TimelineEntry]:
+    """The whole track in date order, with the clocks (week 6, week 13, month 6) marked.
+
+    Uses only prefetched relations: internships (+company, +hours), interviews,
+    mentors (+contacts), courses.
+    """
+    internships = list(track.internships.all())
+    established = [i for i in internships if i.status != InternshipStatus.CANCELLED]
+    entries: list[TimelineEntry] = [
+        TimelineEntry(track.start, "start", _("Track started"), track.get_kind_display())
+    ]
+    deadline = clocks.internship_deadline(track.start)
+    first = min((i.start for i in established), default=None)
+    missed = first is None or first > deadline
+    entries.append(
+        TimelineEntry(
+            deadline,
+            "clock",
+            _("Week 6: internship deadline"),
+            _("First internship started %(date)s") % {"date": first.strftime("%d-%m-%Y")}
+            if first
+            else _("No internship yet"),
+            warning=missed and (first is not None or deadline < today),
+        )
+    )
+    if track.kind == "intensive":
+        entries.append(
+            TimelineEntry(
+                clocks.intensive_phase_end(track.start), "clock", _("Week 13: intensive phase ends")
+            )
+        )
+    mark = clocks.six_month_mark(track.start)
+    in_internship = any(i.is_active_on(mark) for i in established)
+    left_ok = track.outcome in ("ordinary_job", "wage_subsidy", "education") and (
+        track.outcome_date and track.outcome_date <= mark
+    )
+    entries.append(
+        TimelineEntry(
+            mark,
+            "clock",
+            _("Month 6: internship target date"),
+            (
+                _("In an internship")
+                if in_internship
+                else _("Left for a job or education")
+                if left_ok
+                else _("Not in an internship")
+            )
+            if mark <= today
+            else "",
+            warning=mark <= today and not (in_internship or left_ok),
+        )
+    )
+    for internship in internships:
+        title = _("Internship at %(company)s") % {"company": internship.company.name}
+        if internship.status == InternshipStatus.CANCELLED:
+            entries.append(TimelineEntry(internship.start, "internship", title, _("Cancelled")))
+            continue
+        entries.append(
+            TimelineEntry(
+                internship.start,
+                "internship",
+                title + " – " + _("start"),
+                _("planned until %(date)s") % {"date": internship.planned_end.strftime("%d-%m-%Y")},
+            )
+        )
+        for entry in internship.hours.all():
+            entries.append(
+                TimelineEntry(
+                    entry.from_date,
+                    "hours",
+                    _("%(hours)s hours per week") % {"hours": entry.hours},
+                    internship.company.name,
+                )
+            )
+        if internship.actual_end:
+            entries.append(
+                TimelineEntry(
+                    internship.actual_end,
+                    "internship",
+                    title + " – " + _("ended"),
+                    internship.get_end_reason_display(),
+                )
+            )
+    for gap in internship_gaps(
+        internships, today=today, job_from=track.outcome_date if track.outcome else None
+    ):
+        detail = (
+            _("%(days)s days without an internship") % {"days": gap.days}
+            if gap.end
+            else _("No internship since then")
+        )
+        entries.append(
+            TimelineEntry(gap.start, "gap", _("Gap between internships"), detail, warning=True)
+        )
+    for interview in track.interviews.all():
+        if interview.held_date:
+            entries.append(
+                TimelineEntry(
+                    interview.held_date,
+                    "interview",
+                    _("Job interview held"),
+                    interview.outcome_note,
+                )
+            )
+        elif interview.planned_date:
+            entries.append(
+                TimelineEntry(interview.planned_date, "interview", _("Job interview planned"))
+            )
+    for mentor in track.mentors.all():
+        entries.append(
+            TimelineEntry(
+                mentor.start,
+                "mentor",
+                _("Job mentor %(name)s") % {"name": mentor.mentor},
+                _("until %(date)s") % {"date": mentor.end.strftime("%d-%m-%Y")},
+            )
+        )
+        for contact in mentor.contacts.all():
+            entries.append(TimelineEntry(contact.date, "mentor", _("Mentor contact"), contact.note))
+    for course in track.courses.all():
+        entries.append(
+            TimelineEntry(
+                course.start,
+                "course",
+                f"{course.get_kind_display()}: {course.title}",
+                course.provider + (" · " + _("completed") if course.completed else ""),
+            )
+        )
+    if track.outcome:
+        entries.append(
+            TimelineEntry(
+                track.outcome_date,
+                "outcome",
+                _("Outcome: %(outcome)s") % {"outcome": track.get_outcome_display()},
+                track.outcome_employer or track.outcome_reason,
+            )
+        )
+    order = {
+        "start": 0,
+        "internship": 1,
+        "hours": 2,
+        "interview": 3,
+        "mentor": 4,
+        "course": 5,
+        "gap": 6,
+        "outcome": 7,
+        "clock": 8,
+    }
+    entries.sort(key=lambda e: (e.date, order.get(e.kind, 9)))
+    return entries

@@ -1,0 +1,389 @@
+"""Everything that writes the employment track. Keyword-only, atomic, and each
+writes its audit row in the same transaction as the change.
+
+Concurrent edits of a track or an internship use a version number and a
+conditional UPDATE (as families.services.family_update): a stale form raises
+ConflictError instead of silently overwriting someone else's save.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bi18.audit.services import audit_log
+from employment.clocks import mentor_period_max_end
+from employment.models import (
+    Company,
+    Course,
+    EmploymentTrack,
+    Internship,
+    InternshipHours,
+    InternshipStatus,
+    JobInterview,
+    MentorAssignment,
+    MentorContact,
+    Outcome,
+)
+from employment.validators import normalize_cvr
+from families.models import PersonAssignment, PersonRole
+from families.services import ConflictError, ServiceError
+
+__all__ = ["ConflictError", "ServiceError"]
+
+OUTCOME_FIELDS = ("outcome", "outcome_date", "outcome_hours", "outcome_employer", "outcome_reason")
+
+
+def _changed(instance, data: dict) -> list[str]:
+    return sorted(name for name, value in data.items() if getattr(instance, name) != value)
+
+
+def _versioned_update(model, instance, data: dict, version: int) -> None:
+    # Conditional update in the database: succeeds only if nobody saved in between.
+    updated = model.objects.filter(pk=instance.pk, version=version).update(
+        **data, version=F("version") + 1, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ConflictError
+    instance.refresh_from_db()
+
+
+# --- Companies -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def company_create(*, actor, data: dict) -> Company:
+    data = {**data, "cvr": normalize_cvr(data["cvr"])}
+    try:
+        with transaction.atomic():
+            company = Company.objects.create(**data)
+    except IntegrityError:
+        raise ServiceError(_("A company with this CVR number is already registered.")) from None
+    audit_log(
+        actor=actor,
+        action="create",
+        event="employment.company.created",
+        detail={"company_id": company.pk},
+    )
+    return company
+
+
+@transaction.atomic
+def company_update(*, actor, company: Company, data: dict) -> Company:
+    data = {**data, "cvr": normalize_cvr(data["cvr"])}
+    changed = _changed(company, data)
+    try:
+        with transaction.atomic():
+            Company.objects.filter(pk=company.pk).update(**data)
+    except IntegrityError:
+        raise ServiceError(_("A company with this CVR number is already registered.")) from None
+    company.refresh_from_db()
+    audit_log(
+        actor=actor,
+        action="change",
+        event="employment.company.changed",
+        detail={"company_id": company.pk, "fields": changed},
+    )
+    return company
+
+
+# --- Track ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def track_create(*, actor, person, data: dict) -> EmploymentTrack:
+    """Open a parent's employment track. Preconditions: `person` is a parent the actor may see."""
+    if person.role != PersonRole.PARENT:
+        raise ServiceError(_("Only a parent can have an employment track."))
+    try:
+        with transaction.atomic():
+            track = EmploymentTrack.objects.create(person=person, **data)
+    except IntegrityError:
+        raise ServiceError(_("This parent already has an employment track.")) from None
+    audit_log(actor=actor, action="create", event="employment.track.created", person=person)
+    return track
+
+
+@transaction.atomic
+def track_update(*, actor, track: EmploymentTrack, data: dict, version: int) -> EmploymentTrack:
+    changed = _changed(track, data)
+    _versioned_update(EmploymentTrack, track, data, version)
+    audit_log(
+        actor=actor,
+        action="change",
+        event="employment.track.changed",
+        person=track.person,
+        detail={"fields": changed},
+    )
+    return track
+
+
+@transaction.atomic
+def track_set_outcome(
+    *, actor, track: EmploymentTrack, data: dict, version: int
+) -> EmploymentTrack:
+    """Record (or clear, with outcome="") how the parent left the track."""
+    data = {name: data.get(name) for name in OUTCOME_FIELDS}
+    data["outcome"] = data["outcome"] or ""
+    data["outcome_employer"] = data["outcome_employer"] or ""
+    data["outcome_reason"] = data["outcome_reason"] or ""
+    if not data["outcome"]:
+        data.update(outcome_date=None, outcome_hours=None, outcome_employer="", outcome_reason="")
+    elif data["outcome"] != Outcome.ORDINARY_JOB:
+        data["outcome_hours"] = None
+    changed = _changed(track, data)
+    _versioned_update(EmploymentTrack, track, data, version)
+    audit_log(
+        actor=actor,
+        action="change",
+        event="employment.track.outcome_set",
+        person=track.person,
+        detail={"outcome": data["outcome"], "fields": changed},
+    )
+    return track
+
+
+# --- Internships ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def internship_register(
+    *,
+    actor,
+    track: EmploymentTrack,
+    company: Company,
+    start: datetime.date,
+    planned_end: datetime.date,
+    hours: Decimal | None = None,
+) -> Internship:
+    """Register an agreed internship, optionally with its first weekly hours."""
+    if planned_end < start:
+        raise ServiceError(_("The planned end cannot be before the start."))
+    internship = Internship.objects.create(
+        track=track, company=company, start=start, planned_end=planned_end
+    )
+    if hours is not None:
+        InternshipHours.objects.create(
+            internship=internship, from_date=start, hours=hours, created_by=actor
+        )
+    audit_log(
+        actor=actor,
+        action="create",
+        event="employment.internship.created",
+        person=track.person,
+        detail={"internship_id": internship.pk, "company_id": company.pk},
+    )
+    return internship
+
+
+@transaction.atomic
+def internship_update(*, actor, internship: Internship, data: dict, version: int) -> Internship:
+    data = dict(data)
+    if data.get("actual_end") and data.get("status", internship.status) == InternshipStatus.ONGOING:
+        data["status"] = InternshipStatus.ENDED
+    if data.get("status") == InternshipStatus.ONGOING:
+        data["end_reason"] = ""
+    changed = _changed(internship, data)
+    _versioned_update(Internship, internship, data, version)
+    audit_log(
+        actor=actor,
+        action="change",
+        event="employment.internship.changed",
+        person=internship.track.person,
+        detail={"internship_id": internship.pk, "fields": changed},
+    )
+    return internship
+
+
+@transaction.atomic
+def internship_hours_set(
+    *, actor, internship: Internship, from_date: datetime.date, hours: Decimal
+) -> InternshipHours:
+    """Weekly hours from a date on; a second entry for the same date replaces the first."""
+    if from_date < internship.start:
+        raise ServiceError(_("The hours cannot start before the internship."))
+    entry, created = InternshipHours.objects.update_or_create(
+        internship=internship, from_date=from_date, defaults={"hours": hours, "created_by": actor}
+    )
+    audit_log(
+        actor=actor,
+        action="create" if created else "change",
+        event="employment.internship.hours_set",
+        person=internship.track.person,
+        detail={"internship_id": internship.pk, "from": from_date.isoformat()},
+    )
+    return entry
+
+
+# --- Job interviews ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def interview_save(
+    *, actor, track: EmploymentTrack, data: dict, interview: JobInterview | None = None
+):
+    """Plan an interview or register one as held."""
+    if not (data.get("planned_date") or data.get("held_date")):
+        raise ServiceError(_("Give a planned date or the date the interview was held."))
+    if data.get("held_date") and not data.get("held_by"):
+        data = {**data, "held_by": actor}
+    created = interview is None
+    if created:
+        interview = JobInterview.objects.create(track=track, **data)
+    else:
+        for name, value in data.items():
+            setattr(interview, name, value)
+        interview.save()
+    audit_log(
+        actor=actor,
+        action="create" if created else "change",
+        event="employment.interview.saved",
+        person=track.person,
+        detail={"interview_id": interview.pk, "held": bool(interview.held_date)},
+    )
+    return interview
+
+
+# --- Job mentor -------------------------------------------------------------------------------
+
+
+def _check_mentor_period(start: datetime.date, end: datetime.date) -> None:
+    if end < start:
+        raise ServiceError(_("The period cannot end before it starts."))
+    if end > mentor_period_max_end(start):
+        raise ServiceError(
+            _("A job-mentor period can run until %(date)s at the latest; renew it after that.")
+            % {"date": mentor_period_max_end(start).strftime("%d-%m-%Y")}
+        )
+
+
+@transaction.atomic
+def mentor_assign(
+    *,
+    actor,
+    track: EmploymentTrack,
+    mentor,
+    start: datetime.date,
+    end: datetime.date,
+    target_hours: Decimal | None = None,
+    renewed_from: MentorAssignment | None = None,
+) -> MentorAssignment:
+    """Assign a job mentor for a period. Creates the families.PersonAssignment that
+    gives the mentor access to this parent – and to nothing else."""
+    _check_mentor_period(start, end)
+    access = PersonAssignment.objects.create(
+        person=track.person, user=mentor, role="job_mentor", start=start, end=end
+    )
+    assignment = MentorAssignment.objects.create(
+        track=track,
+        mentor=mentor,
+        start=start,
+        end=end,
+        target_hours=target_hours,
+        renewed_from=renewed_from,
+        access=access,
+    )
+    audit_log(
+        actor=actor,
+        action="create",
+        event="employment.mentor.assigned",
+        person=track.person,
+        detail={
+            "assignment_id": assignment.pk,
+            "mentor_id": mentor.pk,
+            "renewal": bool(renewed_from),
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def mentor_renew(*, actor, assignment: MentorAssignment, end: datetime.date) -> MentorAssignment:
+    """Renew a mentor period (LAB § 167): a new period from the day after the old one ends."""
+    assignment = MentorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.closed_on is not None:
+        raise ServiceError(_("A closed mentor period cannot be renewed."))
+    if MentorAssignment.objects.filter(renewed_from=assignment).exists():
+        raise ServiceError(_("This mentor period has already been renewed."))
+    start = assignment.end + datetime.timedelta(days=1)
+    return mentor_assign(
+        actor=actor,
+        track=assignment.track,
+        mentor=assignment.mentor,
+        start=start,
+        end=end,
+        target_hours=assignment.target_hours,
+        renewed_from=assignment,
+    )
+
+
+@transaction.atomic
+def mentor_close(*, actor, assignment: MentorAssignment, on: datetime.date) -> MentorAssignment:
+    """End a mentor period early; the mentor's access ends the same day."""
+    assignment = MentorAssignment.objects.select_for_update().get(pk=assignment.pk)
+    if assignment.closed_on is not None:
+        raise ServiceError(_("This mentor period is already closed."))
+    if on < assignment.start:
+        raise ServiceError(_("The period cannot end before it starts."))
+    assignment.closed_on = on
+    assignment.end = min(assignment.end, on)
+    assignment.save(update_fields=["closed_on", "end"])
+    if assignment.access_id:
+        PersonAssignment.objects.filter(pk=assignment.access_id).update(end=assignment.end)
+    audit_log(
+        actor=actor,
+        action="change",
+        event="employment.mentor.closed",
+        person=assignment.track.person,
+        detail={"assignment_id": assignment.pk},
+    )
+    return assignment
+
+
+@transaction.atomic
+def mentor_contact_add(
+    *,
+    actor,
+    assignment: MentorAssignment,
+    date: datetime.date,
+    note: str,
+    hours_per_week: Decimal | None = None,
+) -> MentorContact:
+    contact = MentorContact.objects.create(
+        assignment=assignment, date=date, note=note, hours_per_week=hours_per_week, created_by=actor
+    )
+    audit_log(
+        actor=actor,
+        action="create",
+        event="employment.mentor.contact_added",
+        person=assignment.track.person,
+        detail={"assignment_id": assignment.pk, "contact_id": contact.pk},
+    )
+    return contact
+
+
+# --- Upskilling ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def course_save(
+    *, actor, track: EmploymentTrack, data: dict, course: Course | None = None
+) -> Course:
+    created = course is None
+    if created:
+        course = Course.objects.create(track=track, **data)
+    else:
+        for name, value in data.items():
+            setattr(course, name, value)
+        course.save()
+    audit_log(
+        actor=actor,
+        action="create" if created else "change",
+        event="employment.course.saved",
+        person=track.person,
+        detail={"course_id": course.pk},
+    )
+    return course

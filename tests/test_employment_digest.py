@@ -1,0 +1,116 @@
+"""The daily digest: content, once per user per day, nothing for users with nothing due."""
+
+import datetime
+
+import pytest
+from django.conf import settings as django_settings
+from django.core import mail
+
+from bi18.accounts.roles import Role
+from employment.models import DigestSent
+from employment.tasks import digest_send_for_user, send_daily_digest
+from tests.employment_factories import TrackFactory
+from tests.factories import add_member
+
+D = datetime.date
+DAY = "2026-03-01"
+
+
+@pytest.fixture
+def track(family, company_consultant, employment_consultant):
+    add_member(family, company_consultant, Role.COMPANY_CONSULTANT)
+    add_member(family, employment_consultant, Role.EMPLOYMENT_CONSULTANT)
+    return TrackFactory(
+        person=family.people.get(first_name="Amina"),
+        start=D(2026, 1, 1),
+        company_consultant=company_consultant,
+        employment_consultant=employment_consultant,
+    )
+
+
+def mails_to(user):
+    return [m for m in mail.outbox if m.to == [user.email]]
+
+
+def test_digest_contains_the_users_items(track, company_consultant, settings):
+    settings.SITE_URL = "https://bi18.example"
+    send_daily_digest(DAY)
+    [message] = mails_to(company_consultant)
+    assert track.person.family.case_number in message.body
+    assert (
+        f"https://bi18.example/beskaeftigelse/foraelder/{track.person_id}/praktik/ny/"
+        in message.body
+    )
+    assert "12-02-2026" in message.body  # week 6 date
+    assert "1 " in message.subject
+    # No names or CPR numbers leave the application by e-mail.
+    assert "Amina" not in message.body and "Amina" not in message.subject
+
+
+def test_digest_is_in_danish_whatever_language_is_active(track, company_consultant):
+    from django.utils import translation
+
+    with translation.override("en"):
+        send_daily_digest(DAY)
+    [message] = mails_to(company_consultant)
+    assert "1. marts 2026" in message.body  # Danish month names, as LANGUAGE_CODE is "da"
+    assert message.from_email == django_settings.DEFAULT_FROM_EMAIL
+
+
+def test_running_twice_sends_one_mail_per_user_per_day(track, company_consultant, caseworker):
+    first = send_daily_digest(DAY)
+    second = send_daily_digest(DAY)
+    assert first == 2 and second == 0  # company consultant and the coordinating caseworker
+    assert len(mails_to(company_consultant)) == 1
+    assert DigestSent.objects.filter(user=company_consultant, date=D(2026, 3, 1)).count() == 1
+    send_daily_digest("2026-03-02")
+    assert len(mails_to(company_consultant)) == 2
+
+
+def test_nothing_is_sent_to_users_with_nothing_due(
+    track, other_caseworker, manager, retention_counsellor
+):
+    send_daily_digest(DAY)
+    for user in (other_caseworker, manager, retention_counsellor):
+        assert not mails_to(user)
+    assert not DigestSent.objects.filter(
+        user__in=[other_caseworker, manager, retention_counsellor]
+    ).exists()
+
+
+def test_a_failed_send_is_retried_next_run(track, company_consultant, monkeypatch):
+    import employment.tasks as tasks
+
+    def boom(*args, **kwargs):
+        raise OSError("SMTP down")
+
+    monkeypatch.setattr(tasks, "send_mail", boom)
+    assert send_daily_digest(DAY) == 0
+    assert not DigestSent.objects.exists()
+    monkeypatch.undo()
+    assert send_daily_digest(DAY) >= 1
+    assert len(mails_to(company_consultant)) == 1
+
+
+def test_inactive_users_get_nothing(track, company_consultant):
+    company_consultant.is_active = False
+    company_consultant.save()
+    send_daily_digest(DAY)
+    assert not mails_to(company_consultant)
+
+
+def test_send_for_user_reports_whether_it_sent(track, company_consultant):
+    assert digest_send_for_user(user=company_consultant, today=D(2026, 3, 1)) is True
+    assert digest_send_for_user(user=company_consultant, today=D(2026, 3, 1)) is False
+
+
+def test_the_beat_schedule_runs_the_digest_daily():
+    entry = django_settings.CELERY_BEAT_SCHEDULE["employment-send-daily-digest"]
+    assert entry["task"] == "employment.send_daily_digest"
+    assert entry["schedule"].hour == {6} and entry["schedule"].minute == {30}
+
+
+def test_the_task_runs_through_celery(track, company_consultant, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    send_daily_digest.delay(DAY).get()
+    assert len(mails_to(company_consultant)) == 1
