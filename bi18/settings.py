@@ -227,7 +227,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "audit.purge_expired",
         "schedule": crontab(hour=2, minute=15),
     },
+    # The daily "Mit arbejde" digest (SPEC §7), at a configurable local time.
+    "employment-send-daily-digest": {
+        "task": "employment.send_daily_digest",
+        "schedule": crontab(
+            hour=env.int("DIGEST_HOUR", default=6), minute=env.int("DIGEST_MINUTE", default=30)
+        ),
+    },
 }
+# Absolute links in e-mails (the digest), e.g. https://bi18.kk.dk
+SITE_URL = env.str("SITE_URL", default="")
 
 # --- Pilot rules (bi18/rules.py holds the defaults); JSON in the environment overrides.
 BI18_RULES = env.json("BI18_RULES", default={})

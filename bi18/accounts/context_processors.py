@@ -1,6 +1,15 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bi18.accounts.roles import Role
+
+_COMPANY_REGISTER_ROLES = (
+    Role.FAMILY_CASEWORKER,
+    Role.EMPLOYMENT_CONSULTANT,
+    Role.COMPANY_CONSULTANT,
+    Role.JOB_MENTOR,
+)
+
 
 def navigation(request):
     """The main navigation, by permission (SPEC §9)."""
@@ -11,6 +20,9 @@ def navigation(request):
     if user.has_perm("accounts.access_case_data"):
         items.append(("home", _("My work"), reverse("home")))
         items.append(("families", _("Families"), reverse("families:list")))
+        # The company register (employment.access.EMPLOYMENT_ROLES may open it).
+        if any(user.has_role(r) for r in _COMPANY_REGISTER_ROLES):
+            items.append(("companies", _("Companies"), reverse("employment:company_list")))
     if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
         items.append(("targets", _("Targets and budget"), reverse("targets_home")))
     if (
