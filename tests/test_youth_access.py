@@ -1,0 +1,148 @@
+"""Who sees a young person's youth track: URL × role × expected status.
+
+A retention counsellor sees only the young people they follow (404 on everyone else, the
+parents included); a manager, budget officer or administrator sees nothing (404).
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from bi18.accounts.roles import Role
+from families.models import PersonRole
+from tests.factories import UserFactory
+from youth import services
+
+D = datetime.date
+
+
+@pytest.fixture
+def setup(family, caseworker, retention_counsellor):
+    sara = family.people.get(first_name="Sara")
+    ali = family.people.get(first_name="Ali")
+    track = services.track_create(
+        actor=caseworker,
+        person=sara,
+        data={
+            "education_effort": True,
+            "leisure_job_effort": False,
+            "start": D(2025, 9, 1),
+            "planned_end": None,
+            "actual_end": None,
+            "retention_counsellor": retention_counsellor,
+            "guidance_counsellor": None,
+        },
+    )
+    services.track_create(
+        actor=caseworker,
+        person=ali,
+        data={
+            "education_effort": True,
+            "leisure_job_effort": False,
+            "start": D(2025, 9, 1),
+            "planned_end": None,
+            "actual_end": D(2025, 12, 1),
+            "retention_counsellor": None,
+            "guidance_counsellor": None,
+        },
+    )
+    enrolment = services.enrolment_create(
+        actor=caseworker,
+        person=sara,
+        data={
+            "institution": "TEC",
+            "programme": "Elektriker",
+            "start": D(2025, 9, 1),
+            "end": None,
+            "end_reason": "",
+        },
+    )
+    parent = family.people.filter(role=PersonRole.PARENT).first()
+    return {"sara": sara, "ali": ali, "parent": parent, "track": track, "enrolment": enrolment}
+
+
+def _urls(person, enrolment=None):
+    urls = [
+        reverse("youth:person", args=[person.pk]),
+        reverse("youth:timeline", args=[person.pk]),
+        reverse("youth:track_edit", args=[person.pk]),
+        reverse("youth:record_create", args=[person.pk, "contact"]),
+        reverse("youth:record_create", args=[person.pk, "enrolment"]),
+    ]
+    if enrolment is not None:
+        urls.append(reverse("youth:record_edit", args=[person.pk, "enrolment", enrolment.pk]))
+    return urls
+
+
+@pytest.mark.parametrize("url_index", range(6))
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("caseworker", 200),
+        ("retention_counsellor", 200),
+        ("other_caseworker", 404),
+        ("manager", 404),
+        ("budget_officer", 404),
+        ("administrator", 404),
+    ],
+)
+def test_the_young_persons_pages_by_role(request, login, setup, who, expected, url_index):
+    user = request.getfixturevalue(who)
+    url = _urls(setup["sara"], setup["enrolment"])[url_index]
+    assert login(user).get(url).status_code == expected
+
+
+@pytest.mark.parametrize("url_index", range(5))
+def test_a_retention_counsellor_gets_404_for_a_young_person_they_do_not_follow(
+    login, setup, retention_counsellor, url_index
+):
+    assert login(retention_counsellor).get(_urls(setup["ali"])[url_index]).status_code == 404
+
+
+def test_a_retention_counsellor_cannot_see_the_parents(login, setup, retention_counsellor):
+    client = login(retention_counsellor)
+    parent = setup["parent"]
+    assert client.get(reverse("youth:person", args=[parent.pk])).status_code == 404
+    # The family page shows only the young person they follow.
+    page = client.get(reverse("families:detail", args=[parent.family_id])).content.decode()
+    assert "Sara" in page
+    assert "Amina" not in page and "Omar" not in page and "Ali" not in page
+
+
+def test_a_parent_has_no_youth_page_even_for_a_member(login, setup, caseworker):
+    assert (
+        login(caseworker).get(reverse("youth:person", args=[setup["parent"].pk])).status_code == 404
+    )
+
+
+def test_a_retention_counsellor_cannot_post_to_another_young_person(
+    login, setup, retention_counsellor
+):
+    url = reverse("youth:record_create", args=[setup["ali"].pk, "contact"])
+    response = login(retention_counsellor).post(
+        url, {"date": "2026-01-05", "school": "TEC", "risk": "low"}
+    )
+    assert response.status_code == 404
+    assert not setup["ali"].youth_track.contacts.exists()
+
+
+def test_an_enrolment_cannot_be_edited_through_another_young_persons_url(login, setup, caseworker):
+    url = reverse("youth:record_edit", args=[setup["ali"].pk, "enrolment", setup["enrolment"].pk])
+    assert login(caseworker).get(url).status_code == 404
+
+
+def test_unknown_record_kinds_are_404(login, setup, caseworker):
+    url = reverse("youth:record_create", args=[setup["sara"].pk, "nonsense"])
+    assert login(caseworker).get(url).status_code == 404
+
+
+def test_a_youth_guidance_counsellor_of_another_group_sees_nothing(login, setup):
+    uu = UserFactory(username="uu_other", role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    assert login(uu).get(reverse("youth:person", args=[setup["sara"].pk])).status_code == 404
+
+
+def test_anonymous_users_are_sent_to_log_in(client, setup):
+    response = client.get(reverse("youth:person", args=[setup["sara"].pk]))
+    assert response.status_code == 302
+    assert reverse("accounts:login") in response["Location"]
