@@ -3,3 +3,46 @@ from django.apps import AppConfig
 
 class NetworkgroupConfig(AppConfig):
     name = "networkgroup"
+
+    def ready(self):
+        from families.registry import (
+            DeadlineKind,
+            DemoSeeder,
+            FamilyPanel,
+            register_deadline_kind,
+            register_demo_seeder,
+            register_family_panel,
+        )
+        from networkgroup import demo, panels
+
+        register_family_panel(
+            FamilyPanel(
+                key="networkgroup.plan",
+                order=10,
+                template="networkgroup/_family_panel_plan.html",
+                context=panels.plan_panel,
+            )
+        )
+        register_family_panel(
+            FamilyPanel(
+                key="networkgroup.meetings",
+                order=11,
+                template="networkgroup/_family_panel_meetings.html",
+                context=panels.meetings_panel,
+            )
+        )
+        register_deadline_kind(
+            DeadlineKind(
+                key="networkgroup.plan_action",
+                label=panels.PLAN_ACTION_LABEL,
+                collect=panels.collect_plan_actions,
+            )
+        )
+        register_deadline_kind(
+            DeadlineKind(
+                key="networkgroup.plan_review",
+                label=panels.PLAN_REVIEW_LABEL,
+                collect=panels.collect_plan_reviews,
+            )
+        )
+        register_demo_seeder(DemoSeeder(key="networkgroup.plans", order=20, seed=demo.seed_plans))

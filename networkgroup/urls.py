@@ -1,5 +1,67 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from networkgroup.views import export, group, meetings, plan
 
 app_name = "networkgroup"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Network group
+    path("<int:family_pk>/gruppe/", group.group_page, name="group"),
+    path(
+        "<int:family_pk>/gruppe/<int:member_pk>/fjern/",
+        group.group_member_remove,
+        name="group_member_remove",
+    ),
+    path(
+        "<int:family_pk>/gruppe/<int:member_pk>/koordinator/",
+        group.group_member_coordinator,
+        name="group_member_coordinator",
+    ),
+    # The family plan
+    path("<int:family_pk>/plan/", plan.plan_page, name="plan"),
+    path("<int:family_pk>/plan/tilstede/", plan.presence, name="presence"),
+    path("<int:family_pk>/plan/revideret/", plan.plan_review, name="plan_review"),
+    path("<int:family_pk>/plan/historik/", plan.plan_history, name="plan_history"),
+    path("<int:family_pk>/plan/udskriv/", export.plan_print, name="plan_print"),
+    path("<int:family_pk>/plan/pdf/<str:language>/", export.plan_pdf, name="plan_pdf"),
+    path("<int:family_pk>/plan/maal/ny/", plan.goal_create, name="goal_create"),
+    path("<int:family_pk>/plan/maal/<int:goal_pk>/", plan.goal_header, name="goal"),
+    path("<int:family_pk>/plan/maal/<int:goal_pk>/rediger/", plan.goal_edit, name="goal_edit"),
+    path(
+        "<int:family_pk>/plan/maal/<int:goal_pk>/historik/",
+        plan.goal_history,
+        name="goal_history",
+    ),
+    path(
+        "<int:family_pk>/plan/maal/<int:goal_pk>/handlinger/ny/",
+        plan.action_create,
+        name="action_create",
+    ),
+    path("<int:family_pk>/plan/handlinger/<int:action_pk>/", plan.action_row, name="action"),
+    path(
+        "<int:family_pk>/plan/handlinger/<int:action_pk>/rediger/",
+        plan.action_edit,
+        name="action_edit",
+    ),
+    # Meetings
+    path("<int:family_pk>/moeder/", meetings.meeting_list, name="meeting_list"),
+    path("<int:family_pk>/moeder/nyt/", meetings.meeting_create, name="meeting_create"),
+    path("<int:family_pk>/moeder/<int:pk>/", meetings.meeting_detail, name="meeting"),
+    path("<int:family_pk>/moeder/<int:pk>/rediger/", meetings.meeting_edit, name="meeting_edit"),
+    path(
+        "<int:family_pk>/moeder/<int:pk>/referat/", meetings.meeting_minutes, name="meeting_minutes"
+    ),
+    path(
+        "<int:family_pk>/moeder/<int:pk>/godkend/", meetings.meeting_approve, name="meeting_approve"
+    ),
+    path(
+        "<int:family_pk>/moeder/<int:pk>/tillaeg/",
+        meetings.meeting_addendum,
+        name="meeting_addendum",
+    ),
+    path(
+        "<int:family_pk>/moeder/<int:pk>/beslutninger/",
+        meetings.meeting_decision,
+        name="meeting_decision",
+    ),
+]

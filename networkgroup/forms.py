@@ -1,0 +1,190 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from families.models import Person
+from networkgroup import services
+from networkgroup.models import ActionStatus, PlanArea
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class _Form(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class _UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.get_username()
+
+
+class _PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.full_name
+
+
+def _member_users(family):
+    return (
+        get_user_model()
+        .objects.filter(network_memberships__family=family)
+        .order_by("first_name", "last_name")
+    )
+
+
+class GoalForm(_Form):
+    person = _PersonChoiceField(
+        label=_("For"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("The whole family"),
+    )
+    area = forms.ChoiceField(label=_("Area"), choices=PlanArea.choices)
+    text = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, family, prefix_id="", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = Person.objects.filter(family=family).order_by(
+            "role", "date_of_birth", "id"
+        )
+        self.prefix_id = prefix_id
+
+    def data_dict(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("person", "area", "text")}
+
+
+class ActionForm(_Form):
+    what = forms.CharField(label=_("What"), widget=forms.Textarea(attrs={"rows": 2}))
+    responsible = _UserChoiceField(
+        label=_("Responsible"), queryset=get_user_model().objects.none(), required=False
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE_WIDGET, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=ActionStatus.choices, initial=ActionStatus.PLANNED
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["responsible"].queryset = _member_users(family)
+
+    def data_dict(self) -> dict:
+        return {k: self.cleaned_data[k] for k in ("what", "responsible", "deadline", "status")}
+
+
+class DecisionForm(_Form):
+    """A decision that becomes a plan action in the same step."""
+
+    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    goal = forms.ModelChoiceField(label=_("Under goal"), queryset=None)
+    responsible = _UserChoiceField(label=_("Responsible"), queryset=None)
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE_WIDGET)
+
+    def __init__(self, *args, family, goals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = goals
+        self.fields["goal"].label_from_instance = lambda g: f"{g.get_area_display()}: {g.text[:60]}"
+        self.fields["responsible"].queryset = _member_users(family)
+
+
+class MeetingForm(_Form):
+    starts_at = forms.DateTimeField(label=_("Date and time"), widget=DATETIME_WIDGET)
+    place = forms.CharField(label=_("Place"), max_length=200)
+    attending_members = forms.ModelMultipleChoiceField(
+        label=_("Attending members"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    attending_people = forms.ModelMultipleChoiceField(
+        label=_("Attending family members"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interpreter_booked = forms.BooleanField(label=_("Interpreter booked"), required=False)
+    interpreter_language = forms.CharField(
+        label=_("Interpreter language"), max_length=60, required=False
+    )
+    interpreting_person = _PersonChoiceField(
+        label=_("Family member interpreting"),
+        queryset=None,
+        required=False,
+        help_text=_("Only if the family insists. A child under 18 may never interpret."),
+    )
+    agenda = forms.CharField(
+        label=_("Agenda"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text=_("Leave empty to have the agenda proposed from the plan."),
+    )
+    next_meeting_date = forms.DateField(label=_("Next meeting"), widget=DATE_WIDGET, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, family, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.family = family
+        users = _member_users(family)
+        self.fields["attending_members"].queryset = users
+        self.fields["attending_members"].label_from_instance = lambda u: (
+            u.get_full_name() or u.get_username()
+        )
+        people = Person.objects.filter(family=family).order_by("role", "date_of_birth", "id")
+        self.fields["attending_people"].queryset = people
+        self.fields["attending_people"].label_from_instance = lambda p: p.full_name
+        self.fields["interpreting_person"].queryset = people
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_at = cleaned.get("starts_at")
+        person = cleaned.get("interpreting_person")
+        if starts_at and person:
+            try:
+                services.check_interpreter(
+                    person, family=self.family, on=timezone.localtime(starts_at).date()
+                )
+            except services.ServiceError as exc:
+                self.add_error("interpreting_person", str(exc))
+        if (
+            cleaned.get("interpreter_booked")
+            and not cleaned.get("interpreter_language", "").strip()
+        ):
+            self.add_error("interpreter_language", _("Give the interpreter's language."))
+        next_date = cleaned.get("next_meeting_date")
+        if starts_at and next_date and next_date < timezone.localtime(starts_at).date():
+            raise ValidationError(
+                {"next_meeting_date": _("The next meeting must be after this one.")}
+            )
+        return cleaned
+
+    def meeting_data(self) -> services.MeetingData:
+        c = self.cleaned_data
+        return services.MeetingData(
+            starts_at=c["starts_at"],
+            place=c["place"],
+            attending_members=list(c["attending_members"]),
+            attending_people=list(c["attending_people"]),
+            interpreter_booked=c["interpreter_booked"],
+            interpreter_language=c["interpreter_language"],
+            interpreting_person=c["interpreting_person"],
+            agenda=c["agenda"],
+            next_meeting_date=c["next_meeting_date"],
+        )
+
+
+class MinutesForm(_Form):
+    minutes = forms.CharField(
+        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AddendumForm(_Form):
+    text = forms.CharField(label=_("Addendum"), widget=forms.Textarea(attrs={"rows": 3}))

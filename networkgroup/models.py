@@ -1,0 +1,261 @@
+"""The shared family plan (samlet plan) and network-group meetings (SPEC §4).
+
+Membership itself lives in families (it drives the one access rule); this app
+owns what the group does together: the plan, its history and its meetings.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from families.models import Family, Person
+
+
+class PlanArea(models.TextChoices):
+    EMPLOYMENT = "employment", _("Employment")
+    EDUCATION = "education", _("Education")
+    LANGUAGE = "language", _("Language")
+    HEALTH = "health", _("Health")
+    HOUSING = "housing", _("Housing")
+    ECONOMY = "economy", _("Economy")
+    CHILDREN_LEISURE = "children_leisure", _("Children and leisure")
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
+
+
+class Plan(models.Model):
+    """One plan per family. Created with the family's first visit to its plan."""
+
+    family = models.OneToOneField(Family, on_delete=models.CASCADE, related_name="plan")
+    last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
+    review_date = models.DateField(_("next review"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("family plan")
+        verbose_name_plural = _("family plans")
+        indexes = [models.Index(fields=["review_date"], name="plan_review_date")]
+
+    def __str__(self) -> str:
+        return f"{self.family}"
+
+    @property
+    def review_is_due(self) -> bool:
+        return self.review_date <= timezone.localdate()
+
+
+class Goal(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="goals")
+    # Empty: a goal for the whole family.
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("for"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_goals",
+    )
+    area = models.CharField(_("area"), max_length=30, choices=PlanArea.choices)
+    text = models.TextField(_("goal"))
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = ["plan", "person_id", "area", "id"]
+        indexes = [models.Index(fields=["plan", "area"], name="goal_plan_area")]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Action(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
+    # Denormalised from goal.plan: the agenda and the deadline lists filter on it.
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    what = models.TextField(_("what"))
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_actions",
+    )
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["goal", "deadline", "id"]
+        indexes = [
+            models.Index(fields=["plan", "status", "deadline"], name="action_plan_status_deadline"),
+            models.Index(
+                fields=["responsible", "status", "deadline"], name="action_resp_status_deadline"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.what[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.deadline is not None and self.deadline < timezone.localdate()
+
+
+class PlanChange(models.Model):
+    """The plan's history: one row per changed field, written with the change."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    object_type = models.CharField(max_length=10)  # "plan", "goal", "action"
+    field = models.CharField(max_length=40)
+    before = models.TextField(blank=True)
+    after = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["plan", "at"], name="planchange_plan_at"),
+            models.Index(fields=["goal", "at"], name="planchange_goal_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}.{self.field}"
+
+
+class Meeting(models.Model):
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="meetings")
+    starts_at = models.DateTimeField(_("date and time"))
+    place = models.CharField(_("place"), max_length=200)
+    attending_members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("attending members"),
+        blank=True,
+        related_name="+",
+    )
+    attending_people = models.ManyToManyField(
+        Person, verbose_name=_("attending family members"), blank=True, related_name="+"
+    )
+    interpreter_booked = models.BooleanField(_("interpreter booked"), default=False)
+    interpreter_language = models.CharField(_("interpreter language"), max_length=60, blank=True)
+    # A family member who interprets (discouraged; never a child under 18 — SPEC §4).
+    interpreting_person = models.ForeignKey(
+        Person,
+        verbose_name=_("family member interpreting"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    next_meeting_date = models.DateField(_("next meeting"), null=True, blank=True)
+    minutes_approved_at = models.DateTimeField(null=True, blank=True)
+    minutes_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("network-group meeting")
+        verbose_name_plural = _("network-group meetings")
+        ordering = ["-starts_at", "-id"]
+        indexes = [models.Index(fields=["family", "starts_at"], name="meeting_family_starts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes_approved_at__isnull=True)
+                | Q(minutes_approved_by__isnull=False),
+                name="meeting_approval_has_approver",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family} {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.minutes_approved_at is not None
+
+
+class Decision(models.Model):
+    """A decision of a meeting; each becomes a plan action in the same step."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
+    text = models.TextField(_("decision"))
+    action = models.OneToOneField(
+        Action, on_delete=models.PROTECT, null=True, blank=True, related_name="decision"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class MinutesAddendum(models.Model):
+    """A later change to approved minutes: appended, never edited."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="addenda")
+    text = models.TextField(_("addendum"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

@@ -1,0 +1,149 @@
+"""Reads for the plan and the meetings, each in a fixed number of queries.
+
+Callers pass a family they already got through families.access (the one access rule).
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from networkgroup.models import (
+    OPEN_STATUSES,
+    Action,
+    ActionStatus,
+    Goal,
+    Meeting,
+    Plan,
+    PlanArea,
+    PlanChange,
+)
+
+AGENDA_CHANGES_SHOWN = 20
+
+
+def plan_goals(plan) -> list[Goal]:
+    """Goals with their actions: two queries whatever the size of the plan."""
+    actions = Action.objects.select_related("responsible").order_by("deadline", "id")
+    return list(
+        Goal.objects.filter(plan=plan)
+        .select_related("person")
+        .prefetch_related(Prefetch("actions", queryset=actions))
+        .order_by("person__role", "person_id", "area", "id")
+    )
+
+
+def next_meeting(family, now: datetime.datetime | None = None) -> Meeting | None:
+    now = now or timezone.now()
+    return Meeting.objects.filter(family=family, starts_at__gte=now).order_by("starts_at").first()
+
+
+@dataclass
+class AgendaProposal:
+    starts_at: datetime.datetime
+    until: datetime.date | None
+    overdue: list = field(default_factory=list)
+    due_soon: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+    changes_total: int = 0
+    since: datetime.datetime | None = None
+    review_due: datetime.date | None = None
+
+    def as_text(self) -> str:
+        """A plain-text agenda the group can then edit."""
+        lines = [_("1. Welcome and who is here")]
+        n = 2
+        if self.overdue:
+            lines.append(f"{n}. " + _("Overdue actions"))
+            lines += [f"   - {a.what} ({a.deadline:%d.%m.%Y})" for a in self.overdue]
+            n += 1
+        if self.due_soon:
+            lines.append(f"{n}. " + _("Actions due before the next meeting"))
+            lines += [f"   - {a.what} ({a.deadline:%d.%m.%Y})" for a in self.due_soon]
+            n += 1
+        if self.changes_total:
+            lines.append(
+                f"{n}. "
+                + _("Changes to the plan since the last meeting (%(count)s)")
+                % {"count": self.changes_total}
+            )
+            n += 1
+        if self.review_due:
+            lines.append(
+                f"{n}. "
+                + _("Review of the plan (due %(date)s)") % {"date": f"{self.review_due:%d.%m.%Y}"}
+            )
+            n += 1
+        lines.append(f"{n}. " + _("Decisions and next meeting"))
+        return "\n".join(lines)
+
+
+def agenda_proposal(
+    *, family, starts_at: datetime.datetime, until: datetime.date | None = None
+) -> AgendaProposal:
+    """What the plan puts on a meeting's agenda (SPEC §4): open actions overdue on
+    the meeting day, open actions due before the next meeting (`until`; if unknown,
+    the plan's review date), and the plan's history since the previous meeting.
+    Four queries whatever the size of the plan."""
+    plan = Plan.objects.filter(family=family).first()
+    day = timezone.localtime(starts_at).date()
+    proposal = AgendaProposal(starts_at=starts_at, until=until)
+    if plan is None:
+        return proposal
+    until = until or plan.review_date
+    proposal.until = until
+    open_actions = list(
+        Action.objects.filter(plan=plan, status__in=OPEN_STATUSES, deadline__isnull=False)
+        .filter(deadline__lte=max(until, day))
+        .select_related("responsible")
+        .order_by("deadline", "id")
+    )
+    proposal.overdue = [a for a in open_actions if a.deadline < day]
+    proposal.due_soon = [a for a in open_actions if day <= a.deadline <= until]
+    previous = (
+        Meeting.objects.filter(family=family, starts_at__lt=starts_at)
+        .order_by("-starts_at")
+        .values_list("starts_at", flat=True)
+        .first()
+    )
+    proposal.since = previous
+    changes = PlanChange.objects.filter(plan=plan)
+    if day < timezone.localdate():
+        # An earlier meeting shows what it had before it; today's and later ones
+        # include what is being changed in the meeting itself.
+        changes = changes.filter(at__lte=starts_at)
+    if previous is not None:
+        changes = changes.filter(at__gt=previous)
+    proposal.changes_total = changes.count()
+    proposal.changes = list(changes.select_related("actor", "goal")[:AGENDA_CHANGES_SHOWN])
+    if plan.review_date <= until:
+        proposal.review_due = plan.review_date
+    return proposal
+
+
+def plan_summary(plan) -> dict:
+    """Counts for the family page: one query."""
+    today = timezone.localdate()
+    return Action.objects.filter(plan=plan).aggregate(
+        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
+        overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
+        done=Count("id", filter=Q(status=ActionStatus.DONE)),
+    )
+
+
+AREA_LABELS = dict(PlanArea.choices)
+STATUS_LABELS = dict(ActionStatus.choices)
+FIELD_LABELS = {
+    "person": gettext_lazy("for"),
+    "area": gettext_lazy("area"),
+    "text": gettext_lazy("goal"),
+    "what": gettext_lazy("what"),
+    "responsible": gettext_lazy("responsible"),
+    "deadline": gettext_lazy("deadline"),
+    "status": gettext_lazy("status"),
+    "last_reviewed_on": gettext_lazy("last reviewed"),
+    "review_date": gettext_lazy("next review"),
+}

@@ -1,0 +1,71 @@
+"""The printable plan: a print view and a PDF download (an audited export)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.views.decorators.http import require_GET
+
+from bi18.audit.services import audit_log
+from networkgroup import selectors, services
+from networkgroup.views.common import family_for_member
+
+PDF_LANGUAGES = ("da", "en")
+
+
+def _print_context(family) -> dict:
+    plan = services.plan_for_family(family=family)
+    return {
+        "family": family,
+        "plan": plan,
+        "goals": selectors.plan_goals(plan),
+        "members": list(family.members.select_related("user")),
+        "next_meeting": selectors.next_meeting(family),
+        "printed_at": timezone.localtime(),
+    }
+
+
+@login_required
+@require_GET
+def plan_print(request, family_pk):
+    family = family_for_member(request.user, family_pk)
+    context = _print_context(family)
+    context["for_screen"] = True
+    audit_log(
+        actor=request.user, action="view", event="networkgroup.plan.print_viewed", family=family
+    )
+    response = render(request, "networkgroup/plan_print.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def render_plan_pdf(family, language: str) -> bytes:
+    """The current plan as a PDF in `language` (WeasyPrint; pango and fonts from the OS)."""
+    from weasyprint import HTML  # imported late: it loads pango
+
+    with translation.override(language):
+        html = render_to_string("networkgroup/plan_print.html", _print_context(family))
+    return HTML(string=html).write_pdf()
+
+
+@login_required
+@require_GET
+def plan_pdf(request, family_pk, language):
+    if language not in PDF_LANGUAGES:
+        raise Http404
+    family = family_for_member(request.user, family_pk)
+    pdf = render_plan_pdf(family, language)
+    audit_log(
+        actor=request.user,
+        action="export",
+        event="networkgroup.plan.exported",
+        family=family,
+        detail={"format": "pdf", "language": language},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="plan-{family.case_number}-{language}.pdf"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,106 @@
+"""The network group page: members, their role in the group and the coordinator.
+
+Memberships are written by families.services (the one place); changes take
+effect on access at once because access is derived from membership per request.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bi18.audit.services import audit_log
+from families import services as family_services
+from families.access import get_family_for_user
+from families.forms import MemberAddForm
+from families.models import Family, NetworkMember
+
+
+def _is_admin(user) -> bool:
+    return user.has_perm("accounts.manage_network_groups")
+
+
+def _group_family(user, family_pk) -> tuple[Family, bool]:
+    """(family, may_manage). Administrators reach every group – the case number and
+    the members only, never case content; members reach their own groups; anyone
+    else gets 404."""
+    if _is_admin(user):
+        return get_object_or_404(Family, pk=family_pk), True
+    family = get_family_for_user(user, family_pk)
+    members = {m.user_id: m for m in family.members.all()}
+    if user.pk not in members:
+        raise Http404
+    return family, members[user.pk].is_coordinator
+
+
+@login_required
+def group_page(request, family_pk):
+    family, may_manage = _group_family(request.user, family_pk)
+    form = MemberAddForm(request.POST or None) if may_manage else None
+    if request.method == "POST":
+        if not may_manage:
+            raise Http404
+        if form.is_valid():
+            try:
+                family_services.member_add(
+                    actor=request.user,
+                    family=family,
+                    user=form.cleaned_data["user"],
+                    group_role=form.cleaned_data["group_role"],
+                    is_coordinator=form.cleaned_data["is_coordinator"],
+                )
+            except family_services.ServiceError as exc:
+                form.add_error("user", str(exc))
+            else:
+                messages.success(request, _("The member was added."))
+                return redirect("networkgroup:group", family_pk=family.pk)
+    audit_log(actor=request.user, action="view", event="networkgroup.group.viewed", family=family)
+    return render(
+        request,
+        "networkgroup/group_page.html",
+        {
+            "family": family,
+            "members": list(family.members.select_related("user")),
+            "form": form,
+            "may_manage": may_manage,
+            "is_admin": _is_admin(request.user),
+            "nav_active": "admin" if _is_admin(request.user) else "families",
+        },
+    )
+
+
+@login_required
+@require_POST
+def group_member_remove(request, family_pk, member_pk):
+    family, may_manage = _group_family(request.user, family_pk)
+    if not may_manage:
+        raise Http404
+    member = get_object_or_404(
+        NetworkMember.objects.select_related("user"), pk=member_pk, family=family
+    )
+    if member.is_coordinator and not _is_admin(request.user):
+        messages.error(request, _("Make another member coordinator before removing yourself."))
+        return redirect("networkgroup:group", family_pk=family.pk)
+    family_services.member_remove(actor=request.user, member=member)
+    messages.success(
+        request, _("%(user)s was removed from the network group.") % {"user": member.user}
+    )
+    if member.user_id == request.user.pk:
+        return redirect("families:list")
+    return redirect("networkgroup:group", family_pk=family.pk)
+
+
+@login_required
+@require_POST
+def group_member_coordinator(request, family_pk, member_pk):
+    family, may_manage = _group_family(request.user, family_pk)
+    if not may_manage:
+        raise Http404
+    member = get_object_or_404(
+        NetworkMember.objects.select_related("user"), pk=member_pk, family=family
+    )
+    family_services.member_make_coordinator(actor=request.user, member=member)
+    messages.success(request, _("%(user)s is now the coordinator.") % {"user": member.user})
+    return redirect("networkgroup:group", family_pk=family.pk)

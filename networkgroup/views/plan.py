@@ -1,0 +1,357 @@
+"""The family plan: page, in-place editing of goals and actions (HTMX), history."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from bi18.audit.services import audit_log
+from networkgroup import selectors, services
+from networkgroup.forms import ActionForm, GoalForm
+from networkgroup.models import Action, Goal, PlanChange
+from networkgroup.presence import POLL_SECONDS, presence_others
+from networkgroup.views.common import family_for_member, fragment, retarget
+
+HISTORY_PAGE_SIZE = 25
+
+
+def plan_context(request, family) -> dict:
+    """What the plan partial needs; a fixed number of queries (plan page and meeting mode)."""
+    plan = services.plan_for_family(family=family)
+    members = list(family.members.select_related("user"))
+    return {
+        "family": family,
+        "plan": plan,
+        "goals": selectors.plan_goals(plan),
+        "members": members,
+        "is_coordinator": any(m.user_id == request.user.pk and m.is_coordinator for m in members),
+        "goal_form": GoalForm(family=family),
+        "others": presence_others(family_id=family.pk, user=request.user),
+        "poll_seconds": POLL_SECONDS,
+    }
+
+
+@login_required
+@require_GET
+def plan_page(request, family_pk):
+    family = family_for_member(request.user, family_pk)
+    context = plan_context(request, family)
+    context["next_meeting"] = selectors.next_meeting(family)
+    context["recent_changes"] = list(
+        PlanChange.objects.filter(plan=context["plan"]).select_related("actor", "goal")[:8]
+    )
+    context["offer_english"] = offers_english(family)
+    context["nav_active"] = "families"
+    audit_log(actor=request.user, action="view", event="networkgroup.plan.viewed", family=family)
+    return render(request, "networkgroup/plan_page.html", context)
+
+
+def offers_english(family) -> bool:
+    language = (family.preferred_language or "").strip().lower()
+    return language not in ("", "da", "dansk", "danish")
+
+
+@login_required
+@require_GET
+def presence(request, family_pk):
+    family = family_for_member(request.user, family_pk)
+    return render(
+        request,
+        "networkgroup/_presence.html",
+        {
+            "family": family,
+            "others": presence_others(family_id=family.pk, user=request.user),
+            "poll_seconds": POLL_SECONDS,
+        },
+    )
+
+
+@login_required
+@require_POST
+def plan_review(request, family_pk):
+    family = family_for_member(request.user, family_pk)
+    plan = services.plan_for_family(family=family)
+    services.plan_mark_reviewed(actor=request.user, plan=plan)
+    messages.success(request, _("The plan is marked as reviewed."))
+    return redirect("networkgroup:plan", family_pk=family.pk)
+
+
+# --- Goals -------------------------------------------------------------------------------
+
+
+def _goal(family, goal_pk) -> Goal:
+    return get_object_or_404(
+        Goal.objects.select_related("person", "plan"), pk=goal_pk, plan__family=family
+    )
+
+
+def _goal_block(request, family, goal_pk, *, focus_goal=False, focus_action_pk=None, status=200):
+    goal = Goal.objects.select_related("person").get(pk=goal_pk)
+    actions = list(goal.actions.select_related("responsible").order_by("deadline", "id"))
+    return render(
+        request,
+        "networkgroup/_goal.html",
+        {
+            "family": family,
+            "goal": goal,
+            "actions": actions,
+            "focus_goal": focus_goal,
+            "focus_action_pk": focus_action_pk,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def goal_create(request, family_pk):
+    family = family_for_member(request.user, family_pk)
+    plan = services.plan_for_family(family=family)
+    form = GoalForm(request.POST, family=family)
+    if form.is_valid():
+        try:
+            goal = services.goal_create(actor=request.user, plan=plan, **form.data_dict())
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if not request.htmx:
+                messages.success(request, _("The goal was added."))
+                return redirect(reverse("networkgroup:plan", args=[family.pk]) + f"#goal-{goal.pk}")
+            return _goal_block(request, family, goal.pk, focus_goal=True)
+    response = fragment(
+        request,
+        "networkgroup/_goal_create_form.html",
+        {"family": family, "goal_form": form},
+        title=_("Add goal"),
+    )
+    return retarget(response, "#goal-create") if request.htmx else response
+
+
+@login_required
+@require_GET
+def goal_header(request, family_pk, goal_pk):
+    family = family_for_member(request.user, family_pk)
+    goal = _goal(family, goal_pk)
+    return fragment(
+        request,
+        "networkgroup/_goal_header.html",
+        {"family": family, "goal": goal, "focus": True},
+        title=_("Goal"),
+    )
+
+
+@login_required
+def goal_edit(request, family_pk, goal_pk):
+    family = family_for_member(request.user, family_pk)
+    goal = _goal(family, goal_pk)
+    context = {"family": family, "goal": goal}
+    if request.method != "POST":
+        form = GoalForm(
+            family=family,
+            initial={
+                "person": goal.person_id,
+                "area": goal.area,
+                "text": goal.text,
+                "version": goal.version,
+            },
+        )
+        form.fields["text"].widget.attrs["autofocus"] = True
+        return fragment(
+            request, "networkgroup/_goal_form.html", {**context, "form": form}, title=_("Edit goal")
+        )
+    form = GoalForm(request.POST, family=family)
+    if form.is_valid():
+        try:
+            goal = services.goal_update(
+                actor=request.user,
+                goal=goal,
+                data=form.data_dict(),
+                version=form.cleaned_data["version"] or 0,
+            )
+        except services.PlanConflict as conflict:
+            # Nothing typed is lost: the user's text comes back, beside the saved one,
+            # with the current version so that saving again is a deliberate choice.
+            data = request.POST.copy()
+            data["version"] = conflict.current.version
+            return fragment(
+                request,
+                "networkgroup/_goal_conflict.html",
+                {
+                    **context,
+                    "form": GoalForm(data, family=family),
+                    "theirs": conflict.current,
+                },
+                title=_("Someone else changed this goal"),
+                status=409 if not request.htmx else 200,
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if not request.htmx:
+                messages.success(request, _("The goal was saved."))
+                return redirect(reverse("networkgroup:plan", args=[family.pk]) + f"#goal-{goal.pk}")
+            return render(
+                request,
+                "networkgroup/_goal_header.html",
+                {"family": family, "goal": goal, "focus": True},
+            )
+    return fragment(
+        request, "networkgroup/_goal_form.html", {**context, "form": form}, title=_("Edit goal")
+    )
+
+
+@login_required
+@require_GET
+def goal_history(request, family_pk, goal_pk):
+    family = family_for_member(request.user, family_pk)
+    goal = _goal(family, goal_pk)
+    changes = PlanChange.objects.filter(goal=goal).select_related("actor", "action")
+    page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_log(
+        actor=request.user,
+        action="view",
+        event="networkgroup.goal.history_viewed",
+        family=family,
+        detail={"goal_id": goal.pk},
+    )
+    return render(
+        request,
+        "networkgroup/history.html",
+        {"family": family, "goal": goal, "page": page, "nav_active": "families"},
+    )
+
+
+@login_required
+@require_GET
+def plan_history(request, family_pk):
+    family = family_for_member(request.user, family_pk)
+    plan = services.plan_for_family(family=family)
+    changes = PlanChange.objects.filter(plan=plan).select_related("actor", "goal", "action")
+    page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_log(
+        actor=request.user, action="view", event="networkgroup.plan.history_viewed", family=family
+    )
+    return render(
+        request,
+        "networkgroup/history.html",
+        {"family": family, "goal": None, "page": page, "nav_active": "families"},
+    )
+
+
+# --- Actions -----------------------------------------------------------------------------
+
+
+def _action(family, action_pk) -> Action:
+    return get_object_or_404(
+        Action.objects.select_related("responsible", "goal"), pk=action_pk, plan__family=family
+    )
+
+
+@login_required
+def action_create(request, family_pk, goal_pk):
+    family = family_for_member(request.user, family_pk)
+    goal = _goal(family, goal_pk)
+    form = ActionForm(request.POST or None, family=family)
+    if request.method == "POST" and form.is_valid():
+        data = form.data_dict()
+        try:
+            action = services.action_create(actor=request.user, goal=goal, **data)
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if not request.htmx:
+                messages.success(request, _("The action was added."))
+                return redirect(
+                    reverse("networkgroup:plan", args=[family.pk]) + f"#action-{action.pk}"
+                )
+            return _goal_block(request, family, goal.pk, focus_action_pk=action.pk)
+    form.fields["what"].widget.attrs["autofocus"] = True
+    response = fragment(
+        request,
+        "networkgroup/_action_create_form.html",
+        {"family": family, "goal": goal, "form": form},
+        title=_("Add action"),
+    )
+    if request.htmx and request.method == "POST":
+        return retarget(response, f"#goal-{goal.pk}-new-action", "innerHTML")
+    return response
+
+
+@login_required
+@require_GET
+def action_row(request, family_pk, action_pk):
+    family = family_for_member(request.user, family_pk)
+    action = _action(family, action_pk)
+    return fragment(
+        request,
+        "networkgroup/_action_row.html",
+        {"family": family, "action": action, "focus": True},
+        title=_("Action"),
+    )
+
+
+@login_required
+def action_edit(request, family_pk, action_pk):
+    family = family_for_member(request.user, family_pk)
+    action = _action(family, action_pk)
+    context = {"family": family, "action": action}
+    if request.method != "POST":
+        form = ActionForm(
+            family=family,
+            initial={
+                "what": action.what,
+                "responsible": action.responsible_id,
+                "deadline": action.deadline,
+                "status": action.status,
+                "version": action.version,
+            },
+        )
+        form.fields["what"].widget.attrs["autofocus"] = True
+        return fragment(
+            request,
+            "networkgroup/_action_form.html",
+            {**context, "form": form},
+            title=_("Edit action"),
+        )
+    form = ActionForm(request.POST, family=family)
+    if form.is_valid():
+        try:
+            action = services.action_update(
+                actor=request.user,
+                action=action,
+                data=form.data_dict(),
+                version=form.cleaned_data["version"] or 0,
+            )
+        except services.PlanConflict as conflict:
+            data = request.POST.copy()
+            data["version"] = conflict.current.version
+            return fragment(
+                request,
+                "networkgroup/_action_conflict.html",
+                {
+                    **context,
+                    "form": ActionForm(data, family=family),
+                    "theirs": conflict.current,
+                },
+                title=_("Someone else changed this action"),
+                status=409 if not request.htmx else 200,
+            )
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if not request.htmx:
+                messages.success(request, _("The action was saved."))
+                return redirect(
+                    reverse("networkgroup:plan", args=[family.pk]) + f"#action-{action.pk}"
+                )
+            return render(
+                request,
+                "networkgroup/_action_row.html",
+                {"family": family, "action": action, "focus": True, "saved": True},
+            )
+    return fragment(
+        request, "networkgroup/_action_form.html", {**context, "form": form}, title=_("Edit action")
+    )

@@ -1,0 +1,155 @@
+"""The network group page: membership changes, who may make them, and their effect on access."""
+
+import pytest
+from django.urls import reverse
+
+from bi18.accounts.roles import Role
+from bi18.audit.models import AuditEvent
+from families.models import NetworkMember
+from tests.factories import FamilyFactory, add_member
+
+pytestmark = pytest.mark.django_db
+
+
+def _group_url(family):
+    return reverse("networkgroup:group", args=[family.pk])
+
+
+@pytest.fixture
+def group(family, employment_consultant, company_consultant):
+    add_member(family, employment_consultant, role=Role.EMPLOYMENT_CONSULTANT)
+    return family
+
+
+def test_member_sees_the_group_page_with_members_and_roles(login, group, employment_consultant):
+    response = login(employment_consultant).get(_group_url(group))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert 'data-member="caseworker"' in body
+    assert 'data-member="employment_consultant"' in body
+    assert "Tilføj medlem" not in body and "Add member" not in body  # not the coordinator
+    assert AuditEvent.objects.filter(event="networkgroup.group.viewed", family_id=group.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [
+        ("caseworker", 200),
+        ("employment_consultant", 200),
+        ("company_consultant", 404),  # not a member
+        ("manager", 404),
+        ("budget_officer", 404),
+        ("administrator", 200),  # manages groups: case number and members only
+    ],
+)
+def test_who_may_open_the_group_page(request, login, group, who, status):
+    user = request.getfixturevalue(who)
+    assert login(user).get(_group_url(group)).status_code == status
+
+
+def test_coordinator_adds_a_member_who_then_sees_the_family(
+    login, group, caseworker, company_consultant
+):
+    client = login(caseworker)
+    response = client.post(
+        _group_url(group),
+        {"user": company_consultant.pk, "group_role": Role.COMPANY_CONSULTANT},
+    )
+    assert response.status_code == 302
+    assert NetworkMember.objects.filter(family=group, user=company_consultant).exists()
+    event = AuditEvent.objects.get(event="families.member.added")
+    assert event.actor == caseworker and event.family_id == group.pk
+    client.force_login(company_consultant)
+    assert client.get(reverse("families:detail", args=[group.pk])).status_code == 200
+    assert client.get(reverse("networkgroup:plan", args=[group.pk])).status_code == 200
+
+
+def test_removed_member_gets_404_from_the_next_request(
+    login, group, caseworker, employment_consultant
+):
+    from django.test import Client
+
+    consultant = Client()
+    consultant.force_login(employment_consultant)
+    plan_url = reverse("networkgroup:plan", args=[group.pk])
+    assert consultant.get(plan_url).status_code == 200
+    member = NetworkMember.objects.get(family=group, user=employment_consultant)
+    response = login(caseworker).post(
+        reverse("networkgroup:group_member_remove", args=[group.pk, member.pk])
+    )
+    assert response.status_code == 302
+    assert AuditEvent.objects.filter(event="families.member.removed", family_id=group.pk).exists()
+    # Same session, very next request: gone.
+    assert consultant.get(plan_url).status_code == 404
+    assert consultant.get(reverse("families:detail", args=[group.pk])).status_code == 404
+    assert consultant.get(_group_url(group)).status_code == 404
+
+
+def test_a_member_who_is_not_coordinator_cannot_change_the_group(
+    login, group, employment_consultant, company_consultant, caseworker
+):
+    client = login(employment_consultant)
+    response = client.post(
+        _group_url(group), {"user": company_consultant.pk, "group_role": Role.COMPANY_CONSULTANT}
+    )
+    assert response.status_code == 404
+    coordinator = NetworkMember.objects.get(family=group, user=caseworker)
+    assert (
+        client.post(
+            reverse("networkgroup:group_member_remove", args=[group.pk, coordinator.pk])
+        ).status_code
+        == 404
+    )
+    assert NetworkMember.objects.filter(family=group).count() == 2
+
+
+def test_administrator_adds_and_removes_members_and_sets_the_coordinator(
+    login, group, administrator, other_caseworker, employment_consultant
+):
+    client = login(administrator)
+    response = client.post(
+        _group_url(group),
+        {"user": other_caseworker.pk, "group_role": Role.FAMILY_CASEWORKER, "is_coordinator": "on"},
+    )
+    assert response.status_code == 302
+    new = NetworkMember.objects.get(family=group, user=other_caseworker)
+    assert new.is_coordinator
+    assert NetworkMember.objects.filter(family=group, is_coordinator=True).count() == 1
+    consultant = NetworkMember.objects.get(family=group, user=employment_consultant)
+    client.post(reverse("networkgroup:group_member_coordinator", args=[group.pk, consultant.pk]))
+    consultant.refresh_from_db()
+    assert consultant.is_coordinator
+    client.post(reverse("networkgroup:group_member_remove", args=[group.pk, new.pk]))
+    assert not NetworkMember.objects.filter(pk=new.pk).exists()
+    events = set(AuditEvent.objects.filter(actor=administrator).values_list("event", flat=True))
+    assert {
+        "families.member.added",
+        "families.member.coordinator_set",
+        "families.member.removed",
+    } <= events
+
+
+def test_coordinator_cannot_remove_themselves_before_handing_over(login, group, caseworker):
+    member = NetworkMember.objects.get(family=group, user=caseworker)
+    login(caseworker).post(reverse("networkgroup:group_member_remove", args=[group.pk, member.pk]))
+    assert NetworkMember.objects.filter(pk=member.pk).exists()
+
+
+def test_adding_a_user_without_the_role_is_a_form_error_not_a_500(
+    login, group, caseworker, manager
+):
+    response = login(caseworker).post(
+        _group_url(group), {"user": manager.pk, "group_role": Role.FAMILY_CASEWORKER}
+    )
+    assert response.status_code == 200
+    assert not NetworkMember.objects.filter(family=group, user=manager).exists()
+
+
+def test_family_page_links_to_the_group_page(login, group, caseworker):
+    body = login(caseworker).get(reverse("families:detail", args=[group.pk])).content.decode()
+    assert _group_url(group) in body
+
+
+def test_group_page_of_another_family_is_404(login, caseworker):
+    other = FamilyFactory()
+    assert login(caseworker).get(_group_url(other)).status_code == 404

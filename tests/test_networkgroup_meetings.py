@@ -1,0 +1,377 @@
+"""Network-group meetings: agenda proposed from the plan, decisions that become
+actions, minutes that lock on approval, interpreters, query counts."""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from bi18.accounts.roles import Role
+from bi18.audit.models import AuditEvent
+from families.models import PersonRole
+from networkgroup import services
+from networkgroup.models import Action, ActionStatus, Decision, Meeting, PlanArea, PlanChange
+from networkgroup.selectors import agenda_proposal
+from tests.factories import PersonFactory, add_member
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+
+
+@pytest.fixture
+def group(family, employment_consultant):
+    add_member(family, employment_consultant, role=Role.EMPLOYMENT_CONSULTANT)
+    return family
+
+
+@pytest.fixture
+def plan(group):
+    return services.plan_for_family(family=group)
+
+
+@pytest.fixture
+def goal(plan, caseworker):
+    return services.goal_create(
+        actor=caseworker, plan=plan, area=PlanArea.ECONOMY, text="A budget the family keeps"
+    )
+
+
+def _at(days: int, hour: int = 10) -> datetime.datetime:
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+
+
+def _meeting(group, actor, days=0, **kwargs) -> Meeting:
+    data = services.MeetingData(
+        starts_at=_at(days),
+        place="Nørrebro Borgerservice",
+        attending_members=kwargs.pop("attending_members", [actor]),
+        attending_people=kwargs.pop("attending_people", []),
+        **kwargs,
+    )
+    return services.meeting_create(actor=actor, family=group, data=data)
+
+
+def _client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _url(name, *args):
+    return reverse(f"networkgroup:{name}", args=args)
+
+
+def _action(goal, actor, what, days, status=ActionStatus.PLANNED):
+    return services.action_create(
+        actor=actor,
+        goal=goal,
+        what=what,
+        deadline=timezone.localdate() + datetime.timedelta(days=days),
+        status=status,
+    )
+
+
+# --- Agenda ------------------------------------------------------------------------------
+
+
+def test_agenda_is_proposed_from_overdue_due_soon_and_changes_since_last_meeting(
+    group, goal, caseworker
+):
+    last = _meeting(group, caseworker, days=-30)
+    overdue = _action(goal, caseworker, "Overdue: debt counselling", -3)
+    due = _action(goal, caseworker, "Due soon: open a bank account", 10)
+    _action(goal, caseworker, "After the next meeting: pension", 60)
+    _action(goal, caseworker, "Done already", -5, status=ActionStatus.DONE)
+    # A change made before the last meeting is not "since the last meeting".
+    PlanChange.objects.filter(plan=goal.plan, field="text", object_type="goal").update(
+        at=last.starts_at - datetime.timedelta(days=1)
+    )
+    proposal = agenda_proposal(
+        family=group, starts_at=_at(0), until=timezone.localdate() + datetime.timedelta(days=30)
+    )
+    assert proposal.overdue == [overdue]
+    assert proposal.due_soon == [due]
+    assert proposal.since == last.starts_at
+    changed = {(c.action_id, c.field) for c in proposal.changes}
+    assert (overdue.pk, "what") in changed
+    assert not any(c.object_type == "goal" and c.field == "text" for c in proposal.changes)
+    text = proposal.as_text()
+    assert "Overdue: debt counselling" in text and "Due soon: open a bank account" in text
+    assert "pension" not in text and "Done already" not in text
+
+
+def test_new_meeting_gets_the_proposed_agenda_when_none_is_given(group, goal, caseworker):
+    _action(goal, caseworker, "Overdue: debt counselling", -3)
+    meeting = _meeting(group, caseworker, days=1)
+    assert "Overdue: debt counselling" in meeting.agenda
+    assert AuditEvent.objects.filter(event="networkgroup.meeting.created").exists()
+
+
+def test_meeting_mode_shows_agenda_and_plan_side_by_side_and_is_audited(
+    group, goal, caseworker, employment_consultant
+):
+    overdue = _action(goal, caseworker, "Overdue: debt counselling", -3)
+    meeting = _meeting(group, caseworker)
+    response = _client(employment_consultant).get(_url("meeting", group.pk, meeting.pk))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "data-agenda-overdue" in body and f'href="#action-{overdue.pk}"' in body
+    assert f'id="action-{overdue.pk}"' in body  # the plan side
+    assert 'id="presence"' in body
+    assert AuditEvent.objects.filter(
+        event="networkgroup.meeting.viewed", actor=employment_consultant
+    ).exists()
+
+
+# --- Creating meetings --------------------------------------------------------------------
+
+
+def test_coordinator_creates_a_meeting_with_attendees_and_interpreter(
+    group, caseworker, employment_consultant
+):
+    parent = group.people.filter(role=PersonRole.PARENT).first()
+    response = _client(caseworker).post(
+        _url("meeting_create", group.pk),
+        {
+            "starts_at": "2030-03-04T10:00",
+            "place": "Nørrebro Borgerservice",
+            "attending_members": [caseworker.pk, employment_consultant.pk],
+            "attending_people": [parent.pk],
+            "interpreter_booked": "on",
+            "interpreter_language": "Arabic",
+            "next_meeting_date": "2030-06-01",
+        },
+    )
+    assert response.status_code == 302
+    meeting = Meeting.objects.get(family=group)
+    assert set(meeting.attending_members.all()) == {caseworker, employment_consultant}
+    assert list(meeting.attending_people.all()) == [parent]
+    assert meeting.interpreter_language == "Arabic"
+
+
+def test_only_the_coordinator_convenes(group, employment_consultant):
+    assert _client(employment_consultant).get(_url("meeting_create", group.pk)).status_code == 404
+
+
+def test_booked_interpreter_needs_a_language(group, caseworker):
+    response = _client(caseworker).post(
+        _url("meeting_create", group.pk),
+        {"starts_at": "2030-03-04T10:00", "place": "X", "interpreter_booked": "on"},
+    )
+    assert response.status_code == 200
+    assert not Meeting.objects.exists()
+
+
+def test_a_child_under_18_is_never_the_interpreter(group, caseworker):
+    child = group.people.filter(role=PersonRole.CHILD).first()  # born 2010
+    response = _client(caseworker).post(
+        _url("meeting_create", group.pk),
+        {"starts_at": "2026-03-04T10:00", "place": "X", "interpreting_person": child.pk},
+    )
+    assert response.status_code == 200
+    assert "interpreting_person" in response.context["form"].errors
+    assert not Meeting.objects.exists()
+    with pytest.raises(services.ServiceError):
+        _meeting(group, caseworker, interpreting_person=child)
+
+
+def test_an_adult_child_may_interpret(group, caseworker):
+    adult = PersonFactory(
+        family=group, role=PersonRole.CHILD, date_of_birth=datetime.date(2000, 1, 1)
+    )
+    meeting = _meeting(group, caseworker, interpreting_person=adult)
+    assert meeting.interpreting_person == adult
+
+
+def test_attending_members_must_be_in_the_group(group, caseworker, other_caseworker):
+    with pytest.raises(services.ServiceError):
+        _meeting(group, caseworker, attending_members=[other_caseworker])
+
+
+# --- Decisions → actions ---------------------------------------------------------------------
+
+
+def test_a_decision_becomes_a_plan_action_in_one_step(
+    group, goal, caseworker, employment_consultant
+):
+    meeting = _meeting(group, caseworker)
+    response = _client(employment_consultant).post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {
+            "text": "Apply for debt counselling",
+            "goal": goal.pk,
+            "responsible": caseworker.pk,
+            "deadline": "2030-05-01",
+        },
+        **HTMX,
+    )
+    assert response.status_code == 200
+    decision = Decision.objects.get(meeting=meeting)
+    action = decision.action
+    assert (action.what, action.responsible, action.deadline, action.goal) == (
+        "Apply for debt counselling",
+        caseworker,
+        datetime.date(2030, 5, 1),
+        goal,
+    )
+    body = response.content.decode()
+    assert 'id="decisions"' in body
+    # The plan side updates in place, out of band.
+    assert f'id="goal-{goal.pk}"' in body and 'hx-swap-oob="true"' in body
+    assert PlanChange.objects.filter(action=action).count() == 4
+    assert AuditEvent.objects.filter(event="networkgroup.decision.recorded").exists()
+
+
+def test_a_decision_needs_owner_and_deadline(group, goal, caseworker):
+    meeting = _meeting(group, caseworker)
+    response = _client(caseworker).post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Something", "goal": goal.pk},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    assert not Decision.objects.exists() and not Action.objects.exists()
+
+
+# --- Minutes --------------------------------------------------------------------------------
+
+
+def test_minutes_saved_in_place_with_version(group, caseworker):
+    meeting = _meeting(group, caseworker)
+    response = _client(caseworker).post(
+        _url("meeting_minutes", group.pk, meeting.pk),
+        {"minutes": "We agreed on the budget.", "version": meeting.version},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    meeting.refresh_from_db()
+    assert meeting.minutes == "We agreed on the budget."
+
+
+def test_concurrent_minutes_get_the_conflict_view(group, caseworker, employment_consultant):
+    meeting = _meeting(group, caseworker)
+    url = _url("meeting_minutes", group.pk, meeting.pk)
+    _client(caseworker).post(url, {"minutes": "first", "version": 1}, **HTMX)
+    body = (
+        _client(employment_consultant)
+        .post(url, {"minutes": "second", "version": 1}, **HTMX)
+        .content.decode()
+    )
+    assert 'data-conflict="minutes"' in body and "first" in body and "second" in body
+    meeting.refresh_from_db()
+    assert meeting.minutes == "first"
+
+
+def test_approved_minutes_are_locked_and_changes_go_to_an_audited_addendum(
+    group, goal, caseworker, employment_consultant
+):
+    meeting = _meeting(group, caseworker)
+    services.meeting_save_minutes(actor=caseworker, meeting=meeting, minutes="Agreed.", version=1)
+    member = _client(employment_consultant)
+    # Only the coordinator approves.
+    member.post(_url("meeting_approve", group.pk, meeting.pk))
+    meeting.refresh_from_db()
+    assert not meeting.is_locked
+    _client(caseworker).post(_url("meeting_approve", group.pk, meeting.pk))
+    meeting.refresh_from_db()
+    assert meeting.is_locked and meeting.minutes_approved_by == caseworker
+    assert AuditEvent.objects.filter(event="networkgroup.meeting.minutes_approved").exists()
+
+    # Editing after approval is refused: by the view, and by the service's write.
+    member.post(
+        _url("meeting_minutes", group.pk, meeting.pk),
+        {"minutes": "Rewritten history", "version": meeting.version},
+        **HTMX,
+    )
+    with pytest.raises(services.ServiceError):
+        services.meeting_save_minutes(
+            actor=caseworker, meeting=meeting, minutes="x", version=meeting.version
+        )
+    assert member.get(_url("meeting_edit", group.pk, meeting.pk)).status_code == 302
+    decision = member.post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Late", "goal": goal.pk, "responsible": caseworker.pk, "deadline": "2030-01-01"},
+        **HTMX,
+    )
+    assert decision.status_code == 200 and not Decision.objects.exists()
+    meeting.refresh_from_db()
+    assert meeting.minutes == "Agreed."
+
+    member.post(_url("meeting_addendum", group.pk, meeting.pk), {"text": "The bank meeting moved."})
+    addendum = meeting.addenda.get()
+    assert addendum.author == employment_consultant
+    event = AuditEvent.objects.get(event="networkgroup.meeting.addendum_added")
+    assert event.actor == employment_consultant
+    assert event.detail["addendum_id"] == addendum.pk
+    page = member.get(_url("meeting", group.pk, meeting.pk)).content.decode()
+    assert "The bank meeting moved." in page and 'name="minutes"' not in page
+
+
+def test_addendum_is_refused_before_approval(group, caseworker):
+    meeting = _meeting(group, caseworker)
+    with pytest.raises(services.ServiceError):
+        services.meeting_add_addendum(actor=caseworker, meeting=meeting, text="x")
+
+
+def test_non_members_get_404_on_meetings(group, caseworker, other_caseworker, manager):
+    meeting = _meeting(group, caseworker)
+    for user in (other_caseworker, manager):
+        client = _client(user)
+        assert client.get(_url("meeting", group.pk, meeting.pk)).status_code == 404
+        assert client.get(_url("meeting_list", group.pk)).status_code == 404
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+def _count(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx)
+
+
+def test_meeting_page_queries_do_not_grow_with_goals_actions_or_history(
+    django_assert_max_num_queries, group, plan, caseworker, employment_consultant
+):
+    def grow(goals, actions, edits):
+        for g in range(goals):
+            goal = services.goal_create(
+                actor=caseworker, plan=plan, area=PlanArea.HEALTH, text=f"goal {g}"
+            )
+            for a in range(actions):
+                action = _action(goal, caseworker, f"a{g}.{a}", days=(a * 7) - 10)
+                for n in range(edits):
+                    services.action_update(
+                        actor=caseworker,
+                        action=action,
+                        data={"what": f"a{g}.{a}.{n}"},
+                        version=n + 1,
+                    )
+                Decision.objects.create(
+                    meeting=meeting, text=action.what, action=action, created_by=caseworker
+                )
+
+    _meeting(group, caseworker, days=-40)
+    meeting = _meeting(group, caseworker, attending_members=[caseworker, employment_consultant])
+    client = _client(caseworker)
+    urls = [_url("meeting", group.pk, meeting.pk), _url("meeting_list", group.pk)]
+    grow(1, 1, 1)
+    client.get(urls[0])
+    small = [_count(client, url) for url in urls]
+    grow(12, 4, 3)
+    large = [_count(client, url) for url in urls]
+    assert large == small
+    with django_assert_max_num_queries(30):
+        client.get(urls[0])
