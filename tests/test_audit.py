@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from django.contrib.admin.sites import site as admin_site
 from django.db import DatabaseError, connection, transaction
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -821,3 +821,30 @@ def test_purge_is_idempotent(settings):
     count = AuditEvent.objects.count()
     assert purge_expired() == 0
     assert AuditEvent.objects.count() == count
+
+
+def test_report_query_count_does_not_grow_with_the_rows_shown(
+    login, administrator, caseworker, family
+):
+    amina = _amina(family)
+    client = login(administrator)
+    token = _produce(client).context["token"]
+
+    def report_queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(REPORT, {"r": token}).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = report_queries()
+    for i in range(30):
+        user = UserFactory(username=f"reader{i}", role=Role.FAMILY_CASEWORKER)
+        audit_log(actor=user, action="view", event="families.person.viewed", person=amina)
+    assert report_queries() == few
+
+
+def test_report_form_requires_the_csrf_token(administrator):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(administrator)
+    response = client.post(REPORT, {"cpr": AMINA_CPR, "purpose": "Request"})
+    assert response.status_code == 403
+    assert not AuditEvent.objects.filter(event="audit.citizen_report.produced").exists()
