@@ -1,6 +1,6 @@
 from django.urls import path
 
-from families import views
+from families import import_views, views
 
 app_name = "families"
 
@@ -24,4 +24,10 @@ urlpatterns = [
     ),
 ]
 
-urlpatterns += [path("import/", views.family_list, name="import")]
+urlpatterns += [
+    path("import/", import_views.import_upload, name="import"),
+    path("import/<int:pk>/", import_views.import_preview, name="import_preview"),
+    path("import/<int:pk>/importer/", import_views.import_commit, name="import_commit"),
+    path("import/<int:pk>/kasser/", import_views.import_discard, name="import_discard"),
+    path("import/<int:pk>/resultat/", import_views.import_result, name="import_result"),
+]
