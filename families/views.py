@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bi18.accounts.roles import Role
-from bi18.audit.services import audit_log
+from bi18.audit.services import audit_log, audit_log_families
 from families import services
 from families.access import get_family_for_user, get_person_for_user, is_coordinator
 from families.cpr import cpr_hash, looks_like_cpr
@@ -77,22 +77,22 @@ def family_list(request):
         Prefetch("people", queryset=Person.objects.filter(role=PersonRole.PARENT).order_by("id"))
     )
     page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
-    shown = [f.pk for f in page.object_list]
     if q:
-        audit_log(
+        audit_log_families(
             actor=request.user,
             action="search",
             event="families.family.searched",
+            families=page.object_list,
             cpr_hash=searched_cpr_hash,
             # The criterion is logged, except a CPR number, which is logged as its hash only.
-            detail={"criterion": _("CPR number") if searched_cpr_hash else q, "family_ids": shown},
+            detail={"criterion": _("CPR number") if searched_cpr_hash else q},
         )
-    elif shown:
-        audit_log(
+    elif page.object_list:
+        audit_log_families(
             actor=request.user,
             action="view",
             event="families.family.listed",
-            detail={"family_ids": shown},
+            families=page.object_list,
         )
     querystring = request.GET.copy()
     querystring.pop("page", None)

@@ -160,7 +160,8 @@ def test_family_list_is_logged_with_the_families_shown(login, caseworker, family
     row = _event("families.family.listed")
     _assert_who_when_where(row, caseworker)
     assert row.action == "view"
-    assert row.detail["family_ids"] == [family.pk]
+    # One row per family shown, so a citizen's access report finds list views too.
+    assert (row.family_id, row.case_number) == (family.pk, family.case_number)
 
 
 def test_family_detail_is_logged_with_the_family(login, caseworker, family):
@@ -194,7 +195,7 @@ def test_search_by_name_stores_the_criterion(login, caseworker, family):
     _assert_who_when_where(row, caseworker)
     assert row.action == "search"
     assert row.detail["criterion"] == "Hassan"
-    assert row.detail["family_ids"] == [family.pk]
+    assert row.family_id == family.pk
     assert row.cpr_hash == ""
 
 
@@ -639,6 +640,18 @@ def test_report_lists_the_citizens_own_family_and_cpr_search_entries_only(
     assert "Amina Hassan" in html and family.case_number in html
     assert "Letter to the tax office" in html
     assert "Omar" not in html
+
+
+def test_report_includes_lists_and_name_searches_that_showed_the_family(
+    login, administrator, caseworker, family
+):
+    client = login(caseworker)
+    client.get(reverse("families:list"))
+    client.post(reverse("families:search"), {"q": "Hassan"}, follow=True)
+    listed = _event("families.family.listed")
+    searched = _event("families.family.searched")
+    shown = set(_shown(_produce(login(administrator))))
+    assert {listed.pk, searched.pk} <= shown
 
 
 def test_report_names_the_user_with_name_and_username(

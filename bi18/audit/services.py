@@ -48,6 +48,38 @@ def audit_log(
     )
 
 
+def audit_log_families(
+    *,
+    actor,
+    action: str,
+    event: str,
+    families,
+    detail: dict[str, Any] | None = None,
+    cpr_hash: str = "",
+) -> list[AuditEvent]:
+    """Append one entry per family shown on a list or search result page.
+
+    One row per family (not one row listing ids) so that a citizen's access report
+    finds every list and search that showed their family. One INSERT in all.
+    With no family shown, a single entry still records the search.
+    """
+    assert action in AuditAction.values, action
+    request = current_request()
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    common = {
+        "actor": actor,
+        "actor_username": actor.get_username() if actor else "",
+        "action": action,
+        "event": event,
+        "ip_address": client_ip(request),
+        "detail": detail or {},
+        "cpr_hash": cpr_hash,
+    }
+    rows = [AuditEvent(family_id=f.pk, case_number=f.case_number, **common) for f in families]
+    return AuditEvent.objects.bulk_create(rows or [AuditEvent(**common)])
+
+
 @transaction.atomic
 def citizen_report_produce(*, actor, citizen, purpose: str) -> AuditEvent:
     """Record that an administrator produced one citizen's access report.
