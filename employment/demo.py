@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
+from bi18.accounts.roles import Role
 from bi18.rules import rule
 from employment import clocks
 from employment.models import (
@@ -27,7 +28,7 @@ from employment.models import (
     TrackKind,
 )
 from employment.validators import _WEIGHTS
-from families.models import Person, PersonAssignment, PersonRole
+from families.models import NetworkMember, Person, PersonAssignment, PersonRole
 
 CHUNK = 2000
 BATCH = 2000
@@ -111,38 +112,58 @@ def _companies(rng) -> list[Company]:
 
 
 def seed_employment(*, rng, family_ids, users, today, **_kwargs) -> None:
+    """Tracks for most parents of enrolled families, with the consultants of each family's
+    network group (falling back to the first demo user of the role); the seed's open
+    job-mentor assignments become mentor periods (LAB § 167) with their end dates."""
     companies = _companies(rng)
-    company_consultant = users.get("company_consultant")
-    employment_consultant = users.get("employment_consultant")
-    mentor = users.get("job_mentor")
     family_ids = list(family_ids)
     for offset in range(0, len(family_ids), CHUNK):
         chunk = family_ids[offset : offset + CHUNK]
         parents = list(
             Person.objects.filter(family_id__in=chunk, role=PersonRole.PARENT)
-            .exclude(employment_track__isnull=False)
+            .exclude(family__enrolment_date=None)
+            .filter(employment_track__isnull=True)
             .order_by("id")
-            .values_list("id", flat=True)
+            .values_list("id", "family_id", "family__enrolment_date")
         )
-        _seed_chunk(
-            rng, parents, companies, company_consultant, employment_consultant, mentor, today
-        )
+        consultants: dict[tuple[int, str], int] = {}
+        for family_id, role, user_id in NetworkMember.objects.filter(
+            family_id__in=chunk,
+            group_role__in=[Role.COMPANY_CONSULTANT, Role.EMPLOYMENT_CONSULTANT],
+        ).values_list("family_id", "group_role", "user_id"):
+            consultants.setdefault((family_id, role), user_id)
+        mentor_access = {
+            a.person_id: a
+            for a in PersonAssignment.objects.filter(
+                person_id__in=[p[0] for p in parents], role=Role.JOB_MENTOR, end__isnull=True
+            ).order_by("id")
+        }
+        _seed_chunk(rng, parents, consultants, mentor_access, companies, users, today)
 
 
-def _seed_chunk(rng, parents, companies, company_consultant, employment_consultant, mentor, today):
+def _seed_chunk(rng, parents, consultants, mentor_access, companies, users, today):
+    default_company = getattr(users.get(Role.COMPANY_CONSULTANT), "pk", None)
+    default_employment = getattr(users.get(Role.EMPLOYMENT_CONSULTANT), "pk", None)
+    earliest = today - datetime.timedelta(days=275)
     tracks = []
-    for person_id in parents:
+    for person_id, family_id, enrolled in parents:
         if rng.random() > 0.85:
             continue
-        start = today - datetime.timedelta(days=rng.randint(0, 275))
+        start = enrolled + datetime.timedelta(days=rng.randint(0, 21))
+        if not earliest <= start <= today:
+            start = today - datetime.timedelta(days=rng.randint(0, 275))
         kind = TrackKind.INTENSIVE if rng.random() < 0.8 else TrackKind.UPSKILLING
         goal = rng.choice(GOALS) if (today - start).days > 60 or rng.random() < 0.3 else ""
         track = EmploymentTrack(
             person_id=person_id,
             kind=kind,
             start=start,
-            company_consultant=company_consultant,
-            employment_consultant=employment_consultant,
+            company_consultant_id=consultants.get(
+                (family_id, Role.COMPANY_CONSULTANT), default_company
+            ),
+            employment_consultant_id=consultants.get(
+                (family_id, Role.EMPLOYMENT_CONSULTANT), default_employment
+            ),
             goal=goal,
             goal_industry=rng.choice(INDUSTRIES) if goal else "",
         )
@@ -170,7 +191,7 @@ def _seed_chunk(rng, parents, companies, company_consultant, employment_consulta
                         track=track,
                         planned_date=day,
                         held_date=day,
-                        held_by=employment_consultant,
+                        held_by_id=track.employment_consultant_id,
                         outcome_note="",
                     )
                 )
@@ -236,39 +257,34 @@ def _seed_chunk(rng, parents, companies, company_consultant, employment_consulta
             )
     InternshipHours.objects.bulk_create(hours, batch_size=BATCH)
 
-    if mentor is None:
-        return
-    mentored = []
-    for internship in internships:
-        if internship.actual_end is None and rng.random() < 0.35:
-            start = max(internship.start, today - datetime.timedelta(days=rng.randint(30, 175)))
-            end = min(
-                clocks.mentor_period_max_end(start),
-                today + datetime.timedelta(days=rng.randint(-3, 60)),
-            )
-            end = max(end, start)
-            mentored.append((internship.track, start, end))
-    accesses = PersonAssignment.objects.bulk_create(
-        [
-            PersonAssignment(person_id=t.person_id, user=mentor, role="job_mentor", start=s, end=e)
-            for t, s, e in mentored
-        ],
-        batch_size=BATCH,
-    )
-    assignments = MentorAssignment.objects.bulk_create(
-        [
+    # The seed's open job-mentor assignments become mentor periods of at most 6 months,
+    # most still running, some ending within the next weeks.
+    accesses, assignments = [], []
+    for track in tracks:
+        access = mentor_access.get(track.person_id)
+        if access is None or track.outcome:
+            continue
+        start = max(
+            access.start, track.start, today - datetime.timedelta(days=rng.randint(20, 170))
+        )
+        start = min(start, today)
+        end = min(
+            clocks.mentor_period_max_end(start), today + datetime.timedelta(days=rng.randint(1, 60))
+        )
+        access.start, access.end = start, end
+        accesses.append(access)
+        assignments.append(
             MentorAssignment(
-                track=t,
-                mentor=mentor,
-                start=s,
-                end=e,
+                track=track,
+                mentor_id=access.user_id,
+                start=start,
+                end=end,
                 target_hours=Decimal(rng.choice([20, 25, 30])),
-                access=a,
+                access=access,
             )
-            for (t, s, e), a in zip(mentored, accesses, strict=True)
-        ],
-        batch_size=BATCH,
-    )
+        )
+    PersonAssignment.objects.bulk_update(accesses, ["start", "end"], batch_size=BATCH)
+    assignments = MentorAssignment.objects.bulk_create(assignments, batch_size=BATCH)
     MentorContact.objects.bulk_create(
         [
             MentorContact(
@@ -276,7 +292,7 @@ def _seed_chunk(rng, parents, companies, company_consultant, employment_consulta
                 date=min(a.start + datetime.timedelta(days=14), today),
                 note="Opfølgning på arbejdspladsen.",
                 hours_per_week=Decimal(12),
-                created_by=mentor,
+                created_by_id=a.mentor_id,
             )
             for a in assignments
         ],

@@ -4,6 +4,7 @@ over already-loaded rows, so the pages make a fixed number of queries."""
 import datetime
 from dataclasses import dataclass
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from bi18.rules import rule
@@ -171,7 +172,7 @@ def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[Time
                 TimelineEntry(
                     entry.from_date,
                     "hours",
-                    _("%(hours)s hours per week") % {"hours": entry.hours},
+                    _("%(hours)s hours per week") % {"hours": number_format(entry.hours)},
                     internship.company.name,
                 )
             )
