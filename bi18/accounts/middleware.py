@@ -4,6 +4,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.contrib.messages.storage import default_storage
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -37,7 +40,11 @@ class DanishByDefaultLocaleMiddleware:
 
 
 class SessionTimeoutMiddleware:
-    """Ends a session after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in all."""
+    """Ends a session after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in all.
+
+    The clocks are Unix timestamps in the session: SESSION_AUTH_AT (set at log-in
+    by signals.on_logged_in) and SESSION_SEEN_AT (the last request).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -50,19 +57,37 @@ class SessionTimeoutMiddleware:
             idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
             absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
             if now - seen_at > idle or now - auth_at > absolute:
-                from bi18.audit.services import audit_log
-
-                audit_log(
-                    actor=request.user,
-                    action="logout",
-                    event="accounts.session.expired",
-                    detail={"reason": "idle" if now - seen_at > idle else "absolute"},
-                )
-                logout(request)  # flushes the server-side session
-                messages.info(request, _("Your session has expired. Please log in again."))
-                return redirect_to_login(request.get_full_path())
+                return self._expire(request, reason="idle" if now - seen_at > idle else "absolute")
             if SESSION_AUTH_AT not in request.session:
                 request.session[SESSION_AUTH_AT] = now
             if now - seen_at >= _SEEN_RESOLUTION or SESSION_SEEN_AT not in request.session:
                 request.session[SESSION_SEEN_AT] = now
         return self.get_response(request)
+
+    def _expire(self, request, *, reason: str):
+        from bi18.audit.services import audit_log
+
+        # This middleware runs before AuditContextMiddleware: pass the request for the IP.
+        audit_log(
+            actor=request.user,
+            action="logout",
+            event="accounts.session.expired",
+            detail={"reason": reason},
+            request=request,
+        )
+        logout(request)  # deletes the server-side session row
+        if request.headers.get("HX-Request"):
+            # An HTMX swap would put the log-in page inside a fragment: reload instead.
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
+        else:
+            response = redirect_to_login(request.get_full_path())
+        # MessageMiddleware sits further in and never sees this short-circuited
+        # response, so the message is stored here (in a cookie: the session is gone).
+        own_storage = not hasattr(request, "_messages")
+        if own_storage:
+            request._messages = default_storage(request)
+        messages.info(request, _("Your session has expired. Please log in again."))
+        if own_storage:
+            request._messages.update(response)
+        return response

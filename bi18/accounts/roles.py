@@ -32,6 +32,8 @@ CASEWORKER_ROLES = (
     Role.YOUTH_GUIDANCE_COUNSELLOR,
 )
 
+# Changing this matrix needs a data migration that applies it to the existing
+# groups (see 0003_sync_role_permissions); a test compares the two.
 PERMISSIONS = {
     "access_case_data": _("Can work with case data of own network groups"),
     "create_family": _("Can register families"),
@@ -51,6 +53,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.RETENTION_COUNSELLOR: ("access_case_data",),
     Role.YOUTH_GUIDANCE_COUNSELLOR: ("access_case_data",),
     Role.MANAGER: ("view_dashboard",),
-    Role.BUDGET_OFFICER: ("manage_budget", "view_dashboard"),
+    # SPEC §2/§9: budget lines, allocations and expenditures; the targets dashboard
+    # is the manager's (the budget page shows its own cost-per-outcome figures).
+    Role.BUDGET_OFFICER: ("manage_budget",),
     Role.ADMIN: ("manage_users", "view_audit_log", "manage_network_groups", "import_target_group"),
 }
