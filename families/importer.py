@@ -292,154 +292,113 @@ def _parse_date(text: str) -> datetime.date | None:
 def _validate(raw: _RawRow, today: datetime.date) -> _Row:
     v = raw.values
     row = _Row(row=raw.row, errors=list(raw.errors))
-    err = row.errors.append
+
+    def err(name: str, message: str) -> None:
+        row.errors.append((name, message))
 
     hid = v["household_id"]
     if not hid:
-        err(("household_id", _("The household id is missing.")))
+        err("household_id", _("The household id is missing."))
     elif len(hid) > 40:
-        err(("household_id", _("The household id is longer than 40 characters.")))
+        err("household_id", _("The household id is longer than 40 characters."))
     elif looks_like_cpr(hid):
-        err(
-            (
-                "household_id",
-                _("The household id looks like a CPR number; a CPR number is never a key."),
-            )
-        )
+        msg = _("The household id looks like a CPR number; a CPR number is never a key.")
+        err("household_id", msg)
     else:
         row.household_id = hid
 
     if not v["cpr"]:
-        err(("cpr", _("The CPR number is missing.")))
+        err("cpr", _("The CPR number is missing."))
     elif re.fullmatch(r"\d{9}", v["cpr"]):
-        err(
-            (
-                "cpr",
-                _(
-                    "The CPR number has nine digits: Excel may have removed a leading zero. Format the column as text and export again."
-                ),
-            )
+        msg = _(
+            "The CPR number has nine digits: Excel may have removed a leading zero. "
+            "Format the column as text and export again."
         )
+        err("cpr", msg)
     else:
         try:
             cpr = parse_cpr(v["cpr"])
         except ValidationError as exc:
-            err(("cpr", str(exc.messages[0])))
+            err("cpr", str(exc.messages[0]))
         else:
             if cpr.birth_date > today:
-                err(("cpr", _("The date of birth in the CPR number lies in the future.")))
+                err("cpr", _("The date of birth in the CPR number lies in the future."))
             else:
                 row.cpr, row.cpr_hash = cpr, cpr_hash(cpr)
 
-    for name, missing, too_long in (
-        (
-            "first_name",
-            _("The first name is missing."),
-            _("The first name is longer than 100 characters."),
-        ),
-        (
-            "last_name",
-            _("The last name is missing."),
-            _("The last name is longer than 100 characters."),
-        ),
-    ):
+    names = {
+        "first_name": (_("The first name is missing."), _("The first name is too long.")),
+        "last_name": (_("The last name is missing."), _("The last name is too long.")),
+    }
+    for name, (missing, too_long) in names.items():
         if not v[name]:
-            err((name, missing))
+            err(name, missing)
         elif len(v[name]) > 100:
-            err((name, too_long))
+            err(name, too_long)
         else:
             setattr(row, name, v[name])
 
     role = _ROLES.get(v["role"].casefold())
     if role is None:
-        err(("role", _("The role must be “parent” or “child”.")))
+        err("role", _("The role must be “parent” or “child”."))
     else:
         row.role = role
 
     district = _DISTRICTS.get(_key(v["district"]))
     if district is None:
-        err(
-            (
-                "district",
-                _("Unknown district. Use one of: %(districts)s.")
-                % {"districts": ", ".join(str(label) for label in District.labels)},
-            )
-        )
+        labels = ", ".join(str(label) for label in District.labels)
+        err("district", _("Unknown district. Use one of: %(districts)s.") % {"districts": labels})
     else:
         row.district = district
 
     benefit = v["benefit_category"]
     if role == PersonRole.PARENT:
         if not benefit:
-            err(
-                (
-                    "benefit_category",
-                    _("A parent's benefit category is missing: job_ready or activity_ready."),
-                )
-            )
+            msg = _("A parent's benefit category is missing: job_ready or activity_ready.")
+            err("benefit_category", msg)
         elif (category := _BENEFITS.get(benefit.casefold())) is None:
-            err(
-                (
-                    "benefit_category",
-                    _("The benefit category must be “job_ready” or “activity_ready”."),
-                )
-            )
+            msg = _("The benefit category must be “job_ready” or “activity_ready”.")
+            err("benefit_category", msg)
         else:
             row.benefit_category = category
     elif benefit and role == PersonRole.CHILD:
-        err(
-            (
-                "benefit_category",
-                _("Only parents have a benefit category; leave it empty for a child."),
-            )
-        )
+        msg = _("Only parents have a benefit category; leave it empty for a child.")
+        err("benefit_category", msg)
 
     since = v["benefit_since"]
     if since:
         if role == PersonRole.CHILD:
-            err(
-                (
-                    "benefit_since",
-                    _("Only parents have a benefit start date; leave it empty for a child."),
-                )
-            )
+            msg = _("Only parents have a benefit start date; leave it empty for a child.")
+            err("benefit_since", msg)
         elif (day := _parse_date(since)) is None:
-            err(
-                (
-                    "benefit_since",
-                    _("The benefit start date is not a real date; write it as YYYY-MM-DD."),
-                )
-            )
+            msg = _("The benefit start date is not a real date; write it as YYYY-MM-DD.")
+            err("benefit_since", msg)
         elif day > today:
-            err(("benefit_since", _("The benefit start date lies in the future.")))
+            err("benefit_since", _("The benefit start date lies in the future."))
         elif row.cpr is not None and day < row.cpr.birth_date:
-            err(("benefit_since", _("The benefit start date is before the date of birth.")))
+            err("benefit_since", _("The benefit start date is before the date of birth."))
         else:
             row.benefit_since = day
 
     other = v["in_other_effort"]
     if other:
         if (flag := _YES_NO.get(other.casefold())) is None:
-            err(("in_other_effort", _("Write “yes” or “no”.")))
+            err("in_other_effort", _("Write “yes” or “no”."))
         else:
             row.in_other_effort = flag
     elif role == PersonRole.PARENT:
-        err(
-            (
-                "in_other_effort",
-                _("Say whether the parent is in another special employment effort: yes or no."),
-            )
-        )
+        msg = _("Say whether the parent is in another special employment effort: yes or no.")
+        err("in_other_effort", msg)
 
     if len(v["language"]) > 60:
-        err(("language", _("The language is longer than 60 characters.")))
+        err("language", _("The language is longer than 60 characters."))
     else:
         row.language = v["language"]
 
     interpreter = v["interpreter_needed"]
     if interpreter:
         if (flag := _YES_NO.get(interpreter.casefold())) is None:
-            err(("interpreter_needed", _("Write “yes” or “no”.")))
+            err("interpreter_needed", _("Write “yes” or “no”."))
         else:
             row.interpreter_needed = flag
     return row
