@@ -8,9 +8,12 @@ import datetime
 
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bi18.rules import rule
 from families.models import Person
 from families.registry import Deadline, DeadlineKind
 from youth import rules
@@ -42,12 +45,16 @@ def collect_follow_ups(user, today: datetime.date, until: datetime.date) -> list
         items.append(
             Deadline(
                 kind=FOLLOW_UP,
-                label=_("3-month follow-up: confirm the education status"),
+                label=_(
+                    "Follow-up %(months)s months after the effort: confirm the education status"
+                )
+                % {"months": rule("youth_follow_up_months")},
                 due=rules.follow_up_due_date(track.actual_end),
                 url=reverse("youth:follow_up", args=[person.pk]),
                 family_case_number=person.family.case_number,
                 person_name=person.full_name,
-                detail=_("effort ended %(date)s") % {"date": track.actual_end.isoformat()},
+                detail=_("effort ended %(date)s")
+                % {"date": date_format(track.actual_end, "SHORT_DATE_FORMAT")},
             )
         )
     return items
@@ -102,10 +109,15 @@ def collect_planned_ends(user, today: datetime.date, until: datetime.date) -> li
     ]
 
 
-KINDS = [
-    DeadlineKind(
-        key=FOLLOW_UP, label=gettext_lazy("3-month youth follow-up"), collect=collect_follow_ups
+_follow_up_kind_label = lazy(
+    lambda: (
+        _("Youth follow-up after %(months)s months") % {"months": rule("youth_follow_up_months")}
     ),
+    str,
+)
+
+KINDS = [
+    DeadlineKind(key=FOLLOW_UP, label=_follow_up_kind_label(), collect=collect_follow_ups),
     DeadlineKind(key=EXAM, label=gettext_lazy("Exam (youth track)"), collect=collect_exams),
     DeadlineKind(
         key=PLANNED_END,

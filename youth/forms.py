@@ -99,8 +99,7 @@ class YouthTrackForm(_DatesInOrder, VersionedModelForm):
         widgets = {"start": DATE_WIDGET, "planned_end": DATE_WIDGET, "actual_end": DATE_WIDGET}
         help_texts = {
             "actual_end": _(
-                "When the effort ends, a follow-up falls due 3 months later for the responsible "
-                "counsellors."
+                "When the effort ends, a follow-up falls due for the responsible counsellors."
             ),
             "retention_counsellor": _("Gets access to this young person while responsible."),
         }
@@ -224,7 +223,7 @@ class EnrolmentForm(_RecordForm):
 
 class FollowUpForm(_CrispyMixin, forms.Form):
     answer = forms.ChoiceField(
-        label=_("Education status 3 months after the effort ended"),
+        label=_("Education status on the follow-up date"),
         choices=FollowUpAnswer.choices,
         widget=forms.RadioSelect,
     )

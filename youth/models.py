@@ -411,7 +411,7 @@ class FollowUp(models.Model):
     )
 
     class Meta:
-        verbose_name = _("3-month follow-up")
+        verbose_name = _("follow-up after the effort")
 
     def __str__(self) -> str:
         return f"{_('Follow-up')} {self.due}"

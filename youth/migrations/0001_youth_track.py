@@ -104,7 +104,7 @@ class Migration(migrations.Migration):
                 ('track', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='follow_up', to='youth.youthtrack')),
             ],
             options={
-                'verbose_name': '3-month follow-up',
+                'verbose_name': 'follow-up after the effort',
             },
         ),
         migrations.CreateModel(

@@ -21,3 +21,10 @@ def getattr_display(obj, name: str):
     display = getattr(obj, f"get_{name}_display", None)
     value = display() if callable(display) else getattr(obj, name, "")
     return "–" if value in (None, "") else value
+
+
+@register.simple_tag
+def follow_up_months():
+    from bi18.rules import rule
+
+    return rule("youth_follow_up_months")
