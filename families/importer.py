@@ -240,12 +240,14 @@ def read_rows(data: bytes) -> list[_RawRow]:
 
 def _check_header(header: list[str]) -> None:
     missing = [name for name in COLUMNS if name not in header]
+    if len(missing) == len(COLUMNS):
+        raise ImportFileError(
+            _("The first row does not name the columns. It must name: %(columns)s.")
+            % {"columns": ", ".join(COLUMNS)}
+        )
     if missing:
         raise ImportFileError(
-            _(
-                "The file lacks the column(s) %(missing)s. The first row must name the columns: %(columns)s."
-            )
-            % {"missing": ", ".join(missing), "columns": ", ".join(COLUMNS)}
+            _("The file lacks the column(s) %(missing)s.") % {"missing": ", ".join(missing)}
         )
     doubled = sorted({name for name in COLUMNS if header.count(name) > 1})
     if doubled:

@@ -72,7 +72,7 @@ class Command(BaseCommand):
         out(_("Families updated: %(n)d") % {"n": report.families_updated})
         out(_("People created: %(n)d") % {"n": report.people_created})
         out(_("People updated: %(n)d") % {"n": report.people_updated})
-        out(_("Excluded (already in another special effort): %(n)d") % {"n": len(report.excluded)})
+        out(_("Excluded (not enrolled): %(n)d") % {"n": len(report.excluded)})
         for item in report.excluded:
             out(_("  row %(row)d: %(reason)s") % item)
         if report.rejected:
