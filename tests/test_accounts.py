@@ -896,3 +896,13 @@ def test_password_change_needs_login(client):
     response = client.get(reverse("accounts:password_change"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# --- The audit log shows these events by name ---------------------------------------------------
+
+
+def test_user_administration_events_have_labels_for_the_audit_pages():
+    from bi18.audit.labels import EVENT_LABELS
+
+    for event in ("created", "changed", "deactivated", "reactivated", "unlocked", "password_set"):
+        assert f"accounts.user.{event}" in EVENT_LABELS

@@ -9,3 +9,14 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from bi18.accounts import signals  # noqa: F401
+        from bi18.audit.labels import register_event
+
+        for name, label in (
+            ("accounts.user.created", _("User created")),
+            ("accounts.user.changed", _("User changed")),
+            ("accounts.user.deactivated", _("User deactivated")),
+            ("accounts.user.reactivated", _("User reactivated")),
+            ("accounts.user.unlocked", _("User unlocked after failed log-ins")),
+            ("accounts.user.password_set", _("Password set")),
+        ):
+            register_event(name, label)
