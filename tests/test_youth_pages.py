@@ -226,3 +226,23 @@ def test_query_counts_do_not_grow_with_the_data(
         child(family=sara.family)
     large = _count_queries(client, url, django_assert_max_num_queries, small)
     assert large <= small
+
+
+def test_a_counsellor_who_hands_over_the_young_person_is_sent_home(
+    login, caseworker, retention_counsellor, sara
+):
+    track = _track(caseworker, sara, retention_counsellor=retention_counsellor)
+    response = login(retention_counsellor).post(
+        reverse("youth:track_edit", args=[sara.pk]),
+        {
+            "education_effort": "on",
+            "start": "2025-06-01",
+            "actual_end": "2025-11-30",
+            "version": track.version,
+        },
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    assert (
+        login(retention_counsellor).get(reverse("youth:person", args=[sara.pk])).status_code == 404
+    )

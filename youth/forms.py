@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -135,7 +136,7 @@ class _RecordForm(_DatesInOrder, VersionedModelForm):
 
 class LeisureJobForm(_RecordForm):
     hours_per_week = forms.DecimalField(
-        label=_("hours per week"),
+        label=_("Hours per week"),
         min_value=Decimal("0.5"),
         max_value=Decimal("40"),
         max_digits=4,
@@ -151,15 +152,26 @@ class LeisureJobForm(_RecordForm):
 class ExamPreparationForm(_RecordForm):
     danish_written_before = GradeField(label=_("Danish, written, before"))
     danish_oral_before = GradeField(label=_("Danish, oral, before"))
-    maths_before = GradeField(label=_("mathematics, before"))
+    maths_before = GradeField(label=_("Mathematics, before"))
     danish_written_after = GradeField(label=_("Danish, written, after (exam)"))
     danish_oral_after = GradeField(label=_("Danish, oral, after (exam)"))
-    maths_after = GradeField(label=_("mathematics, after (exam)"))
+    maths_after = GradeField(label=_("Mathematics, after (exam)"))
 
     class Meta:
         model = ExamPreparation
         fields = ["exam_date", *ExamPreparation.GRADE_FIELDS]
         widgets = {"exam_date": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Before and after side by side, one row per subject.
+        self.helper.layout = Layout(
+            Row(Column("exam_date", css_class="col-md-6")),
+            Row(Column("danish_written_before"), Column("danish_written_after")),
+            Row(Column("danish_oral_before"), Column("danish_oral_after")),
+            Row(Column("maths_before"), Column("maths_after")),
+            "version",
+        )
 
     def clean(self):
         cleaned = forms.ModelForm.clean(self)

@@ -165,10 +165,10 @@ class ExamPreparation(Versioned):
     exam_date = models.DateField(_("exam date"), null=True, blank=True)
     danish_written_before = _grade_field(_("Danish, written, before"))
     danish_oral_before = _grade_field(_("Danish, oral, before"))
-    maths_before = _grade_field(_("mathematics, before"))
+    maths_before = _grade_field(_("Mathematics, before"))
     danish_written_after = _grade_field(_("Danish, written, after"))
     danish_oral_after = _grade_field(_("Danish, oral, after"))
-    maths_after = _grade_field(_("mathematics, after"))
+    maths_after = _grade_field(_("Mathematics, after"))
 
     GRADE_FIELDS = (
         "danish_written_before",

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from bi18.audit.services import audit_log
 from families.access import get_person_for_user
-from families.models import PersonRole
+from families.models import Person, PersonRole
 from youth import forms, rules, services
 from youth.models import (
     ApprenticeshipApplication,
@@ -157,6 +157,9 @@ def track_edit(request, pk):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The youth track was saved."))
+            if not Person.objects.visible_to(request.user).filter(pk=person.pk).exists():
+                # They handed the young person over and no longer have access.
+                return redirect("home")
             return redirect("youth:person", pk=person.pk)
     if request.method == "GET":
         audit_log(actor=request.user, action="view", event="youth.track.viewed", person=person)

@@ -117,10 +117,10 @@ class Migration(migrations.Migration):
                 ('exam_date', models.DateField(blank=True, null=True, verbose_name='exam date')),
                 ('danish_written_before', models.SmallIntegerField(blank=True, choices=[(-3, '−3'), (0, '00'), (2, '02'), (4, '4'), (7, '7'), (10, '10'), (12, '12')], null=True, verbose_name='Danish, written, before')),
                 ('danish_oral_before', models.SmallIntegerField(blank=True, choices=[(-3, '−3'), (0, '00'), (2, '02'), (4, '4'), (7, '7'), (10, '10'), (12, '12')], null=True, verbose_name='Danish, oral, before')),
-                ('maths_before', models.SmallIntegerField(blank=True, choices=[(-3, '−3'), (0, '00'), (2, '02'), (4, '4'), (7, '7'), (10, '10'), (12, '12')], null=True, verbose_name='mathematics, before')),
+                ('maths_before', models.SmallIntegerField(blank=True, choices=[(-3, '−3'), (0, '00'), (2, '02'), (4, '4'), (7, '7'), (10, '10'), (12, '12')], null=True, verbose_name='Mathematics, before')),
                 ('danish_written_after', models.SmallIntegerField(blank=True, choices=[(-3, '−3'), (0, '00'), (2, '02'), (4, '4'), (7, '7'), (10, '10'), (12, '12')], null=True, verbose_name='Danish, written, after')),
                 ('danish_oral_after', models.SmallIntegerField(blank=True, choices=[(-3, '−3'), (0, '00'), (2, '02'), (4, '4'), (7, '7'), (10, '10'), (12, '12')], null=True, verbose_name='Danish, oral, after')),
-                ('maths_after', models.SmallIntegerField(blank=True, choices=[(-3, '−3'), (0, '00'), (2, '02'), (4, '4'), (7, '7'), (10, '10'), (12, '12')], null=True, verbose_name='mathematics, after')),
+                ('maths_after', models.SmallIntegerField(blank=True, choices=[(-3, '−3'), (0, '00'), (2, '02'), (4, '4'), (7, '7'), (10, '10'), (12, '12')], null=True, verbose_name='Mathematics, after')),
                 ('track', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='exams', to='youth.youthtrack')),
             ],
             options={
