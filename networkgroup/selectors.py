@@ -6,11 +6,13 @@ Callers pass a family they already got through families.access (the one access r
 import datetime
 from dataclasses import dataclass, field
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bi18.rules import rule
 from networkgroup.models import (
     OPEN_STATUSES,
     Action,
@@ -86,14 +88,16 @@ def agenda_proposal(
 ) -> AgendaProposal:
     """What the plan puts on a meeting's agenda (SPEC §4): open actions overdue on
     the meeting day, open actions due before the next meeting (`until`; if unknown,
-    the plan's review date), and the plan's history since the previous meeting.
+    one review interval after the meeting), and the plan's history since the previous meeting.
     Four queries whatever the size of the plan."""
     plan = Plan.objects.filter(family=family).first()
     day = timezone.localtime(starts_at).date()
     proposal = AgendaProposal(starts_at=starts_at, until=until)
     if plan is None:
         return proposal
-    until = until or plan.review_date
+    if until is None:
+        # No next meeting set yet: look one review interval ahead.
+        until = day + relativedelta(months=rule("plan_review_interval_months"))
     proposal.until = until
     open_actions = list(
         Action.objects.filter(plan=plan, status__in=OPEN_STATUSES, deadline__isnull=False)

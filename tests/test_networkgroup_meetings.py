@@ -2,9 +2,9 @@
 actions, minutes that lock on approval, interpreters, query counts."""
 
 import datetime
+import uuid
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,8 +25,11 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
+def _own_cache(settings):
+    """Presence lives in the cache: give each test its own key space (Redis when
+    REDIS_URL is set, so that runs sharing a Redis never see each other)."""
+    cache_settings = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    settings.CACHES = {"default": cache_settings}
 
 
 @pytest.fixture

@@ -2,9 +2,9 @@
 deadlines and query counts."""
 
 import datetime
+import uuid
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,10 +22,11 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
+def _own_cache(settings):
+    """Presence lives in the cache: give each test its own key space (Redis when
+    REDIS_URL is set, so that runs sharing a Redis never see each other)."""
+    cache_settings = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    settings.CACHES = {"default": cache_settings}
 
 
 @pytest.fixture

@@ -54,7 +54,12 @@ def meeting_create(request, family_pk):
     if not is_coordinator(request.user, family):
         # Members may see the family, but only the coordinator convenes (SPEC §2).
         raise Http404
-    form = MeetingForm(request.POST or None, family=family)
+    initial = {
+        "attending_members": [m.user_id for m in family.members.all()],
+        "interpreter_booked": family.interpreter_needed,
+        "interpreter_language": family.preferred_language if family.interpreter_needed else "",
+    }
+    form = MeetingForm(request.POST or None, family=family, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(
@@ -268,6 +273,8 @@ def meeting_decision(request, family_pk, pk):
                 return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
             goal = Goal.objects.select_related("person").get(pk=decision.action.goal_id)
             form = _decision_form(family, plan)
+            # Ready for the next decision.
+            form.fields["text"].widget.attrs["autofocus"] = True
     context = {
         "family": family,
         "meeting": meeting,
