@@ -289,6 +289,15 @@ def test_user_list_query_count_does_not_grow_with_users(
     assert response.status_code == 200
 
 
+def test_user_edit_page_makes_a_fixed_number_of_queries(
+    admin_client, target, django_assert_max_num_queries
+):
+    target.groups.add(*Group.objects.all())
+    with django_assert_max_num_queries(10):
+        response = admin_client.get(reverse("accounts:user_edit", args=[target.pk]))
+    assert response.status_code == 200
+
+
 # --- Creating users -------------------------------------------------------------------------
 
 
@@ -685,6 +694,7 @@ def test_three_failed_logins_in_a_row_lock_the_account(client, caseworker):
     assert fourth.status_code == 429
     assert "accounts/locked_out.html" in [t.name for t in fourth.templates]
     assert '<html lang="da">' in fourth.content.decode()
+    assert "30 minutes" in fourth.content.decode() or "30 minutter" in fourth.content.decode()
     assert not _is_logged_in(client)
     assert _events("accounts.user.login_failed").count() == 4
 
