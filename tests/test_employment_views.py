@@ -151,8 +151,15 @@ def test_non_member_gets_404_on_every_page(track, other_caseworker, login):
 
 
 def test_family_page_shows_the_employment_panel(track, family, caseworker, login):
+    InternshipFactory(
+        track=track,
+        start=TODAY - WEEK,
+        planned_end=TODAY + WEEK,
+        company=CompanyFactory(name="Kløver Køkken ApS"),
+    )
     body = login(caseworker).get(reverse("families:detail", args=[family.pk])).content.decode()
     assert parent_url(track.person) in body
+    assert "Kløver Køkken ApS" in body
     assert reverse("employment:track_edit", args=[family.people.get(first_name="Omar").pk]) in body
 
 
