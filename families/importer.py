@@ -328,15 +328,16 @@ def _validate(raw: _RawRow, today: datetime.date) -> _Row:
             else:
                 row.cpr, row.cpr_hash = cpr, cpr_hash(cpr)
 
-    names = {
-        "first_name": (_("The first name is missing."), _("The first name is too long.")),
-        "last_name": (_("The last name is missing."), _("The last name is too long.")),
-    }
-    for name, (missing, too_long) in names.items():
+    # Messages are translated only when needed: gettext per row costs seconds at 50,000 rows.
+    for name in ("first_name", "last_name"):
         if not v[name]:
-            err(name, missing)
+            first = name == "first_name"
+            err(name, _("The first name is missing.") if first else _("The last name is missing."))
         elif len(v[name]) > 100:
-            err(name, too_long)
+            first = name == "first_name"
+            err(
+                name, _("The first name is too long.") if first else _("The last name is too long.")
+            )
         else:
             setattr(row, name, v[name])
 
