@@ -37,10 +37,10 @@ Definitions (SPEC §7):
   completed – ended for a job, wage subsidy, education or the next internship, or ran to
   their planned end.
 * T5 — same denominator as T4. Numerator: ended for an ordinary job.
-* T6 — denominator: young people on a youth track started by D with an exam preparation.
-  Numerator: their latest grades known on D meet the EUD requirement (youth.rules'
-  02 rule): the results of the latest exam held on or before D, else the "before" grades
-  of their latest preparation.
+* T6 — denominator: young people on a youth track started by D with an exam preparation
+  known on D (exam date ≤ D, or not yet dated). Numerator: their latest preparation's
+  latest grades meet the EUD requirement (youth.rules' 02 rule) – youth.selectors'
+  latest_grades_outcomes in SQL: the exam result once recorded, else the grades before.
 """
 
 import calendar
@@ -239,45 +239,41 @@ def _meets(prefix: str) -> Q:
     return Q(
         **{f"{written}__isnull": False, f"{oral}__isnull": False, f"{maths}__isnull": False}
     ) & Q(
-        _danish_sum__gte=2 * EUD_MINIMUM,
-        **{f"{maths}__gte": EUD_MINIMUM},
-    )
-
-
-def _grade_flag(prefix: str):
-    return (
-        ExamPreparation.objects.filter(track=OuterRef("pk"))
-        .annotate(_danish_sum=F(f"danish_written_{prefix}") + F(f"danish_oral_{prefix}"))
-        .annotate(
-            meets=Case(When(_meets(prefix), then=Value(True)), default=Value(False)),
-        )
+        **{f"_danish_sum_{prefix}__gte": 2 * EUD_MINIMUM, f"{maths}__gte": EUD_MINIMUM},
     )
 
 
 def _t6_units(on: datetime.date):
+    """youth.selectors.latest_grades_outcomes in SQL: per young person the latest
+    preparation (by exam date, undated ones oldest; exams after `on` not yet known),
+    judged on its exam result if recorded, else on the grades from before."""
     has_after = (
         Q(danish_written_after__isnull=False)
         | Q(danish_oral_after__isnull=False)
         | Q(maths_after__isnull=False)
     )
-    latest_exam = (
-        _grade_flag("after")
-        .filter(has_after, exam_date__lte=on)
-        .order_by("-exam_date", "-id")
-        .values("meets")[:1]
-    )
-    latest_preparation = (
-        _grade_flag("before")
-        .order_by(F("exam_date").desc(nulls_first=True), "-id")
+    known = Q(exam_date__lte=on) | Q(exam_date__isnull=True)
+    latest = (
+        ExamPreparation.objects.filter(known, track=OuterRef("pk"))
+        .annotate(
+            _danish_sum_after=F("danish_written_after") + F("danish_oral_after"),
+            _danish_sum_before=F("danish_written_before") + F("danish_oral_before"),
+            meets=Case(
+                When(has_after & _meets("after"), then=Value(True)),
+                When(~has_after & _meets("before"), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .order_by(Coalesce("exam_date", Value(datetime.date.min)).desc(), "-pk")
         .values("meets")[:1]
     )
     return (
         YouthTrack.objects.filter(start__lte=on)
-        .filter(Exists(ExamPreparation.objects.filter(track=OuterRef("pk"))))
+        .filter(Exists(ExamPreparation.objects.filter(known, track=OuterRef("pk"))))
         .annotate(
             achieved=Coalesce(
-                Subquery(latest_exam, output_field=BooleanField()),
-                Subquery(latest_preparation, output_field=BooleanField()),
+                Subquery(latest, output_field=BooleanField()),
                 Value(False),
                 output_field=BooleanField(),
             )

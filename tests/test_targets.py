@@ -258,6 +258,10 @@ def test_t2_agrees_with_youths_in_education_rule_when_all_events_are_dated_befor
         expected += youth_rules.in_education_on(track.person, D(2024, 5, 1))
     assert targets.t2(on) == (expected, len(cases))
     assert 0 < expected < len(cases)
+    from youth.selectors import education_at_follow_up
+
+    rows = education_at_follow_up(on)
+    assert targets.t2(on) == (sum(r.in_education for r in rows), len(rows))
 
 
 # --- T3 ------------------------------------------------------------------------------------
@@ -328,9 +332,33 @@ def exam(track, *, date=None, before=(None, None, None), after=(None, None, None
 
 def test_t6_uses_the_exam_result_once_the_exam_is_held_and_before_grades_until_then():
     track = youth_track(end=None)
+    exam(track, before=(0, 0, 2))
     exam(track, date=D(2024, 6, 10), before=(0, 0, 2), after=(2, 4, 2))
+    # Before the exam day only the undated preparation (with its before grades) is known.
     assert targets.t6(D(2024, 6, 9)) == (0, 1)
     assert targets.t6(D(2024, 6, 10)) == (1, 1)
+
+
+def test_t6_agrees_with_youths_latest_grades_selector():
+    from youth.selectors import latest_grades_outcomes
+
+    specs = [
+        [dict(before=(2, 2, 2))],
+        [dict(before=(0, 0, 0), after=(4, 4, 4), date=D(2024, 2, 1))],
+        [dict(before=(4, 4, 4), after=(0, 0, 0), date=D(2024, 2, 1))],
+        [dict(before=(4, 4, 4), date=D(2024, 9, 1))],
+        [dict(before=(4, 4, 4)), dict(before=(0, 0, 0), after=(2, 2, 2), date=D(2024, 3, 1))],
+        [dict(after=(4, 4, 4), date=D(2024, 3, 1)), dict(before=(0, 0, 0))],
+        [dict(before=(0, 4, None))],
+    ]
+    for spec in specs:
+        track = youth_track(end=None)
+        for kwargs in spec:
+            exam(track, **kwargs)
+    for on in (D(2024, 1, 1), D(2024, 2, 15), D(2024, 6, 1), D(2024, 12, 1)):
+        rows = latest_grades_outcomes(on)
+        expected = (sum(r.meets_eud for r in rows), len(rows))
+        assert targets.t6(on) == expected, on
 
 
 def test_t6_danish_is_an_average_of_written_and_oral():
