@@ -343,13 +343,13 @@ def test_t6_agrees_with_youths_latest_grades_selector():
     from youth.selectors import latest_grades_outcomes
 
     specs = [
-        [dict(before=(2, 2, 2))],
-        [dict(before=(0, 0, 0), after=(4, 4, 4), date=D(2024, 2, 1))],
-        [dict(before=(4, 4, 4), after=(0, 0, 0), date=D(2024, 2, 1))],
-        [dict(before=(4, 4, 4), date=D(2024, 9, 1))],
-        [dict(before=(4, 4, 4)), dict(before=(0, 0, 0), after=(2, 2, 2), date=D(2024, 3, 1))],
-        [dict(after=(4, 4, 4), date=D(2024, 3, 1)), dict(before=(0, 0, 0))],
-        [dict(before=(0, 4, None))],
+        [{"before": (2, 2, 2)}],
+        [{"before": (0, 0, 0), "after": (4, 4, 4), "date": D(2024, 2, 1)}],
+        [{"before": (4, 4, 4), "after": (0, 0, 0), "date": D(2024, 2, 1)}],
+        [{"before": (4, 4, 4), "date": D(2024, 9, 1)}],
+        [{"before": (4, 4, 4)}, {"before": (0, 0, 0), "after": (2, 2, 2), "date": D(2024, 3, 1)}],
+        [{"after": (4, 4, 4), "date": D(2024, 3, 1)}, {"before": (0, 0, 0)}],
+        [{"before": (0, 4, None)}],
     ]
     for spec in specs:
         track = youth_track(end=None)
