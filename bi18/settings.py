@@ -234,6 +234,13 @@ CELERY_BEAT_SCHEDULE = {
             hour=env.int("DIGEST_HOUR", default=6), minute=env.int("DIGEST_MINUTE", default=30)
         ),
     },
+    # The nightly targets and budget snapshot (SPEC §7), at a configurable local time.
+    "budget-compute-snapshot": {
+        "task": "budget.compute_snapshot",
+        "schedule": crontab(
+            hour=env.int("SNAPSHOT_HOUR", default=1), minute=env.int("SNAPSHOT_MINUTE", default=30)
+        ),
+    },
 }
 # Absolute links in e-mails (the digest), e.g. https://bi18.kk.dk
 SITE_URL = env.str("SITE_URL", default="")
