@@ -116,7 +116,7 @@ def import_commit(request, pk):
     except importer.AlreadyCommitted as exc:
         messages.info(request, str(exc))
         return redirect("families:import_result", pk=upload.pk)
-    except ServiceError as exc:
+    except (ServiceError, importer.ImportFileError) as exc:
         messages.error(request, str(exc))
         return redirect("families:import_preview", pk=upload.pk)
     except IntegrityError:

@@ -36,8 +36,10 @@ from django.db import connection, transaction
 from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bi18.audit.context import client_ip, current_request
+from bi18.audit.labels import register_event
 from bi18.audit.models import AuditAction, AuditEvent
 from bi18.audit.services import audit_log
 from families.cpr import Cpr, _fernet, cpr_hash, encrypt_cpr, looks_like_cpr, parse_cpr
@@ -102,6 +104,19 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _CHUNK = 900
 # Serialises imports on PostgreSQL (case numbers are handed out in a block).
 _ADVISORY_LOCK_ID = 180_018
+
+
+# Loaded with the URLconf (families.urls → import_views), so before any audit page renders.
+for _event, _label in (
+    ("families.import.uploaded", gettext_lazy("Target-group file uploaded for preview")),
+    ("families.import.discarded", gettext_lazy("Target-group file discarded")),
+    ("families.import.committed", gettext_lazy("Target group imported")),
+    ("families.import.family_created", gettext_lazy("Family registered by import")),
+    ("families.import.family_updated", gettext_lazy("Family changed by import")),
+    ("families.import.person_created", gettext_lazy("Person registered by import")),
+    ("families.import.person_updated", gettext_lazy("Person changed by import")),
+):
+    register_event(_event, _label)
 
 
 def _key(text: str) -> str:

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from bi18.audit.labels import event_label
 from bi18.audit.models import AuditEvent
 from families import importer
 from families.cpr import cpr_hash, decrypt_cpr
@@ -482,6 +483,11 @@ def test_audit_rows_are_written_for_created_and_updated_people_and_the_run():
     assert cpr_for(1)[:6] not in all_details
 
 
+def test_import_events_have_labels_on_the_audit_pages():
+    for name in ("committed", "person_created", "person_updated", "uploaded"):
+        assert event_label(f"families.import.{name}") != f"families.import.{name}"
+
+
 # --- The command ----------------------------------------------------------------------
 
 
@@ -559,19 +565,28 @@ def test_rejected_rows_do_not_make_the_command_fail(csv_file):
     assert "row 2, district" in out
 
 
-@pytest.mark.parametrize(
-    ("setup", "message"),
-    [
-        (lambda d: str(d / "missing.csv"), "not found"),
-        (lambda d: str(d), "directory"),
-        (lambda d: (d / "e.csv").write_bytes(b"") and str(d / "e.csv"), "empty"),
-    ],
-    ids=["missing", "directory", "empty"],
-)
-def test_an_unreadable_file_is_a_command_error_without_traceback(tmp_path, setup, message):
-    path = setup(tmp_path) or str(tmp_path / "e.csv")
-    with pytest.raises(CommandError, match=message):
-        _command(path)
+def test_a_missing_file_is_a_command_error_without_traceback(tmp_path):
+    with pytest.raises(CommandError, match="not found"):
+        _command(str(tmp_path / "missing.csv"))
+
+
+def test_a_directory_is_a_command_error(tmp_path):
+    with pytest.raises(CommandError, match="directory"):
+        _command(str(tmp_path))
+
+
+def test_an_empty_file_is_a_command_error(csv_file):
+    with pytest.raises(CommandError, match="empty"):
+        _command(csv_file(b""))
+
+
+def test_the_human_summary_lists_counts_and_rejected_rows(csv_file):
+    rows = family_rows("H1", 1) + family_rows("H2", 10)
+    rows[3]["district"] = "Atlantis"
+    out, _ = _command(csv_file(rows), "--dry-run")
+    assert "Dry run" in out
+    assert "Families created: 1" in out
+    assert "row 5, district" in out
 
 
 # --- The upload page ------------------------------------------------------------------
