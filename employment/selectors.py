@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from bi18.rules import rule
 from employment import clocks
-from employment.models import EmploymentTrack, Internship, InternshipStatus
+from employment.models import EmploymentTrack, Internship, InternshipStatus, TrackKind
 
 
 @dataclass(frozen=True)
@@ -112,21 +112,22 @@ def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[Time
     entries: list[TimelineEntry] = [
         TimelineEntry(track.start, "start", _("Track started"), track.get_kind_display())
     ]
-    deadline = clocks.internship_deadline(track.start)
-    first = min((i.start for i in established), default=None)
-    missed = first is None or first > deadline
-    entries.append(
-        TimelineEntry(
-            deadline,
-            "clock",
-            _("Week 6: internship deadline"),
-            _("First internship started %(date)s") % {"date": first.strftime("%d-%m-%Y")}
-            if first
-            else _("No internship yet"),
-            warning=missed and (first is not None or deadline < today),
+    if track.kind == TrackKind.INTENSIVE:
+        # Week 6 is the intensive track's clock (SPEC §5; T3 counts intensive tracks only).
+        deadline = clocks.internship_deadline(track.start)
+        first = min((i.start for i in established), default=None)
+        missed = first is None or first > deadline
+        entries.append(
+            TimelineEntry(
+                deadline,
+                "clock",
+                _("Week 6: internship deadline"),
+                _("First internship started %(date)s") % {"date": first.strftime("%d-%m-%Y")}
+                if first
+                else _("No internship yet"),
+                warning=missed and (first is not None or deadline < today),
+            )
         )
-    )
-    if track.kind == "intensive":
         entries.append(
             TimelineEntry(
                 clocks.intensive_phase_end(track.start), "clock", _("Week 13: intensive phase ends")

@@ -602,6 +602,13 @@ def test_timeline_marks_the_clocks_in_order(track, caseworker, login):
     assert sorted(clocks.values()) == [D(2026, 2, 16), D(2026, 4, 6), D(2026, 7, 5)]
 
 
+def test_upskilling_timeline_has_month_6_but_no_week_6(track, caseworker, login):
+    track.kind = "upskilling"
+    track.save()
+    timeline = login(caseworker).get(parent_url(track.person)).context["timeline"]
+    assert [e.date for e in timeline if e.kind == "clock"] == [D(2026, 7, 5)]
+
+
 def _fill(track, n, actor):
     start = track.start
     for k in range(n):
