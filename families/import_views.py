@@ -71,8 +71,11 @@ def _report_context(request, report: dict) -> dict:
 @login_required
 @import_required
 def import_upload(request):
-    form = TargetGroupUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
+        form = TargetGroupUploadForm(request.POST, request.FILES)
+    else:
+        form = TargetGroupUploadForm()
+    if form.is_bound and form.is_valid():
         file = form.cleaned_data["file"]
         try:
             upload = importer.target_group_upload_create(

@@ -9,11 +9,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import translation
 
 from bi18.audit.labels import event_label
 from bi18.audit.models import AuditEvent
 from families import importer
 from families.cpr import cpr_hash, decrypt_cpr
+from families.import_views import RECENT_UPLOADS
 from families.importer import ImportFileError, target_group_import
 from families.models import Family, Person, PersonRole, TargetGroupImport
 from tests.factories import FamilyFactory
@@ -503,8 +505,10 @@ def csv_file(tmp_path):
 
 
 def _command(*args) -> tuple[str, str]:
+    """Run the command in English, so that assertions on its text survive translation."""
     out, err = io.StringIO(), io.StringIO()
-    call_command("import_target_group", *args, stdout=out, stderr=err)
+    with translation.override("en"):
+        call_command("import_target_group", *args, stdout=out, stderr=err)
     return out.getvalue(), err.getvalue()
 
 
@@ -768,3 +772,25 @@ def test_the_preview_page_makes_a_fixed_number_of_queries(
         response = client.get(reverse("families:import_preview", args=[upload.pk]))
     assert response.status_code == 200
     assert len(re.findall(r"<tr><td>\d+</td><td><code>", response.content.decode())) == 25
+
+
+def test_posting_without_a_file_asks_for_one(login, administrator):
+    response = login(administrator).post(UPLOAD, {"cohort": "2026-1"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"]
+    assert response.context["form"]["cohort"].value() == "2026-1"  # nothing typed is lost
+
+
+def test_the_upload_page_lists_recent_uploads_in_a_fixed_number_of_queries(
+    login, administrator, django_assert_max_num_queries
+):
+    for n in range(12):
+        importer.target_group_upload_create(
+            actor=administrator, data=to_csv(family_rows(f"H{n}", 10 * n + 1)), file_name=f"{n}.csv"
+        )
+    client = login(administrator)
+    with django_assert_max_num_queries(7):
+        response = client.get(UPLOAD)
+    assert response.status_code == 200
+    previews = re.findall(r'href="/familier/import/\d+/"', response.content.decode())
+    assert len(previews) == RECENT_UPLOADS
