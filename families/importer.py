@@ -216,9 +216,13 @@ class _RawRow:
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
-def read_rows(data: bytes) -> list[_RawRow]:
+def read_rows(
+    data: bytes, columns: Sequence[str] = COLUMNS, optional: Sequence[str] = ()
+) -> list[_RawRow]:
     """Decode and split the file into rows of raw (stripped, NFC) values by column.
 
+    `columns` must all be in the header; `optional` ones may be (a missing one reads as
+    ""). Shared with the budget app's expenditure import (same file rules).
     Raises ImportFileError for a file that cannot be read as a whole.
     """
     text = decode(data)
@@ -232,10 +236,12 @@ def read_rows(data: bytes) -> list[_RawRow]:
                 continue  # a blank line, or Excel's ";;;;;;" for an empty row
             if header is None:
                 header = [_column_name(c) for c in cells]
-                _check_header(header)
-                index = {name: header.index(name) for name in COLUMNS}
+                _check_header(header, columns, optional)
+                index = {n: header.index(n) for n in (*columns, *optional) if n in header}
                 continue
             values = {name: cells[i] if i < len(cells) else "" for name, i in index.items()}
+            for name in optional:
+                values.setdefault(name, "")
             raw = _RawRow(row=number, values=values)
             if any(cells[len(header) :]):
                 raw.errors.append(
@@ -253,18 +259,20 @@ def read_rows(data: bytes) -> list[_RawRow]:
     return rows
 
 
-def _check_header(header: list[str]) -> None:
-    missing = [name for name in COLUMNS if name not in header]
-    if len(missing) == len(COLUMNS):
+def _check_header(
+    header: list[str], columns: Sequence[str] = COLUMNS, optional: Sequence[str] = ()
+) -> None:
+    missing = [name for name in columns if name not in header]
+    if len(missing) == len(columns):
         raise ImportFileError(
             _("The first row does not name the columns. It must name: %(columns)s.")
-            % {"columns": ", ".join(COLUMNS)}
+            % {"columns": ", ".join(columns)}
         )
     if missing:
         raise ImportFileError(
             _("The file lacks the column(s) %(missing)s.") % {"missing": ", ".join(missing)}
         )
-    doubled = sorted({name for name in COLUMNS if header.count(name) > 1})
+    doubled = sorted({name for name in (*columns, *optional) if header.count(name) > 1})
     if doubled:
         raise ImportFileError(
             _("The column(s) %(columns)s appear more than once in the header.")
