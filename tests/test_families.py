@@ -388,3 +388,13 @@ def test_visible_to_is_empty_for_inactive_users(caseworker, family):
     caseworker.is_active = False
     caseworker.save()
     assert not Family.objects.visible_to(caseworker).exists()
+
+
+def test_youth_guidance_counsellor_in_the_group_sees_the_children_only(login, family):
+    uu = UserFactory(username="uu_member", role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    add_member(family, uu, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    html = login(uu).get(reverse("families:detail", args=[family.pk])).content.decode()
+    assert "Sara Hassan" in html and "Ali Hassan" in html
+    assert "Amina Hassan" not in html and "Omar Hassan" not in html
+    amina = family.people.get(first_name="Amina")
+    assert login(uu).get(reverse("families:person_edit", args=[amina.pk])).status_code == 404
