@@ -200,9 +200,15 @@ def decode(data: bytes) -> str:
     return text
 
 
-def _delimiter(text: str) -> str:
+_SEP_LINE = re.compile(r"^sep=(.)\r?\n", re.IGNORECASE)
+
+
+def _delimiter(text: str) -> tuple[str, str]:
+    """The delimiter, and the text without Excel's "sep=;" line (not a row in Excel)."""
+    if m := _SEP_LINE.match(text):
+        return m.group(1), text[m.end() :]
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    return max((";", ",", "\t"), key=first_line.count)
+    return max((";", ",", "\t"), key=first_line.count), text
 
 
 def _column_name(header: str) -> str:
@@ -225,8 +231,8 @@ def read_rows(
     ""). Shared with the budget app's expenditure import (same file rules).
     Raises ImportFileError for a file that cannot be read as a whole.
     """
-    text = decode(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    delimiter, text = _delimiter(decode(data))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header: list[str] | None = None
     rows: list[_RawRow] = []
     try:

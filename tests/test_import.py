@@ -396,6 +396,16 @@ def test_comma_and_semicolon_delimiters_are_both_read(delimiter):
     assert report.rejected == []
 
 
+def test_excel_sep_line_sets_the_delimiter_and_is_not_a_row():
+    bad = family_rows()
+    bad[0]["district"] = "Atlantis"
+    report = run(b"sep=,\r\n" + to_csv(bad, delimiter=","))
+    assert [(r["row"], r["field"]) for r in report.rejected][:2] == [
+        (2, "district"),
+        (3, "household_id"),
+    ]
+
+
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252"])
 def test_utf8_with_and_without_bom_and_windows_1252_keep_danish_letters(encoding):
     rows = family_rows()
