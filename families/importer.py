@@ -457,7 +457,7 @@ class _Plan:
     new_families: list[Family] = field(default_factory=list)
     changed_families: list[tuple[Family, list[str]]] = field(default_factory=list)
     # A new person's family may be new too: the family is attached when writing.
-    new_people: list[tuple[Person, Family]] = field(default_factory=list)
+    new_people: list[tuple[Person, Family, Cpr]] = field(default_factory=list)
     changed_people: list[tuple[Person, Family, list[str]]] = field(default_factory=list)
 
 
@@ -510,17 +510,14 @@ def _reject_households(rows: list[_Row], report: ImportReport) -> dict[str, list
         if not bad:
             clean[hid] = members
             continue
+        sibling = _(
+            "Another row of this household was rejected (row %(row)s), "
+            "so the household is not imported."
+        ) % {"row": bad[0].row}
         for row in members:
             if not row.errors:
                 report.rejected.append(
-                    {
-                        "row": row.row,
-                        "field": "household_id",
-                        "message": _(
-                            "Another row of this household was rejected (row %(row)s), so the household is not imported."
-                        )
-                        % {"row": bad[0].row},
-                    }
+                    {"row": row.row, "field": "household_id", "message": sibling}
                 )
     report.rejected.sort(key=lambda r: r["row"])
     return clean
@@ -536,25 +533,18 @@ def _plan(rows: list[_Row], *, cohort: str, today: datetime.date) -> _Plan:
         parents = [r for r in members if r.role == PersonRole.PARENT]
         for row in parents:
             if row.in_other_effort:
-                report.excluded.append(
-                    {
-                        "row": row.row,
-                        "reason": _(
-                            "The parent is already in another special employment effort and is not enrolled."
-                        ),
-                    }
+                reason = _(
+                    "The parent is already in another special employment effort "
+                    "and is not enrolled."
                 )
+                report.excluded.append({"row": row.row, "reason": reason})
         if all(r.in_other_effort for r in parents):
+            reason = _(
+                "No parent of this household can be enrolled, so the household is not imported."
+            )
             for row in members:
                 if row.role == PersonRole.CHILD:
-                    report.excluded.append(
-                        {
-                            "row": row.row,
-                            "reason": _(
-                                "No parent of this household can be enrolled, so the household is not imported."
-                            ),
-                        }
-                    )
+                    report.excluded.append({"row": row.row, "reason": reason})
             continue
         enrolled[hid] = [
             r for r in members if not (r.role == PersonRole.PARENT and r.in_other_effort)
@@ -605,13 +595,9 @@ def _plan(rows: list[_Row], *, cohort: str, today: datetime.date) -> _Plan:
             data = {name: getattr(row, name) for name in _PERSON_FIELDS}
             person = people.get(row.cpr_hash)
             if person is None:
-                person = Person(
-                    cpr_hash=row.cpr_hash,
-                    cpr_encrypted=encrypt_cpr(row.cpr),
-                    date_of_birth=row.cpr.birth_date,
-                    **data,
-                )
-                plan.new_people.append((person, family))
+                # Encrypted only when written: a dry run need not pay for it.
+                person = Person(cpr_hash=row.cpr_hash, date_of_birth=row.cpr.birth_date, **data)
+                plan.new_people.append((person, family, row.cpr))
                 report.people_created += 1
                 continue
             changed = [name for name, value in data.items() if getattr(person, name) != value]
@@ -688,9 +674,10 @@ def _write(plan: _Plan, *, actor, actor_username: str, detail: dict) -> None:
             [*_FAMILY_FIELDS, "target_group_source", "target_group_date"],
             now,
         )
-    for person, family in plan.new_people:
+    for person, family, cpr in plan.new_people:
+        person.cpr_encrypted = encrypt_cpr(cpr)
         person.family = family  # the family's primary key exists only now
-    Person.objects.bulk_create([p for p, _f in plan.new_people])
+    Person.objects.bulk_create([p for p, _f, _c in plan.new_people])
     for person, family, _changed in plan.changed_people:
         person.family = family
     _update_rows(
@@ -729,7 +716,7 @@ def _write(plan: _Plan, *, actor, actor_username: str, detail: dict) -> None:
     ]
     events += [
         event(AuditAction.CREATE, "families.import.person_created", p.family, p, {})
-        for p, _f in plan.new_people
+        for p, _f, _c in plan.new_people
     ]
     events += [
         event(
