@@ -232,7 +232,7 @@ class Decision(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("decision"))
     action = models.OneToOneField(
-        Action, on_delete=models.PROTECT, null=True, blank=True, related_name="decision"
+        Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

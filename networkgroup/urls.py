@@ -37,6 +37,11 @@ urlpatterns = [
         plan.action_create,
         name="action_create",
     ),
+    path(
+        "<int:family_pk>/plan/maal/<int:goal_pk>/handlinger/knap/",
+        plan.action_add_button,
+        name="goal_add_button",
+    ),
     path("<int:family_pk>/plan/handlinger/<int:action_pk>/", plan.action_row, name="action"),
     path(
         "<int:family_pk>/plan/handlinger/<int:action_pk>/rediger/",

@@ -231,8 +231,11 @@ def test_a_decision_becomes_a_plan_action_in_one_step(
     )
     body = response.content.decode()
     assert 'id="decisions"' in body
-    # The plan side updates in place, out of band.
-    assert f'id="goal-{goal.pk}"' in body and 'hx-swap-oob="true"' in body
+    # The plan side gets the new action out of band, appended to its goal – the rest of
+    # the plan (and any editor open there) is left alone.
+    assert f'hx-swap-oob="beforeend:#goal-{goal.pk}-actions"' in body
+    assert f'id="action-{action.pk}"' in body
+    assert f'id="goal-{goal.pk}"' not in body
     assert PlanChange.objects.filter(action=action).count() == 4
     assert AuditEvent.objects.filter(event="networkgroup.decision.recorded").exists()
 

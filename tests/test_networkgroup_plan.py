@@ -164,8 +164,12 @@ def test_action_created_in_place_with_owner_and_deadline(
     action = Action.objects.get(goal=goal)
     assert action.plan_id == goal.plan_id
     assert action.responsible == employment_consultant
-    assert f'id="action-{action.pk}"' in response.content.decode()
-    assert "autofocus" in response.content.decode()  # focus lands on the new action
+    body = response.content.decode()
+    assert f'id="action-{action.pk}"' in body
+    # Appended to the goal's list out of band: an editor open in the same goal is kept.
+    assert f'hx-swap-oob="beforeend:#goal-{goal.pk}-actions"' in body
+    assert f'id="goal-{goal.pk}"' not in body
+    assert "autofocus" in body  # focus lands on the new action
 
 
 def test_responsible_must_be_a_group_member(login, group, goal, caseworker, other_caseworker):
@@ -184,6 +188,9 @@ def test_action_edit_in_place_saves_and_bumps_the_version(
     client = login(employment_consultant)
     form = client.get(_url("action_edit", group.pk, action.pk), **HTMX)
     assert form.status_code == 200 and 'name="version"' in form.content.decode()
+    assert AuditEvent.objects.filter(
+        event="networkgroup.action.viewed", detail__action_id=action.pk
+    ).exists()
     response = client.post(
         _url("action_edit", group.pk, action.pk),
         _action_post(

@@ -259,7 +259,7 @@ def meeting_decision(request, family_pk, pk):
     meeting = _meeting(family, pk)
     plan = services.plan_for_family(family=family)
     form = _decision_form(family, plan, request.POST)
-    goal = None
+    new_action = None
     if form.is_valid():
         try:
             decision = services.decision_record(
@@ -271,7 +271,7 @@ def meeting_decision(request, family_pk, pk):
             if not request.htmx:
                 messages.success(request, _("The decision was recorded and added to the plan."))
                 return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
-            goal = Goal.objects.select_related("person").get(pk=decision.action.goal_id)
+            new_action = decision.action
             form = _decision_form(family, plan)
             # Ready for the next decision.
             form.fields["text"].widget.attrs["autofocus"] = True
@@ -280,10 +280,7 @@ def meeting_decision(request, family_pk, pk):
         "meeting": meeting,
         "decisions": list(meeting.decisions.select_related("action__responsible")),
         "decision_form": form,
-        "oob_goal": goal,
-        "oob_actions": list(goal.actions.select_related("responsible").order_by("deadline", "id"))
-        if goal
-        else [],
-        "focus_decision_form": goal is not None,
+        "new_action": new_action,
+        "focus_decision_form": new_action is not None,
     }
     return fragment(request, "networkgroup/_decisions.html", context, title=_("Decisions"))

@@ -82,26 +82,29 @@ def plan_review(request, family_pk):
 # --- Goals -------------------------------------------------------------------------------
 
 
+def _audit_item_view(request, family, kind: str, pk: int) -> None:
+    """An in-place fragment shows one goal or action: a view of personal data like any other."""
+    audit_log(
+        actor=request.user,
+        action="view",
+        event=f"networkgroup.{kind}.viewed",
+        family=family,
+        detail={f"{kind}_id": pk},
+    )
+
+
 def _goal(family, goal_pk) -> Goal:
     return get_object_or_404(
         Goal.objects.select_related("person", "plan"), pk=goal_pk, plan__family=family
     )
 
 
-def _goal_block(request, family, goal_pk, *, focus_goal=False, focus_action_pk=None, status=200):
-    goal = Goal.objects.select_related("person").get(pk=goal_pk)
-    actions = list(goal.actions.select_related("responsible").order_by("deadline", "id"))
+def _goal_block(request, family, goal: Goal):
+    """A new goal's block (it has no actions yet), focused for the keyboard."""
     return render(
         request,
         "networkgroup/_goal.html",
-        {
-            "family": family,
-            "goal": goal,
-            "actions": actions,
-            "focus_goal": focus_goal,
-            "focus_action_pk": focus_action_pk,
-        },
-        status=status,
+        {"family": family, "goal": goal, "actions": [], "focus_goal": True},
     )
 
 
@@ -120,7 +123,7 @@ def goal_create(request, family_pk):
             if not request.htmx:
                 messages.success(request, _("The goal was added."))
                 return redirect(reverse("networkgroup:plan", args=[family.pk]) + f"#goal-{goal.pk}")
-            return _goal_block(request, family, goal.pk, focus_goal=True)
+            return _goal_block(request, family, goal)
     response = fragment(
         request,
         "networkgroup/_goal_create_form.html",
@@ -135,6 +138,7 @@ def goal_create(request, family_pk):
 def goal_header(request, family_pk, goal_pk):
     family = family_for_member(request.user, family_pk)
     goal = _goal(family, goal_pk)
+    _audit_item_view(request, family, "goal", goal.pk)
     return fragment(
         request,
         "networkgroup/_goal_header.html",
@@ -149,6 +153,7 @@ def goal_edit(request, family_pk, goal_pk):
     goal = _goal(family, goal_pk)
     context = {"family": family, "goal": goal}
     if request.method != "POST":
+        _audit_item_view(request, family, "goal", goal.pk)
         form = GoalForm(
             family=family,
             initial={
@@ -267,7 +272,12 @@ def action_create(request, family_pk, goal_pk):
                 return redirect(
                     reverse("networkgroup:plan", args=[family.pk]) + f"#action-{action.pk}"
                 )
-            return _goal_block(request, family, goal.pk, focus_action_pk=action.pk)
+            action = Action.objects.select_related("responsible").get(pk=action.pk)
+            return render(
+                request,
+                "networkgroup/_action_added.html",
+                {"family": family, "goal": goal, "new_action": action},
+            )
     form.fields["what"].widget.attrs["autofocus"] = True
     response = fragment(
         request,
@@ -282,9 +292,24 @@ def action_create(request, family_pk, goal_pk):
 
 @login_required
 @require_GET
+def action_add_button(request, family_pk, goal_pk):
+    """ "Cancel" on the add-action form: the button comes back, focused."""
+    family = family_for_member(request.user, family_pk)
+    goal = _goal(family, goal_pk)
+    return fragment(
+        request,
+        "networkgroup/_action_add_button.html",
+        {"family": family, "goal": goal, "focus": True},
+        title=_("Add action"),
+    )
+
+
+@login_required
+@require_GET
 def action_row(request, family_pk, action_pk):
     family = family_for_member(request.user, family_pk)
     action = _action(family, action_pk)
+    _audit_item_view(request, family, "action", action.pk)
     return fragment(
         request,
         "networkgroup/_action_row.html",
@@ -299,6 +324,7 @@ def action_edit(request, family_pk, action_pk):
     action = _action(family, action_pk)
     context = {"family": family, "action": action}
     if request.method != "POST":
+        _audit_item_view(request, family, "action", action.pk)
         form = ActionForm(
             family=family,
             initial={
