@@ -73,8 +73,10 @@ def tracks_for(user, *owner_fields: str):
         responsible |= Q(person__family_id__in=coordinated)
     if not responsible:
         return EmploymentTrack.objects.none()
-    visible = Person.objects.visible_to(user).values("pk")
-    return EmploymentTrack.objects.filter(responsible, person_id__in=visible, outcome="")
+    # The one access rule, correlated per candidate track (cheaper than materialising
+    # every person the user may see).
+    visible = Person.objects.visible_to(user).filter(pk=OuterRef("person_id"))
+    return EmploymentTrack.objects.filter(responsible, Exists(visible), outcome="")
 
 
 def _established(track_ref="pk"):

@@ -257,34 +257,48 @@ def _seed_chunk(rng, parents, consultants, mentor_access, companies, users, toda
             )
     InternshipHours.objects.bulk_create(hours, batch_size=BATCH)
 
-    # The seed's open job-mentor assignments become mentor periods of at most 6 months,
-    # most still running, some ending within the next weeks.
-    accesses, assignments = [], []
+    # The seed's open job-mentor assignments become mentor periods of at most 6 months
+    # (LAB § 167), renewed back to back from the assignment's start; the last period
+    # runs a few more weeks and carries the access (its end ends the mentor's access).
+    chains = []
     for track in tracks:
         access = mentor_access.get(track.person_id)
         if access is None or track.outcome:
             continue
-        start = max(
-            access.start, track.start, today - datetime.timedelta(days=rng.randint(20, 170))
-        )
-        start = min(start, today)
-        end = min(
-            clocks.mentor_period_max_end(start), today + datetime.timedelta(days=rng.randint(1, 60))
-        )
-        access.start, access.end = start, end
-        accesses.append(access)
-        assignments.append(
+        periods, start = [], access.start
+        while True:
+            end = clocks.mentor_period_max_end(start)
+            if end >= today:
+                periods.append(
+                    (start, min(end, today + datetime.timedelta(days=rng.randint(1, 60))))
+                )
+                break
+            periods.append((start, end))
+            start = end + datetime.timedelta(days=1)
+        chains.append((track, access, periods, Decimal(rng.choice([20, 25, 30]))))
+    ends: dict[datetime.date, list[int]] = {}
+    for _track, access, periods, _target in chains:
+        ends.setdefault(periods[-1][1], []).append(access.pk)
+    for end, ids in ends.items():
+        PersonAssignment.objects.filter(pk__in=ids).update(end=end)
+    assignments, previous = [], {}
+    for round_ in range(max((len(c[2]) for c in chains), default=0)):
+        rows = [
             MentorAssignment(
                 track=track,
                 mentor_id=access.user_id,
-                start=start,
-                end=end,
-                target_hours=Decimal(rng.choice([20, 25, 30])),
-                access=access,
+                start=periods[round_][0],
+                end=periods[round_][1],
+                target_hours=target,
+                renewed_from=previous.get(track.pk),
+                access=access if round_ == len(periods) - 1 else None,
             )
-        )
-    PersonAssignment.objects.bulk_update(accesses, ["start", "end"], batch_size=BATCH)
-    assignments = MentorAssignment.objects.bulk_create(assignments, batch_size=BATCH)
+            for track, access, periods, target in chains
+            if len(periods) > round_
+        ]
+        rows = MentorAssignment.objects.bulk_create(rows, batch_size=BATCH)
+        previous = {row.track_id: row for row in rows}
+        assignments += rows
     MentorContact.objects.bulk_create(
         [
             MentorContact(
