@@ -441,14 +441,29 @@ def meeting_save_minutes(*, actor, meeting: Meeting, minutes: str, version: int)
 
 
 @transaction.atomic
-def meeting_approve_minutes(*, actor, meeting: Meeting) -> Meeting:
-    """The coordinator approves the minutes; from then on they are read-only."""
+def meeting_approve_minutes(
+    *, actor, meeting: Meeting, minutes: str | None = None, version: int | None = None
+) -> Meeting:
+    """The coordinator approves the minutes; from then on they are read-only.
+
+    `minutes`/`version`: what the coordinator has on screen. If it differs from the
+    saved minutes it is saved first (refused with PlanConflict if someone else saved
+    since `version`), so that approving never drops text that was typed but not saved.
+    """
     if not NetworkMember.objects.filter(
         family_id=meeting.family_id, user=actor, is_coordinator=True
     ).exists():
         raise ServiceError(_("Only the coordinator can approve the minutes."))
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.is_locked:
+        raise ServiceError(_("The minutes are already approved."))
+    if minutes is not None and minutes != current.minutes:
+        if version != current.version:
+            raise PlanConflict(current)
+        current.minutes = minutes
     now = timezone.now()
     updated = Meeting.objects.filter(pk=meeting.pk, minutes_approved_at__isnull=True).update(
+        minutes=current.minutes,
         minutes_approved_at=now,
         minutes_approved_by=actor,
         version=F("version") + 1,

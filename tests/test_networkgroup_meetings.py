@@ -381,3 +381,73 @@ def test_meeting_page_queries_do_not_grow_with_goals_actions_or_history(
     assert large == small
     with django_assert_max_num_queries(30):
         client.get(urls[0])
+
+
+def test_approving_keeps_minutes_typed_but_not_saved(group, caseworker):
+    meeting = _meeting(group, caseworker)
+    response = _client(caseworker).post(
+        _url("meeting_approve", group.pk, meeting.pk),
+        {"minutes": "Typed at the end of the meeting.", "version": meeting.version},
+        **HTMX,
+    )
+    assert response["HX-Redirect"] == _url("meeting", group.pk, meeting.pk)
+    meeting.refresh_from_db()
+    assert meeting.is_locked
+    assert meeting.minutes == "Typed at the end of the meeting."
+
+
+def test_approving_over_someone_elses_minutes_shows_the_conflict_instead(
+    group, caseworker, employment_consultant
+):
+    meeting = _meeting(group, caseworker)
+    services.meeting_save_minutes(
+        actor=employment_consultant, meeting=meeting, minutes="Theirs.", version=1
+    )
+    response = _client(caseworker).post(
+        _url("meeting_approve", group.pk, meeting.pk),
+        {"minutes": "Mine.", "version": 1},
+        **HTMX,
+    )
+    body = response.content.decode()
+    assert 'data-conflict="minutes"' in body and "Theirs." in body and "Mine." in body
+    meeting.refresh_from_db()
+    assert not meeting.is_locked and meeting.minutes == "Theirs."
+
+
+def _meeting_post(meeting, **changes):
+    data = {
+        "starts_at": "2030-03-04T10:00",
+        "place": meeting.place,
+        "attending_members": [u.pk for u in meeting.attending_members.all()],
+        "agenda": meeting.agenda,
+        "version": meeting.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_meeting_details_are_edited_with_a_version_check(group, caseworker, employment_consultant):
+    meeting = _meeting(group, caseworker)
+    url = _url("meeting_edit", group.pk, meeting.pk)
+    response = _client(caseworker).post(url, _meeting_post(meeting, place="Rådhuset"))
+    assert response.status_code == 302
+    stale = _client(employment_consultant).post(url, _meeting_post(meeting, place="Biblioteket"))
+    assert stale.status_code == 200
+    assert stale.context["current"].place == "Rådhuset"
+    assert stale.context["form"]["place"].value() == "Biblioteket"  # kept for the merge
+    meeting.refresh_from_db()
+    assert meeting.place == "Rådhuset"
+    assert AuditEvent.objects.filter(event="networkgroup.meeting.changed").count() == 1
+
+
+def test_meeting_details_are_locked_with_the_minutes(group, caseworker):
+    meeting = _meeting(group, caseworker)
+    services.meeting_approve_minutes(actor=caseworker, meeting=meeting)
+    meeting.refresh_from_db()
+    data = services.MeetingData(
+        starts_at=meeting.starts_at, place="Elsewhere", attending_members=[], attending_people=[]
+    )
+    with pytest.raises(services.ServiceError):
+        services.meeting_update(
+            actor=caseworker, meeting=meeting, data=data, version=meeting.version
+        )

@@ -5,16 +5,18 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from bi18.audit.services import audit_log
 from families.access import is_coordinator
 from networkgroup import selectors, services
 from networkgroup.forms import AddendumForm, DecisionForm, MeetingForm, MinutesForm
 from networkgroup.models import Goal, Meeting
-from networkgroup.views.common import family_for_member, fragment
+from networkgroup.views.common import family_for_member, fragment, retarget
 from networkgroup.views.plan import plan_context
 
 PAGE_SIZE = 25
@@ -220,15 +222,40 @@ def meeting_minutes(request, family_pk, pk):
 @login_required
 @require_POST
 def meeting_approve(request, family_pk, pk):
+    """Approve and lock the minutes, including any text typed but not yet saved."""
     family = family_for_member(request.user, family_pk)
     meeting = _meeting(family, pk)
+    form = MinutesForm(request.POST)
+    minutes = version = None
+    if "minutes" in request.POST and form.is_valid():
+        minutes, version = form.cleaned_data["minutes"], form.cleaned_data["version"]
     try:
-        services.meeting_approve_minutes(actor=request.user, meeting=meeting)
+        services.meeting_approve_minutes(
+            actor=request.user, meeting=meeting, minutes=minutes, version=version
+        )
+    except services.PlanConflict as conflict:
+        data = request.POST.copy()
+        data["version"] = conflict.current.version
+        response = fragment(
+            request,
+            "networkgroup/_minutes_conflict.html",
+            {
+                "family": family,
+                "meeting": meeting,
+                "minutes_form": MinutesForm(data),
+                "theirs": conflict.current,
+            },
+            title=_("Someone else changed the minutes"),
+        )
+        return retarget(response, "#minutes") if request.htmx else response
     except services.ServiceError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The minutes are approved and now locked."))
-    return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
+    url = reverse("networkgroup:meeting", args=[family.pk, meeting.pk])
+    if request.htmx:
+        return HttpResponseClientRedirect(url)
+    return redirect(url)
 
 
 @login_required
