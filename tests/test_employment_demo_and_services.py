@@ -1,0 +1,104 @@
+"""The employment demo seeder and the rules the services enforce themselves."""
+
+import datetime
+
+import pytest
+
+from bi18.accounts.models import User
+from bi18.audit.models import AuditEvent
+from employment import services
+from employment.models import EmploymentTrack, Internship, MentorAssignment
+from families.deadlines import items_for
+from families.demo import seed_demo
+from families.models import PersonAssignment
+from tests.employment_factories import CompanyFactory, TrackFactory
+
+D = datetime.date
+TODAY = datetime.date.today()
+
+
+@pytest.mark.django_db
+def test_demo_gives_the_demo_users_overdue_and_upcoming_employment_items():
+    seed_demo(families=60, seed=1)
+    assert EmploymentTrack.objects.count() > 60
+    assert Internship.objects.exists() and MentorAssignment.objects.exists()
+    company = items_for(User.objects.get(username="virksomhed"))
+    assert any(d.kind.startswith("employment.") for d in company.overdue)
+    employment = items_for(User.objects.get(username="beskaeftigelse"))
+    assert any(
+        d.kind == "employment.job_interview_due" for d in employment.overdue + employment.upcoming
+    )
+    # Every open mentor period carries the mentor's access and ends within 6 months of its start.
+    for m in MentorAssignment.objects.filter(renewal__isnull=True):
+        assert m.access is not None and m.access.end == m.end
+        assert m.end <= m.start + datetime.timedelta(days=185)
+
+
+@pytest.mark.django_db
+def test_mentor_period_longer_than_the_rule_is_refused(caseworker, job_mentor):
+    track = TrackFactory()
+    with pytest.raises(services.ServiceError):
+        services.mentor_assign(
+            actor=caseworker,
+            track=track,
+            mentor=job_mentor,
+            start=D(2026, 1, 31),
+            end=D(2026, 8, 1),
+        )
+    assert not PersonAssignment.objects.exists()
+
+
+@pytest.mark.django_db
+def test_renewal_continues_access_from_the_day_after(caseworker, job_mentor):
+    track = TrackFactory()
+    first = services.mentor_assign(
+        actor=caseworker,
+        track=track,
+        mentor=job_mentor,
+        start=TODAY - datetime.timedelta(days=100),
+        end=TODAY + datetime.timedelta(days=3),
+    )
+    second = services.mentor_renew(
+        actor=caseworker, assignment=first, end=TODAY + datetime.timedelta(days=90)
+    )
+    assert second.start == first.end + datetime.timedelta(days=1)
+    assert second.renewed_from == first and second.access.end == second.end
+    with pytest.raises(services.ServiceError):
+        services.mentor_renew(
+            actor=caseworker, assignment=first, end=TODAY + datetime.timedelta(days=90)
+        )
+    assert AuditEvent.objects.filter(event="employment.mentor.assigned").count() == 2
+
+
+@pytest.mark.django_db
+def test_only_a_parent_gets_a_track_and_only_one(caseworker, family):
+    kid = family.people.get(first_name="Sara")
+    with pytest.raises(services.ServiceError):
+        services.track_create(
+            actor=caseworker, person=kid, data={"kind": "intensive", "start": TODAY}
+        )
+    amina = family.people.get(first_name="Amina")
+    services.track_create(
+        actor=caseworker, person=amina, data={"kind": "intensive", "start": TODAY}
+    )
+    with pytest.raises(services.ServiceError):
+        services.track_create(
+            actor=caseworker, person=amina, data={"kind": "upskilling", "start": TODAY}
+        )
+
+
+@pytest.mark.django_db
+def test_stale_track_update_raises_conflict(caseworker):
+    track = TrackFactory()
+    services.track_update(actor=caseworker, track=track, data={"goal": "Cook"}, version=1)
+    with pytest.raises(services.ConflictError):
+        services.track_update(actor=caseworker, track=track, data={"goal": "Cleaner"}, version=1)
+    track.refresh_from_db()
+    assert track.goal == "Cook" and track.version == 2
+
+
+@pytest.mark.django_db
+def test_duplicate_cvr_is_a_clear_error(caseworker):
+    CompanyFactory(cvr="64942212")
+    with pytest.raises(services.ServiceError):
+        services.company_create(actor=caseworker, data={"name": "X", "cvr": "6494 2212"})
