@@ -1,10 +1,11 @@
 from django.urls import path
 
-from networkgroup.views import export, group, meetings, plan
+from networkgroup.views import export, group, meetings, overview, plan
 
 app_name = "networkgroup"
 
 urlpatterns = [
+    path("moeder/", overview.my_meetings, name="my_meetings"),
     # Network group
     path("<int:family_pk>/gruppe/", group.group_page, name="group"),
     path(

@@ -451,3 +451,32 @@ def test_meeting_details_are_locked_with_the_minutes(group, caseworker):
         services.meeting_update(
             actor=caseworker, meeting=meeting, data=data, version=meeting.version
         )
+
+
+# --- "Møder": meetings across the user's groups -----------------------------------------------
+
+
+def test_my_meetings_lists_upcoming_meetings_of_my_groups_only(
+    group, caseworker, employment_consultant, other_caseworker
+):
+    from tests.factories import FamilyFactory
+
+    upcoming = _meeting(group, caseworker, days=3)
+    past = _meeting(group, caseworker, days=-3)
+    other_family = FamilyFactory()
+    add_member(other_family, other_caseworker, coordinator=True)
+    hidden = _meeting(other_family, other_caseworker, days=2)
+    client = _client(employment_consultant)
+    response = client.get(reverse("networkgroup:my_meetings"))
+    assert response.status_code == 200
+    shown = [m.pk for m in response.context["page"].object_list]
+    assert shown == [upcoming.pk]
+    assert hidden.pk not in shown
+    unapproved = client.get(reverse("networkgroup:my_meetings"), {"show": "unapproved"})
+    assert [m.pk for m in unapproved.context["page"].object_list] == [past.pk]
+    assert AuditEvent.objects.filter(event="networkgroup.meeting.overview_viewed").exists()
+    assert reverse("networkgroup:my_meetings") in response.content.decode()  # in the navigation
+
+
+def test_my_meetings_is_not_for_managers(manager):
+    assert _client(manager).get(reverse("networkgroup:my_meetings")).status_code == 403

@@ -20,6 +20,7 @@ def navigation(request):
     if user.has_perm("accounts.access_case_data"):
         items.append(("home", _("My work"), reverse("home")))
         items.append(("families", _("Families"), reverse("families:list")))
+        items.append(("meetings", _("Meetings"), reverse("networkgroup:my_meetings")))
         # The company register (employment.access.EMPLOYMENT_ROLES may open it).
         if any(user.has_role(r) for r in _COMPANY_REGISTER_ROLES):
             items.append(("companies", _("Companies"), reverse("employment:company_list")))
