@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from bi18.audit.services import audit_log
 from employment import clocks, services
 from employment.access import (
+    TRACK_EDITOR_ROLES,
     can_edit_track,
     can_see_employment,
     get_parent_for_user,
@@ -458,6 +459,10 @@ def course_edit(request, person_pk, pk=None):
 # --- Company register -------------------------------------------------------------------------
 
 
+def _can_edit_companies(user) -> bool:
+    return any(user.has_role(r) for r in TRACK_EDITOR_ROLES)
+
+
 def _require_company_register(user):
     if not can_see_employment(user):
         raise Http404
@@ -513,7 +518,13 @@ def company_detail(request, pk):
     return render(
         request,
         "employment/company_detail.html",
-        {"company": company, "page": page, "querystring": "", "nav_active": "companies"},
+        {
+            "company": company,
+            "page": page,
+            "querystring": "",
+            "can_edit": _can_edit_companies(request.user),
+            "nav_active": "companies",
+        },
     )
 
 

@@ -24,7 +24,7 @@ from tests.employment_factories import (
     hours,
     interview,
 )
-from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
+from tests.factories import PersonFactory, UserFactory, add_member
 
 D = datetime.date
 TODAY = datetime.date.today()
@@ -673,5 +673,15 @@ def test_family_page_query_count_does_not_grow_with_employment_data(
         assert client.get(reverse("families:detail", args=[family.pk])).status_code == 200
 
 
-def test_unused_factories_are_importable():
-    assert FamilyFactory and child
+def test_job_mentor_may_read_but_not_change_the_company_register(job_mentor, login):
+    company = CompanyFactory()
+    client = login(job_mentor)
+    assert client.get(reverse("employment:company_list")).status_code == 200
+    assert client.get(reverse("employment:company_detail", args=[company.pk])).status_code == 200
+    assert client.get(reverse("employment:company_create")).status_code == 403
+    assert (
+        client.post(
+            reverse("employment:company_edit", args=[company.pk]), {"name": "X"}
+        ).status_code
+        == 403
+    )
