@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -618,16 +617,7 @@ def _plan(rows: list[_Row], *, cohort: str, today: datetime.date) -> _Plan:
 
 
 def _first_case_number() -> int:
-    # next_case_number() takes the string maximum, which after BI18-9999 would hand out
-    # a number that exists; order by length first as well and take the larger.
-    last = (
-        Family.objects.filter(case_number__regex=rf"^{CASE_NUMBER_PREFIX}[0-9]+$")
-        .order_by(Length("case_number").desc(), "-case_number")
-        .values_list("case_number", flat=True)
-        .first()
-    )
-    by_length = int(last.removeprefix(CASE_NUMBER_PREFIX)) + 1 if last else 1
-    return max(by_length, int(next_case_number().removeprefix(CASE_NUMBER_PREFIX)))
+    return int(next_case_number().removeprefix(CASE_NUMBER_PREFIX))
 
 
 def _update_rows(model, objects: list, field_names: list[str], now: datetime.datetime) -> None:

@@ -2,7 +2,8 @@
 audit row in the same transaction as the change it records."""
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import F
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,10 +30,13 @@ class ServiceError(Exception):
 
 
 def next_case_number() -> str:
-    # Case numbers are BI18-NNNN; the unique constraint catches a rare race.
+    """The next free BI18-NNNN. Ordered by length first: as strings BI18-9999 > BI18-10000.
+    The unique constraint catches a rare race."""
     last = (
-        Family.objects.filter(case_number__startswith=CASE_NUMBER_PREFIX)
-        .aggregate(m=Max("case_number"))["m"]
+        Family.objects.filter(case_number__regex=rf"^{CASE_NUMBER_PREFIX}[0-9]+$")
+        .order_by(Length("case_number").desc(), "-case_number")
+        .values_list("case_number", flat=True)
+        .first()
     )
     number = int(last.removeprefix(CASE_NUMBER_PREFIX)) + 1 if last else 1
     return f"{CASE_NUMBER_PREFIX}{number:04d}"

@@ -398,3 +398,11 @@ def test_youth_guidance_counsellor_in_the_group_sees_the_children_only(login, fa
     assert "Amina Hassan" not in html and "Omar Hassan" not in html
     amina = family.people.get(first_name="Amina")
     assert login(uu).get(reverse("families:person_edit", args=[amina.pk])).status_code == 404
+
+
+def test_case_numbers_keep_counting_past_9999():
+    from families.services import next_case_number
+
+    FamilyFactory(case_number="BI18-9999")
+    FamilyFactory(case_number="BI18-10000")
+    assert next_case_number() == "BI18-10001"
