@@ -457,7 +457,8 @@ def test_presence_shows_who_else_has_the_plan_open(group, caseworker, employment
     assert f'data-presence-user="{employment_consultant.pk}"' not in body  # not oneself
     poll = first.get(_url("presence", group.pk), **HTMX).content.decode()
     assert f'data-presence-user="{employment_consultant.pk}"' in poll
-    assert 'hx-trigger="every 20s"' in poll  # refreshed well within 30 s
+    page = first.get(_url("plan", group.pk)).content.decode()
+    assert 'hx-trigger="every 20s"' in page  # refreshed well within 30 s
 
 
 def test_presence_forgets_someone_who_left(group, caseworker, employment_consultant, monkeypatch):

@@ -60,7 +60,7 @@ def presence(request, family_pk):
     family = family_for_member(request.user, family_pk)
     return render(
         request,
-        "networkgroup/_presence.html",
+        "networkgroup/_presence_list.html",
         {
             "family": family,
             "others": presence_others(family_id=family.pk, user=request.user),
