@@ -16,15 +16,16 @@ def home(request):
     """Land each role where its work is (SPEC §9)."""
     user = request.user
     if user.has_perm("accounts.access_case_data"):
-        from families.deadlines import items_for
+        from bi18.audit.services import audit_log
+        from families.deadlines import WORKLIST_VIEWED, audit_detail, items_for
 
         # "Mit arbejde": the user's deadlines from every registered kind, grouped by
         # kind, plus the forecast of people at risk of missing a target clock.
-        return render(
-            request,
-            "home.html",
-            {"work": items_for(user, with_forecast=True), "nav_active": "home"},
-        )
+        work = items_for(user, with_forecast=True)
+        if work or work.at_risk:
+            # The list shows citizens' names: a view of personal data, logged.
+            audit_log(actor=user, action="view", event=WORKLIST_VIEWED, detail=audit_detail(work))
+        return render(request, "home.html", {"work": work, "nav_active": "home"})
     if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
         return redirect("targets_home")
     if user.has_perm("accounts.manage_users") or user.has_perm("accounts.view_audit_log"):
@@ -60,3 +61,8 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
     )
+
+
+def csrf_failure(request, reason=""):
+    """A translated page instead of Django's technical CSRF page."""
+    return render(request, "403_csrf.html", status=403)

@@ -7,7 +7,7 @@ class EmploymentConfig(AppConfig):
     verbose_name = _("Employment track")
 
     def ready(self):
-        from employment import deadlines
+        from employment import deadlines, events
         from employment.demo import seed_employment
         from employment.panels import family_panel_context
         from families.registry import (
@@ -18,6 +18,7 @@ class EmploymentConfig(AppConfig):
         )
 
         deadlines.register()
+        events.register()
         register_family_panel(
             FamilyPanel(
                 key="employment",

@@ -21,9 +21,25 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
+from bi18.audit.labels import register_event
 from bi18.rules import rule
 from families.registry import Deadline, deadline_kinds
+
+WORKLIST_VIEWED = "deadlines.worklist.viewed"
+register_event(WORKLIST_VIEWED, gettext_lazy("My work viewed"))
+
+
+def audit_detail(work) -> dict:
+    """What "Mit arbejde" showed, for the audit log: case numbers and person ids, no names."""
+    items = work.overdue + work.upcoming + work.at_risk
+    return {
+        "case_numbers": sorted({d.family_case_number for d in items if d.family_case_number}),
+        "person_ids": sorted({d.extra["person_id"] for d in items if d.extra.get("person_id")}),
+        "items": len(items),
+    }
+
 
 # --- Forecasts ("at risk unless something happens") ---------------------------------------
 

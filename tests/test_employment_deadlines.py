@@ -266,3 +266,13 @@ def test_my_work_query_count_does_not_grow(who, company_consultant, caseworker, 
     assert body.count("BI18-") >= 22  # the items are really there
     assert len(large) == len(small)
     assert len(large) <= 40
+
+
+def test_my_work_view_is_audited_without_names(track, company_consultant, login):
+    from bi18.audit.models import AuditEvent
+
+    login(company_consultant).get(reverse("home"))
+    event = AuditEvent.objects.get(event="deadlines.worklist.viewed", actor=company_consultant)
+    assert event.detail["person_ids"] == [track.person_id]
+    assert event.detail["case_numbers"] == [track.person.family.case_number]
+    assert "Amina" not in str(event.detail)
