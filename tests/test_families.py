@@ -406,3 +406,32 @@ def test_case_numbers_keep_counting_past_9999():
     FamilyFactory(case_number="BI18-9999")
     FamilyFactory(case_number="BI18-10000")
     assert next_case_number() == "BI18-10001"
+
+
+def test_404_page_is_the_products_own(login, other_caseworker, family):
+    response = login(other_caseworker).get(reverse("families:detail", args=[family.pk]))
+    assert response.status_code == 404
+    assert 'lang="da"' in response.content.decode()
+    assert 'id="main"' in response.content.decode()
+
+
+def test_roles_survive_a_flush(transactional_db):
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    call_command("flush", "--no-input", verbosity=0)
+    assert Group.objects.filter(name=Role.MANAGER).exists()
+    assert Group.objects.get(name=Role.FAMILY_CASEWORKER).permissions.filter(
+        codename="access_case_data"
+    ).exists()
+
+
+def test_a_missing_csrf_token_gets_a_translated_page_not_a_technical_one(caseworker, family):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(caseworker)
+    response = client.post(reverse("families:status", args=[family.pk]), {"to_status": "enrolled"})
+    assert response.status_code == 403
+    assert "CSRF" not in response.content.decode()
+    assert 'id="main"' in response.content.decode()

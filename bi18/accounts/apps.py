@@ -8,7 +8,13 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from bi18.accounts import signals  # noqa: F401
+
+        # Also after `flush` (which emits post_migrate): transactional tests and a
+        # re-seeded database keep the roles that migration 0002 created.
+        post_migrate.connect(signals.ensure_roles, sender=self)
         from bi18.audit.labels import register_event
 
         for name, label in (

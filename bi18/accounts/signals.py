@@ -31,3 +31,18 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
         action="login_failed",
         event="accounts.user.login_failed",
     )
+
+
+def ensure_roles(sender, using="default", **kwargs):
+    """Make the role groups match roles.py (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from bi18.accounts.roles import ROLE_PERMISSIONS
+
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=str(role))
+        group.permissions.set(
+            Permission.objects.using(using).filter(
+                content_type__app_label="accounts", codename__in=codenames
+            )
+        )
