@@ -433,5 +433,5 @@ def test_a_missing_csrf_token_gets_a_translated_page_not_a_technical_one(casewor
     client.force_login(caseworker)
     response = client.post(reverse("families:status", args=[family.pk]), {"to_status": "enrolled"})
     assert response.status_code == 403
-    assert "CSRF" not in response.content.decode()
+    assert "CSRF verification failed" not in response.content.decode()
     assert 'id="main"' in response.content.decode()
