@@ -513,3 +513,71 @@ def test_plan_page_queries_do_not_grow_with_goals_actions_or_history(
     assert large == small
     with django_assert_max_num_queries(18):
         client.get(urls[0])
+
+
+def test_every_in_place_fragment_also_works_as_a_page_without_javascript(
+    login, group, action, goal, caseworker
+):
+    client = login(caseworker)
+    for url in (
+        _url("goal", group.pk, goal.pk),
+        _url("goal_edit", group.pk, goal.pk),
+        _url("action", group.pk, action.pk),
+        _url("action_edit", group.pk, action.pk),
+        _url("action_create", group.pk, goal.pk),
+        _url("goal_add_button", group.pk, goal.pk),
+    ):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "<html" in response.content.decode(), url
+        partial = client.get(url, **HTMX)
+        assert "<html" not in partial.content.decode(), url
+
+
+def test_fragments_of_another_familys_plan_are_404(login, group, action, goal, other_caseworker):
+    from tests.factories import FamilyFactory
+
+    own = FamilyFactory()
+    add_member(own, other_caseworker, coordinator=True)
+    client = login(other_caseworker)
+    # Their own family id with our goal/action ids: the objects are scoped to the family.
+    for url in (
+        _url("goal_edit", own.pk, goal.pk),
+        _url("action_edit", own.pk, action.pk),
+        _url("action_create", own.pk, goal.pk),
+    ):
+        assert client.get(url).status_code == 404, url
+    response = client.post(
+        _url("action_edit", own.pk, action.pk),
+        {"what": "hijack", "status": "planned", "version": 1},
+    )
+    assert response.status_code == 404
+    action.refresh_from_db()
+    assert action.what != "hijack"
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("goal_create", {"area": "x" * 300, "person": "abc", "text": "\x00"}),
+        ("action_create", {"what": "", "deadline": "2030-02-31", "responsible": "x"}),
+        ("action_edit", {"what": "x", "status": "nope", "version": "abc"}),
+        ("goal_edit", {"area": "employment", "text": "x", "version": "99999999999999999999"}),
+    ],
+)
+def test_bad_input_gives_form_errors_never_a_500(
+    login, group, action, goal, caseworker, name, data
+):
+    args = {
+        "goal_create": (group.pk,),
+        "action_create": (group.pk, goal.pk),
+        "action_edit": (group.pk, action.pk),
+        "goal_edit": (group.pk, goal.pk),
+    }[name]
+    client = login(caseworker)
+    for extra in ({}, HTMX):
+        response = client.post(_url(name, *args), data, **extra)
+        assert response.status_code in (200, 409), (name, response.status_code)
+    action.refresh_from_db()
+    goal.refresh_from_db()
+    assert (action.version, goal.version) == (1, 1)
