@@ -54,6 +54,13 @@ class AllocationForm(forms.ModelForm):
             del self.fields["activity"]
             del self.fields["year"]
 
+    def clean_amount_thousands(self):
+        amount = self.cleaned_data["amount_thousands"]
+        tenth = amount.quantize(Decimal("0.1"))
+        if tenth != amount:
+            raise ValidationError(_("Allocations in 1,000 DKK take at most one decimal."))
+        return tenth
+
     def clean_year(self):
         year = self.cleaned_data["year"]
         if not 2000 <= year <= 2100:
