@@ -511,7 +511,7 @@ def test_plan_page_queries_do_not_grow_with_goals_actions_or_history(
     _grow(plan, group, caseworker, 15, 4, 3)  # 16 goals, 61 actions, 300+ history rows
     large = [_count(client, url) for url in urls]
     assert large == small
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(20):
         client.get(urls[0])
 
 
@@ -581,3 +581,28 @@ def test_bad_input_gives_form_errors_never_a_500(
     action.refresh_from_db()
     goal.refresh_from_db()
     assert (action.version, goal.version) == (1, 1)
+
+
+def test_presence_poll_tells_when_someone_else_changed_the_plan(
+    group, action, caseworker, employment_consultant
+):
+    first = _client(caseworker)
+    page = first.get(_url("plan", group.pk))
+    since = page.context["last_change_id"]
+    assert f'"since": {since}' in page.content.decode()
+    poll = first.get(_url("presence", group.pk), {"since": since}, **HTMX).content.decode()
+    assert "data-changed-by-others" not in poll
+    services.action_update(
+        actor=caseworker, action=action, data={"what": "my own change"}, version=1
+    )
+    poll = first.get(_url("presence", group.pk), {"since": since}, **HTMX).content.decode()
+    assert "data-changed-by-others" not in poll  # one's own changes do not count
+    services.action_update(
+        actor=employment_consultant,
+        action=action,
+        data={"what": "theirs", "status": ActionStatus.DONE},
+        version=2,
+    )
+    poll = first.get(_url("presence", group.pk), {"since": since}, **HTMX).content.decode()
+    assert 'data-changed-by-others="2"' in poll
+    assert first.get(_url("presence", group.pk), {"since": "x"}, **HTMX).status_code == 200

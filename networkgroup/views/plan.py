@@ -31,6 +31,12 @@ def plan_context(request, family) -> dict:
         "goal_form": GoalForm(family=family),
         "others": presence_others(family_id=family.pk, user=request.user),
         "poll_seconds": POLL_SECONDS,
+        # The presence poll reports changes made by others after this point.
+        "last_change_id": PlanChange.objects.filter(plan=plan)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+        or 0,
     }
 
 
@@ -57,14 +63,27 @@ def offers_english(family) -> bool:
 @login_required
 @require_GET
 def presence(request, family_pk):
+    """Who else has the plan open, and how many changes others saved since `since`
+    (the newest history row when the page was loaded)."""
     family = family_for_member(request.user, family_pk)
+    try:
+        since = int(request.GET.get("since", ""))
+    except ValueError:
+        since = None
+    changed_by_others = (
+        PlanChange.objects.filter(plan__family=family, id__gt=since)
+        .exclude(actor=request.user)
+        .count()
+        if since is not None
+        else 0
+    )
     return render(
         request,
         "networkgroup/_presence_list.html",
         {
             "family": family,
             "others": presence_others(family_id=family.pk, user=request.user),
-            "poll_seconds": POLL_SECONDS,
+            "changed_by_others": changed_by_others,
         },
     )
 
