@@ -7,7 +7,13 @@ class BudgetConfig(AppConfig):
     verbose_name = _("Targets and budget")
 
     def ready(self):
+        from django.db.models.signals import post_migrate
+
         from bi18.audit.labels import register_event
+
+        # Also after `flush` (which emits post_migrate): transactional tests and a re-seeded
+        # database keep the budget note's lines and allocations that migration 0002 loads.
+        post_migrate.connect(ensure_budget_note, sender=self)
         from budget import demo
         from families.registry import register_demo_seeder
 
@@ -22,3 +28,18 @@ class BudgetConfig(AppConfig):
         ):
             register_event(name, label)
         register_demo_seeder(demo.SEEDER)
+
+
+def ensure_budget_note(sender, using="default", **kwargs):
+    """Re-load the budget note's rows (idempotent) when its migration is applied."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connections
+    from django.db.migrations.recorder import MigrationRecorder
+
+    applied = MigrationRecorder(connections[using]).applied_migrations()
+    if ("budget", "0002_budget_note_allocations") not in applied:
+        return
+    migration = importlib.import_module("budget.migrations.0002_budget_note_allocations")
+    migration.load(apps, None)

@@ -267,3 +267,11 @@ def test_compute_targets_defaults_to_today_and_prints_a_summary():
 def test_compute_targets_rejects_a_bad_date_with_a_clear_message(bad):
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         run_command("--date", bad, "--json")
+
+
+def test_the_budget_note_survives_a_flush(transactional_db):
+    from django.core.management import call_command
+
+    call_command("flush", "--no-input", verbosity=0)
+    assert Allocation.objects.count() == 6
+    assert set(BudgetLine.objects.values_list("code", flat=True)) == {"18.21", "78.10"}
