@@ -78,7 +78,7 @@ def test_two_members_edit_the_same_action_and_the_second_merges(
         for page in (first, second):
             page.locator(f"{row} textarea[name=what]").wait_for()
         # Focus moved into the editor after the swap.
-        assert second.evaluate("document.activeElement.name") == "what"
+        second.wait_for_function("document.activeElement.name === 'what'")
 
         # The first saves.
         first.locator(f"{row} textarea[name=what]").fill("Find en praktikplads i et bageri")
@@ -87,8 +87,10 @@ def test_two_members_edit_the_same_action_and_the_second_merges(
         assert first.locator(f"{row} [data-action-what]").inner_text() == (
             "Find en praktikplads i et bageri"
         )
-        assert first.evaluate("document.activeElement.getAttribute('href')").endswith(
-            f"/handlinger/{action.pk}/rediger/"
+        # Focus returns to the action's Edit link (htmx focuses [autofocus] on settle).
+        first.wait_for_function(
+            "suffix => (document.activeElement.getAttribute('href') || '').endsWith(suffix)",
+            arg=f"/handlinger/{action.pk}/rediger/",
         )
         first.screenshot(path=str(shots / "01-first-saved.png"), full_page=True)
 
@@ -103,7 +105,7 @@ def test_two_members_edit_the_same_action_and_the_second_merges(
         )
         mine = conflict.locator("textarea[name=what]")
         assert mine.input_value() == "Find en praktikplads i et supermarked"  # nothing lost
-        assert second.evaluate("document.activeElement.getAttribute('role')") == "alert"
+        second.wait_for_function("document.activeElement.getAttribute('role') === 'alert'")
         action.refresh_from_db()
         assert action.what == "Find en praktikplads i et bageri"  # the first save stands
 
