@@ -685,3 +685,56 @@ def test_job_mentor_may_read_but_not_change_the_company_register(job_mentor, log
         ).status_code
         == 403
     )
+
+
+# --- Permission matrix: URL × role × expected status (GET) -------------------------------------
+
+MATRIX_URLS = {
+    "parent": lambda t, i, m: reverse("employment:parent", args=[t.person_id]),
+    "track_edit": lambda t, i, m: reverse("employment:track_edit", args=[t.person_id]),
+    "internship_create": lambda t, i, m: reverse(
+        "employment:internship_create", args=[t.person_id]
+    ),
+    "internship_edit": lambda t, i, m: reverse("employment:internship_edit", args=[i.pk]),
+    "internship_hours": lambda t, i, m: reverse("employment:internship_hours", args=[i.pk]),
+    "interview_create": lambda t, i, m: reverse("employment:interview_create", args=[t.person_id]),
+    "mentor_contact": lambda t, i, m: reverse("employment:mentor_contact", args=[m.pk]),
+    "company_list": lambda t, i, m: reverse("employment:company_list"),
+}
+# role fixture -> expected status per URL (members of the group, the assigned mentor, others)
+MATRIX = {
+    "caseworker": dict.fromkeys(MATRIX_URLS, 200),
+    "company_consultant": dict.fromkeys(MATRIX_URLS, 200),
+    "employment_consultant": dict.fromkeys(MATRIX_URLS, 200),
+    "job_mentor": {
+        "parent": 200,
+        "track_edit": 403,
+        "internship_create": 403,
+        "internship_edit": 403,
+        "internship_hours": 200,
+        "interview_create": 403,
+        "mentor_contact": 200,
+        "company_list": 200,
+    },
+    "retention_counsellor": dict.fromkeys(MATRIX_URLS, 404),
+    "other_caseworker": {**dict.fromkeys(MATRIX_URLS, 404), "company_list": 200},
+    "manager": dict.fromkeys(MATRIX_URLS, 404),
+    "administrator": dict.fromkeys(MATRIX_URLS, 404),
+}
+
+
+@pytest.mark.parametrize("role", list(MATRIX))
+def test_permission_matrix(role, request, track, family, caseworker, job_mentor, login):
+    user = request.getfixturevalue(role)
+    if role == "retention_counsellor":
+        add_member(family, user, Role.RETENTION_COUNSELLOR)
+    internship = InternshipFactory(track=track, start=TODAY - WEEK)
+    mentor = services.mentor_assign(
+        actor=caseworker, track=track, mentor=job_mentor, start=TODAY - WEEK, end=TODAY + 8 * WEEK
+    )
+    client = login(user)
+    got = {
+        name: client.get(url(track, internship, mentor)).status_code
+        for name, url in MATRIX_URLS.items()
+    }
+    assert got == MATRIX[role]
