@@ -27,8 +27,21 @@ PLANNED_END = "youth.planned_end"
 def _responsible_tracks(user):
     if not (user and user.is_authenticated):
         return YouthTrack.objects.none()
-    # Responsibility picks the items; the access rule still has the last word.
-    return YouthTrack.objects.responsible(user).filter(person__in=Person.objects.visible_to(user))
+    return YouthTrack.objects.responsible(user)
+
+
+def _visible(user, rows, person_of):
+    """Responsibility picks the items; the one access rule still has the last word.
+
+    A second query over the few people found, rather than a subquery over every person,
+    which the database would otherwise evaluate for the whole table."""
+    if not rows:
+        return rows
+    person_ids = {person_of(r) for r in rows}
+    visible = set(
+        Person.objects.visible_to(user).filter(pk__in=person_ids).values_list("pk", flat=True)
+    )
+    return [r for r in rows if person_of(r) in visible]
 
 
 def collect_follow_ups(user, today: datetime.date, until: datetime.date) -> list[Deadline]:
@@ -40,7 +53,7 @@ def collect_follow_ups(user, today: datetime.date, until: datetime.date) -> list
         .order_by("actual_end", "pk")
     )
     items = []
-    for track in tracks:
+    for track in _visible(user, list(tracks), lambda t: t.person_id):
         person = track.person
         items.append(
             Deadline(
@@ -66,13 +79,13 @@ def collect_exams(user, today: datetime.date, until: datetime.date) -> list[Dead
         danish_written_after__isnull=True, danish_oral_after__isnull=True, maths_after__isnull=True
     )
     exams = (
-        ExamPreparation.objects.filter(track__in=_responsible_tracks(user))
+        ExamPreparation.objects.filter(track__in=_responsible_tracks(user).values("pk"))
         .filter(no_result, exam_date__isnull=False, exam_date__lte=until)
         .select_related("track__person__family")
         .order_by("exam_date", "pk")
     )
     items = []
-    for exam in exams:
+    for exam in _visible(user, list(exams), lambda x: x.track.person_id):
         person = exam.track.person
         held = exam.exam_date < today
         items.append(
@@ -105,7 +118,7 @@ def collect_planned_ends(user, today: datetime.date, until: datetime.date) -> li
             family_case_number=track.person.family.case_number,
             person_name=track.person.full_name,
         )
-        for track in tracks
+        for track in _visible(user, list(tracks), lambda t: t.person_id)
     ]
 
 
