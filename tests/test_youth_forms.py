@@ -74,7 +74,8 @@ def test_the_grade_field_accepts_the_scale(posted, stored):
 def test_the_grade_field_rejects_everything_else(posted):
     form = ExamPreparationForm({"maths_after": posted})
     assert not form.is_valid()
-    assert "7-point scale" in str(form.errors["maths_after"])
+    assert [e.code for e in form.errors.as_data()["maths_after"]] == ["invalid_grade"]
+    assert "−3, 00, 02, 4, 7, 10, 12" in str(form.errors["maths_after"])  # says what is allowed
 
 
 def test_an_empty_grade_is_allowed():

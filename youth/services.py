@@ -147,13 +147,13 @@ def track_update(*, actor, track: YouthTrack, data: dict, version: int) -> Youth
 # --- The track's records: one pair of create/update services each -------------------------
 
 
-def _record_create(model: type[Versioned], *, actor, event: str, person: Person, **fields):
+def _record_create(model: type[Versioned], *, actor, event: str, about: Person, **fields):
     obj = model.objects.create(**fields)
-    audit_log(actor=actor, action="create", event=event, person=person, detail={"id": obj.pk})
+    audit_log(actor=actor, action="create", event=event, person=about, detail={"id": obj.pk})
     return obj
 
 
-def _record_update(obj: Versioned, *, actor, event: str, person: Person, data: dict, version: int):
+def _record_update(obj: Versioned, *, actor, event: str, about: Person, data: dict, version: int):
     changed = _changed_fields(obj, data)
     updated = (
         type(obj)
@@ -167,7 +167,7 @@ def _record_update(obj: Versioned, *, actor, event: str, person: Person, data: d
         actor=actor,
         action="change",
         event=event,
-        person=person,
+        person=about,
         detail={"id": obj.pk, "fields": changed},
     )
     return obj
@@ -185,7 +185,7 @@ def leisure_job_create(*, actor, track: YouthTrack, data: dict) -> LeisureJob:
         LeisureJob,
         actor=actor,
         event="youth.leisure_job.created",
-        person=track.person,
+        about=track.person,
         track=track,
         **data,
     )
@@ -198,7 +198,7 @@ def leisure_job_update(*, actor, job: LeisureJob, data: dict, version: int) -> L
         job,
         actor=actor,
         event="youth.leisure_job.changed",
-        person=job.track.person,
+        about=job.track.person,
         data=data,
         version=version,
     )
@@ -221,7 +221,7 @@ def exam_create(*, actor, track: YouthTrack, data: dict) -> ExamPreparation:
         ExamPreparation,
         actor=actor,
         event="youth.exam.created",
-        person=track.person,
+        about=track.person,
         track=track,
         **data,
     )
@@ -234,7 +234,7 @@ def exam_update(*, actor, exam: ExamPreparation, data: dict, version: int) -> Ex
         exam,
         actor=actor,
         event="youth.exam.changed",
-        person=exam.track.person,
+        about=exam.track.person,
         data=data,
         version=version,
     )
@@ -246,7 +246,7 @@ def guidance_session_create(*, actor, track: YouthTrack, data: dict) -> Guidance
         GuidanceSession,
         actor=actor,
         event="youth.guidance.created",
-        person=track.person,
+        about=track.person,
         track=track,
         **data,
     )
@@ -258,7 +258,7 @@ def clarification_create(*, actor, track: YouthTrack, data: dict) -> Clarificati
         Clarification,
         actor=actor,
         event="youth.clarification.created",
-        person=track.person,
+        about=track.person,
         track=track,
         **data,
     )
@@ -270,7 +270,7 @@ def application_create(*, actor, track: YouthTrack, data: dict) -> Apprenticeshi
         ApprenticeshipApplication,
         actor=actor,
         event="youth.application.created",
-        person=track.person,
+        about=track.person,
         track=track,
         **data,
     )
@@ -284,7 +284,7 @@ def application_update(
         application,
         actor=actor,
         event="youth.application.changed",
-        person=application.track.person,
+        about=application.track.person,
         data=data,
         version=version,
     )
@@ -296,7 +296,7 @@ def contact_create(*, actor, track: YouthTrack, data: dict) -> RetentionContact:
         RetentionContact,
         actor=actor,
         event="youth.contact.created",
-        person=track.person,
+        about=track.person,
         track=track,
         recorded_by=actor,
         **data,
@@ -318,8 +318,8 @@ def enrolment_create(*, actor, person: Person, data: dict) -> Enrolment:
         Enrolment,
         actor=actor,
         event="youth.enrolment.created",
+        about=person,
         person=person,
-        person_id=person.pk,
         **data,
     )
 
@@ -331,7 +331,7 @@ def enrolment_update(*, actor, enrolment: Enrolment, data: dict, version: int) -
         enrolment,
         actor=actor,
         event="youth.enrolment.changed",
-        person=enrolment.person,
+        about=enrolment.person,
         data=data,
         version=version,
     )
