@@ -7,9 +7,13 @@ seeded by the caller, so the same seed gives the same case numbers, names, CPR
 numbers and districts (birth dates are anchored to a fixed day, enrolment dates
 to `today`).
 
-Scale: rows are generated and inserted in chunks with bulk_create, so 50,000
-families (≈ 225,000 people) take about a minute; per person the main cost is
-the Fernet encryption of the CPR number (≈ 12 µs), measured in `timings`.
+Scale: rows are generated and inserted in chunks with bulk_create, so the families
+core of 50,000 families (≈ 226,500 people) takes about 70 s on PostgreSQL; Django's
+per-object overhead in bulk_create dominates, the CPR hash + Fernet encryption costs
+≈ 14 µs a person. Each step is timed in `DemoResult.timings` (docs/benchmarks.md).
+
+Package layout: data.py (distributions, names, demo users), users.py (the users and
+their role groups), build.py (generating one chunk of families), and seed_demo() here.
 
 The CPR numbers are fictitious: a real date with the right century digit and the
 sex digit, but serials chosen to FAIL the modulus-11 check, which the app only
