@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from budget import services
 from budget.models import (
@@ -275,3 +276,24 @@ def test_the_budget_note_survives_a_flush(transactional_db):
     call_command("flush", "--no-input", verbosity=0)
     assert Allocation.objects.count() == 6
     assert set(BudgetLine.objects.values_list("code", flat=True)) == {"18.21", "78.10"}
+
+
+# --- Demo data -----------------------------------------------------------------------------
+
+
+def test_seed_demo_adds_expenditures_and_snapshots_so_the_dashboard_shows_something(login, manager):
+    from families.demo import seed_demo
+    from families.registry import demo_seeders
+
+    assert "budget" in [s.key for s in demo_seeders()]
+    today = D(2026, 11, 26)
+    seed_demo(families=40, seed=3, today=today)
+    assert Expenditure.objects.filter(date__gte=D(2025, 12, 1), date__lte=today).count() >= 40
+    assert Expenditure.objects.exclude(family=None).exists()
+    assert Allocation.objects.filter(year=2026).count() == 3
+    dates = sorted(set(TargetSnapshot.objects.values_list("date", flat=True)))
+    assert dates[-1] == today and len(dates) == 7  # six month-ends and today: a trend
+    snapshot = BudgetSnapshot.objects.get(date=today, line__code="18.21", year=2026)
+    assert snapshot.spent > 0 and snapshot.forecast >= snapshot.spent
+    response = login(manager).get(reverse("targets_home"))
+    assert response.context["on"] == today and response.context["budget"]
