@@ -160,6 +160,7 @@ def trend(on: datetime.date) -> dict:
         "dates": dates,
         "series": {code: [values.get(d) for d in dates] for code, values in series.items()},
         "labels": {code: str(i.label) for code, i in targets.infos().items()},
+        "target_label": _("target"),
         "targets": {
             code: (None if i.target is None else round(i.target * 100, 1))
             for code, i in targets.infos().items()

@@ -23,7 +23,7 @@
     var value = data.targets[code];
     if (value === null || value === undefined) { return null; }
     return {
-      label: code + " – " + (document.documentElement.lang === "da" ? "mål" : "target") + " " + value + " %",
+      label: code + " – " + data.target_label + " " + value + " %",
       data: data.dates.map(function () { return value; }),
       borderColor: colours[code],
       borderWidth: 2,
