@@ -25,7 +25,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bi18.audit.models import AuditAction
-from bi18.audit.services import audit_log
+from bi18.audit.services import audit_log, audit_log_families
 from budget.amounts import AmountError, parse_amount
 from budget.models import Activity, BudgetLine, Category, Expenditure, ExpenditureImport
 from families.importer import ImportFileError, read_rows
@@ -128,7 +128,7 @@ def _validate(data: bytes) -> tuple[list[_Valid], ExpenditureImportReport]:
     for i in range(0, len(numbers), _CHUNK):
         for family in Family.objects.filter(case_number__in=numbers[i : i + _CHUNK]).only(
             "pk", "case_number"
-        ):
+        ):  # only the case number: the import never reads personal data
             families[family.case_number] = family
 
     valid: list[_Valid] = []
@@ -238,13 +238,13 @@ def expenditure_import(*, data: bytes, actor, dry_run: bool) -> ExpenditureImpor
             event="budget.expenditures.imported",
             detail={"created": len(objects), "families": len(families)},
         )
-        # One entry per family named, so a citizen's access report finds it.
-        for family in families.values():
-            audit_log(
+        if families:
+            # One entry per family named (one INSERT), so a citizen's access report finds it.
+            audit_log_families(
                 actor=actor,
                 action=AuditAction.CREATE,
                 event="budget.expenditure.created",
-                family=family,
+                families=list(families.values()),
                 detail={"import": True},
             )
         report.committed = True

@@ -125,10 +125,11 @@ class Expenditure(models.Model):
         related_name="expenditures",
     )
     category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    # SET_NULL: erasing a family's data must not be blocked by the bookkeeping; the amount stays.
     family = models.ForeignKey(
         "families.Family",
         verbose_name=_("family (case number)"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",

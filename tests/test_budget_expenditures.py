@@ -399,3 +399,44 @@ def test_the_import_command_dry_run_and_json(tmp_path):
     assert Expenditure.objects.get().reference == "CMD-1"
     with pytest.raises(CommandError):
         call_command("import_expenditures", str(tmp_path / "missing.csv"))
+
+
+def test_erasing_a_family_keeps_the_expenditure_without_it():
+    family = FamilyFactory()
+    e = Expenditure.objects.create(
+        date=D(2026, 1, 2),
+        amount=Decimal("5.00"),
+        line=act().line,
+        activity=act(),
+        category=Category.INTERPRETER,
+        family=family,
+    )
+    family.delete()
+    e.refresh_from_db()
+    assert e.family is None and e.amount == Decimal("5.00")
+
+
+def test_the_budget_overview_makes_a_fixed_number_of_queries(login, budget_officer):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(budget_officer)
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("budget:overview"))
+    a = act()
+    Expenditure.objects.bulk_create(
+        Expenditure(
+            date=D(2020 + i % 6, 1 + i % 12, 1),
+            amount=Decimal("1.00"),
+            line=a.line,
+            activity=a,
+            category=Category.OTHER,
+        )
+        for i in range(200)
+    )
+    for year in range(2020, 2026):
+        Allocation.objects.create(activity=a, year=year, amount_thousands=Decimal("100"))
+    with CaptureQueriesContext(connection) as large:
+        response = client.get(reverse("budget:overview"))
+    assert len(response.context["status"]) > 6
+    assert len(large.captured_queries) == len(small.captured_queries) <= 12
