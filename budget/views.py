@@ -144,7 +144,11 @@ def snapshot_request(request):
     run = services.snapshot_run_request(actor=request.user)
     if request.htmx:
         run.refresh_from_db()
-        return render(request, "budget/_run_status.html", {"run": run, "polling": True})
+        response = render(request, "budget/_run_status.html", {"run": run, "polling": True})
+        if run.status == SnapshotRun.Status.DONE:
+            # Already computed (tasks run eagerly without a broker): show the new figures.
+            response["HX-Refresh"] = "true"
+        return response
     run.refresh_from_db()
     if run.status == SnapshotRun.Status.DONE:
         messages.success(request, _("The figures have been computed."))
