@@ -15,7 +15,11 @@ from networkgroup.selectors import plan_summary
 
 
 def _membership(request, family):
-    return family.members.filter(user=request.user).values("is_coordinator").first()
+    """The user's membership of the family's group, asked once per request for both panels."""
+    cache = request.__dict__.setdefault("_networkgroup_membership", {})
+    if family.pk not in cache:
+        cache[family.pk] = family.members.filter(user=request.user).values("is_coordinator").first()
+    return cache[family.pk]
 
 
 def plan_panel(request, family, people) -> dict | None:
