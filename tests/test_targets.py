@@ -392,3 +392,25 @@ def test_t6_latest_exam_wins_and_tracks_starting_later_are_not_counted():
     youth_track(end=None, start=D(2025, 1, 1))
     assert targets.t6(D(2024, 3, 1)) == (1, 1)
     assert targets.t6(D(2024, 7, 1)) == (0, 1)
+
+
+# --- Consistency on realistic data ------------------------------------------------------
+
+
+@pytest.mark.parametrize("code", targets.CODES)
+def test_breakdowns_add_up_to_the_overall_figure_and_match_the_filtered_functions(
+    code, django_assert_num_queries
+):
+    from families.demo import seed_demo
+
+    today = D(2026, 11, 26)
+    seed_demo(families=60, seed=11, today=today, seeders=None)
+    for on in (D(2026, 9, 30), today):
+        with django_assert_num_queries(1):
+            overall = targets.counts(code, on)
+        assert overall[1] > 0, (code, on)
+        for field in targets.GROUP_FIELDS:
+            groups = targets.counts_by(code, on, field)
+            assert tuple(map(sum, zip(*groups.values(), strict=True))) == overall
+            for value, pair in groups.items():
+                assert targets.counts(code, on, **{field: value}) == pair
