@@ -94,6 +94,7 @@ def _dashboard(request):
         budget = dashboard.budget_rows(on)
         context.update(
             {
+                "computed_at": budget[0].computed_at if budget else None,
                 "headline": [views[c] for c in ("T1", "T2") if c in views],
                 "others": [views[c] for c in ("T3", "T4", "T5", "T6") if c in views],
                 "views": list(views.values()),
