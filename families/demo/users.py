@@ -45,10 +45,19 @@ def ensure_demo_users(total_families: int, rng: random.Random) -> tuple[dict[str
     existing = {u.username: u for u in User.objects.filter(username__in=usernames)}
     password_hash = None
     new_users = []
+    named = set(NAMED_USERS.values())
+    taken = set(named)
     for role, names in wanted.items():
         for username in names:
-            # Draw a name for every pooled user (created or not) so the rng stays in step.
-            drawn = (rng.choice(STAFF_FIRST_NAMES), rng.choice(STAFF_LAST_NAMES))
+            # Draw a name for every pooled user (created or not) so the rng stays in step;
+            # avoid the log-in users' names and, while the lists last, repeats.
+            for _attempt in range(10):
+                drawn = (rng.choice(STAFF_FIRST_NAMES), rng.choice(STAFF_LAST_NAMES))
+                if drawn not in taken:
+                    break
+            while drawn in named:
+                drawn = (rng.choice(STAFF_FIRST_NAMES), rng.choice(STAFF_LAST_NAMES))
+            taken.add(drawn)
             if username in existing:
                 continue
             first, last = NAMED_USERS.get(username, drawn)
