@@ -110,7 +110,12 @@ def test_the_beat_schedule_runs_the_digest_daily():
     assert entry["schedule"].hour == {6} and entry["schedule"].minute == {30}
 
 
-def test_the_task_runs_through_celery(track, company_consultant, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    send_daily_digest.delay(DAY).get()
+def test_the_task_runs_through_celery(track, company_consultant, monkeypatch):
+    # Celery reads its config once at start-up: switch the app itself to eager mode
+    # (with REDIS_URL set, .delay() would otherwise wait for a worker).
+    from bi18.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
+    send_daily_digest.delay(DAY).get(timeout=30)
     assert len(mails_to(company_consultant)) == 1
