@@ -115,7 +115,7 @@ def test_the_task_runs_through_celery(track, company_consultant, monkeypatch):
     # (with REDIS_URL set, .delay() would otherwise wait for a worker).
     from bi18.celery import app
 
-    monkeypatch.setattr(app.conf, "task_always_eager", True)
-    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
+    monkeypatch.setitem(app.conf, "task_always_eager", True)
+    monkeypatch.setitem(app.conf, "task_eager_propagates", True)
     send_daily_digest.delay(DAY).get(timeout=30)
     assert len(mails_to(company_consultant)) == 1
