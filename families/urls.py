@@ -14,14 +14,6 @@ urlpatterns = [
     path("<int:family_pk>/personer/ny/", views.person_create, name="person_create"),
     path("personer/<int:pk>/rediger/", views.person_edit, name="person_edit"),
     path("personer/<int:pk>/cpr/", views.person_reveal_cpr, name="person_cpr"),
-    path("netvaerksgrupper/", views.group_admin_list, name="group_admin_list"),
-    path("<int:pk>/netvaerksgruppe/", views.group_members, name="group_members"),
-    path("<int:pk>/netvaerksgruppe/<int:member_pk>/fjern/", views.group_member_remove, name="group_member_remove"),
-    path(
-        "<int:pk>/netvaerksgruppe/<int:member_pk>/koordinator/",
-        views.group_member_coordinator,
-        name="group_member_coordinator",
-    ),
 ]
 
 urlpatterns += [

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,18 +16,17 @@ from django.views.decorators.http import require_POST
 from bi18.accounts.roles import Role
 from bi18.audit.services import audit_log, audit_log_families
 from families import services
-from families.access import get_family_for_user, get_person_for_user, is_coordinator
+from families.access import get_family_for_user, get_person_for_user
 from families.cpr import cpr_hash, looks_like_cpr
 from families.forms import (
     CprRevealForm,
     FamilyFilterForm,
     FamilyForm,
     FamilySearchForm,
-    MemberAddForm,
     PersonForm,
     StatusChangeForm,
 )
-from families.models import Family, NetworkMember, Person, PersonRole
+from families.models import Family, Person, PersonRole
 from families.registry import family_panels
 
 PAGE_SIZE = 25
@@ -345,87 +344,3 @@ def person_reveal_cpr(request, pk):
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"
     return response
-
-
-# --- Network-group membership (administrators, and the group's coordinator) -----------
-
-
-@login_required
-@permission_required("accounts.manage_network_groups", raise_exception=True)
-def group_admin_list(request):
-    """Administrators assign caseworkers to groups; they see case numbers only, no names."""
-    families = Family.objects.order_by("case_number").prefetch_related(
-        Prefetch("members", queryset=NetworkMember.objects.select_related("user"))
-    )
-    q = request.GET.get("q", "").strip()
-    if q:
-        families = families.filter(case_number__icontains=q)
-    page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
-    return render(
-        request,
-        "families/group_admin_list.html",
-        {"page": page, "q": q, "querystring": querystring.urlencode(), "nav_active": "admin"},
-    )
-
-
-def _family_for_member_admin(user, pk):
-    if user.has_perm("accounts.manage_network_groups"):
-        return get_object_or_404(Family, pk=pk)
-    family = get_family_for_user(user, pk)
-    if not is_coordinator(user, family):
-        raise Http404
-    return family
-
-
-@login_required
-def group_members(request, pk):
-    family = _family_for_member_admin(request.user, pk)
-    form = MemberAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_add(
-                actor=request.user,
-                family=family,
-                user=form.cleaned_data["user"],
-                group_role=form.cleaned_data["group_role"],
-                is_coordinator=form.cleaned_data["is_coordinator"],
-            )
-        except services.ServiceError as exc:
-            form.add_error("user", str(exc))
-        else:
-            messages.success(request, _("The member was added."))
-            return redirect("families:group_members", pk=family.pk)
-    return render(
-        request,
-        "families/group_members.html",
-        {
-            "family": family,
-            "members": family.members.select_related("user"),
-            "form": form,
-            "nav_active": "admin" if request.user.has_perm("accounts.manage_network_groups") else "families",
-        },
-    )
-
-
-@login_required
-@require_POST
-def group_member_remove(request, pk, member_pk):
-    family = _family_for_member_admin(request.user, pk)
-    member = get_object_or_404(NetworkMember, pk=member_pk, family=family)
-    services.member_remove(actor=request.user, member=member)
-    messages.success(request, _("%(user)s was removed from the network group.") % {"user": member.user})
-    if member.user_id == request.user.pk:
-        return redirect("families:list")
-    return redirect("families:group_members", pk=family.pk)
-
-
-@login_required
-@require_POST
-def group_member_coordinator(request, pk, member_pk):
-    family = _family_for_member_admin(request.user, pk)
-    member = get_object_or_404(NetworkMember, pk=member_pk, family=family)
-    services.member_make_coordinator(actor=request.user, member=member)
-    messages.success(request, _("%(user)s is now the coordinator.") % {"user": member.user})
-    return redirect("families:group_members", pk=family.pk)

@@ -7,6 +7,7 @@ app_name = "networkgroup"
 urlpatterns = [
     path("moeder/", overview.my_meetings, name="my_meetings"),
     # Network group
+    path("grupper/", group.group_admin_list, name="group_admin_list"),
     path("<int:family_pk>/gruppe/", group.group_page, name="group"),
     path(
         "<int:family_pk>/gruppe/<int:member_pk>/fjern/",

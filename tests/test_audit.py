@@ -299,7 +299,7 @@ def test_cpr_reveal_is_post_only_and_logged_with_its_purpose(login, caseworker, 
 def test_member_added_and_removed_are_logged(login, administrator, other_caseworker, family):
     client = login(administrator)
     response = client.post(
-        reverse("families:group_members", args=[family.pk]),
+        reverse("networkgroup:group", args=[family.pk]),
         {"user": other_caseworker.pk, "group_role": Role.FAMILY_CASEWORKER},
     )
     assert response.status_code == 302
@@ -312,7 +312,7 @@ def test_member_added_and_removed_are_logged(login, administrator, other_casewor
     )
 
     member = NetworkMember.objects.get(family=family, user=other_caseworker)
-    response = client.post(reverse("families:group_member_remove", args=[family.pk, member.pk]))
+    response = client.post(reverse("networkgroup:group_member_remove", args=[family.pk, member.pk]))
     assert response.status_code == 302
     removed = _event("families.member.removed")
     _assert_who_when_where(removed, administrator)

@@ -6,7 +6,7 @@ from django.urls import reverse
 from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
 from families.models import NetworkMember
-from tests.factories import FamilyFactory, add_member
+from tests.factories import FamilyFactory, UserFactory, add_member
 
 pytestmark = pytest.mark.django_db
 
@@ -135,10 +135,11 @@ def test_coordinator_cannot_remove_themselves_before_handing_over(login, group, 
     assert NetworkMember.objects.filter(pk=member.pk).exists()
 
 
+@pytest.mark.parametrize("actor", ["caseworker", "administrator"])
 def test_adding_a_user_without_the_role_is_a_form_error_not_a_500(
-    login, group, caseworker, manager
+    request, login, group, manager, actor
 ):
-    response = login(caseworker).post(
+    response = login(request.getfixturevalue(actor)).post(
         _group_url(group), {"user": manager.pk, "group_role": Role.FAMILY_CASEWORKER}
     )
     assert response.status_code == 200
@@ -153,3 +154,54 @@ def test_family_page_links_to_the_group_page(login, group, caseworker):
 def test_group_page_of_another_family_is_404(login, caseworker):
     other = FamilyFactory()
     assert login(caseworker).get(_group_url(other)).status_code == 404
+
+
+# --- The administrators' list of groups -------------------------------------------------
+
+
+def _admin_list_url(**query):
+    url = reverse("networkgroup:group_admin_list")
+    return url + "?" + "&".join(f"{k}={v}" for k, v in query.items()) if query else url
+
+
+@pytest.mark.parametrize(
+    "who,status",
+    [("administrator", 200), ("caseworker", 403), ("manager", 403), ("budget_officer", 403)],
+)
+def test_only_administrators_open_the_list_of_groups(request, login, family, who, status):
+    user = request.getfixturevalue(who)
+    assert login(user).get(_admin_list_url()).status_code == status
+
+
+def test_administrator_assigns_members_seeing_case_numbers_only(login, administrator, family):
+    client = login(administrator)
+    html = client.get(_admin_list_url()).content.decode()
+    assert family.case_number in html
+    assert "Hassan" not in html
+    assert _group_url(family) in html
+    assert "Hassan" not in client.get(_group_url(family)).content.decode()
+    newcomer = UserFactory(username="newcomer", role=Role.COMPANY_CONSULTANT)
+    response = client.post(
+        _group_url(family), {"user": newcomer.pk, "group_role": Role.COMPANY_CONSULTANT}
+    )
+    assert response.status_code == 302
+    assert NetworkMember.objects.filter(family=family, user=newcomer).exists()
+
+
+def test_list_of_groups_searches_by_case_number(login, administrator):
+    wanted, other = FamilyFactory(case_number="BI18-7777"), FamilyFactory(case_number="BI18-8888")
+    html = login(administrator).get(_admin_list_url(q="7777")).content.decode()
+    assert wanted.case_number in html
+    assert other.case_number not in html
+
+
+def test_list_of_groups_is_paginated_in_a_fixed_number_of_queries(
+    login, administrator, caseworker, django_assert_max_num_queries
+):
+    for family in FamilyFactory.create_batch(30):
+        add_member(family, caseworker, coordinator=True)
+    client = login(administrator)
+    with django_assert_max_num_queries(8):
+        first = client.get(_admin_list_url()).content.decode()
+    second = client.get(_admin_list_url(page=2)).content.decode()
+    assert (first.count("/gruppe/"), second.count("/gruppe/")) == (25, 5)

@@ -5,7 +5,9 @@ effect on access at once because access is derived from membership per request.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +18,8 @@ from families import services as family_services
 from families.access import get_family_for_user
 from families.forms import MemberAddForm
 from families.models import Family, NetworkMember
+
+PAGE_SIZE = 25
 
 
 def _is_admin(user) -> bool:
@@ -33,6 +37,26 @@ def _group_family(user, family_pk) -> tuple[Family, bool]:
     if user.pk not in members:
         raise Http404
     return family, members[user.pk].is_coordinator
+
+
+@login_required
+@permission_required("accounts.manage_network_groups", raise_exception=True)
+def group_admin_list(request):
+    """Administrators assign caseworkers to groups; they see case numbers only, no names."""
+    families = Family.objects.order_by("case_number").prefetch_related(
+        Prefetch("members", queryset=NetworkMember.objects.select_related("user"))
+    )
+    q = request.GET.get("q", "").strip()
+    if q:
+        families = families.filter(case_number__icontains=q)
+    page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = request.GET.copy()
+    querystring.pop("page", None)
+    return render(
+        request,
+        "networkgroup/group_admin_list.html",
+        {"page": page, "q": q, "querystring": querystring.urlencode(), "nav_active": "admin"},
+    )
 
 
 @login_required
