@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
+from bi18.versioning import update_if_version
 from families.cpr import Cpr, cpr_hash, decrypt_cpr, encrypt_cpr
 from families.models import (
     Family,
@@ -65,11 +66,7 @@ def family_create(*, actor, data: dict, coordinator_role: str | None = None) -> 
 def family_update(*, actor, family: Family, data: dict, version: int) -> Family:
     """Update a family's fields, refusing a stale version (no silent overwrite)."""
     changed = _changed_fields(family, data)
-    # Conditional update in the database: only succeeds if nobody saved in between.
-    updated = Family.objects.filter(pk=family.pk, version=version).update(
-        **data, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
+    if not update_if_version(Family, pk=family.pk, version=version, **data):
         raise ConflictError
     family.refresh_from_db()
     audit_log(
@@ -152,9 +149,7 @@ def person_update(
         data["benefit_category"] = ""
     try:
         with transaction.atomic():
-            updated = Person.objects.filter(pk=person.pk, version=version).update(
-                **data, version=F("version") + 1, updated_at=timezone.now()
-            )
+            updated = update_if_version(Person, pk=person.pk, version=version, **data)
     except IntegrityError:
         raise ServiceError(_("A person with this CPR number is already registered.")) from None
     if not updated:
