@@ -2,7 +2,7 @@
 writes its audit row in the same transaction as the change.
 
 Concurrent edits of a track or an internship use a version number and a
-conditional UPDATE (as families.services.family_update): a stale form raises
+conditional UPDATE (bi18.versioning.update_if_version): a stale form raises
 ConflictError instead of silently overwriting someone else's save.
 """
 
@@ -10,11 +10,10 @@ import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
+from bi18.versioning import update_if_version
 from employment.clocks import mentor_period_max_end
 from employment.models import (
     Company,
@@ -42,11 +41,7 @@ def _changed(instance, data: dict) -> list[str]:
 
 
 def _versioned_update(model, instance, data: dict, version: int) -> None:
-    # Conditional update in the database: succeeds only if nobody saved in between.
-    updated = model.objects.filter(pk=instance.pk, version=version).update(
-        **data, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
+    if not update_if_version(model, pk=instance.pk, version=version, **data):
         raise ConflictError
     instance.refresh_from_db()
 

@@ -6,12 +6,12 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.accounts.roles import Role
 from bi18.audit.services import audit_log
+from bi18.versioning import update_if_version
 from families.models import NetworkMember, Person, PersonAssignment, PersonRole
 from families.services import ConflictError, ServiceError
 from youth import rules
@@ -122,10 +122,7 @@ def track_update(*, actor, track: YouthTrack, data: dict, version: int) -> Youth
     _check_track(person, {**{"start": track.start}, **data})
     changed = _changed_fields(track, data)
     old = {field: getattr(track, field) for field in _COUNSELLOR_FIELDS}
-    updated = YouthTrack.objects.filter(pk=track.pk, version=version).update(
-        **data, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if not updated:
+    if not update_if_version(YouthTrack, pk=track.pk, version=version, **data):
         raise ConflictError
     track.refresh_from_db()
     today = timezone.localdate()
@@ -155,12 +152,7 @@ def _record_create(model: type[Versioned], *, actor, event: str, about: Person, 
 
 def _record_update(obj: Versioned, *, actor, event: str, about: Person, data: dict, version: int):
     changed = _changed_fields(obj, data)
-    updated = (
-        type(obj)
-        .objects.filter(pk=obj.pk, version=version)
-        .update(**data, version=F("version") + 1, updated_at=timezone.now())
-    )
-    if not updated:
+    if not update_if_version(type(obj), pk=obj.pk, version=version, **data):
         raise ConflictError
     obj.refresh_from_db()
     audit_log(
