@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
 from bi18.rules import rule
+from bi18.versioning import update_if_version
 from families.models import Family, NetworkMember, Person, PersonRole
 from families.services import ConflictError, ServiceError
 from networkgroup.models import (
@@ -198,8 +199,8 @@ def goal_update(*, actor, goal: Goal, data: dict, version: int) -> Goal:
     if not changes:
         return current
     now = timezone.now()
-    updated = Goal.objects.filter(pk=goal.pk, version=version).update(
-        **data, version=F("version") + 1, updated_by=actor, updated_at=now
+    updated = update_if_version(
+        Goal, pk=goal.pk, version=version, **data, updated_by=actor, updated_at=now
     )
     if not updated:
         # Someone saved between our read and our write.
@@ -286,8 +287,8 @@ def action_update(*, actor, action: Action, data: dict, version: int) -> Action:
     if not changes:
         return current
     now = timezone.now()
-    updated = Action.objects.filter(pk=action.pk, version=version).update(
-        **data, version=F("version") + 1, updated_by=actor, updated_at=now
+    updated = update_if_version(
+        Action, pk=action.pk, version=version, **data, updated_by=actor, updated_at=now
     )
     if not updated:
         raise PlanConflict(
@@ -396,12 +397,11 @@ def meeting_update(*, actor, meeting: Meeting, data: MeetingData, version: int) 
     _check_meeting(meeting.family, data)
     _refuse_if_locked(meeting.pk, version)
     # The lock and the version are part of the write itself.
-    updated = Meeting.objects.filter(
-        pk=meeting.pk, version=version, minutes_approved_at__isnull=True
-    ).update(
+    updated = update_if_version(
+        Meeting.objects.filter(minutes_approved_at__isnull=True),
+        pk=meeting.pk,
+        version=version,
         **{name: getattr(data, name) for name in _MEETING_FIELDS},
-        version=F("version") + 1,
-        updated_at=timezone.now(),
     )
     if not updated:
         _refuse_if_locked(meeting.pk, version)
@@ -423,9 +423,12 @@ def meeting_update(*, actor, meeting: Meeting, data: MeetingData, version: int) 
 def meeting_save_minutes(*, actor, meeting: Meeting, minutes: str, version: int) -> Meeting:
     """Save the minutes while they are open; refused once approved or when stale."""
     _refuse_if_locked(meeting.pk, version)
-    updated = Meeting.objects.filter(
-        pk=meeting.pk, version=version, minutes_approved_at__isnull=True
-    ).update(minutes=minutes, version=F("version") + 1, updated_at=timezone.now())
+    updated = update_if_version(
+        Meeting.objects.filter(minutes_approved_at__isnull=True),
+        pk=meeting.pk,
+        version=version,
+        minutes=minutes,
+    )
     if not updated:
         _refuse_if_locked(meeting.pk, version)
         raise PlanConflict(Meeting.objects.get(pk=meeting.pk))
