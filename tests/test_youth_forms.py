@@ -85,6 +85,7 @@ def test_an_empty_grade_is_allowed():
 # --- Every form with bad input ----------------------------------------------------------------
 
 BAD_RECORDS = [
+    ("exam", {"exam_date": "", "maths_after": ""}, ExamPreparation),  # nothing to record
     ("leisure_job", {"employer": "", "hours_per_week": "abc", "start": "31-02-2025"}, LeisureJob),
     (
         "leisure_job",
@@ -291,3 +292,15 @@ def test_writes_are_post_only_and_a_get_to_a_form_writes_nothing(login, casework
     )
     assert response.status_code == 200
     assert not RetentionContact.objects.exists()
+
+
+def test_a_track_without_an_effort_gets_one_plain_error_not_the_constraint_name(
+    login, caseworker, sara
+):
+    response = _post(
+        login(caseworker), reverse("youth:track_create", args=[sara.pk]), {"start": "2025-09-01"}
+    )
+    form = response.context["form"]
+    assert [e.code for e in form.errors.as_data()["education_effort"]] == [None]
+    assert "youthtrack_has_an_effort" not in response.content.decode()
+    assert not YouthTrack.objects.exists()

@@ -116,7 +116,11 @@ class YouthTrackForm(_DatesInOrder, VersionedModelForm):
     def clean(self):
         cleaned = super().clean()
         if not (cleaned.get("education_effort") or cleaned.get("leisure_job_effort")):
-            raise ValidationError(_("Choose at least one effort: education or leisure job."))
+            # On the field, not the form: an errored field is left out of the model's
+            # constraint check, which would otherwise add its technical name as a second error.
+            self.add_error(
+                "education_effort", _("Choose at least one effort: education or leisure job.")
+            )
         start = cleaned.get("start")
         if start:
             try:
@@ -182,6 +186,11 @@ class ExamPreparationForm(_RecordForm):
                     rules.validate_grade(value)
                 except ValidationError as exc:
                     self.add_error(name, exc)
+        if not self.errors and not (
+            cleaned.get("exam_date")
+            or any(cleaned.get(name) is not None for name in ExamPreparation.GRADE_FIELDS)
+        ):
+            raise ValidationError(_("Give the exam date or at least one grade."))
         return cleaned
 
 
