@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Max
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bi18.rules import rule
@@ -158,6 +159,10 @@ def trend(on: datetime.date) -> dict:
             series[code][iso] = None if rate is None else round(rate * 100, 1)
     return {
         "dates": dates,
+        # The axis in the user's language (31.05.2026), not ISO.
+        "date_labels": [
+            date_format(datetime.date.fromisoformat(d), "SHORT_DATE_FORMAT") for d in dates
+        ],
         "series": {code: [values.get(d) for d in dates] for code, values in series.items()},
         "labels": {code: str(i.label) for code, i in targets.infos().items()},
         "target_label": _("target"),

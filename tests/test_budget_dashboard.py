@@ -262,6 +262,7 @@ def test_the_dashboard_shows_headline_targets_trend_and_budget(login, manager):
     assert [t.code for t in context["headline"]] == ["T1", "T2"]
     assert [t.code for t in context["others"]] == ["T3", "T4", "T5", "T6"]
     assert context["trend"]["dates"] == ["2024-08-01", "2024-09-01"]
+    assert context["trend"]["date_labels"] == ["01.08.2024", "01.09.2024"]  # Danish, not ISO
     assert context["trend"]["series"]["T1"] == [100.0, 100.0]
     assert context["trend"]["targets"]["T1"] == 82.0
     assert {(b.line.code, b.year) for b in context["budget"]} >= {("18.21", 2018), ("78.10", 2019)}

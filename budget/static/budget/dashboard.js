@@ -40,7 +40,7 @@
     }
     new Chart(canvas, {
       type: "line",
-      data: { labels: data.dates, datasets: sets },
+      data: { labels: data.date_labels || data.dates, datasets: sets },
       options: {
         responsive: true,
         maintainAspectRatio: false,
