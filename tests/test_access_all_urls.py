@@ -1,0 +1,440 @@
+"""One access rule, proven for every URL of the project (SPEC §2, STYLE "Access and audit").
+
+Every URL pattern is enumerated from the resolver (recursively through includes) and requested
+as each role, with its kwargs filled from one realistic family. A new URL fails
+`test_every_url_is_classified` until it is added to URLS below, and an unknown kwarg name fails
+loudly, so no page escapes the matrix.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from bi18.accounts.roles import Role
+from budget.models import (
+    Activity,
+    Allocation,
+    Category,
+    Expenditure,
+    ExpenditureImport,
+    SnapshotRun,
+)
+from employment.models import Course, CourseKind, MentorAssignment
+from families import importer
+from families.models import PersonAssignment
+from networkgroup.models import Action, Goal, Meeting, Plan, PlanArea
+from tests.employment_factories import InternshipFactory, TrackFactory, interview
+from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
+from tests.test_import import family_rows, to_csv
+from youth.models import LeisureJob, RetentionContact, Risk, YouthTrack
+
+pytestmark = pytest.mark.django_db
+
+D = datetime.date
+
+# Names and a CPR number that appear nowhere else, so their presence in a page is a leak.
+PARENT_FIRST, PARENT_LAST = "Zenobia", "Quillfeather"
+CHILD_FIRST = "Thaddeus"
+CPR = "120385-4012"
+PII = (PARENT_FIRST, PARENT_LAST, CHILD_FIRST, CPR, CPR[:6])
+
+# --- URL classification --------------------------------------------------------------------
+#
+# CASE   – one family's or person's data: outsiders get 404 (never 403), on GET and POST.
+# OWN    – a page scoped to the user (own lists, own account): open to any caseworker, but it
+#          shows nothing of a family the user is not in.
+# PERM   – not case data; guarded by a permission, so a 403 is allowed (admin, budget,
+#          dashboard pages). Listed with the reason a 403 is fine.
+# PUBLIC – open without log-in.
+CASE, OWN, PERM, PUBLIC = "case", "own", "perm", "public"
+
+URLS: dict[str, tuple[str, str]] = {
+    "home": (OWN, "redirects to the user's start page"),
+    "healthz": (PUBLIC, "load-balancer probe, no data"),
+    "set_language": (PUBLIC, "language switch, no data"),
+    "accounts:login": (PUBLIC, "the log-in page"),
+    "accounts:logout": (OWN, "POST-only log-out"),
+    "accounts:password_change": (OWN, "own password"),
+    "accounts:password_change_done": (OWN, "own password"),
+    "accounts:admin_home": (PERM, "user administration, no case data"),
+    "accounts:user_list": (PERM, "user administration, no case data"),
+    "accounts:user_create": (PERM, "user administration, no case data"),
+    "accounts:user_edit": (PERM, "user administration, no case data"),
+    "accounts:user_deactivate": (PERM, "user administration, no case data"),
+    "accounts:user_reactivate": (PERM, "user administration, no case data"),
+    "accounts:user_unlock": (PERM, "user administration, no case data"),
+    "accounts:user_set_password": (PERM, "user administration, no case data"),
+    "audit:search": (PERM, "audit log, administrators only"),
+    "audit:citizen_report": (PERM, "citizen's insight report, administrators only"),
+    "audit:citizen_report_csv": (PERM, "citizen's insight report, administrators only"),
+    "families:list": (OWN, "the user's own families (visible_to)"),
+    "families:search": (OWN, "search within the user's own families (visible_to)"),
+    "families:create": (PERM, "registering a family needs create_family"),
+    "families:detail": (CASE, ""),
+    "families:edit": (CASE, ""),
+    "families:status": (CASE, ""),
+    "families:person_create": (CASE, ""),
+    "families:person_edit": (CASE, ""),
+    "families:person_cpr": (CASE, ""),
+    "families:import": (PERM, "target-group import, administrators only"),
+    "families:import_preview": (PERM, "target-group import, administrators only"),
+    "families:import_commit": (PERM, "target-group import, administrators only"),
+    "families:import_discard": (PERM, "target-group import, administrators only"),
+    "families:import_result": (PERM, "target-group import, administrators only"),
+    "networkgroup:my_meetings": (OWN, "the user's own meetings"),
+    "networkgroup:group_admin_list": (PERM, "network-group administration"),
+    "networkgroup:group": (CASE, ""),
+    "networkgroup:group_member_remove": (CASE, ""),
+    "networkgroup:group_member_coordinator": (CASE, ""),
+    "networkgroup:plan": (CASE, ""),
+    "networkgroup:presence": (CASE, ""),
+    "networkgroup:plan_review": (CASE, ""),
+    "networkgroup:plan_history": (CASE, ""),
+    "networkgroup:plan_print": (CASE, ""),
+    "networkgroup:plan_pdf": (CASE, ""),
+    "networkgroup:goal_create": (CASE, ""),
+    "networkgroup:goal": (CASE, ""),
+    "networkgroup:goal_edit": (CASE, ""),
+    "networkgroup:goal_history": (CASE, ""),
+    "networkgroup:action_create": (CASE, ""),
+    "networkgroup:goal_add_button": (CASE, ""),
+    "networkgroup:action": (CASE, ""),
+    "networkgroup:action_edit": (CASE, ""),
+    "networkgroup:meeting_list": (CASE, ""),
+    "networkgroup:meeting_create": (CASE, ""),
+    "networkgroup:meeting": (CASE, ""),
+    "networkgroup:meeting_edit": (CASE, ""),
+    "networkgroup:meeting_minutes": (CASE, ""),
+    "networkgroup:meeting_approve": (CASE, ""),
+    "networkgroup:meeting_addendum": (CASE, ""),
+    "networkgroup:meeting_decision": (CASE, ""),
+    "employment:parent": (CASE, ""),
+    "employment:track_edit": (CASE, ""),
+    "employment:track_outcome": (CASE, ""),
+    "employment:internship_create": (CASE, ""),
+    "employment:internship_edit": (CASE, ""),
+    "employment:internship_hours": (CASE, ""),
+    "employment:interview_create": (CASE, ""),
+    "employment:interview_edit": (CASE, ""),
+    "employment:mentor_assign": (CASE, ""),
+    "employment:mentor_renew": (CASE, ""),
+    "employment:mentor_close": (CASE, ""),
+    "employment:mentor_contact": (CASE, ""),
+    "employment:course_create": (CASE, ""),
+    "employment:course_edit": (CASE, ""),
+    "employment:company_list": (OWN, "companies are not personal data"),
+    "employment:company_create": (OWN, "companies are not personal data"),
+    "employment:company_detail": (OWN, "a company; its internships only for visible people"),
+    "employment:company_edit": (OWN, "companies are not personal data"),
+    "youth:person": (CASE, ""),
+    "youth:timeline": (CASE, ""),
+    "youth:track_create": (CASE, ""),
+    "youth:track_edit": (CASE, ""),
+    "youth:follow_up": (CASE, ""),
+    "youth:record_create": (CASE, ""),
+    "youth:record_edit": (CASE, ""),
+    "targets_home": (PERM, "aggregated dashboard, view_dashboard"),
+    "budget:target_detail": (PERM, "aggregated dashboard, view_dashboard"),
+    "budget:snapshot_request": (PERM, "aggregated dashboard, view_dashboard"),
+    "budget:snapshot_status": (PERM, "aggregated dashboard, view_dashboard"),
+    "budget:export": (PERM, "aggregated dashboard export, view_dashboard"),
+    "budget:overview": (PERM, "budget pages, manage_budget"),
+    "budget:allocation_create": (PERM, "budget pages, manage_budget"),
+    "budget:allocation_edit": (PERM, "budget pages, manage_budget"),
+    "budget:expenditures": (PERM, "budget pages, manage_budget"),
+    "budget:expenditure_create": (PERM, "budget pages, manage_budget"),
+    "budget:expenditure_edit": (PERM, "budget pages, manage_budget"),
+    "budget:expenditure_delete": (PERM, "budget pages, manage_budget"),
+    "budget:import": (PERM, "budget pages, manage_budget"),
+    "budget:import_preview": (PERM, "budget pages, manage_budget"),
+}
+
+# Pages where an administrator legitimately sees a person's name: the import they run, and
+# the citizen's insight report (SPEC §8) – both their job, both audited.
+ADMIN_MAY_SEE_NAMES = {
+    "families:import_preview": "the administrator's own target-group import (masked CPR)",
+    "families:import_result": "the administrator's own target-group import",
+    "audit:citizen_report": "the citizen's insight report is about one person (SPEC §8)",
+    "audit:citizen_report_csv": "the citizen's insight report is about one person (SPEC §8)",
+}
+
+# CASE pages an administrator opens by design: administrators assign caseworkers to network
+# groups (SPEC §2 "users, roles"); the page shows the case number and staff, no case content
+# (the name check below still applies).
+ADMIN_MANAGES_GROUPS = {
+    "networkgroup:group",
+    "networkgroup:group_member_remove",
+    "networkgroup:group_member_coordinator",
+}
+
+# CASE pages a network-group member may still be refused, with the reason (the sanity check
+# below proves the fixture's ids are right: the member is let in everywhere else).
+MEMBER_REFUSED: dict[str, str] = {}
+
+
+def _walk(resolver, ns=None):
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            inner = ns
+            if p.namespace:
+                inner = f"{ns}:{p.namespace}" if ns else p.namespace
+            yield from _walk(p, inner)
+        elif isinstance(p, URLPattern):
+            name = p.name or f"<unnamed {p.pattern}>"
+            yield (f"{ns}:{name}" if ns else name), list(p.pattern.regex.groupindex)
+
+
+ALL_URLS = dict(_walk(get_resolver()))
+APP_URLS = sorted(n for n in ALL_URLS if not n.startswith("admin:"))
+ADMIN_SITE_URLS = sorted(n for n in ALL_URLS if n.startswith("admin:"))
+
+
+def test_every_url_is_classified():
+    missing = sorted(set(APP_URLS) - set(URLS))
+    stale = sorted(set(URLS) - set(APP_URLS))
+    assert not missing, f"add these URL names to URLS in {__name__}: {missing}"
+    assert not stale, f"these URL names no longer exist: {stale}"
+
+
+# --- The fixture ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def world(db):
+    """One family with everything a page can show, its group, and the role users."""
+    member = UserFactory(username="member", role=Role.FAMILY_CASEWORKER)
+    mentor = UserFactory(username="mentor", role=Role.JOB_MENTOR)
+    budget_officer = UserFactory(username="budget_officer", role=Role.BUDGET_OFFICER)
+    administrator = UserFactory(username="administrator", role=Role.ADMIN)
+    family = FamilyFactory()
+    parent = PersonFactory(family=family, first_name=PARENT_FIRST, last_name=PARENT_LAST, cpr=CPR)
+    PersonFactory(family=family, first_name="Ottoline", last_name=PARENT_LAST)
+    kid = child(family=family, first_name=CHILD_FIRST, last_name=PARENT_LAST)
+    add_member(family, member, coordinator=True)
+    other = add_member(family, UserFactory(username="colleague", role=Role.FAMILY_CASEWORKER))
+
+    track = TrackFactory(person=parent)
+    internship = InternshipFactory(track=track)
+    job_interview = interview(track, held=D(2026, 1, 20), by=member)
+    access = PersonAssignment.objects.create(
+        person=parent, user=mentor, role=Role.JOB_MENTOR, start=D(2026, 1, 10), end=D(2026, 7, 9)
+    )
+    mentor_period = MentorAssignment.objects.create(
+        track=track, mentor=mentor, start=D(2026, 1, 10), end=D(2026, 7, 9), access=access
+    )
+    course = Course.objects.create(
+        track=track, kind=CourseKind.LANGUAGE, title="Dansk 3", start=D(2026, 2, 1)
+    )
+
+    youth = YouthTrack.objects.create(person=kid, start=D(2026, 1, 5), education_effort=True)
+    RetentionContact.objects.create(track=youth, date=D(2026, 2, 2), school="KEA", risk=Risk.LOW)
+    job = LeisureJob.objects.create(
+        track=youth, employer="Netto", hours_per_week=8, start=D(2026, 2, 1)
+    )
+
+    plan = Plan.objects.create(family=family, review_date=D(2026, 6, 1))
+    goal = Goal.objects.create(
+        plan=plan, area=PlanArea.EMPLOYMENT, text="Job", person=parent, created_by=member,
+        updated_by=member,
+    )  # fmt: skip
+    action = Action.objects.create(
+        goal=goal, plan=plan, what="Søg job", responsible=member, created_by=member,
+        updated_by=member,
+    )  # fmt: skip
+    meeting = Meeting.objects.create(
+        family=family,
+        starts_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC),
+        place="Rådhuset",
+        created_by=member,
+    )
+
+    activity = Activity.objects.first()
+    expenditure = Expenditure.objects.create(
+        date=D(2026, 3, 1), amount=Decimal("100.00"), line=activity.line, activity=activity,
+        category=Category.OTHER, family=family,
+    )  # fmt: skip
+    expenditure_upload = ExpenditureImport.objects.create(
+        filename="udgifter.csv", data=b"x", created_by=budget_officer
+    )
+    target_import = importer.target_group_upload_create(
+        actor=administrator, data=to_csv(family_rows("H9", 90)), file_name="extract.csv"
+    )
+    snapshot = SnapshotRun.objects.create(date=D(2026, 3, 1))
+
+    kwargs = {
+        "family_pk": family.pk,
+        "member_pk": other.pk,
+        "person_pk": parent.pk,
+        "goal_pk": goal.pk,
+        "action_pk": action.pk,
+        "language": "da",
+        "kind": "leisure_job",
+        "record_pk": job.pk,
+        "code": "T1",
+        "fmt": "csv",
+    }
+    # `pk` means a different object on each page.
+    pk = {
+        "accounts": member.pk,
+        "families:detail": family.pk,
+        "families:edit": family.pk,
+        "families:status": family.pk,
+        "families:person_edit": parent.pk,
+        "families:person_cpr": parent.pk,
+        "families:import_preview": target_import.pk,
+        "families:import_commit": target_import.pk,
+        "families:import_discard": target_import.pk,
+        "families:import_result": target_import.pk,
+        "networkgroup:meeting": meeting.pk,
+        "employment:internship": internship.pk,
+        "employment:interview": job_interview.pk,
+        "employment:mentor": mentor_period.pk,
+        "employment:course": course.pk,
+        "employment:company": internship.company_id,
+        "youth": kid.pk,
+        "budget:snapshot": snapshot.pk,
+        "budget:allocation": Allocation.objects.first().pk,
+        "budget:expenditure": expenditure.pk,
+        "budget:import": expenditure_upload.pk,
+    }
+    return {
+        "kwargs": kwargs,
+        "pk": pk,
+        "users": {
+            "member": member,
+            "outsider": UserFactory(username="outsider", role=Role.FAMILY_CASEWORKER),
+            "manager": UserFactory(username="manager", role=Role.MANAGER),
+            "budget_officer": budget_officer,
+            "administrator": administrator,
+        },
+    }
+
+
+def _url(world, name):
+    kwargs = {}
+    for kwarg in ALL_URLS[name]:
+        if kwarg == "pk":
+            # The longest prefix of the URL name that the fixture knows.
+            prefixes = [p for p in world["pk"] if name.startswith(p)]
+            assert prefixes, f"no object for `pk` of {name}: add it to world()['pk']"
+            kwargs[kwarg] = world["pk"][max(prefixes, key=len)]
+        else:
+            assert kwarg in world["kwargs"], f"unmapped kwarg {kwarg!r} of {name}: add it"
+            kwargs[kwarg] = world["kwargs"][kwarg]
+    return reverse(name, kwargs=kwargs)
+
+
+def _leaks(response) -> list[str]:
+    if getattr(response, "streaming", False):
+        body = b"".join(response.streaming_content).decode(errors="replace")
+    else:
+        body = response.content.decode(errors="replace")
+    return [s for s in PII if s in body]
+
+
+def _request(client, method, url):
+    return client.get(url) if method == "get" else client.post(url, {})
+
+
+METHODS = ["get", "post"]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("name", APP_URLS)
+def test_an_outsider_caseworker_gets_404_for_case_data_and_sees_no_names(
+    client, world, name, method
+):
+    kind, _reason = URLS[name]
+    if kind == PUBLIC:
+        pytest.skip("public page")
+    client.force_login(world["users"]["outsider"])
+    response = _request(client, method, _url(world, name))
+    if kind == CASE:
+        assert response.status_code in (404, 405), response.status_code
+    else:
+        assert response.status_code != 500
+        assert not _leaks(response)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("role", ["manager", "budget_officer"])
+@pytest.mark.parametrize("name", APP_URLS)
+def test_managers_and_budget_officers_never_see_a_name_or_cpr_number(
+    client, world, name, role, method
+):
+    client.force_login(world["users"][role])
+    response = _request(client, method, _url(world, name))
+    assert response.status_code != 500
+    if URLS[name][0] == CASE:
+        assert response.status_code in (404, 405), response.status_code
+    assert not _leaks(response)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("name", APP_URLS)
+def test_an_administrator_never_reads_case_content(client, world, name, method):
+    client.force_login(world["users"]["administrator"])
+    response = _request(client, method, _url(world, name))
+    assert response.status_code != 500
+    if URLS[name][0] == CASE and name not in ADMIN_MANAGES_GROUPS:
+        assert response.status_code in (404, 405), response.status_code
+    if name not in ADMIN_MAY_SEE_NAMES:
+        assert not _leaks(response)
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("name", APP_URLS)
+def test_anonymous_is_sent_to_log_in(client, world, name, method):
+    if URLS[name][0] == PUBLIC:
+        pytest.skip("public page")
+    response = _request(client, method, _url(world, name))
+    login = reverse("accounts:login")
+    if name == "accounts:logout" and method == "post":
+        # Logging out without a session is harmless; Django's LogoutView just redirects.
+        assert response.status_code == 302
+        return
+    assert response.status_code in (302, 405), response.status_code
+    if response.status_code == 302:
+        assert response.url.startswith(login + "?next="), response.url
+
+
+@pytest.mark.parametrize("name", sorted(n for n in APP_URLS if URLS[n][0] == CASE))
+def test_a_group_member_is_let_in_so_the_ids_above_are_right(client, world, name):
+    if name in MEMBER_REFUSED:
+        pytest.skip(MEMBER_REFUSED[name])
+    client.force_login(world["users"]["member"])
+    response = client.get(_url(world, name))
+    assert response.status_code in (200, 302, 405), response.status_code
+
+
+def test_the_public_pages_need_no_log_in(client, world):
+    assert client.get(reverse("healthz")).status_code == 200
+    assert client.get(reverse("accounts:login")).status_code == 200
+    assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302
+
+
+ADMIN_SITE_KWARGS = {"app_label": "audit", "object_id": "1", "content_type_id": 1}
+
+
+@pytest.mark.parametrize("name", [n for n in ADMIN_SITE_URLS if "<unnamed" not in n])
+@pytest.mark.parametrize("role", ["outsider", "manager", "administrator"])
+def test_the_django_admin_site_is_closed_to_every_application_role(client, world, name, role):
+    # No application role is staff; Django's admin sends non-staff to its own log-in.
+    client.force_login(world["users"][role])
+    missing = [k for k in ALL_URLS[name] if k not in ADMIN_SITE_KWARGS]
+    assert not missing, f"unmapped kwarg(s) {missing} of {name}: add to ADMIN_SITE_KWARGS"
+    url = reverse(name, kwargs={k: ADMIN_SITE_KWARGS[k] for k in ALL_URLS[name]})
+    response = client.get(url)
+    assert not _leaks(response)
+    if name in ("admin:login", "admin:logout"):
+        return
+    assert response.status_code == 302 and "/login/" in response.url, response.status_code
+
+
+def test_the_name_check_can_fail_a_member_sees_the_names_and_the_masked_cpr(client, world):
+    client.force_login(world["users"]["member"])
+    response = client.get(_url(world, "families:detail"))
+    assert {PARENT_FIRST, CHILD_FIRST, CPR[:6]} <= set(_leaks(response))
+    assert CPR not in response.content.decode()
