@@ -358,6 +358,7 @@ def test_upload_preview_then_commit_through_the_pages(login, budget_officer):
     )
     preview = client.get(response.url)
     assert preview.context["report"]["created"] == 1 and preview.context["rejected_rows"] == 1
+    assert "(1.000,00 kr.)" in preview.content.decode()  # the total in Danish number format
     assert not Expenditure.objects.exists()
     client.post(response.url, {"action": "commit"})
     assert Expenditure.objects.get().reference == "UP-1"
