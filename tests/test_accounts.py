@@ -360,6 +360,7 @@ def test_administrator_creates_a_user_with_roles_who_can_then_log_in(admin_clien
         ({"roles": ["emperor"]}, "roles", None),
         ({"email": ""}, "email", "This field is required."),
         ({"email": "not-an-email"}, "email", None),
+        ({"email": "ANNA.JENSEN@kk.example"}, "email", None),  # another user's address
         ({"first_name": ""}, "first_name", "This field is required."),
     ],
 )
@@ -459,6 +460,15 @@ def test_edit_with_no_role_or_bad_email_shows_errors(admin_client, target):
     assert _da("Choose at least one role.") in errors["roles"]
     assert "email" in errors
     assert User.objects.get(pk=target.pk).role_names == {Role.FAMILY_CASEWORKER}
+
+
+def test_edit_refuses_another_users_email_but_keeps_ones_own(admin_client, administrator, target):
+    url = reverse("accounts:user_edit", args=[target.pk])
+    response = admin_client.post(url, _edit_data(target, email=administrator.email.upper()))
+    assert response.status_code == 200
+    assert [e.code for e in response.context["form"].errors.as_data()["email"]] == ["email_taken"]
+    assert User.objects.get(pk=target.pk).email == "anna.jensen@kk.example"
+    assert admin_client.post(url, _edit_data(target, last_name="Holm")).status_code == 302
 
 
 def test_administrator_cannot_remove_their_own_admin_role(admin_client, administrator):

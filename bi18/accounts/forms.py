@@ -32,6 +32,18 @@ def _roles_field() -> forms.MultipleChoiceField:
     )
 
 
+def _check_email_free(email: str, *, user_pk: int | None = None) -> str:
+    """One user per e-mail address: the daily digest and password mails go to it."""
+    others = User.objects.filter(email__iexact=email)
+    if user_pk is not None:
+        others = others.exclude(pk=user_pk)
+    if email and others.exists():
+        raise forms.ValidationError(
+            _("Another user already has this e-mail address."), code="email_taken"
+        )
+    return email
+
+
 class _NamesRequiredMixin:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,6 +95,9 @@ class UserCreateForm(_CrispyMixin, _NamesRequiredMixin, UserCreationForm):
         self.fields["password1"].label = _("Initial password")
         self.fields["password2"].label = _("Confirm the initial password")
 
+    def clean_email(self):
+        return _check_email_free(self.cleaned_data["email"])
+
 
 class UserEditForm(_CrispyMixin, forms.Form):
     """A plain form (not a ModelForm) so that a refused change leaves the user
@@ -110,6 +125,10 @@ class UserEditForm(_CrispyMixin, forms.Form):
             },
         )
         super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_email(self):
+        return _check_email_free(self.cleaned_data["email"], user_pk=self.user.pk)
 
 
 class UserSetPasswordForm(_CrispyMixin, SetPasswordForm):
