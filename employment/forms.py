@@ -41,8 +41,22 @@ class DateField(forms.DateField):
         super().__init__(**kwargs)
 
 
+class HoursField(forms.DecimalField):
+    """Hours per week: a Danish decimal comma ("22,5") is as good as a point ("22.5").
+
+    A text input with a decimal keypad rather than type=number: a browser in another
+    language would silently drop "22,5" from a number input."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace(",", ".")
+        return super().to_python(value)
+
+
 def _hours_field(label, required=False):
-    return forms.DecimalField(
+    return HoursField(
         label=label,
         required=required,
         max_digits=4,
@@ -268,8 +282,10 @@ class InterviewForm(CleanedByFormMixin, forms.ModelForm):
     def clean(self):
         data = super().clean()
         if not self.errors and not (data.get("planned_date") or data.get("held_date")):
-            raise forms.ValidationError(
-                _("Give a planned date or the date the interview was held.")
+            # On the field, not the form: a form-wide error would also let Django echo
+            # the database constraint ("Constraint … is violated") beside it.
+            self.add_error(
+                "planned_date", _("Give a planned date or the date the interview was held.")
             )
         held = data.get("held_date")
         if held and held > timezone.localdate():

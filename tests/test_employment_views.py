@@ -1,6 +1,7 @@
 """Employment pages: access, audit, bad input, conflicts, the timeline, companies."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -390,6 +391,25 @@ def test_hours_form_bad_input(data, field, track, company_consultant, login):
     assert not InternshipHours.objects.exists()
 
 
+@pytest.mark.parametrize("typed", ["22,5", "22.5", " 22,5 "])
+def test_hours_accept_a_danish_decimal_comma(typed, track, company_consultant, login):
+    internship = InternshipFactory(track=track, start=D(2026, 2, 1))
+    response = login(company_consultant).post(
+        reverse("employment:internship_hours", args=[internship.pk]),
+        {"from_date": "2026-02-10", "hours": typed},
+    )
+    assert response.status_code == 302
+    assert InternshipHours.objects.get(internship=internship).hours == Decimal("22.5")
+
+
+def test_hours_field_is_a_decimal_text_input(track, company_consultant, login):
+    internship = InternshipFactory(track=track, start=D(2026, 2, 1))
+    response = login(company_consultant).get(
+        reverse("employment:internship_hours", args=[internship.pk])
+    )
+    assert 'inputmode="decimal"' in response.content.decode()
+
+
 def test_mentor_can_add_hours_and_contacts(track, caseworker, job_mentor, login):
     internship = InternshipFactory(track=track, start=D(2026, 2, 1))
     assignment = services.mentor_assign(
@@ -418,7 +438,7 @@ def test_mentor_can_add_hours_and_contacts(track, caseworker, job_mentor, login)
     [
         ({"held_date": "2099-01-01"}, "held_date"),
         ({"planned_date": "01.13.2026"}, "planned_date"),
-        ({}, "__all__"),
+        ({}, "planned_date"),
     ],
 )
 def test_interview_form_bad_input(data, field, track, employment_consultant, login):
@@ -428,6 +448,15 @@ def test_interview_form_bad_input(data, field, track, employment_consultant, log
     assert response.status_code == 200
     assert response.context["form"].errors[field]
     assert not JobInterview.objects.exists()
+
+
+def test_interview_without_a_date_shows_one_plain_error(track, employment_consultant, login):
+    response = login(employment_consultant).post(
+        reverse("employment:interview_create", args=[track.person_id]), {}
+    )
+    errors = response.context["form"].errors
+    assert errors == {"planned_date": [errors["planned_date"][0]]}
+    assert "interview_has_a_date" not in response.content.decode()
 
 
 def test_interview_held_defaults_to_the_actor(track, employment_consultant, login):
