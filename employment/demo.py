@@ -34,16 +34,16 @@ from families.models import NetworkMember, Person, PersonAssignment, PersonRole
 CHUNK = 2000
 BATCH = 2000
 INDUSTRIES = [
-    "Retail",
-    "Cleaning",
-    "Hotels and restaurants",
+    "Detailhandel",
+    "Rengøring",
+    "Hotel og restauration",
     "Transport",
-    "Care",
-    "Construction",
-    "Warehouse and logistics",
-    "Kitchen",
-    "Childcare",
-    "Office",
+    "Pleje og omsorg",
+    "Byggeri",
+    "Lager og logistik",
+    "Køkken",
+    "Børnepasning",
+    "Kontor",
 ]
 COMPANY_WORDS = [
     "Nord",
@@ -69,15 +69,30 @@ COMPANY_KINDS = [
     "Institution",
     "Kontorservice ApS",
 ]
+# The industry (index into INDUSTRIES) of each of GOALS and of each of COMPANY_KINDS.
+GOAL_INDUSTRY = [7, 1, 6, 4, 0, 3, 8, 5]
+KIND_INDUSTRY = [1, 7, 6, 4, 5, 0, 3, 2, 8, 9]
+CONTACT_FIRST = ["Hanne", "Jesper", "Birgitte", "Mads", "Lone", "Henrik", "Pia"]
+CONTACT_LAST = [
+    "Jensen",
+    "Nielsen",
+    "Hansen",
+    "Pedersen",
+    "Andersen",
+    "Larsen",
+    "Sørensen",
+    "Rasmussen",
+    "Jørgensen",
+]
 GOALS = [
-    "Kitchen assistant",
-    "Cleaning assistant",
-    "Warehouse worker",
-    "Care helper",
-    "Shop assistant",
-    "Bus driver",
-    "Pedagogical assistant",
-    "Construction helper",
+    "Køkkenmedhjælper",
+    "Rengøringsassistent",
+    "Lagermedarbejder",
+    "Social- og sundhedshjælper",
+    "Butiksassistent",
+    "Buschauffør",
+    "Pædagogmedhjælper",
+    "Byggemedhjælper",
 ]
 
 
@@ -102,10 +117,11 @@ def _companies(rng) -> list[Company]:
         seen.add(cvr)
         rows.append(
             Company(
-                name=f"{COMPANY_WORDS[n % 10]} {COMPANY_KINDS[(n * 7) % 10]}",
+                # 60 different names (word × kind), each kind in its own industry.
+                name=f"{COMPANY_WORDS[n % 10]} {COMPANY_KINDS[(n % 10 + n // 10) % 10]}",
                 cvr=cvr,
-                industry=INDUSTRIES[(n * 7) % 10],
-                contact_name=f"Kontakt {n + 1}",
+                industry=INDUSTRIES[KIND_INDUSTRY[(n % 10 + n // 10) % 10]],
+                contact_name=f"{CONTACT_FIRST[n % 7]} {CONTACT_LAST[n % 9]}",
                 contact_phone=f"3{rng.randint(1000000, 9999999)}",
             )
         )
@@ -166,7 +182,7 @@ def _seed_chunk(rng, parents, consultants, mentor_access, companies, users, toda
                 (family_id, Role.EMPLOYMENT_CONSULTANT), default_employment
             ),
             goal=goal,
-            goal_industry=rng.choice(INDUSTRIES) if goal else "",
+            goal_industry=INDUSTRIES[GOAL_INDUSTRY[GOALS.index(goal)]] if goal else "",
         )
         if (today - start).days > 200 and rng.random() < 0.15:
             track.outcome = Outcome.ORDINARY_JOB
