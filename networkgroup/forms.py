@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from families.models import Person
@@ -79,6 +80,12 @@ class ActionForm(_Form):
         return {k: self.cleaned_data[k] for k in ("what", "responsible", "deadline", "status")}
 
 
+def _goal_label(goal) -> str:
+    """Area, goal text and whom it is for: two children often share a goal text."""
+    who = goal.person.full_name if goal.person_id else gettext("The whole family")
+    return f"{goal.get_area_display()}: {goal.text[:60]} ({who})"
+
+
 class DecisionForm(_Form):
     """A decision that becomes a plan action in the same step."""
 
@@ -90,7 +97,7 @@ class DecisionForm(_Form):
     def __init__(self, *args, family, goals, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["goal"].queryset = goals
-        self.fields["goal"].label_from_instance = lambda g: f"{g.get_area_display()}: {g.text[:60]}"
+        self.fields["goal"].label_from_instance = _goal_label
         self.fields["responsible"].queryset = _member_users(family)
 
 

@@ -240,6 +240,36 @@ def test_a_decision_becomes_a_plan_action_in_one_step(
     assert AuditEvent.objects.filter(event="networkgroup.decision.recorded").exists()
 
 
+def test_decision_goal_choices_name_whom_each_goal_is_for(group, plan, caseworker):
+    """Two children often share a goal text: the choice says whose goal it is."""
+    for first_name in ("Sara", "Ali"):
+        services.goal_create(
+            actor=caseworker,
+            plan=plan,
+            area=PlanArea.EDUCATION,
+            text="Completes year 9",
+            person=group.people.get(first_name=first_name),
+        )
+    services.goal_create(actor=caseworker, plan=plan, area=PlanArea.HOUSING, text="A bigger flat")
+    meeting = _meeting(group, caseworker)
+    choices = [
+        label
+        for value, label in _client(caseworker)
+        .get(_url("meeting", group.pk, meeting.pk))
+        .context["decision_form"]
+        .fields["goal"]
+        .choices
+        if value
+    ]
+    assert sorted(choices) == sorted(
+        [
+            "Uddannelse: Completes year 9 (Sara Hassan)",
+            "Uddannelse: Completes year 9 (Ali Hassan)",
+            "Bolig: A bigger flat (Hele familien)",
+        ]
+    )
+
+
 def test_a_decision_needs_owner_and_deadline(group, goal, caseworker):
     meeting = _meeting(group, caseworker)
     response = _client(caseworker).post(

@@ -139,7 +139,9 @@ def meeting_edit(request, family_pk, pk):
 
 def _decision_form(family, plan, data=None):
     return DecisionForm(
-        data, family=family, goals=Goal.objects.filter(plan=plan).order_by("area", "id")
+        data,
+        family=family,
+        goals=Goal.objects.filter(plan=plan).select_related("person").order_by("area", "id"),
     )
 
 
