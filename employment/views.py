@@ -70,6 +70,11 @@ def _parent_url(person) -> str:
 
 
 def _form_page(request, person, form, title, *, extra=None):
+    if request.method == "GET":
+        # An edit form shows the track's data: a read of personal data (SPEC §8).
+        audit_log(
+            actor=request.user, action="view", event="employment.parent.viewed", person=person
+        )
     context = {
         "person": person,
         "family": person.family,

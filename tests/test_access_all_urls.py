@@ -438,3 +438,71 @@ def test_the_name_check_can_fail_a_member_sees_the_names_and_the_masked_cpr(clie
     response = client.get(_url(world, "families:detail"))
     assert {PARENT_FIRST, CHILD_FIRST, CPR[:6]} <= set(_leaks(response))
     assert CPR not in response.content.decode()
+
+
+def _row_counts() -> dict[str, int]:
+    from django.apps import apps
+
+    skip = {"audit.auditevent", "sessions.session", "axes.accessattempt", "axes.accesslog"}
+    return {
+        m._meta.label_lower: m.objects.count()
+        for m in apps.get_models()
+        if m._meta.label_lower not in skip and m._meta.managed
+    }
+
+
+@pytest.mark.parametrize("role", ["member", "administrator", "budget_officer", "manager"])
+def test_a_get_changes_nothing_anywhere(client, world, role):
+    """Writes are POST-only: GET every page as a user who may use it; no row changes and
+    the only audit rows are views, searches and exports."""
+    from bi18.audit.models import AuditEvent
+
+    client.force_login(world["users"][role])
+    before = _row_counts()
+    first_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    for name in APP_URLS:
+        if name in ("accounts:logout", "set_language"):
+            continue
+        client.get(_url(world, name))
+    assert _row_counts() == before
+    written = set(AuditEvent.objects.filter(pk__gt=first_event).values_list("action", flat=True))
+    assert written <= {"view", "search", "export"}, written
+
+
+# CASE pages that show no personal data, so write no audit row (reason each).
+NOT_AUDITED = {
+    "networkgroup:goal_add_button": "an 'add action' button, no data",
+    "networkgroup:presence": "who else has the plan open (staff), polled every few seconds",
+}
+
+
+# Known gaps (security review 2026-11-26): these form pages show the family's people (choices,
+# headings) or, for meeting_edit, the meeting, without an audit row of their own. strict: the
+# test fails once a view is fixed, so the entry is removed.
+AUDIT_GAPS = {
+    "families:person_create",
+    "networkgroup:action_create",
+    "networkgroup:meeting_create",
+    "networkgroup:meeting_edit",
+    "youth:record_create",
+}
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="not audited yet"))
+        if n in AUDIT_GAPS
+        else n
+        for n in sorted(n for n in APP_URLS if URLS[n][0] == CASE)
+    ],
+)
+def test_every_case_page_a_member_reads_is_audited(client, world, name):
+    from bi18.audit.models import AuditEvent
+
+    client.force_login(world["users"]["member"])
+    response = client.get(_url(world, name))
+    if response.status_code != 200 or name in NOT_AUDITED:
+        pytest.skip(NOT_AUDITED.get(name, f"GET gives {response.status_code}"))
+    events = AuditEvent.objects.filter(actor=world["users"]["member"])
+    assert events.filter(action__in=["view", "export"]).exists(), name
