@@ -84,7 +84,8 @@ def family_list(request):
             families=page.object_list,
             cpr_hash=searched_cpr_hash,
             # The criterion is logged, except a CPR number, which is logged as its hash only.
-            detail={"criterion": _("CPR number") if searched_cpr_hash else q},
+            # A CPR-shaped text that is not a valid number (a typo) is still no criterion to log.
+            detail={"criterion": _("CPR number") if searched_cpr_hash or looks_like_cpr(q) else q},
         )
     elif page.object_list:
         audit_log_families(

@@ -1,0 +1,39 @@
+"""A CPR number – even a mistyped one – never lands in the audit log's free fields."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from bi18.audit.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def _log_text() -> str:
+    rows = AuditEvent.objects.values_list("actor_username", "detail")
+    return json.dumps(list(rows), ensure_ascii=False)
+
+
+@pytest.mark.parametrize("typed", ["121385-4012", "1213854012", "320385 4012"])
+def test_a_search_for_a_cpr_shaped_typo_logs_no_digits(login, caseworker, family, typed):
+    client = login(caseworker)
+    location = client.post(reverse("families:search"), {"q": typed})["Location"]
+    assert client.get(location).status_code == 200
+    events = AuditEvent.objects.filter(event="families.family.searched")
+    assert events.exists(), "the search itself is logged"
+    assert typed not in _log_text() and typed[:6] not in _log_text()
+
+
+def test_a_cpr_number_typed_as_the_username_is_logged_masked(client, caseworker):
+    client.post(reverse("accounts:login"), {"username": "120385-4012", "password": "x"})
+    row = AuditEvent.objects.get(event="accounts.user.login_failed")
+    assert row.actor_username == "••••••-••••"
+    assert "120385" not in _log_text()
+
+
+def test_an_ordinary_username_is_logged_as_typed(client, caseworker):
+    client.post(reverse("accounts:login"), {"username": "caseworker2", "password": "x"})
+    assert AuditEvent.objects.get(event="accounts.user.login_failed").actor_username == (
+        "caseworker2"
+    )
