@@ -148,8 +148,9 @@ def _validate(data: bytes) -> tuple[list[_Valid], ExpenditureImportReport]:
             values["amount"] = parse_amount(v["amount"])
             if values["amount"] <= 0:
                 err("amount", _("The amount must be greater than 0."))
-        except AmountError as e:
-            err("amount", e.message)
+        except AmountError:
+            # Never echo the cell: a shifted column could put a CPR number here.
+            err("amount", _("Not an amount; write it like 1.234,50 (at most two decimals)."))
         line = lines.get(_key(v["line"]))
         if line is None:
             err("line", _("Unknown budget line; use e.g. 18.21 or 78.10."))

@@ -37,3 +37,16 @@ def test_an_ordinary_username_is_logged_as_typed(client, caseworker):
     assert AuditEvent.objects.get(event="accounts.user.login_failed").actor_username == (
         "caseworker2"
     )
+
+
+def test_an_expenditure_import_error_does_not_echo_the_cell(budget_officer):
+    from budget.importer import expenditure_import
+
+    data = (
+        b"Date;Amount;Line;Activity;Category;Case number;Note;Reference\r\n"
+        b"2026-03-31;120385-4012;18.21;x;Andet;;;R-1\r\n"
+    )
+    report = expenditure_import(data=data, actor=budget_officer, dry_run=True)
+    amount_errors = [r for r in report.rejected if r["field"] == "amount"]
+    assert amount_errors
+    assert "120385" not in json.dumps(report.rejected, ensure_ascii=False)
