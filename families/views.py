@@ -43,18 +43,21 @@ def _saved_search(request) -> tuple[str, str]:
     return token, request.session.get(_SEARCH_SESSION_KEY, {}).get(token, "")
 
 
-def search_families(queryset, q: str):
-    """Exact CPR (keyed hash), case number or name."""
+def search_families(queryset, q: str, *, people=None):
+    """Exact CPR (keyed hash), case number or name. With `people` (the people the user
+    may see), a CPR number or a name matches only those: a job mentor finding a family
+    by the other parent's name would learn that that person is in it."""
     q = q.strip()
     if not q:
         return queryset, ""
+    person_q = Q() if people is None else Q(people__in=people)
     if looks_like_cpr(q):
         try:
             digest = cpr_hash(q)
         except ValidationError:
             return queryset.none(), ""
-        return queryset.filter(people__cpr_hash=digest).distinct(), digest
-    name_q = Q()
+        return queryset.filter(person_q, people__cpr_hash=digest).distinct(), digest
+    name_q = person_q
     for word in q.split():
         name_q &= Q(people__first_name__icontains=word) | Q(people__last_name__icontains=word)
     return queryset.filter(Q(case_number__iexact=q) | name_q).distinct(), ""
@@ -71,9 +74,12 @@ def family_list(request):
             families = families.filter(district=district)
         if status := filter_form.cleaned_data["status"]:
             families = families.filter(status=status)
-    families, searched_cpr_hash = search_families(families, q)
+    # Only the people the user may see: a job mentor sees the parent they mentor, not
+    # the other parent; a youth guidance counsellor sees no parent at all.
+    visible_people = Person.objects.visible_to(request.user)
+    families, searched_cpr_hash = search_families(families, q, people=visible_people)
     families = families.order_by("case_number").prefetch_related(
-        Prefetch("people", queryset=Person.objects.filter(role=PersonRole.PARENT).order_by("id"))
+        Prefetch("people", queryset=visible_people.filter(role=PersonRole.PARENT).order_by("id"))
     )
     page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
     if q:
@@ -122,7 +128,7 @@ def family_search(request):
     if form.is_valid() and form.cleaned_data["q"].strip():
         token = secrets.token_urlsafe(8)
         saved = request.session.get(_SEARCH_SESSION_KEY, {})
-        saved = dict(list(saved.items())[-(_MAX_SAVED_SEARCHES - 1):])
+        saved = dict(list(saved.items())[-(_MAX_SAVED_SEARCHES - 1) :])
         saved[token] = form.cleaned_data["q"].strip()
         request.session[_SEARCH_SESSION_KEY] = saved
         params["s"] = token
@@ -132,7 +138,11 @@ def family_search(request):
 
 def _family_people(user, family):
     """The people of a family this user may see: all for a member, else only those assigned."""
-    return list(Person.objects.visible_to(user).filter(family=family).order_by("role", "date_of_birth", "id"))
+    return list(
+        Person.objects.visible_to(user)
+        .filter(family=family)
+        .order_by("role", "date_of_birth", "id")
+    )
 
 
 @login_required
@@ -155,7 +165,9 @@ def family_detail(request, pk):
             "children": [p for p in people if p.role == PersonRole.CHILD],
             "members": members,
             "is_member": any(m.user_id == request.user.pk for m in members),
-            "is_coordinator": any(m.user_id == request.user.pk and m.is_coordinator for m in members),
+            "is_coordinator": any(
+                m.user_id == request.user.pk and m.is_coordinator for m in members
+            ),
             "status_changes": family.status_changes.select_related("changed_by")[:10],
             "status_form": StatusChangeForm(family=family) if family.allowed_statuses() else None,
             "reveal_form": CprRevealForm(),
@@ -181,7 +193,9 @@ def family_create(request):
             data=form.changed_data_dict(),
             coordinator_role=Role.FAMILY_CASEWORKER,
         )
-        messages.success(request, _("The family %(case)s was registered.") % {"case": family.case_number})
+        messages.success(
+            request, _("The family %(case)s was registered.") % {"case": family.case_number}
+        )
         return redirect("families:detail", pk=family.pk)
     return render(request, "families/family_form.html", {"form": form, "nav_active": "families"})
 
@@ -260,11 +274,16 @@ def family_status(request, pk):
 def person_create(request, family_pk):
     family = get_family_for_user(request.user, family_pk)
     _require_member(request.user, family)
-    form = PersonForm(request.POST or None, initial={"role": request.GET.get("role", PersonRole.CHILD)})
+    form = PersonForm(
+        request.POST or None, initial={"role": request.GET.get("role", PersonRole.CHILD)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_create(
-                actor=request.user, family=family, data=form.person_data(), cpr=form.cleaned_data["cpr"]
+                actor=request.user,
+                family=family,
+                data=form.person_data(),
+                cpr=form.cleaned_data["cpr"],
             )
         except services.ServiceError as exc:
             form.add_error("cpr", str(exc))
@@ -274,7 +293,9 @@ def person_create(request, family_pk):
                 messages.warning(request, form.cpr_warning)
             return redirect("families:detail", pk=family.pk)
     return render(
-        request, "families/person_form.html", {"form": form, "family": family, "nav_active": "families"}
+        request,
+        "families/person_form.html",
+        {"form": form, "family": family, "nav_active": "families"},
     )
 
 
@@ -323,7 +344,13 @@ def person_edit(request, pk):
     return render(
         request,
         "families/person_form.html",
-        {"form": form, "family": person.family, "person": person, "current": current, "nav_active": "families"},
+        {
+            "form": form,
+            "family": person.family,
+            "person": person,
+            "current": current,
+            "nav_active": "families",
+        },
     )
 
 

@@ -100,6 +100,32 @@ def test_job_mentor_sees_only_the_parent_they_mentor(login, job_mentor, family):
     assert client.get(reverse("families:edit", args=[family.pk])).status_code == 404
 
 
+def test_family_list_shows_a_job_mentor_only_the_parent_they_mentor(login, job_mentor, family):
+    assign(family.people.get(first_name="Amina"), job_mentor)
+    html = login(job_mentor).get(reverse("families:list")).content.decode()
+    assert family.case_number in html and "Amina Hassan" in html
+    assert "Omar Hassan" not in html
+
+
+def test_youth_guidance_counsellor_sees_no_parent_names_in_the_family_list(login, family):
+    counsellor = UserFactory(role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    add_member(family, counsellor, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    html = login(counsellor).get(reverse("families:list")).content.decode()
+    assert family.case_number in html
+    assert "Amina Hassan" not in html and "Omar Hassan" not in html
+
+
+def test_job_mentor_cannot_find_a_family_by_a_person_they_do_not_mentor(login, job_mentor, family):
+    omar = family.people.get(first_name="Omar")
+    omar_cpr = "010190-1235"
+    Person.objects.filter(pk=omar.pk).update(cpr_hash=cpr_hash(omar_cpr))
+    assign(family.people.get(first_name="Amina"), job_mentor)
+    client = login(job_mentor)
+    assert family.case_number in client.get(_search(client, "amina")).content.decode()
+    assert family.case_number not in client.get(_search(client, "omar")).content.decode()
+    assert family.case_number not in client.get(_search(client, omar_cpr)).content.decode()
+
+
 def test_ended_assignment_gives_no_access(login, job_mentor, family):
     amina = family.people.get(first_name="Amina")
     assign(amina, job_mentor, start=datetime.date(2020, 1, 1), end=datetime.date(2020, 6, 30))
@@ -169,7 +195,9 @@ def test_filters_survive_paging(login, caseworker):
 
 
 def test_bad_filter_values_do_not_break_the_list(login, caseworker, family):
-    response = login(caseworker).get(reverse("families:list"), {"district": "atlantis", "page": "x"})
+    response = login(caseworker).get(
+        reverse("families:list"), {"district": "atlantis", "page": "x"}
+    )
     assert response.status_code == 200
 
 
@@ -183,7 +211,8 @@ def test_empty_state_says_what_to_do(login, other_caseworker):
 
 def test_caseworker_registers_a_family_and_becomes_coordinator(login, caseworker):
     response = login(caseworker).post(
-        reverse("families:create"), {"district": "valby", "cohort": "2026-1", "preferred_language": "arabisk"}
+        reverse("families:create"),
+        {"district": "valby", "cohort": "2026-1", "preferred_language": "arabisk"},
     )
     family = Family.objects.get(cohort="2026-1")
     assert response.status_code == 302
@@ -239,7 +268,10 @@ def test_status_changes_follow_the_lifecycle_and_need_a_reason(login, caseworker
     family.refresh_from_db()
     assert family.status == FamilyStatus.WITHDRAWN
     assert family.status_reason == "Flyttet"
-    assert list(family.status_changes.values_list("to_status", flat=True)) == ["withdrawn", "enrolled"]
+    assert list(family.status_changes.values_list("to_status", flat=True)) == [
+        "withdrawn",
+        "enrolled",
+    ]
 
 
 def test_status_change_is_post_only(login, caseworker, family):
@@ -262,7 +294,9 @@ def _person_data(**overrides):
 
 
 def test_person_with_cpr_is_stored_hashed_encrypted_and_dated(login, caseworker, family):
-    response = login(caseworker).post(reverse("families:person_create", args=[family.pk]), _person_data())
+    response = login(caseworker).post(
+        reverse("families:person_create", args=[family.pk]), _person_data()
+    )
     assert response.status_code == 302
     person = Person.objects.get(first_name="Fatima")
     assert person.cpr_hash == cpr_hash("0101901234")
@@ -274,7 +308,9 @@ def test_person_with_cpr_is_stored_hashed_encrypted_and_dated(login, caseworker,
 def test_person_without_cpr_can_be_registered(login, caseworker, family):
     response = login(caseworker).post(
         reverse("families:person_create", args=[family.pk]),
-        _person_data(cpr="", role=PersonRole.CHILD, benefit_category="", date_of_birth="2015-06-01"),
+        _person_data(
+            cpr="", role=PersonRole.CHILD, benefit_category="", date_of_birth="2015-06-01"
+        ),
     )
     assert response.status_code == 302
     person = Person.objects.get(first_name="Fatima")
@@ -303,7 +339,9 @@ def test_duplicate_cpr_is_refused_clearly(login, caseworker, family):
 
 def test_modulus_11_failure_only_warns(login, caseworker, family):
     response = login(caseworker).post(
-        reverse("families:person_create", args=[family.pk]), _person_data(cpr="120385-4013"), follow=True
+        reverse("families:person_create", args=[family.pk]),
+        _person_data(cpr="120385-4013"),
+        follow=True,
     )
     assert Person.objects.filter(first_name="Fatima").exists()
     assert any(m.level_tag == "warning" for m in response.context["messages"])
@@ -391,9 +429,11 @@ def test_roles_survive_a_flush(transactional_db):
 
     call_command("flush", "--no-input", verbosity=0)
     assert Group.objects.filter(name=Role.MANAGER).exists()
-    assert Group.objects.get(name=Role.FAMILY_CASEWORKER).permissions.filter(
-        codename="access_case_data"
-    ).exists()
+    assert (
+        Group.objects.get(name=Role.FAMILY_CASEWORKER)
+        .permissions.filter(codename="access_case_data")
+        .exists()
+    )
 
 
 def test_a_missing_csrf_token_gets_a_translated_page_not_a_technical_one(caseworker, family):
