@@ -50,3 +50,28 @@ def test_an_expenditure_import_error_does_not_echo_the_cell(budget_officer):
     amount_errors = [r for r in report.rejected if r["field"] == "amount"]
     assert amount_errors
     assert "120385" not in json.dumps(report.rejected, ensure_ascii=False)
+
+
+def test_the_e_mail_digest_carries_no_free_text_from_the_plan(family, caseworker, settings):
+    import datetime
+
+    from django.core import mail
+
+    from employment.tasks import digest_send_for_user
+    from networkgroup import services
+    from networkgroup.models import PlanArea
+
+    settings.SITE_URL = "https://bi18.example"
+    plan = services.plan_for_family(family=family)
+    goal = services.goal_create(actor=caseworker, plan=plan, area=PlanArea.HEALTH, text="Trivsel")
+    services.action_create(
+        actor=caseworker,
+        goal=goal,
+        what="Amina til psykolog om sin depression",
+        responsible=caseworker,
+        deadline=datetime.date(2026, 3, 2),
+    )
+    assert digest_send_for_user(user=caseworker, today=datetime.date(2026, 3, 1))
+    [message] = mail.outbox
+    assert family.case_number in message.body
+    assert "psykolog" not in message.body and "Amina" not in message.body
