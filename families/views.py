@@ -156,11 +156,18 @@ def family_detail(request, pk):
         if panel_context is not None:
             panels.append((panel.template, panel_context))
     audit_log(actor=request.user, action="view", event="families.family.viewed", family=family)
+    # A mentor (assigned to one parent) or a youth guidance counsellor (the children only)
+    # sees part of the family: an empty section would wrongly say "none registered".
+    sees_everyone = any(
+        m.user_id == request.user.pk and m.group_role != Role.YOUTH_GUIDANCE_COUNSELLOR
+        for m in members
+    )
     return render(
         request,
         "families/family_detail.html",
         {
             "family": family,
+            "sees_everyone": sees_everyone,
             "parents": [p for p in people if p.role == PersonRole.PARENT],
             "children": [p for p in people if p.role == PersonRole.CHILD],
             "members": members,

@@ -100,6 +100,21 @@ def test_job_mentor_sees_only_the_parent_they_mentor(login, job_mentor, family):
     assert client.get(reverse("families:edit", args=[family.pk])).status_code == 404
 
 
+def test_family_page_hides_sections_a_partial_viewer_cannot_see(login, job_mentor, family):
+    """A mentor is not told "none registered" about children they may not see."""
+    assign(family.people.get(first_name="Amina"), job_mentor)
+    html = login(job_mentor).get(reverse("families:detail", args=[family.pk])).content.decode()
+    assert 'id="h-parents"' in html
+    assert 'id="h-children"' not in html
+
+
+def test_family_page_shows_empty_sections_to_a_full_member(login, caseworker):
+    fam = FamilyFactory()
+    add_member(fam, caseworker)
+    html = login(caseworker).get(reverse("families:detail", args=[fam.pk])).content.decode()
+    assert 'id="h-parents"' in html and 'id="h-children"' in html
+
+
 def test_family_list_shows_a_job_mentor_only_the_parent_they_mentor(login, job_mentor, family):
     assign(family.people.get(first_name="Amina"), job_mentor)
     html = login(job_mentor).get(reverse("families:list")).content.decode()
