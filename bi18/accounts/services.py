@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bi18.accounts.models import User
-from bi18.accounts.roles import Role
+from bi18.accounts.roles import CASEWORKER_ROLES, Role
 from bi18.audit.services import audit_log
 
 EDITABLE_FIELDS = ("first_name", "last_name", "email")
@@ -82,9 +82,18 @@ def _check_not_self_lockout(*, actor: User, user: User, roles: set[str], is_acti
         return
     if not is_active:
         raise ServiceError(_("You cannot deactivate your own account."))
-    if Role.ADMIN in _current_roles(user) and Role.ADMIN not in roles:
+    current = _current_roles(user)
+    if Role.ADMIN in current and Role.ADMIN not in roles:
         raise ServiceError(
             _("You cannot remove the administrator role from yourself. Ask another administrator.")
+        )
+    # Segregation of duties: an administrator who gave themselves a caseworker role could add
+    # themselves to any network group and read case content (SPEC §2 "no routine access").
+    if (set(roles) - current) & {str(r) for r in CASEWORKER_ROLES}:
+        raise ServiceError(
+            _(
+                "You cannot give yourself a role that works with case data. Ask another administrator."
+            )
         )
 
 
