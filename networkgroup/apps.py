@@ -13,7 +13,9 @@ class NetworkgroupConfig(AppConfig):
             register_demo_seeder,
             register_family_panel,
         )
-        from networkgroup import demo, panels
+        from networkgroup import demo, events, panels
+
+        events.register()
 
         register_family_panel(
             FamilyPanel(

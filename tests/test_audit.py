@@ -861,3 +861,22 @@ def test_report_form_requires_the_csrf_token(administrator):
     response = client.post(REPORT, {"cpr": AMINA_CPR, "purpose": "Request"})
     assert response.status_code == 403
     assert not AuditEvent.objects.filter(event="audit.citizen_report.produced").exists()
+
+
+def test_every_literal_event_name_in_the_apps_has_a_label():
+    """What the audit search and the citizen's access report show is a label, never a code."""
+    import pathlib
+    import re
+
+    from django.conf import settings
+
+    import families.importer  # noqa: F401 - registers the import events
+
+    root = pathlib.Path(settings.BASE_DIR)
+    names = set()
+    for app in ("bi18", "families", "networkgroup", "employment", "youth", "budget"):
+        for path in (root / app).rglob("*.py"):
+            if "migrations" not in path.parts:
+                names |= set(re.findall(r'event="([a-z_]+\.[a-z_]+\.[a-z_]+)"', path.read_text()))
+    assert len(names) > 80
+    assert sorted(n for n in names if event_label(n) == n) == []

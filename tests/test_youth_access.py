@@ -146,3 +146,19 @@ def test_anonymous_users_are_sent_to_log_in(client, setup):
     response = client.get(reverse("youth:person", args=[setup["sara"].pk]))
     assert response.status_code == 302
     assert reverse("accounts:login") in response["Location"]
+
+
+def test_every_youth_audit_event_has_a_label_for_the_audit_pages():
+    import pathlib
+    import re
+
+    import youth
+    from bi18.audit.labels import event_label
+    from youth.views import RECORD_KINDS
+
+    folder = pathlib.Path(youth.__file__).parent
+    source = "".join(p.read_text() for p in folder.glob("*.py"))
+    names = set(re.findall(r'event="(youth\.[a-z_]+\.[a-z_]+)"', source))
+    names |= {f"youth.{kind}.viewed" for kind in RECORD_KINDS}
+    assert len(names) > 20
+    assert [n for n in sorted(names) if event_label(n) == n] == []

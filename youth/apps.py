@@ -12,8 +12,9 @@ class YouthConfig(AppConfig):
             register_demo_seeder,
             register_family_panel,
         )
-        from youth import deadlines, demo, panels
+        from youth import deadlines, demo, events, panels
 
+        events.register()
         register_family_panel(panels.PANEL)
         for kind in deadlines.KINDS:
             register_deadline_kind(kind)

@@ -47,6 +47,7 @@ for _name, _label in (
     ("families.member.added", gettext_lazy("Network-group member added")),
     ("families.member.removed", gettext_lazy("Network-group member removed")),
     ("families.member.coordinator_set", gettext_lazy("Network-group coordinator set")),
+    ("families.demo.seeded", gettext_lazy("Demo data created")),
     ("audit.log.searched", gettext_lazy("Audit log searched")),
     ("audit.log.purged", gettext_lazy("Expired audit entries deleted")),
     ("audit.citizen_report.produced", gettext_lazy("Citizen access report produced")),

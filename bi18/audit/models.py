@@ -9,14 +9,15 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
     VIEW = "view", _("View")
-    SEARCH = "search", _("Search")
+    SEARCH = "search", pgettext_lazy("audit action", "Search")
     CREATE = "create", _("Create")
-    CHANGE = "change", _("Change")
-    DELETE = "delete", _("Delete")
+    CHANGE = "change", pgettext_lazy("audit action", "Change")
+    DELETE = "delete", pgettext_lazy("audit action", "Delete")
     EXPORT = "export", _("Export")
     CPR_REVEAL = "cpr_reveal", _("CPR number shown")
     LOGIN = "login", _("Log-in")
