@@ -708,6 +708,18 @@ def test_upload_previews_then_commit_imports(login, administrator):
     ).exists()
 
 
+def test_the_preview_of_a_file_already_imported_says_nothing_will_change(login, administrator):
+    client = login(administrator)
+    rows = family_rows("H1", 1)
+    first = client.get(_upload(client, rows)["Location"])
+    assert "data-nothing-to-import" not in first.content.decode()
+    client.post(reverse("families:import_commit", args=[TargetGroupImport.objects.get().pk]))
+
+    again = client.get(_upload(client, rows)["Location"])
+
+    assert "data-nothing-to-import" in again.content.decode()
+
+
 def test_committing_twice_does_not_import_twice(login, administrator, previewed):
     client = login(administrator)
     url = reverse("families:import_commit", args=[previewed.pk])
