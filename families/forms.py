@@ -121,7 +121,13 @@ class PersonForm(VersionedModelForm):
         cpr = self.cleaned_data.get("cpr")
         if cpr is not None:
             data["date_of_birth"] = cpr.birth_date
-        for name in ("benefit_category", "language", "danish_level", "highest_education", "school_status"):
+        for name in (
+            "benefit_category",
+            "language",
+            "danish_level",
+            "highest_education",
+            "school_status",
+        ):
             data[name] = data[name] or ""
         return data
 
@@ -163,6 +169,15 @@ class CprRevealForm(forms.Form):
     )
 
 
+def _caseworker_label(user) -> str:
+    """Name and roles: two caseworkers may share a name, and the role is what the
+    coordinator chooses by."""
+    labels = {r.value: r.label for r in CASEWORKER_ROLES}
+    roles = sorted(str(labels[g.name]) for g in user.groups.all() if g.name in labels)
+    name = user.get_full_name() or user.username
+    return f"{name} – {', '.join(roles)}" if roles else name
+
+
 class MemberAddForm(_CrispyMixin, forms.Form):
     user = forms.ModelChoiceField(label=_("Caseworker"), queryset=get_user_model().objects.none())
     group_role = forms.ChoiceField(
@@ -170,14 +185,20 @@ class MemberAddForm(_CrispyMixin, forms.Form):
     )
     is_coordinator = forms.BooleanField(label=_("Coordinator"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, family: Family | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].queryset = (
+        users = (
             get_user_model()
             .objects.filter(is_active=True, groups__name__in=[r.value for r in CASEWORKER_ROLES])
             .distinct()
             .order_by("first_name", "last_name")
+            .prefetch_related("groups")
         )
+        if family is not None:
+            # Members already in the group are not offered again.
+            users = users.exclude(network_memberships__family=family)
+        self.fields["user"].queryset = users
+        self.fields["user"].label_from_instance = _caseworker_label
 
     def clean(self):
         cleaned = super().clean()
@@ -185,5 +206,3 @@ class MemberAddForm(_CrispyMixin, forms.Form):
         if user and role and not user.has_role(role):
             raise ValidationError(_("The user does not have the chosen role."))
         return cleaned
-
-

@@ -135,6 +135,17 @@ def test_coordinator_cannot_remove_themselves_before_handing_over(login, group, 
     assert NetworkMember.objects.filter(pk=member.pk).exists()
 
 
+def test_add_member_offers_non_members_by_name_and_role(
+    login, group, caseworker, employment_consultant, company_consultant
+):
+    form = login(caseworker).get(_group_url(group)).context["form"]
+    choices = {label for value, label in form.fields["user"].choices if value}
+    assert f"{company_consultant.get_full_name()} – Virksomhedskonsulent" in choices
+    offered = {str(value) for value, _label in form.fields["user"].choices if value}
+    assert str(employment_consultant.pk) not in offered  # already a member
+    assert str(caseworker.pk) not in offered
+
+
 @pytest.mark.parametrize("actor", ["caseworker", "administrator"])
 def test_adding_a_user_without_the_role_is_a_form_error_not_a_500(
     request, login, group, manager, actor

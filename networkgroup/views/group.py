@@ -62,7 +62,7 @@ def group_admin_list(request):
 @login_required
 def group_page(request, family_pk):
     family, may_manage = _group_family(request.user, family_pk)
-    form = MemberAddForm(request.POST or None) if may_manage else None
+    form = MemberAddForm(request.POST or None, family=family) if may_manage else None
     if request.method == "POST":
         if not may_manage:
             raise Http404
