@@ -138,8 +138,10 @@ class StatusChangeForm(_CrispyMixin, forms.Form):
 
     def __init__(self, *args, family: Family, **kwargs):
         super().__init__(*args, **kwargs)
+        # No status preselected: a slip of the Enter key must not complete a family.
         self.fields["to_status"].choices = [
-            (s, FamilyStatus(s).label) for s in family.allowed_statuses()
+            ("", _("Choose the new status")),
+            *((s, FamilyStatus(s).label) for s in family.allowed_statuses()),
         ]
 
 

@@ -289,6 +289,18 @@ def test_status_changes_follow_the_lifecycle_and_need_a_reason(login, caseworker
     ]
 
 
+def test_status_form_preselects_no_new_status(login, caseworker, family):
+    response = login(caseworker).get(reverse("families:detail", args=[family.pk]))
+    form = response.context["status_form"]
+    assert form.fields["to_status"].choices[0][0] == ""
+    assert form["to_status"].value() in (None, "")
+    login(caseworker).post(
+        reverse("families:status", args=[family.pk]), {"to_status": "", "reason": "Enter"}
+    )
+    family.refresh_from_db()
+    assert family.status == FamilyStatus.SCREENED
+
+
 def test_status_change_is_post_only(login, caseworker, family):
     assert login(caseworker).get(reverse("families:status", args=[family.pk])).status_code == 405
 
