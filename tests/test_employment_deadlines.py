@@ -1,6 +1,7 @@
 """The deadline engine per role, the forecasts, and "Mit arbejde" (SPEC §7, §9)."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -248,6 +249,14 @@ def test_my_work_lists_items_grouped_by_kind_with_links(track, company_consultan
     assert 'data-kind="employment.internship_deadline"' in html
     assert reverse("employment:internship_create", args=[track.person_id]) in html
     assert "Amina Hassan" in html
+
+
+def test_my_work_links_name_whom_each_item_is_about(track, company_consultant, login):
+    """Under a heading per kind, links that only repeat the kind are all alike."""
+    html = login(company_consultant).get(reverse("home")).content.decode()
+    url = reverse("employment:internship_create", args=[track.person_id])
+    link = re.search(rf'<a href="{re.escape(url)}"[^>]*>([^<]*)</a>', html)
+    assert link and link.group(1).endswith("– Amina Hassan")
 
 
 @pytest.mark.parametrize("who", ["company_consultant", "caseworker"])
