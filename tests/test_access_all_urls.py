@@ -7,6 +7,7 @@ loudly, so no page escapes the matrix.
 """
 
 import datetime
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -214,15 +215,19 @@ def world(db):
     kid = child(family=family, first_name=CHILD_FIRST, last_name=PARENT_LAST)
     add_member(family, member, coordinator=True)
     other = add_member(family, UserFactory(username="colleague", role=Role.FAMILY_CASEWORKER))
+    youth_counsellor = UserFactory(username="uu", role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    add_member(family, youth_counsellor, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
 
     track = TrackFactory(person=parent)
     internship = InternshipFactory(track=track)
     job_interview = interview(track, held=D(2026, 1, 20), by=member)
+    # A mentor period running today (access is derived from it per request).
+    start, end = date.today() - timedelta(days=30), date.today() + timedelta(days=150)
     access = PersonAssignment.objects.create(
-        person=parent, user=mentor, role=Role.JOB_MENTOR, start=D(2026, 1, 10), end=D(2026, 7, 9)
+        person=parent, user=mentor, role=Role.JOB_MENTOR, start=start, end=end
     )
     mentor_period = MentorAssignment.objects.create(
-        track=track, mentor=mentor, start=D(2026, 1, 10), end=D(2026, 7, 9), access=access
+        track=track, mentor=mentor, start=start, end=end, access=access
     )
     course = Course.objects.create(
         track=track, kind=CourseKind.LANGUAGE, title="Dansk 3", start=D(2026, 2, 1)
@@ -304,6 +309,8 @@ def world(db):
         "pk": pk,
         "users": {
             "member": member,
+            "mentor": mentor,
+            "youth_counsellor": youth_counsellor,
             "outsider": UserFactory(username="outsider", role=Role.FAMILY_CASEWORKER),
             "manager": UserFactory(username="manager", role=Role.MANAGER),
             "budget_officer": budget_officer,
@@ -506,3 +513,44 @@ def test_every_case_page_a_member_reads_is_audited(client, world, name):
         pytest.skip(NOT_AUDITED.get(name, f"GET gives {response.status_code}"))
     events = AuditEvent.objects.filter(actor=world["users"]["member"])
     assert events.filter(action__in=["view", "export"]).exists(), name
+
+
+# A job mentor sees the parent they mentor and nothing else of the family; a youth guidance
+# counsellor sees the young people of their groups, not the parents (SPEC §2).
+PARENT_PAGES = sorted(n for n in APP_URLS if URLS[n][0] == CASE and n.startswith("employment:")) + [
+    "families:person_cpr",
+    "families:person_edit",
+]
+CHILD_PAGES = sorted(n for n in APP_URLS if URLS[n][0] == CASE and n.startswith("youth:"))
+FAMILY_PAGES = sorted(n for n in APP_URLS if URLS[n][0] == CASE and n.startswith("networkgroup:"))
+
+
+@pytest.mark.parametrize("name", CHILD_PAGES + FAMILY_PAGES)
+def test_a_job_mentor_sees_nothing_but_the_parent(client, world, name):
+    client.force_login(world["users"]["mentor"])
+    for method in METHODS:
+        response = _request(client, method, _url(world, name))
+        assert response.status_code in (404, 405), (method, response.status_code)
+
+
+def test_a_job_mentor_sees_the_parent_they_mentor(client, world):
+    client.force_login(world["users"]["mentor"])
+    response = client.get(_url(world, "employment:parent"))
+    assert response.status_code == 200 and PARENT_FIRST in response.content.decode()
+    family_page = client.get(_url(world, "families:detail")).content.decode()
+    assert CHILD_FIRST not in family_page
+
+
+@pytest.mark.parametrize("name", PARENT_PAGES)
+def test_a_youth_guidance_counsellor_does_not_see_the_parents(client, world, name):
+    client.force_login(world["users"]["youth_counsellor"])
+    for method in METHODS:
+        response = _request(client, method, _url(world, name))
+        assert response.status_code in (404, 405), (method, response.status_code)
+
+
+def test_a_youth_guidance_counsellor_sees_the_young_person(client, world):
+    client.force_login(world["users"]["youth_counsellor"])
+    response = client.get(_url(world, "youth:person"))
+    assert response.status_code == 200 and CHILD_FIRST in response.content.decode()
+    assert PARENT_FIRST not in client.get(_url(world, "families:detail")).content.decode()
