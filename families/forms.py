@@ -2,6 +2,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import CASEWORKER_ROLES
@@ -58,6 +59,19 @@ class FamilyForm(VersionedModelForm):
         help_texts = {
             "target_group_source": _("E.g. the register extract the family was found in."),
         }
+
+    def _not_in_the_future(self, name):
+        day = self.cleaned_data.get(name)
+        if day and day > timezone.localdate():
+            raise ValidationError(_("This date cannot be in the future."))
+        return day
+
+    # Consent is given, and a register extract made, before they are recorded.
+    def clean_consent_given_on(self):
+        return self._not_in_the_future("consent_given_on")
+
+    def clean_target_group_date(self):
+        return self._not_in_the_future("target_group_date")
 
 
 class PersonForm(VersionedModelForm):

@@ -248,6 +248,19 @@ def test_invalid_family_form_keeps_what_was_typed(login, caseworker):
     assert not Family.objects.exists()
 
 
+@pytest.mark.parametrize("field", ["consent_given_on", "target_group_date"])
+def test_consent_and_target_group_dates_cannot_be_in_the_future(login, caseworker, family, field):
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    data = {"district": family.district, "cohort": family.cohort, "version": family.version}
+    response = login(caseworker).post(
+        reverse("families:edit", args=[family.pk]), {**data, field: tomorrow.isoformat()}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    family.refresh_from_db()
+    assert getattr(family, field) != tomorrow
+
+
 def test_stale_family_edit_is_refused_and_keeps_the_users_text(login, caseworker, family):
     client = login(caseworker)
     url = reverse("families:edit", args=[family.pk])
