@@ -510,3 +510,11 @@ def test_my_meetings_lists_upcoming_meetings_of_my_groups_only(
 
 def test_my_meetings_is_not_for_managers(manager):
     assert _client(manager).get(reverse("networkgroup:my_meetings")).status_code == 403
+
+
+def test_minutes_of_a_future_meeting_cannot_be_approved(group, caseworker):
+    meeting = _meeting(group, caseworker, days=3)
+    with pytest.raises(services.ServiceError):
+        services.meeting_approve_minutes(actor=caseworker, meeting=meeting)
+    meeting.refresh_from_db()
+    assert not meeting.is_locked

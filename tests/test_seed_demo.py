@@ -209,3 +209,20 @@ def test_registered_demo_seeders_are_called_in_order_with_the_new_families(fake_
     n = len(registry.demo_seeders())
     assert r1 == random.Random(5 + n - 1).random()
     assert r2 == random.Random(5 + n).random()
+
+
+def test_the_demo_cpr_numbers_named_in_the_docs_belong_to_bi18_0001(db):
+    """docs/demo-logins.md names two CPR numbers to try the search with."""
+    import re
+
+    from django.core.management import call_command
+
+    from families.cpr import cpr_hash
+    from families.models import Person
+
+    call_command("seed_demo", stdout=io.StringIO())
+    named = re.findall(r"CPR `(\d{6}-\d{4})`", LOGINS_DOC.read_text(encoding="utf-8"))
+    assert len(named) == 2
+    for number in named:
+        person = Person.objects.get(cpr_hash=cpr_hash(number))
+        assert person.family.case_number == "BI18-0001"
