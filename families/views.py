@@ -284,6 +284,14 @@ def person_create(request, family_pk):
     form = PersonForm(
         request.POST or None, initial={"role": request.GET.get("role", PersonRole.CHILD)}
     )
+    if request.method == "GET":
+        audit_log(
+            actor=request.user,
+            action="view",
+            event="families.family.viewed",
+            family=family,
+            detail={"page": "person_create"},
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.person_create(

@@ -483,26 +483,9 @@ NOT_AUDITED = {
 }
 
 
-# Known gaps (security review 2026-11-26): these form pages show the family's people (choices,
-# headings) or, for meeting_edit, the meeting, without an audit row of their own. strict: the
-# test fails once a view is fixed, so the entry is removed.
-AUDIT_GAPS = {
-    "families:person_create",
-    "networkgroup:action_create",
-    "networkgroup:meeting_create",
-    "networkgroup:meeting_edit",
-    "youth:record_create",
-}
-
-
 @pytest.mark.parametrize(
     "name",
-    [
-        pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="not audited yet"))
-        if n in AUDIT_GAPS
-        else n
-        for n in sorted(n for n in APP_URLS if URLS[n][0] == CASE)
-    ],
+    sorted(n for n in APP_URLS if URLS[n][0] == CASE),
 )
 def test_every_case_page_a_member_reads_is_audited(client, world, name):
     from bi18.audit.models import AuditEvent

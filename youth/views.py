@@ -260,6 +260,14 @@ def record_create(request, pk, kind):
     person = _young_person(request.user, pk)
     track = _track_or_404(person)
     form = record.form(request.POST or None)
+    if request.method == "GET":
+        audit_log(
+            actor=request.user,
+            action="view",
+            event="youth.person.viewed",
+            person=person,
+            detail={"page": f"{kind}_create"},
+        )
     if request.method == "POST" and form.is_valid():
         try:
             if kind == "enrolment":

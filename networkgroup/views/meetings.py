@@ -62,6 +62,15 @@ def meeting_create(request, family_pk):
         "interpreter_language": family.preferred_language if family.interpreter_needed else "",
     }
     form = MeetingForm(request.POST or None, family=family, initial=initial)
+    if request.method == "GET":
+        # The form lists the family's people as attendees.
+        audit_log(
+            actor=request.user,
+            action="view",
+            event="networkgroup.meeting.listed",
+            family=family,
+            detail={"page": "meeting_create"},
+        )
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(
@@ -99,6 +108,14 @@ def meeting_edit(request, family_pk, pk):
         "version": meeting.version,
     }
     form = MeetingForm(request.POST or None, family=family, initial=initial)
+    if request.method == "GET":
+        audit_log(
+            actor=request.user,
+            action="view",
+            event="networkgroup.meeting.viewed",
+            family=family,
+            detail={"meeting_id": meeting.pk, "page": "edit"},
+        )
     current = None
     if request.method == "POST" and form.is_valid():
         try:

@@ -279,6 +279,8 @@ def action_create(request, family_pk, goal_pk):
     family = family_for_member(request.user, family_pk)
     goal = _goal(family, goal_pk)
     form = ActionForm(request.POST or None, family=family)
+    if request.method == "GET":
+        _audit_item_view(request, family, "goal", goal.pk)
     if request.method == "POST" and form.is_valid():
         data = form.data_dict()
         try:
