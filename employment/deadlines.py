@@ -43,6 +43,7 @@ INTERVIEW_DUE = "employment.job_interview_due"
 INTERNSHIP_GAP = "employment.internship_gap"
 INTERNSHIP_CAP = "employment.internship_cap"
 MENTOR_END = "employment.mentor_period_end"
+INTERNSHIP_OVERRUN = "employment.internship_past_planned_end"
 RISK_WEEK6 = "employment.risk_week6"
 RISK_MONTH6 = "employment.risk_month6"
 
@@ -239,6 +240,29 @@ def collect_internship_cap(user, today, until) -> list[Deadline]:
     ]
 
 
+def collect_internship_overrun(user, today, until) -> list[Deadline]:
+    """An internship past its planned end with no actual end: record how it ended or
+    extend it, or the parent is counted as in an internship that may have stopped (T1)."""
+    qs = Internship.objects.filter(
+        track__in=tracks_for(user, "company_consultant"),
+        actual_end__isnull=True,
+        planned_end__lte=until,
+    ).exclude(status=InternshipStatus.CANCELLED)
+    qs = qs.select_related("track__person__family", "company")
+    return [
+        _item(
+            INTERNSHIP_OVERRUN,
+            _("Internship past its planned end"),
+            i.planned_end,
+            reverse("employment:internship_edit", args=[i.pk]),
+            i.track,
+            _("%(company)s – record the end or extend the planned end")
+            % {"company": i.company.name},
+        )
+        for i in qs
+    ]
+
+
 def collect_mentor_end(user, today, until) -> list[Deadline]:
     if not can_see_employment(user):
         return []
@@ -335,6 +359,11 @@ def register() -> None:
         (INTERNSHIP_GAP, gettext_lazy("Gaps between internships"), collect_internship_gap),
         (INTERNSHIP_CAP, gettext_lazy("Internships reaching their cap"), collect_internship_cap),
         (MENTOR_END, gettext_lazy("Job-mentor periods ending"), collect_mentor_end),
+        (
+            INTERNSHIP_OVERRUN,
+            gettext_lazy("Internships past their planned end"),
+            collect_internship_overrun,
+        ),
     ):
         register_deadline_kind(DeadlineKind(key=key, label=label, collect=collect))
     register_forecast_kind(

@@ -13,6 +13,7 @@ from employment.deadlines import (
     INTERNSHIP_CAP,
     INTERNSHIP_DEADLINE,
     INTERNSHIP_GAP,
+    INTERNSHIP_OVERRUN,
     INTERVIEW_DUE,
     MENTOR_END,
     RISK_MONTH6,
@@ -135,6 +136,20 @@ def test_internship_gap_and_cap(track, company_consultant):
     assert INTERNSHIP_GAP not in kinds(work)
     [cap] = [d for d in work.upcoming if d.kind == INTERNSHIP_CAP]
     assert cap.due == D(2026, 5, 18)  # 13 weeks after 16 February
+
+
+def test_internship_past_its_planned_end_asks_for_its_end(track, company_consultant):
+    internship = InternshipFactory(track=track, start=D(2026, 1, 20), planned_end=D(2026, 2, 20))
+    [item] = [
+        d for d in items_for(company_consultant, TODAY).overdue if d.kind == INTERNSHIP_OVERRUN
+    ]
+    assert item.due == D(2026, 2, 20)
+    assert item.url == reverse("employment:internship_edit", args=[internship.pk])
+    internship.actual_end = D(2026, 2, 20)
+    internship.status = InternshipStatus.ENDED
+    internship.end_reason = "ordinary_job"
+    internship.save()
+    assert INTERNSHIP_OVERRUN not in kinds(items_for(company_consultant, TODAY))
 
 
 def test_job_mentor_sees_only_their_mentees_mentor_period(
