@@ -30,11 +30,69 @@ _PARENT_GOALS = [
     (PlanArea.LANGUAGE, "Dansk på niveau 2 inden årets udgang", "Tilmelding til danskundervisning"),
     (PlanArea.HEALTH, "Rygsmerter behandlet, så arbejde er muligt", "Bestil tid hos egen læge"),
 ]
-_CHILD_GOALS = [
-    (PlanArea.EDUCATION, "Gennemfører 9. klasse", "Lektiecafé to gange om ugen"),
-    (PlanArea.CHILDREN_LEISURE, "En fritidsaktivitet hver uge", "Tilmelding til fodboldklubben"),
-    (PlanArea.EDUCATION, "Starter på en ungdomsuddannelse", "Besøg hos UU-vejledningen"),
+# Children's goals by age: (lowest age, highest age, goals).
+_CHILD_GOALS_BY_AGE = [
+    (
+        0,
+        5,
+        [
+            (PlanArea.CHILDREN_LEISURE, "Plads i dagtilbud", "Ansøgning om plads i dagtilbud"),
+            (
+                PlanArea.LANGUAGE,
+                "Sprogstimulering i dagtilbuddet",
+                "Sprogvurdering hos sundhedsplejen",
+            ),
+        ],
+    ),
+    (
+        6,
+        12,
+        [
+            (
+                PlanArea.CHILDREN_LEISURE,
+                "En fritidsaktivitet hver uge",
+                "Tilmelding til fodboldklubben",
+            ),
+            (
+                PlanArea.EDUCATION,
+                "Trives og lærer i skolen",
+                "Skole-hjem-samtale med klasselæreren",
+            ),
+        ],
+    ),
+    (
+        13,
+        16,
+        [
+            (PlanArea.EDUCATION, "Gennemfører 9. klasse", "Lektiecafé to gange om ugen"),
+            (
+                PlanArea.CHILDREN_LEISURE,
+                "En fritidsaktivitet hver uge",
+                "Tilmelding til fodboldklubben",
+            ),
+        ],
+    ),
+    (
+        17,
+        200,
+        [
+            (PlanArea.EDUCATION, "Starter på en ungdomsuddannelse", "Besøg hos UU-vejledningen"),
+            (
+                PlanArea.EMPLOYMENT,
+                "Et fritidsjob ved siden af skolen",
+                "Jobsøgning med fritidsjobvejleder",
+            ),
+        ],
+    ),
 ]
+_CHILD_GOALS = [g for _low, _high, goals in _CHILD_GOALS_BY_AGE for g in goals]
+
+
+def _child_goals(date_of_birth, today):
+    age = (today - date_of_birth).days // 365 if date_of_birth else 10
+    return next(goals for low, high, goals in _CHILD_GOALS_BY_AGE if low <= age <= high)
+
+
 _FAMILY_GOALS = [
     (PlanArea.ECONOMY, "Et budget, familien kan holde", "Møde i gældsrådgivningen"),
     (PlanArea.HOUSING, "En større bolig", "Ansøgning hos boligkontoret"),
@@ -81,13 +139,13 @@ def _seed_chunk(rng, family_ids, today) -> None:
             group["coordinator"] = uid
         group["roles"].setdefault(role, uid)
         group["members"].append(uid)
-    people: dict[int, list[tuple[int, str]]] = {}
-    for pid, fid, role in (
+    people: dict[int, list[tuple[int, str, datetime.date | None]]] = {}
+    for pid, fid, role, born in (
         Person.objects.filter(family_id__in=family_ids)
         .order_by("family_id", "id")
-        .values_list("id", "family_id", "role")
+        .values_list("id", "family_id", "role", "date_of_birth")
     ):
-        people.setdefault(fid, []).append((pid, role))
+        people.setdefault(fid, []).append((pid, role, born))
     existing = set(
         Plan.objects.filter(family_id__in=family_ids).values_list("family_id", flat=True)
     )
@@ -113,8 +171,8 @@ def _seed_chunk(rng, family_ids, today) -> None:
     goals: list[tuple] = []
     for plan in plans:
         coordinator = groups[plan.family_id]["coordinator"]
-        for person_id, role in people.get(plan.family_id, []):
-            options = _PARENT_GOALS if role == PersonRole.PARENT else _CHILD_GOALS
+        for person_id, role, born in people.get(plan.family_id, []):
+            options = _PARENT_GOALS if role == PersonRole.PARENT else _child_goals(born, today)
             area, text, _first = options[rng.randrange(len(options))]
             goals.append((plan.pk, person_id, area, text, coordinator))
         area, text, _first = _FAMILY_GOALS[rng.randrange(len(_FAMILY_GOALS))]
