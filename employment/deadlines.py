@@ -19,6 +19,7 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.db.models import Exists, Max, Min, OuterRef, Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -166,7 +167,7 @@ def collect_interview_due(user, today, until) -> list[Deadline]:
         if due > until:
             continue
         detail = (
-            _("Planned for %(date)s") % {"date": t.next_planned.strftime("%d-%m-%Y")}
+            _("Planned for %(date)s") % {"date": date_format(t.next_planned, "SHORT_DATE_FORMAT")}
             if t.next_planned
             else _("Not planned yet")
         )
@@ -205,7 +206,8 @@ def collect_internship_gap(user, today, until) -> list[Deadline]:
             t.last_end + datetime.timedelta(days=1),
             reverse("employment:internship_create", args=[t.person.pk]),
             t,
-            _("The last internship ended %(date)s") % {"date": t.last_end.strftime("%d-%m-%Y")},
+            _("The last internship ended %(date)s")
+            % {"date": date_format(t.last_end, "SHORT_DATE_FORMAT")},
         )
         for t in qs
     ]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.models import User
@@ -321,7 +322,7 @@ class MentorAssignForm(forms.Form):
                     _(
                         "A job-mentor period can run until %(date)s at the latest; renew it after that."
                     )
-                    % {"date": mentor_period_max_end(start).strftime("%d-%m-%Y")},
+                    % {"date": date_format(mentor_period_max_end(start), "SHORT_DATE_FORMAT")},
                 )
         return data
 

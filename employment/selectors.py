@@ -4,7 +4,7 @@ over already-loaded rows, so the pages make a fixed number of queries."""
 import datetime
 from dataclasses import dataclass
 
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from bi18.rules import rule
@@ -122,7 +122,8 @@ def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[Time
                 deadline,
                 "clock",
                 _("Week 6: internship deadline"),
-                _("First internship started %(date)s") % {"date": first.strftime("%d-%m-%Y")}
+                _("First internship started %(date)s")
+                % {"date": date_format(first, "SHORT_DATE_FORMAT")}
                 if first
                 else _("No internship yet"),
                 warning=missed and (first is not None or deadline < today),
@@ -165,7 +166,8 @@ def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[Time
                 internship.start,
                 "internship",
                 title + " – " + _("start"),
-                _("planned until %(date)s") % {"date": internship.planned_end.strftime("%d-%m-%Y")},
+                _("planned until %(date)s")
+                % {"date": date_format(internship.planned_end, "SHORT_DATE_FORMAT")},
             )
         )
         for entry in internship.hours.all():
@@ -217,7 +219,7 @@ def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[Time
                 mentor.start,
                 "mentor",
                 _("Job mentor %(name)s") % {"name": mentor.mentor},
-                _("until %(date)s") % {"date": mentor.end.strftime("%d-%m-%Y")},
+                _("until %(date)s") % {"date": date_format(mentor.end, "SHORT_DATE_FORMAT")},
             )
         )
         for contact in mentor.contacts.all():

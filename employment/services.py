@@ -10,6 +10,7 @@ import datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
@@ -251,7 +252,7 @@ def _check_mentor_period(start: datetime.date, end: datetime.date) -> None:
     if end > mentor_period_max_end(start):
         raise ServiceError(
             _("A job-mentor period can run until %(date)s at the latest; renew it after that.")
-            % {"date": mentor_period_max_end(start).strftime("%d-%m-%Y")}
+            % {"date": date_format(mentor_period_max_end(start), "SHORT_DATE_FORMAT")}
         )
 
 
