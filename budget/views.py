@@ -348,7 +348,7 @@ def expenditure_list(request):
             "form": form,
             "page": page,
             "total": total,
-            "querystring": query.urlencode(),
+            "filtered": bool(query),
         },
     )
 

@@ -484,8 +484,6 @@ def company_list(request):
             Q(name__icontains=q) | Q(cvr__startswith=q) | Q(industry__icontains=q)
         )
     page = Paginator(companies, PAGE_SIZE).get_page(request.GET.get("page"))
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
     return render(
         request,
         "employment/company_list.html",
@@ -493,7 +491,6 @@ def company_list(request):
             "page": page,
             "form": form,
             "q": q,
-            "querystring": querystring.urlencode(),
             "nav_active": "companies",
         },
     )
@@ -526,7 +523,6 @@ def company_detail(request, pk):
         {
             "company": company,
             "page": page,
-            "querystring": "",
             "can_edit": _can_edit_companies(request.user),
             "nav_active": "companies",
         },

@@ -100,8 +100,6 @@ def family_list(request):
             event="families.family.listed",
             families=page.object_list,
         )
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
     return render(
         request,
         "families/family_list.html",
@@ -111,7 +109,6 @@ def family_list(request):
             "search_form": FamilySearchForm(initial={"q": q}),
             "search_token": token,
             "q": q,
-            "querystring": querystring.urlencode(),
             "nav_active": "families",
         },
     )

@@ -69,8 +69,6 @@ def user_list(request):
     page = Paginator(selectors.user_search(**criteria), PAGE_SIZE).get_page(request.GET.get("page"))
     locked = selectors.locked_usernames(u.username for u in page.object_list)
     rows = [(u, selectors.role_labels(u), u.username in locked) for u in page.object_list]
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
     return render(
         request,
         "accounts/user_list.html",
@@ -79,7 +77,6 @@ def user_list(request):
             "rows": rows,
             "filter_form": form,
             "filtered": any(criteria.get(k) not in (None, "") for k in ("q", "role", "active")),
-            "querystring": querystring.urlencode(),
             "nav_active": "admin",
         },
     )

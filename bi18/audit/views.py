@@ -117,8 +117,6 @@ def audit_search(request):
             event="audit.log.searched",
             detail={"filters": filters, "page": page.number},
         )
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
     return render(
         request,
         "audit/search.html",
@@ -127,7 +125,6 @@ def audit_search(request):
             "page": page,
             "rows": _rows(page.object_list) if page else [],
             "filtered": bool(form.is_bound and any(form.data.get(f) for f in form.fields)),
-            "querystring": querystring.urlencode(),
             "usernames": get_user_model()
             .objects.order_by("username")
             .values_list("username", flat=True),
@@ -190,7 +187,6 @@ def citizen_report(request):
                 "token": token,
                 "page": page,
                 "rows": _rows(page.object_list),
-                "querystring": f"r={token}",
             }
         )
     return _no_store(render(request, "audit/citizen_report.html", context))

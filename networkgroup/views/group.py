@@ -50,12 +50,10 @@ def group_admin_list(request):
     if q:
         families = families.filter(case_number__icontains=q)
     page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
     return render(
         request,
         "networkgroup/group_admin_list.html",
-        {"page": page, "q": q, "querystring": querystring.urlencode(), "nav_active": "admin"},
+        {"page": page, "q": q, "nav_active": "admin"},
     )
 
 

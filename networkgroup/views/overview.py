@@ -51,8 +51,6 @@ def my_meetings(request):
             event="networkgroup.meeting.overview_viewed",
             detail={"meeting_ids": [m.pk for m in page.object_list], "show": show},
         )
-    querystring = request.GET.copy()
-    querystring.pop("page", None)
     return render(
         request,
         "networkgroup/my_meetings.html",
@@ -61,7 +59,6 @@ def my_meetings(request):
             "show": show,
             "show_choices": SHOW_CHOICES,
             "q": q,
-            "querystring": querystring.urlencode(),
             "now": now,
             "nav_active": "meetings",
         },
