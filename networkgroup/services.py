@@ -184,6 +184,42 @@ def goal_create(*, actor, plan: Plan, area: str, text: str, person: Person | Non
     return goal
 
 
+def _versioned_change(
+    model,
+    current,
+    *,
+    actor,
+    data: dict,
+    version: int,
+    reload,
+    history: dict,
+    event: str,
+    detail: dict,
+):
+    """The one save path of goals and actions: refuse a stale version (PlanConflict),
+    write with a conditional UPDATE, and keep history and audit in the same transaction."""
+    if current.version != version:
+        raise PlanConflict(current)
+    changes = _diff(current, data)
+    if not changes:
+        return current
+    now = timezone.now()
+    if not update_if_version(
+        model, pk=current.pk, version=version, **data, updated_by=actor, updated_at=now
+    ):
+        # Someone saved between our read and our write.
+        raise PlanConflict(reload())
+    _record(plan_id=current.plan_id, actor=actor, at=now, changes=changes, **history)
+    audit_log(
+        actor=actor,
+        action="change",
+        event=event,
+        family=current.plan.family,
+        detail={**detail, "fields": [c[0] for c in changes]},
+    )
+    return reload()
+
+
 @transaction.atomic
 def goal_update(*, actor, goal: Goal, data: dict, version: int) -> Goal:
     """Save a goal's fields if nobody saved it since `version`, else PlanConflict.
@@ -193,34 +229,17 @@ def goal_update(*, actor, goal: Goal, data: dict, version: int) -> Goal:
     """
     current = Goal.objects.select_related("plan__family", "person", "updated_by").get(pk=goal.pk)
     _check_person(current.plan.family, data.get("person"))
-    if current.version != version:
-        raise PlanConflict(current)
-    changes = _diff(current, data)
-    if not changes:
-        return current
-    now = timezone.now()
-    updated = update_if_version(
-        Goal, pk=goal.pk, version=version, **data, updated_by=actor, updated_at=now
-    )
-    if not updated:
-        # Someone saved between our read and our write.
-        raise PlanConflict(Goal.objects.select_related("person", "updated_by").get(pk=goal.pk))
-    _record(
-        plan_id=current.plan_id,
-        goal_id=goal.pk,
+    return _versioned_change(
+        Goal,
+        current,
         actor=actor,
-        object_type="goal",
-        at=now,
-        changes=changes,
-    )
-    audit_log(
-        actor=actor,
-        action="change",
+        data=data,
+        version=version,
+        reload=lambda: Goal.objects.select_related("person", "updated_by").get(pk=goal.pk),
+        history={"goal_id": goal.pk, "object_type": "goal"},
         event="networkgroup.goal.changed",
-        family=current.plan.family,
-        detail={"goal_id": goal.pk, "fields": [c[0] for c in changes]},
+        detail={"goal_id": goal.pk},
     )
-    return Goal.objects.select_related("person", "updated_by").get(pk=goal.pk)
 
 
 @transaction.atomic
@@ -281,36 +300,17 @@ def action_update(*, actor, action: Action, data: dict, version: int) -> Action:
     )
     if "responsible" in data:
         _check_responsible(current.plan.family, data["responsible"])
-    if current.version != version:
-        raise PlanConflict(current)
-    changes = _diff(current, data)
-    if not changes:
-        return current
-    now = timezone.now()
-    updated = update_if_version(
-        Action, pk=action.pk, version=version, **data, updated_by=actor, updated_at=now
-    )
-    if not updated:
-        raise PlanConflict(
-            Action.objects.select_related("responsible", "updated_by").get(pk=action.pk)
-        )
-    _record(
-        plan_id=current.plan_id,
-        goal_id=current.goal_id,
-        action_id=action.pk,
+    return _versioned_change(
+        Action,
+        current,
         actor=actor,
-        object_type="action",
-        at=now,
-        changes=changes,
-    )
-    audit_log(
-        actor=actor,
-        action="change",
+        data=data,
+        version=version,
+        reload=lambda: Action.objects.select_related("responsible", "updated_by").get(pk=action.pk),
+        history={"goal_id": current.goal_id, "action_id": action.pk, "object_type": "action"},
         event="networkgroup.action.changed",
-        family=current.plan.family,
-        detail={"action_id": action.pk, "fields": [c[0] for c in changes]},
+        detail={"action_id": action.pk},
     )
-    return Action.objects.select_related("responsible", "updated_by").get(pk=action.pk)
 
 
 # --- Meetings ----------------------------------------------------------------------------
