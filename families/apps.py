@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class FamiliesConfig(AppConfig):
     name = "families"
     verbose_name = _("Families")
+
+    def ready(self) -> None:
+        from bi18.audit.citizens import CitizenDirectory, register_citizen_directory
+        from families.cpr import cpr_hash, parse_cpr
+        from families.models import Person
+
+        def person_by_hash(digest: str):
+            # Deliberately not Person.objects.visible_to(): answering a citizen's request
+            # for access is the administrator's duty; only name and case number are used.
+            return Person.objects.select_related("family").filter(cpr_hash=digest).first()
+
+        register_citizen_directory(
+            CitizenDirectory(parse=parse_cpr, digest=cpr_hash, person_by_hash=person_by_hash)
+        )

@@ -1,15 +1,43 @@
 """The citizen access report: whose data was looked up, when and why (SPEC §8).
 
-This is the one place where bi18.audit reads the families layer, because the report
-must turn a CPR number into a person. The imports are local so that bi18.audit
-still loads (and migrates) on its own.
+The report must turn a CPR number into a person, which the families layer knows and
+this lower layer must not import: families registers a CitizenDirectory at start-up
+(families.apps), the same registry pattern the family page and "Mit arbejde" use.
 """
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 from bi18.audit.models import AuditEvent
+
+
+@dataclass(frozen=True)
+class CitizenDirectory:
+    """How to validate a CPR number (`parse` raises ValidationError; the result has
+    `.masked`), hash it (`digest`) and find the registered person (`person_by_hash`:
+    a Person with `.family`, or None)."""
+
+    parse: Callable[[str], Any]
+    digest: Callable[[Any], str]
+    person_by_hash: Callable[[str], Any]
+
+
+_directory: CitizenDirectory | None = None
+
+
+def register_citizen_directory(directory: CitizenDirectory) -> None:
+    global _directory  # noqa: PLW0603 - set once at start-up, like Django's registries
+    _directory = directory
+
+
+def _registered() -> CitizenDirectory:
+    if _directory is None:
+        raise ImproperlyConfigured("No citizen directory registered (the families app does).")
+    return _directory
 
 # A CPR number anywhere inside free text (for refusing it in a purpose or a filter).
 _CPR_IN_TEXT = re.compile(r"(?<!\d)\d{6}[\s-]?\d{4}(?!\d)")
@@ -21,9 +49,7 @@ def contains_cpr(text: str) -> bool:
 
 def parse_cpr(value: str):
     """Validate a CPR number (real date, century rule). Raises ValidationError."""
-    from families.cpr import parse_cpr as _parse
-
-    return _parse(value)
+    return _registered().parse(value)
 
 
 @dataclass(frozen=True)
@@ -44,17 +70,11 @@ class Citizen:
 
 def find_citizen(cpr) -> Citizen:
     """The person with this CPR number (a parsed Cpr), or an unregistered citizen."""
-    from families.cpr import cpr_hash
-
-    return citizen_by_hash(cpr_hash(cpr), masked=cpr.masked)
+    return citizen_by_hash(_registered().digest(cpr), masked=cpr.masked)
 
 
 def citizen_by_hash(digest: str, *, masked: str) -> Citizen:
-    from families.models import Person
-
-    # Deliberately not Person.objects.visible_to(): answering a citizen's request for
-    # access is the administrator's duty, and only the name and case number are used.
-    person = Person.objects.select_related("family").filter(cpr_hash=digest).first()
+    person = _registered().person_by_hash(digest)
     if person is None:
         return Citizen(cpr_hash=digest, masked=masked)
     return Citizen(
