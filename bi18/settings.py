@@ -40,11 +40,13 @@ CPR_HASH_KEY = env.str("CPR_HASH_KEY", default="")
 CPR_ENCRYPTION_KEY = env.str("CPR_ENCRYPTION_KEY", default="")
 if not (CPR_HASH_KEY and CPR_ENCRYPTION_KEY):
     if not DEBUG:
-        raise ImproperlyConfigured("CPR_HASH_KEY and CPR_ENCRYPTION_KEY must be set when DEBUG is off.")
+        raise ImproperlyConfigured(
+            "CPR_HASH_KEY and CPR_ENCRYPTION_KEY must be set when DEBUG is off."
+        )
     CPR_HASH_KEY = CPR_HASH_KEY or base64.b64encode(_derived_dev_key("cpr-hash")).decode()
-    CPR_ENCRYPTION_KEY = CPR_ENCRYPTION_KEY or base64.urlsafe_b64encode(
-        _derived_dev_key("cpr-encryption")
-    ).decode()
+    CPR_ENCRYPTION_KEY = (
+        CPR_ENCRYPTION_KEY or base64.urlsafe_b64encode(_derived_dev_key("cpr-encryption")).decode()
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -205,13 +207,17 @@ EMAIL_CONFIG = env.email_url(
     "EMAIL_URL", default="consolemail://" if DEBUG else "smtp://localhost:25"
 )
 vars().update(EMAIL_CONFIG)
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="BI18 Familieindsats <noreply@localhost>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="BI18 Familieindsats <noreply@localhost>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Redis, cache and Celery. No REDIS_URL: tasks run eagerly in-process.
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
 else:

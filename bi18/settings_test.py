@@ -12,7 +12,9 @@ os.environ.setdefault("CPR_HASH_KEY", "test-only-cpr-hash-key")
 os.environ.setdefault("CPR_ENCRYPTION_KEY", "test-only-cpr-encryption-key")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 os.environ.setdefault("SECURE_COOKIES", "false")
-os.environ.setdefault("STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage")
+os.environ.setdefault(
+    "STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
+)
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from bi18.settings import *  # noqa: E402,F403

@@ -56,9 +56,7 @@ def parse_cpr(value: str) -> Cpr:
     """
     match = _CPR_RE.match(value or "")
     if not match:
-        raise ValidationError(
-            _("A CPR number has ten digits: DDMMYY-SSSS."), code="cpr_format"
-        )
+        raise ValidationError(_("A CPR number has ten digits: DDMMYY-SSSS."), code="cpr_format")
     dd, mm, yy, serial = match.groups()
     year = century(int(yy), int(serial[0])) + int(yy)
     try:

@@ -101,7 +101,9 @@ def family_change_status(*, actor, family: Family, to_status: str, reason: str) 
     if to_status == FamilyStatus.ENROLLED and family.enrolment_date is None:
         family.enrolment_date = timezone.localdate()
     family.version = F("version") + 1
-    family.save(update_fields=["status", "status_reason", "enrolment_date", "version", "updated_at"])
+    family.save(
+        update_fields=["status", "status_reason", "enrolment_date", "version", "updated_at"]
+    )
     family.refresh_from_db()
     audit_log(
         actor=actor,
@@ -143,8 +145,12 @@ def person_update(
     changed = _changed_fields(person, data)
     if cpr is not None:
         changed.append("cpr")
-        data = {**data, "cpr_hash": cpr_hash(cpr), "cpr_encrypted": encrypt_cpr(cpr),
-                "date_of_birth": cpr.birth_date}
+        data = {
+            **data,
+            "cpr_hash": cpr_hash(cpr),
+            "cpr_encrypted": encrypt_cpr(cpr),
+            "date_of_birth": cpr.birth_date,
+        }
     if data.get("role", person.role) != PersonRole.PARENT:
         data["benefit_category"] = ""
     try:
@@ -185,7 +191,9 @@ def member_add(*, actor, family: Family, user, group_role: str, is_coordinator: 
     if NetworkMember.objects.filter(family=family, user=user).exists():
         raise ServiceError(_("%(user)s is already a member of the network group.") % {"user": user})
     if is_coordinator:
-        NetworkMember.objects.filter(family=family, is_coordinator=True).update(is_coordinator=False)
+        NetworkMember.objects.filter(family=family, is_coordinator=True).update(
+            is_coordinator=False
+        )
     member = NetworkMember.objects.create(
         family=family, user=user, group_role=group_role, is_coordinator=is_coordinator
     )

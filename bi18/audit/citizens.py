@@ -39,6 +39,7 @@ def _registered() -> CitizenDirectory:
         raise ImproperlyConfigured("No citizen directory registered (the families app does).")
     return _directory
 
+
 # A CPR number anywhere inside free text (for refusing it in a purpose or a filter).
 _CPR_IN_TEXT = re.compile(r"(?<!\d)\d{6}[\s-]?\d{4}(?!\d)")
 
