@@ -7,9 +7,10 @@ class EmploymentConfig(AppConfig):
     verbose_name = _("Employment track")
 
     def ready(self):
-        from employment import deadlines, events
+        from employment import access, deadlines, events
         from employment.demo import seed_employment
         from employment.panels import family_panel_context
+        from families.access import register_policy
         from families.registry import (
             DemoSeeder,
             FamilyPanel,
@@ -19,6 +20,8 @@ class EmploymentConfig(AppConfig):
 
         deadlines.register()
         events.register()
+        for policy in access.POLICIES:
+            register_policy(policy)
         register_family_panel(
             FamilyPanel(
                 key="employment",

@@ -8,8 +8,8 @@ Who gets what (documented once, here):
 * job mentor: the end of their own (open) mentor periods;
 * family caseworker who coordinates the family's network group: all of the above
   for that family's parents – they hold the joint plan.
-Always only for parents the user may see (Person.objects.visible_to) and only for
-users in an employment role (a retention counsellor gets none). Tracks with an
+Always only for parents the user may see (employment.access) and only for users in an
+employment role (a retention counsellor gets none). Tracks with an
 outcome are finished and raise nothing. Each collector makes a fixed number of
 queries (one, plus the user's role lookup).
 """
@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from bi18.accounts.roles import Role
 from bi18.rules import rule
-from employment import clocks
+from employment import access, clocks
 from employment.access import can_see_employment
 from employment.models import (
     EmploymentTrack,
@@ -34,8 +34,9 @@ from employment.models import (
     MentorAssignment,
     TrackKind,
 )
+from families.access import scope_for
 from families.deadlines import ForecastKind, register_forecast_kind
-from families.models import BenefitCategory, NetworkMember, Person
+from families.models import BenefitCategory
 from families.registry import Deadline, DeadlineKind, register_deadline_kind
 
 INTERNSHIP_DEADLINE = "employment.internship_deadline"
@@ -62,23 +63,21 @@ _TRACK_ONLY = (
 
 def tracks_for(user, *owner_fields: str):
     """Open tracks the user is responsible for through `owner_fields`, or as the
-    coordinating family caseworker; only parents the user may see."""
+    coordinating family caseworker; only parents the user may see (employment.access)."""
     if not can_see_employment(user):
         return EmploymentTrack.objects.none()
     responsible = Q()
     for name in owner_fields:
         responsible |= Q(**{name: user})
     if user.has_role(Role.FAMILY_CASEWORKER):
-        coordinated = NetworkMember.objects.filter(user=user, is_coordinator=True).values(
-            "family_id"
-        )
-        responsible |= Q(person__family_id__in=coordinated)
+        coordinated = scope_for(user).coordinated_families
+        if coordinated:
+            responsible |= Q(person__family_id__in=sorted(coordinated))
     if not responsible:
         return EmploymentTrack.objects.none()
-    # The one access rule, correlated per candidate track (cheaper than materialising
-    # every person the user may see).
-    visible = Person.objects.visible_to(user).filter(pk=OuterRef("person_id"))
-    return EmploymentTrack.objects.filter(responsible, Exists(visible), outcome="")
+    # The user's scope as id sets (families.scope): no correlated sub-query per track, which
+    # made the planner scan every person and internship at 50,000 families (issue 11).
+    return access.tracks(user, EmploymentTrack.objects.filter(responsible, outcome=""))
 
 
 def _established(track_ref="pk"):

@@ -4,7 +4,7 @@ from django.db.models import Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from employment import clocks
-from employment.access import TRACK_EDITOR_ROLES, can_see_employment
+from employment.access import TRACK, can_see_employment
 from employment.models import EmploymentTrack, Internship
 from families.models import PersonRole
 
@@ -49,6 +49,6 @@ def family_panel_context(request, family, people) -> dict | None:
     # for mentors and counsellors), so the role decides whether to offer "start track".
     return {
         "rows": rows,
-        "can_edit": any(user.has_role(r) for r in TRACK_EDITOR_ROLES),
+        "can_edit": TRACK.may_edit(user),
         "today": today,
     }

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 from bi18.audit.services import audit_log
 from employment import clocks, services
 from employment.access import (
-    TRACK_EDITOR_ROLES,
+    TRACK,
     can_edit_track,
     can_see_employment,
     get_parent_for_user,
+    may_edit_companies,
     require_track_editor,
 )
 from employment.forms import (
@@ -48,7 +49,6 @@ from employment.models import (
     MentorContact,
 )
 from employment.selectors import internship_gaps, interview_status, track_timeline
-from families.models import Person
 
 PAGE_SIZE = 25
 
@@ -464,10 +464,6 @@ def course_edit(request, person_pk, pk=None):
 # --- Company register -------------------------------------------------------------------------
 
 
-def _can_edit_companies(user) -> bool:
-    return any(user.has_role(r) for r in TRACK_EDITOR_ROLES)
-
-
 def _require_company_register(user):
     if not can_see_employment(user):
         raise Http404
@@ -501,9 +497,13 @@ def company_detail(request, pk):
     _require_company_register(request.user)
     company = get_object_or_404(Company, pk=pk)
     # Only the parents this user may see; the count of others is not shown either.
-    visible = Person.objects.visible_to(request.user).values("pk")
     internships = (
-        company.internships.filter(track__person_id__in=visible)
+        TRACK.filter(
+            request.user,
+            company.internships.all(),
+            person="track__person",
+            family="track__person__family_id",
+        )
         .select_related("track__person__family")
         .order_by("-start", "-id")
     )
@@ -523,7 +523,7 @@ def company_detail(request, pk):
         {
             "company": company,
             "page": page,
-            "can_edit": _can_edit_companies(request.user),
+            "can_edit": may_edit_companies(request.user),
             "nav_active": "companies",
         },
     )
@@ -533,10 +533,7 @@ def company_detail(request, pk):
 def company_edit(request, pk=None):
     _require_company_register(request.user)
     company = get_object_or_404(Company, pk=pk) if pk else None
-    if not any(
-        request.user.has_role(r)
-        for r in ("family_caseworker", "employment_consultant", "company_consultant")
-    ):
+    if not may_edit_companies(request.user):
         raise PermissionDenied
     form = CompanyForm(request.POST if request.method == "POST" else None, instance=company)
     if request.method == "POST" and form.is_valid():

@@ -7,15 +7,30 @@ class FamiliesConfig(AppConfig):
     verbose_name = _("Families")
 
     def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
         from bi18.audit.citizens import CitizenDirectory, register_citizen_directory
+        from families.access import PERSON, register_policy
         from families.cpr import cpr_hash, parse_cpr
-        from families.models import Person
+        from families.models import NetworkMember, Person, PersonAssignment
 
         def person_by_hash(digest: str):
             # Deliberately not Person.objects.visible_to(): answering a citizen's request
             # for access is the administrator's duty; only name and case number are used.
             return Person.objects.select_related("family").filter(cpr_hash=digest).first()
 
+        register_policy(PERSON)
         register_citizen_directory(
             CitizenDirectory(parse=parse_cpr, digest=cpr_hash, person_by_hash=person_by_hash)
         )
+
+        # Memberships and assignments drive access: a change drops cached scopes.
+        for model in (NetworkMember, PersonAssignment):
+            for signal in (post_save, post_delete):
+                signal.connect(_scope_changed, sender=model, dispatch_uid=f"scope:{model}:{signal}")
+
+
+def _scope_changed(**kwargs) -> None:
+    from families.scope import scope_changed
+
+    scope_changed()

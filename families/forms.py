@@ -102,9 +102,12 @@ class PersonForm(VersionedModelForm):
         widgets = {"date_of_birth": DATE_WIDGET, "benefit_since": DATE_WIDGET}
         help_texts = {"date_of_birth": _("Filled in from the CPR number when one is given.")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cpr_warning = ""
+        if roles is not None:
+            # Writing follows seeing: a member in a youth role registers young people only.
+            self.fields["role"].choices = [c for c in PersonRole.choices if c[0] in roles]
         if self.instance.pk and self.instance.has_cpr:
             self.fields["cpr"].help_text = _(
                 "A CPR number is registered (%(masked)s). Type a new one only to replace it."

@@ -9,12 +9,13 @@ import datetime
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import Role
 from families.cpr import MASK
+from families.scope import scope_changed, scope_for
 
 
 class District(models.TextChoices):
@@ -50,27 +51,10 @@ STATUS_TRANSITIONS: dict[str, tuple[str, ...]] = {
 
 class FamilyQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """The one access rule for case data (SPEC §2).
-
-        A caseworker sees a family while a member of its network group, or while
-        assigned to one of its people (job mentor, retention counsellor). Anyone
-        else – managers, budget officers, administrators – sees none.
-        """
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        if not user.has_perm("accounts.access_case_data"):
-            return self.none()
-        # The user's family ids first (a UNION of two small index scans), not a correlated
-        # EXISTS per family: at 50,000 families the EXISTS form scanned every family for
-        # each count and name search (~0.5–1 s on PostgreSQL); this stays ~ms (bench/).
-        member = NetworkMember.objects.filter(user=user).order_by().values("family_id")
-        assigned = (
-            PersonAssignment.objects.active()
-            .filter(user=user)
-            .order_by()
-            .values("person__family_id")
-        )
-        return self.filter(pk__in=member.union(assigned))
+        """The one access rule for case data (SPEC §2): the families of the user's scope
+        (network groups and assignments; families.scope). Managers, budget officers and
+        administrators see none."""
+        return self.filter(pk__in=sorted(scope_for(user).families))
 
 
 class Family(models.Model):
@@ -147,22 +131,10 @@ class BenefitCategory(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """People a user may see: everyone in their network groups' families, plus
-        the people they are personally assigned to (and only those, for a mentor)."""
-        if not (user and user.is_authenticated and user.is_active):
-            return self.none()
-        if not user.has_perm("accounts.access_case_data"):
-            return self.none()
-        member = NetworkMember.objects.filter(family=OuterRef("family_id"), user=user)
-        # A youth guidance counsellor (UU-vejleder) is in the group for the young people:
-        # they see the children of their groups' families, not the parents (SPEC §2).
-        youth_only = Q(group_role=Role.YOUTH_GUIDANCE_COUNSELLOR)
-        assigned = PersonAssignment.objects.active().filter(person=OuterRef("pk"), user=user)
-        return self.filter(
-            Exists(member.exclude(youth_only))
-            | (Exists(member.filter(youth_only)) & Q(role=PersonRole.CHILD))
-            | Exists(assigned)
-        )
+        """People a user may see (families.scope): everyone in their network groups'
+        families – the young people only for a member in a youth role – plus the people
+        they are personally assigned to (and only those, for a mentor)."""
+        return self.filter(scope_for(user).person_q())
 
 
 class Person(models.Model):
@@ -242,6 +214,22 @@ class Person(models.Model):
         return delta.years * 12 + delta.months
 
 
+class _AccessQuerySet(models.QuerySet):
+    """Memberships and assignments drive access: any bulk change drops cached scopes."""
+
+    def update(self, **kwargs):
+        scope_changed()
+        return super().update(**kwargs)
+
+    def delete(self):
+        scope_changed()
+        return super().delete()
+
+    def bulk_create(self, *args, **kwargs):
+        scope_changed()
+        return super().bulk_create(*args, **kwargs)
+
+
 class NetworkMember(models.Model):
     """A caseworker's membership of a family's network group; drives access."""
 
@@ -252,6 +240,8 @@ class NetworkMember(models.Model):
     group_role = models.CharField(_("role in the group"), max_length=40, choices=Role.choices)
     is_coordinator = models.BooleanField(_("coordinator"), default=False)
     added_at = models.DateTimeField(default=timezone.now)
+
+    objects = _AccessQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("network-group member")
@@ -271,7 +261,7 @@ class NetworkMember(models.Model):
         return f"{self.user} ({self.family})"
 
 
-class AssignmentQuerySet(models.QuerySet):
+class AssignmentQuerySet(_AccessQuerySet):
     def active(self, on: datetime.date | None = None):
         on = on or timezone.localdate()
         return self.filter(Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))

@@ -4,7 +4,7 @@ import secrets
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404
@@ -16,7 +16,13 @@ from django.views.decorators.http import require_POST
 from bi18.accounts.roles import Role
 from bi18.audit.services import audit_log, audit_log_families
 from families import services
-from families.access import get_family_for_user, get_person_for_user
+from families.access import (
+    CHILDREN,
+    PERSON,
+    get_family_for_user,
+    get_person_for_user,
+    scope_for,
+)
 from families.cpr import cpr_hash, looks_like_cpr
 from families.forms import (
     CprRevealForm,
@@ -153,12 +159,10 @@ def family_detail(request, pk):
         if panel_context is not None:
             panels.append((panel.template, panel_context))
     audit_log(actor=request.user, action="view", event="families.family.viewed", family=family)
-    # A mentor (assigned to one parent) or a youth guidance counsellor (the children only)
+    # A mentor (assigned to one parent) or a youth counsellor (the young people only)
     # sees part of the family: an empty section would wrongly say "none registered".
-    sees_everyone = any(
-        m.user_id == request.user.pk and m.group_role != Role.YOUTH_GUIDANCE_COUNSELLOR
-        for m in members
-    )
+    scope = scope_for(request.user)
+    sees_everyone = scope.is_full_member(family.pk)
     return render(
         request,
         "families/family_detail.html",
@@ -168,11 +172,14 @@ def family_detail(request, pk):
             "parents": [p for p in people if p.role == PersonRole.PARENT],
             "children": [p for p in people if p.role == PersonRole.CHILD],
             "members": members,
-            "is_member": any(m.user_id == request.user.pk for m in members),
-            "is_coordinator": any(
-                m.user_id == request.user.pk and m.is_coordinator for m in members
+            "is_member": scope.is_member(family.pk),
+            "is_coordinator": scope.is_coordinator(family.pk),
+            # Status reasons are free text about the whole family: members only.
+            "status_changes": (
+                family.status_changes.select_related("changed_by")[:10]
+                if scope.is_member(family.pk)
+                else []
             ),
-            "status_changes": family.status_changes.select_related("changed_by")[:10],
             "status_form": StatusChangeForm(family=family) if family.allowed_statuses() else None,
             "reveal_form": CprRevealForm(),
             "panels": panels,
@@ -183,8 +190,16 @@ def family_detail(request, pk):
 
 def _require_member(user, family):
     # Someone assigned to one person (a mentor) may not edit the family itself.
-    if not family.members.filter(user=user).exists():
+    if not scope_for(user).is_member(family.pk):
         raise Http404
+
+
+def _require_full_member(user, family):
+    """The family record (its data, status) is written by the group's full members; a
+    member in a youth role sees the family but may not change it (403)."""
+    _require_member(user, family)
+    if not scope_for(user).is_full_member(family.pk):
+        raise PermissionDenied
 
 
 @login_required
@@ -207,7 +222,7 @@ def family_create(request):
 @login_required
 def family_edit(request, pk):
     family = get_family_for_user(request.user, pk)
-    _require_member(request.user, family)
+    _require_full_member(request.user, family)
     form = FamilyForm(request.POST or None, instance=family)
     if request.method == "GET":
         # The edit form shows the family's data: a view, logged like the family page.
@@ -253,7 +268,7 @@ def family_edit(request, pk):
 @require_POST
 def family_status(request, pk):
     family = get_family_for_user(request.user, pk)
-    _require_member(request.user, family)
+    _require_full_member(request.user, family)
     form = StatusChangeForm(request.POST, family=family)
     if form.is_valid():
         try:
@@ -278,8 +293,12 @@ def family_status(request, pk):
 def person_create(request, family_pk):
     family = get_family_for_user(request.user, family_pk)
     _require_member(request.user, family)
+    # Writing follows seeing: a member in a youth role adds young people only.
+    roles = PERSON.about if scope_for(request.user).is_full_member(family.pk) else CHILDREN
     form = PersonForm(
-        request.POST or None, initial={"role": request.GET.get("role", PersonRole.CHILD)}
+        request.POST or None,
+        initial={"role": request.GET.get("role", PersonRole.CHILD)},
+        roles=roles,
     )
     if request.method == "GET":
         audit_log(
@@ -314,8 +333,10 @@ def person_create(request, family_pk):
 @login_required
 def person_edit(request, pk):
     person = get_person_for_user(request.user, pk)
-    _require_member(request.user, person.family)
-    form = PersonForm(request.POST or None, instance=person)
+    # Writing follows seeing: those who may see the person and whose role writes people.
+    PERSON.require_edit_person(request.user, person)
+    roles = PERSON.about if scope_for(request.user).is_full_member(person.family_id) else CHILDREN
+    form = PersonForm(request.POST or None, instance=person, roles=roles)
     if request.method == "GET":
         # The edit form shows the person's data: a view of that person.
         audit_log(

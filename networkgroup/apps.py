@@ -5,6 +5,7 @@ class NetworkgroupConfig(AppConfig):
     name = "networkgroup"
 
     def ready(self):
+        from families.access import register_policy
         from families.registry import (
             DeadlineKind,
             DemoSeeder,
@@ -13,9 +14,11 @@ class NetworkgroupConfig(AppConfig):
             register_demo_seeder,
             register_family_panel,
         )
-        from networkgroup import demo, events, panels
+        from networkgroup import access, demo, events, panels
 
         events.register()
+        register_policy(access.PLAN)
+        register_policy(access.MEETING)
 
         register_family_panel(
             FamilyPanel(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from families.models import Person
-from networkgroup import services
+from networkgroup import access, services
 from networkgroup.models import ActionStatus, PlanArea
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -32,11 +32,7 @@ class _PersonChoiceField(forms.ModelChoiceField):
 
 
 def _member_users(family):
-    return (
-        get_user_model()
-        .objects.filter(network_memberships__family=family)
-        .order_by("first_name", "last_name")
-    )
+    return access.responsible_choices(family)
 
 
 class GoalForm(_Form):
@@ -50,11 +46,10 @@ class GoalForm(_Form):
     text = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 2}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, family, prefix_id="", **kwargs):
+    def __init__(self, *args, family, user, prefix_id="", **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = Person.objects.filter(family=family).order_by(
-            "role", "date_of_birth", "id"
-        )
+        # Writing follows seeing: only people this user may write goals about.
+        self.fields["person"].queryset = access.people_choices(user, family)
         self.prefix_id = prefix_id
 
     def data_dict(self) -> dict:
@@ -72,9 +67,10 @@ class ActionForm(_Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, family, **kwargs):
+    def __init__(self, *args, family, person=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["responsible"].queryset = _member_users(family)
+        # Only members who may see whom the goal is about.
+        self.fields["responsible"].queryset = access.responsible_choices(family, person)
 
     def data_dict(self) -> dict:
         return {k: self.cleaned_data[k] for k in ("what", "responsible", "deadline", "status")}
@@ -94,11 +90,40 @@ class DecisionForm(_Form):
     responsible = _UserChoiceField(label=_("Responsible"), queryset=None)
     deadline = forms.DateField(label=_("Deadline"), widget=DATE_WIDGET)
 
-    def __init__(self, *args, family, goals, **kwargs):
+    def __init__(self, *args, family, goals, shown_goals=None, members=None, **kwargs):
+        """`goals` validates the choice; `shown_goals` and `members` (the page's goals and
+        memberships, already fetched) fill the selects without querying again."""
         super().__init__(*args, **kwargs)
+        self.family = family
         self.fields["goal"].queryset = goals
         self.fields["goal"].label_from_instance = _goal_label
         self.fields["responsible"].queryset = _member_users(family)
+        if shown_goals is not None:
+            self.fields["goal"].choices = [("", "---------")] + [
+                (g.pk, _goal_label(g)) for g in sorted(shown_goals, key=lambda g: (g.area, g.pk))
+            ]
+        if members is not None:
+            users = sorted(
+                (m.user for m in members),
+                key=lambda u: (u.first_name, u.last_name, u.pk),
+            )
+            self.fields["responsible"].choices = [("", "---------")] + [
+                (u.pk, u.get_full_name() or u.get_username()) for u in users
+            ]
+
+    def clean(self):
+        cleaned = super().clean()
+        goal, responsible = cleaned.get("goal"), cleaned.get("responsible")
+        if goal and responsible:
+            allowed = access.may_be_responsible(self.family, goal.person)
+            if not allowed.filter(user=responsible).exists():
+                self.add_error(
+                    "responsible",
+                    _(
+                        "The responsible person may not see whom this goal is about. Choose another."
+                    ),
+                )
+        return cleaned
 
 
 class MeetingForm(_Form):
@@ -135,7 +160,7 @@ class MeetingForm(_Form):
     next_meeting_date = forms.DateField(label=_("Next meeting"), widget=DATE_WIDGET, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, family, **kwargs):
+    def __init__(self, *args, family, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.family = family
         users = _member_users(family)
@@ -143,7 +168,11 @@ class MeetingForm(_Form):
         self.fields["attending_members"].label_from_instance = lambda u: (
             u.get_full_name() or u.get_username()
         )
-        people = Person.objects.filter(family=family).order_by("role", "date_of_birth", "id")
+        # Only people the user may see (meetings are convened and edited by full members,
+        # who see everyone; the filter keeps the rule in one place all the same).
+        people = access.people(user, Person.objects.filter(family=family)).order_by(
+            "role", "date_of_birth", "id"
+        )
         self.fields["attending_people"].queryset = people
         self.fields["attending_people"].label_from_instance = lambda p: p.full_name
         self.fields["interpreting_person"].queryset = people

@@ -3,61 +3,64 @@ in "Mit arbejde", registered with families.registry from NetworkgroupConfig.read
 
 import datetime
 
-from django.db.models import Count
+from django.db.models import Count, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from families.access import scope_for
 from families.registry import Deadline
+from networkgroup import access
 from networkgroup.models import OPEN_STATUSES, Action, Meeting, Plan
 from networkgroup.selectors import plan_summary
 
 
-def _membership(request, family):
-    """The user's membership of the family's group, asked once per request for both panels."""
-    cache = request.__dict__.setdefault("_networkgroup_membership", {})
-    if family.pk not in cache:
-        cache[family.pk] = family.members.filter(user=request.user).values("is_coordinator").first()
-    return cache[family.pk]
-
-
 def plan_panel(request, family, people) -> dict | None:
     """Members only (a mentor assigned to one person does not see the family plan)."""
-    if _membership(request, family) is None:
+    if not access.PLAN.may_view_family(request.user, family.pk):
         return None
-    plan = Plan.objects.filter(family=family).annotate(goal_count=Count("goals")).first()
+    plan = (
+        Plan.objects.filter(family=family)
+        .annotate(goal_count=Count("goals", filter=access.goals_q(request.user, "goals__")))
+        .first()
+    )
     return {
         "family": family,
         "plan": plan,
         "goal_count": plan.goal_count if plan else 0,
-        "summary": plan_summary(plan) if plan else {},
+        "summary": plan_summary(plan, request.user) if plan else {},
     }
 
 
 def meetings_panel(request, family, people) -> dict | None:
-    membership = _membership(request, family)
-    if membership is None:
+    if not access.MEETING.may_view_family(request.user, family.pk):
         return None
     now = timezone.now()
-    meetings = Meeting.objects.filter(family=family)
+    meetings = access.meetings(request.user, Meeting.objects.filter(family=family))
+    # The next and the last meeting in one query (two scalar sub-queries).
+    next_id = meetings.filter(starts_at__gte=now).order_by("starts_at").values("pk")[:1]
+    last_id = meetings.filter(starts_at__lt=now).order_by("-starts_at").values("pk")[:1]
+    found = {
+        m.starts_at >= now: m
+        for m in Meeting.objects.filter(Q(pk=Subquery(next_id)) | Q(pk=Subquery(last_id)))
+    }
     return {
         "family": family,
-        "next": meetings.filter(starts_at__gte=now).order_by("starts_at").first(),
-        "last": meetings.filter(starts_at__lt=now).order_by("-starts_at").first(),
-        "is_coordinator": membership["is_coordinator"],
+        "next": found.get(True),
+        "last": found.get(False),
+        "is_coordinator": access.is_coordinator(request.user, family)
+        and access.sees_everyone(request.user, family),
     }
 
 
 def collect_plan_actions(user, today: datetime.date, until: datetime.date) -> list[Deadline]:
-    """Open plan actions the user is responsible for, due by `until`, in families
-    whose group they are still in. One query."""
+    """Open plan actions the user is responsible for, due by `until`, that they may still
+    see (networkgroup.access: members only, about people they may see). One query."""
     actions = (
-        Action.objects.filter(
-            responsible=user,
-            status__in=OPEN_STATUSES,
-            deadline__lte=until,
-            plan__family__members__user=user,
+        access.actions(
+            user,
+            Action.objects.filter(responsible=user, status__in=OPEN_STATUSES, deadline__lte=until),
         )
         .select_related("plan__family", "goal__person")
         .order_by("deadline", "id")
@@ -78,12 +81,9 @@ def collect_plan_actions(user, today: datetime.date, until: datetime.date) -> li
 
 def collect_plan_reviews(user, today: datetime.date, until: datetime.date) -> list[Deadline]:
     """Plan reviews due for the families the user coordinates. One query."""
+    coordinated = scope_for(user).coordinated_families
     plans = (
-        Plan.objects.filter(
-            review_date__lte=until,
-            family__members__user=user,
-            family__members__is_coordinator=True,
-        )
+        Plan.objects.filter(review_date__lte=until, family_id__in=sorted(coordinated))
         .select_related("family")
         .order_by("review_date", "id")
     )

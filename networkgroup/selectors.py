@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.rules import rule
+from networkgroup import access
 from networkgroup.models import (
     OPEN_STATUSES,
     Action,
@@ -27,11 +28,12 @@ from networkgroup.models import (
 AGENDA_CHANGES_SHOWN = 20
 
 
-def plan_goals(plan) -> list[Goal]:
-    """Goals with their actions: two queries whatever the size of the plan."""
+def plan_goals(plan, user) -> list[Goal]:
+    """The goals `user` may see, with their actions: two queries whatever the size of the
+    plan. (A goal's actions are about the goal's person, so they share its visibility.)"""
     actions = Action.objects.select_related("responsible").order_by("deadline", "id")
     return list(
-        Goal.objects.filter(plan=plan)
+        access.goals(user, Goal.objects.filter(plan=plan))
         .select_related("person")
         .prefetch_related(Prefetch("actions", queryset=actions))
         .order_by("person__role", "person_id", "area", "id")
@@ -84,13 +86,21 @@ class AgendaProposal:
 
 
 def agenda_proposal(
-    *, family, starts_at: datetime.datetime, until: datetime.date | None = None
+    *,
+    family,
+    user,
+    starts_at: datetime.datetime,
+    until: datetime.date | None = None,
+    plan=None,
+    goals: list[Goal] | None = None,
 ) -> AgendaProposal:
     """What the plan puts on a meeting's agenda (SPEC §4): open actions overdue on
     the meeting day, open actions due before the next meeting (`until`; if unknown,
-    one review interval after the meeting), and the plan's history since the previous meeting.
-    Four queries whatever the size of the plan."""
-    plan = Plan.objects.filter(family=family).first()
+    one review interval after the meeting), and the plan's history since the previous meeting
+    – of what `user` may see. Four queries whatever the size of the plan; two when the
+    caller already holds the plan and `plan_goals(plan, user)` (the meeting page)."""
+    if plan is None:
+        plan = Plan.objects.filter(family=family).first()
     day = timezone.localtime(starts_at).date()
     proposal = AgendaProposal(starts_at=starts_at, until=until)
     if plan is None:
@@ -99,11 +109,18 @@ def agenda_proposal(
         # No next meeting set yet: look one review interval ahead.
         until = day + relativedelta(months=rule("plan_review_interval_months"))
     proposal.until = until
-    open_actions = list(
-        Action.objects.filter(plan=plan, status__in=OPEN_STATUSES, deadline__isnull=False)
-        .filter(deadline__lte=max(until, day))
-        .select_related("responsible")
-        .order_by("deadline", "id")
+    if goals is None:
+        goals = plan_goals(plan, user)
+    open_actions = sorted(
+        (
+            a
+            for g in goals
+            for a in g.actions.all()
+            if a.status in OPEN_STATUSES
+            and a.deadline is not None
+            and a.deadline <= max(until, day)
+        ),
+        key=lambda a: (a.deadline, a.pk),
     )
     proposal.overdue = [a for a in open_actions if a.deadline < day]
     proposal.due_soon = [a for a in open_actions if day <= a.deadline <= until]
@@ -114,7 +131,7 @@ def agenda_proposal(
         .first()
     )
     proposal.since = previous
-    changes = PlanChange.objects.filter(plan=plan)
+    changes = access.changes(user, PlanChange.objects.filter(plan=plan))
     if day < timezone.localdate():
         # An earlier meeting shows what it had before it; today's and later ones
         # include what is being changed in the meeting itself.
@@ -128,10 +145,10 @@ def agenda_proposal(
     return proposal
 
 
-def plan_summary(plan) -> dict:
-    """Counts for the family page: one query."""
+def plan_summary(plan, user) -> dict:
+    """Counts of the actions `user` may see, for the family page: one query."""
     today = timezone.localdate()
-    return Action.objects.filter(plan=plan).aggregate(
+    return access.actions(user, Action.objects.filter(plan=plan)).aggregate(
         open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
         done=Count("id", filter=Q(status=ActionStatus.DONE)),

@@ -21,6 +21,7 @@ from bi18.rules import rule
 from bi18.versioning import update_if_version
 from families.models import Family, NetworkMember, Person, PersonRole
 from families.services import ConflictError, ServiceError
+from networkgroup import access
 from networkgroup.models import (
     Action,
     ActionStatus,
@@ -65,9 +66,22 @@ def check_interpreter(person: Person | None, *, family: Family, on: datetime.dat
             raise ServiceError(_("A child under 18 may never interpret."))
 
 
-def _check_responsible(family: Family, user) -> None:
-    if user is not None and not NetworkMember.objects.filter(family=family, user=user).exists():
+def _check_responsible(family: Family, user, person: Person | None = None) -> None:
+    if user is None:
+        return
+    if not access.may_be_responsible(family, person).filter(user=user).exists():
+        if NetworkMember.objects.filter(family=family, user=user).exists():
+            raise ServiceError(
+                _("The responsible person may not see whom this goal is about. Choose another.")
+            )
         raise ServiceError(_("The responsible person must be a member of the network group."))
+
+
+def _check_may_write(actor, family: Family, person: Person | None) -> None:
+    """Writing follows seeing (SPEC §10): a goal or action about a person only by those who
+    may see that person; one about the whole family by the group's members."""
+    if not access.PLAN.may_edit_about(actor, person, family.pk):
+        raise ServiceError(_("You may not write plan items about this person."))
 
 
 def _check_person(family: Family, person: Person | None) -> None:
@@ -154,6 +168,7 @@ def plan_mark_reviewed(*, actor, plan: Plan, on: datetime.date | None = None) ->
 @transaction.atomic
 def goal_create(*, actor, plan: Plan, area: str, text: str, person: Person | None = None) -> Goal:
     _check_person(plan.family, person)
+    _check_may_write(actor, plan.family, person)
     now = timezone.now()
     goal = Goal.objects.create(
         plan=plan,
@@ -229,6 +244,9 @@ def goal_update(*, actor, goal: Goal, data: dict, version: int) -> Goal:
     """
     current = Goal.objects.select_related("plan__family", "person", "updated_by").get(pk=goal.pk)
     _check_person(current.plan.family, data.get("person"))
+    _check_may_write(actor, current.plan.family, current.person)
+    if "person" in data:
+        _check_may_write(actor, current.plan.family, data["person"])
     return _versioned_change(
         Goal,
         current,
@@ -253,7 +271,8 @@ def action_create(
     status: str = ActionStatus.PLANNED,
 ) -> Action:
     family = goal.plan.family
-    _check_responsible(family, responsible)
+    _check_may_write(actor, family, goal.person)
+    _check_responsible(family, responsible, goal.person)
     now = timezone.now()
     action = Action.objects.create(
         goal=goal,
@@ -295,11 +314,12 @@ def action_create(
 def action_update(*, actor, action: Action, data: dict, version: int) -> Action:
     """Save an action's fields (what, responsible, deadline, status) if nobody saved
     it since `version`, else PlanConflict carrying the saved version."""
-    current = Action.objects.select_related("plan__family", "responsible", "updated_by").get(
-        pk=action.pk
-    )
+    current = Action.objects.select_related(
+        "plan__family", "goal__person", "responsible", "updated_by"
+    ).get(pk=action.pk)
+    _check_may_write(actor, current.plan.family, current.goal.person)
     if "responsible" in data:
-        _check_responsible(current.plan.family, data["responsible"])
+        _check_responsible(current.plan.family, data["responsible"], current.goal.person)
     return _versioned_change(
         Action,
         current,
@@ -369,7 +389,7 @@ def meeting_create(*, actor, family: Family, data: MeetingData) -> Meeting:
         from networkgroup.selectors import agenda_proposal
 
         meeting.agenda = agenda_proposal(
-            family=family, starts_at=data.starts_at, until=data.next_meeting_date
+            family=family, user=actor, starts_at=data.starts_at, until=data.next_meeting_date
         ).as_text()
     meeting.save()
     meeting.attending_members.set(data.attending_members)

@@ -1,16 +1,26 @@
-"""One access rule, proven for every URL of the project (SPEC §2, STYLE "Access and audit").
+"""One access rule, proven for every URL of the project and every role (SPEC §2, §10).
 
-Every URL pattern is enumerated from the resolver (recursively through includes) and requested
-as each role, with its kwargs filled from one realistic family. A new URL fails
-`test_every_url_is_classified` until it is added to URLS below, and an unknown kwarg name fails
-loudly, so no page escapes the matrix.
+Every URL pattern is enumerated from the resolver and requested as each role, with its
+kwargs filled from one family whose people have unusual names. The expected answer of a
+case page is generated from the access policies the apps declare (`families.access.policies`:
+which roles see and write which kind of record, about parents, children or the whole family)
+and from an independent table of whom each role may see (SEES below). Every page a role
+can open is then searched for the names and texts of everyone outside that role's scope:
+a job mentor sees only the parent they mentor, a youth guidance counsellor and a retention
+counsellor only the young person, managers and administrators nobody.
+
+A new URL fails `test_every_url_is_classified` until it is added to URLS below, and an
+unknown kwarg fails loudly, so no page escapes the matrix. The world is built once per module.
 """
 
 import datetime
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core import mail
+from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bi18.accounts.roles import Role
@@ -24,35 +34,89 @@ from budget.models import (
 )
 from employment.models import Course, CourseKind, MentorAssignment
 from families import importer
+from families.access import policies, policy
 from families.models import PersonAssignment
-from networkgroup.models import Action, Goal, Meeting, Plan, PlanArea
+from networkgroup.models import Action, Decision, Goal, Meeting, Plan, PlanArea, PlanChange
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
 from tests.test_import import family_rows, to_csv
 from youth.models import LeisureJob, RetentionContact, Risk, YouthTrack
 
-pytestmark = pytest.mark.django_db
-
 D = datetime.date
 
-# Names and a CPR number that appear nowhere else, so their presence in a page is a leak.
-PARENT_FIRST, PARENT_LAST = "Zenobia", "Quillfeather"
-CHILD_FIRST = "Thaddeus"
+# --- Whom each role may see (the oracle; not read from the code under test) ----------------
+#
+# Subjects: the two parents, the young person, and items about the whole family.
+PARENT_A, PARENT_B, CHILD, FAMILY = "parent_a", "parent_b", "child", "family"
+EVERYONE = {PARENT_A, PARENT_B, CHILD, FAMILY}
+
+ROLES = {
+    # name: (role, whom they may see, network-group member as, coordinator)
+    "coordinator": (Role.FAMILY_CASEWORKER, EVERYONE),
+    "consultant": (Role.EMPLOYMENT_CONSULTANT, EVERYONE),
+    "uu": (Role.YOUTH_GUIDANCE_COUNSELLOR, {CHILD, FAMILY}),
+    "retention": (Role.RETENTION_COUNSELLOR, {CHILD}),
+    "mentor": (Role.JOB_MENTOR, {PARENT_A}),
+    "outsider": (Role.FAMILY_CASEWORKER, set()),
+    "manager": (Role.MANAGER, set()),
+    "budget_officer": (Role.BUDGET_OFFICER, set()),
+    "administrator": (Role.ADMIN, set()),
+}
+MEMBERS = {"coordinator", "consultant", "uu"}  # in the network group
+FULL_MEMBERS = {"coordinator", "consultant"}  # see every person, the agenda and the minutes
+COORDINATORS = {"coordinator"}
+CASEWORKERS = {"coordinator", "consultant", "uu", "retention", "mentor", "outsider"}
+
+
+def sees(name: str) -> set[str]:
+    return ROLES[name][1]
+
+
+# Names, CPR and texts that appear nowhere else: their presence in a page is a leak.
 CPR = "120385-4012"
-PII = (PARENT_FIRST, PARENT_LAST, CHILD_FIRST, CPR, CPR[:6])
+MARKERS = {
+    PARENT_A: ("Zenobia", CPR, CPR[:6], "Xylographparent"),
+    PARENT_B: ("Ottoline", "Marchbanks", "Brambleparent"),
+    CHILD: ("Thaddeus", "Junipeyouth"),
+    FAMILY: ("Hearthstonefamily",),
+}
+FREE_TEXT = ("Agendamarkerx", "Minutesmarkerx")  # agenda and minutes: full members only
+
+
+def forbidden(name: str) -> list[str]:
+    words = [w for subject, ws in MARKERS.items() if subject not in sees(name) for w in ws]
+    if name not in FULL_MEMBERS:
+        words += FREE_TEXT
+    return words
+
 
 # --- URL classification --------------------------------------------------------------------
 #
-# CASE   – one family's or person's data: outsiders get 404 (never 403), on GET and POST.
-# OWN    – a page scoped to the user (own lists, own account): open to any caseworker, but it
-#          shows nothing of a family the user is not in.
-# PERM   – not case data; guarded by a permission, so a 403 is allowed (admin, budget,
-#          dashboard pages). Listed with the reason a 403 is fine.
+# CASE   – a family's or a person's data: (policy key, whom the URL's object is about, what
+#          the page does). Who gets 404, 403 or in is generated from the policy and SEES.
+#          What it does: VIEW, EDIT (the policy's edit roles), MEMBER (any group member),
+#          FULL (full members only), COORD (the coordinator only; others 404).
+# OWN    – a page scoped to the user (own lists, own account): open to any caseworker, but
+#          it shows nothing of anyone the user may not see.
+# PERM   – not case data; guarded by a permission, so a 403 is allowed.
 # PUBLIC – open without log-in.
-CASE, OWN, PERM, PUBLIC = "case", "own", "perm", "public"
+OWN, PERM, PUBLIC = "own", "perm", "public"
+VIEW, EDIT, MEMBER, FULL, COORD = "view", "edit", "member", "full", "coord"
 
-URLS: dict[str, tuple[str, str]] = {
-    "home": (OWN, "redirects to the user's start page"),
+
+def case(policy_key: str, subject: str, does: str = VIEW):
+    return ("case", policy_key, subject, does)
+
+
+PERSON = "families.person"
+PLAN = "networkgroup.plan"
+MEETING = "networkgroup.meeting"
+TRACK = "employment.track"
+MENTOR = "employment.mentor_records"
+YOUTH = "youth.track"
+
+URLS: dict[str, tuple] = {
+    "home": (OWN, "Mit arbejde: the user's own deadlines"),
     "healthz": (PUBLIC, "load-balancer probe, no data"),
     "set_language": (PUBLIC, "language switch, no data"),
     "accounts:login": (PUBLIC, "the log-in page"),
@@ -73,12 +137,12 @@ URLS: dict[str, tuple[str, str]] = {
     "families:list": (OWN, "the user's own families (visible_to)"),
     "families:search": (OWN, "search within the user's own families (visible_to)"),
     "families:create": (PERM, "registering a family needs create_family"),
-    "families:detail": (CASE, ""),
-    "families:edit": (CASE, ""),
-    "families:status": (CASE, ""),
-    "families:person_create": (CASE, ""),
-    "families:person_edit": (CASE, ""),
-    "families:person_cpr": (CASE, ""),
+    "families:detail": case(PERSON, FAMILY),
+    "families:edit": case(PERSON, FAMILY, FULL),
+    "families:status": case(PERSON, FAMILY, FULL),
+    "families:person_create": case(PERSON, FAMILY, MEMBER),
+    "families:person_edit": case(PERSON, PARENT_A, EDIT),
+    "families:person_cpr": case(PERSON, PARENT_A),
     "families:import": (PERM, "target-group import, administrators only"),
     "families:import_preview": (PERM, "target-group import, administrators only"),
     "families:import_commit": (PERM, "target-group import, administrators only"),
@@ -86,56 +150,56 @@ URLS: dict[str, tuple[str, str]] = {
     "families:import_result": (PERM, "target-group import, administrators only"),
     "networkgroup:my_meetings": (OWN, "the user's own meetings"),
     "networkgroup:group_admin_list": (PERM, "network-group administration"),
-    "networkgroup:group": (CASE, ""),
-    "networkgroup:group_member_remove": (CASE, ""),
-    "networkgroup:group_member_coordinator": (CASE, ""),
-    "networkgroup:plan": (CASE, ""),
-    "networkgroup:presence": (CASE, ""),
-    "networkgroup:plan_review": (CASE, ""),
-    "networkgroup:plan_history": (CASE, ""),
-    "networkgroup:plan_print": (CASE, ""),
-    "networkgroup:plan_pdf": (CASE, ""),
-    "networkgroup:goal_create": (CASE, ""),
-    "networkgroup:goal": (CASE, ""),
-    "networkgroup:goal_edit": (CASE, ""),
-    "networkgroup:goal_history": (CASE, ""),
-    "networkgroup:action_create": (CASE, ""),
-    "networkgroup:goal_add_button": (CASE, ""),
-    "networkgroup:action": (CASE, ""),
-    "networkgroup:action_edit": (CASE, ""),
-    "networkgroup:meeting_list": (CASE, ""),
-    "networkgroup:meeting_create": (CASE, ""),
-    "networkgroup:meeting": (CASE, ""),
-    "networkgroup:meeting_edit": (CASE, ""),
-    "networkgroup:meeting_minutes": (CASE, ""),
-    "networkgroup:meeting_approve": (CASE, ""),
-    "networkgroup:meeting_addendum": (CASE, ""),
-    "networkgroup:meeting_decision": (CASE, ""),
-    "employment:parent": (CASE, ""),
-    "employment:track_edit": (CASE, ""),
-    "employment:track_outcome": (CASE, ""),
-    "employment:internship_create": (CASE, ""),
-    "employment:internship_edit": (CASE, ""),
-    "employment:internship_hours": (CASE, ""),
-    "employment:interview_create": (CASE, ""),
-    "employment:interview_edit": (CASE, ""),
-    "employment:mentor_assign": (CASE, ""),
-    "employment:mentor_renew": (CASE, ""),
-    "employment:mentor_close": (CASE, ""),
-    "employment:mentor_contact": (CASE, ""),
-    "employment:course_create": (CASE, ""),
-    "employment:course_edit": (CASE, ""),
+    "networkgroup:group": case(PLAN, FAMILY, MEMBER),
+    "networkgroup:group_member_remove": case(PLAN, FAMILY, COORD),
+    "networkgroup:group_member_coordinator": case(PLAN, FAMILY, COORD),
+    "networkgroup:plan": case(PLAN, FAMILY),
+    "networkgroup:presence": case(PLAN, FAMILY),
+    "networkgroup:plan_review": case(PLAN, FAMILY, EDIT),
+    "networkgroup:plan_history": case(PLAN, FAMILY),
+    "networkgroup:plan_print": case(PLAN, FAMILY),
+    "networkgroup:plan_pdf": case(PLAN, FAMILY),
+    "networkgroup:goal_create": case(PLAN, FAMILY, EDIT),
+    "networkgroup:goal": case(PLAN, PARENT_A),
+    "networkgroup:goal_edit": case(PLAN, PARENT_A, EDIT),
+    "networkgroup:goal_history": case(PLAN, PARENT_A),
+    "networkgroup:action_create": case(PLAN, PARENT_A, EDIT),
+    "networkgroup:goal_add_button": case(PLAN, PARENT_A),
+    "networkgroup:action": case(PLAN, PARENT_A),
+    "networkgroup:action_edit": case(PLAN, PARENT_A, EDIT),
+    "networkgroup:meeting_list": case(MEETING, FAMILY),
+    "networkgroup:meeting_create": case(MEETING, FAMILY, COORD),
+    "networkgroup:meeting": case(MEETING, FAMILY),
+    "networkgroup:meeting_edit": case(MEETING, FAMILY, FULL),
+    "networkgroup:meeting_minutes": case(MEETING, FAMILY, FULL),
+    "networkgroup:meeting_approve": case(MEETING, FAMILY, FULL),
+    "networkgroup:meeting_addendum": case(MEETING, FAMILY, FULL),
+    "networkgroup:meeting_decision": case(MEETING, FAMILY, EDIT),
+    "employment:parent": case(TRACK, PARENT_A),
+    "employment:track_edit": case(TRACK, PARENT_A, EDIT),
+    "employment:track_outcome": case(TRACK, PARENT_A, EDIT),
+    "employment:internship_create": case(TRACK, PARENT_A, EDIT),
+    "employment:internship_edit": case(TRACK, PARENT_A, EDIT),
+    "employment:internship_hours": case(MENTOR, PARENT_A, EDIT),
+    "employment:interview_create": case(TRACK, PARENT_A, EDIT),
+    "employment:interview_edit": case(TRACK, PARENT_A, EDIT),
+    "employment:mentor_assign": case(TRACK, PARENT_A, EDIT),
+    "employment:mentor_renew": case(TRACK, PARENT_A, EDIT),
+    "employment:mentor_close": case(TRACK, PARENT_A, EDIT),
+    "employment:mentor_contact": case(MENTOR, PARENT_A, EDIT),
+    "employment:course_create": case(TRACK, PARENT_A, EDIT),
+    "employment:course_edit": case(TRACK, PARENT_A, EDIT),
     "employment:company_list": (OWN, "companies are not personal data"),
     "employment:company_create": (OWN, "companies are not personal data"),
     "employment:company_detail": (OWN, "a company; its internships only for visible people"),
     "employment:company_edit": (OWN, "companies are not personal data"),
-    "youth:person": (CASE, ""),
-    "youth:timeline": (CASE, ""),
-    "youth:track_create": (CASE, ""),
-    "youth:track_edit": (CASE, ""),
-    "youth:follow_up": (CASE, ""),
-    "youth:record_create": (CASE, ""),
-    "youth:record_edit": (CASE, ""),
+    "youth:person": case(YOUTH, CHILD),
+    "youth:timeline": case(YOUTH, CHILD),
+    "youth:track_create": case(YOUTH, CHILD, EDIT),
+    "youth:track_edit": case(YOUTH, CHILD, EDIT),
+    "youth:follow_up": case("youth.follow_up", CHILD, EDIT),
+    "youth:record_create": case("youth.leisure_job", CHILD, EDIT),
+    "youth:record_edit": case("youth.leisure_job", CHILD, EDIT),
     "targets_home": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:target_detail": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:snapshot_request": (PERM, "aggregated dashboard, view_dashboard"),
@@ -162,17 +226,12 @@ ADMIN_MAY_SEE_NAMES = {
 }
 
 # CASE pages an administrator opens by design: administrators assign caseworkers to network
-# groups (SPEC §2 "users, roles"); the page shows the case number and staff, no case content
-# (the name check below still applies).
+# groups (SPEC §2 "users, roles"); the page shows the case number and staff, no case content.
 ADMIN_MANAGES_GROUPS = {
     "networkgroup:group",
     "networkgroup:group_member_remove",
     "networkgroup:group_member_coordinator",
 }
-
-# CASE pages a network-group member may still be refused, with the reason (the sanity check
-# below proves the fixture's ids are right: the member is let in everywhere else).
-MEMBER_REFUSED: dict[str, str] = {}
 
 
 def _walk(resolver, ns=None):
@@ -190,6 +249,7 @@ def _walk(resolver, ns=None):
 ALL_URLS = dict(_walk(get_resolver()))
 APP_URLS = sorted(n for n in ALL_URLS if not n.startswith("admin:"))
 ADMIN_SITE_URLS = sorted(n for n in ALL_URLS if n.startswith("admin:"))
+CASE_URLS = sorted(n for n in APP_URLS if URLS.get(n, ("",))[0] == "case")
 
 
 def test_every_url_is_classified():
@@ -199,60 +259,150 @@ def test_every_url_is_classified():
     assert not stale, f"these URL names no longer exist: {stale}"
 
 
-# --- The fixture ---------------------------------------------------------------------------
+def test_every_case_url_names_a_registered_policy_and_every_policy_is_exercised():
+    keys = {p.key for p in policies()}
+    used = {URLS[n][1] for n in CASE_URLS}
+    assert used <= keys, used - keys
+    # A policy no URL exercises would be a rule nobody tests.
+    untested = keys - used - {p for p in keys if p.startswith("youth.")}
+    assert not untested, untested
 
 
-@pytest.fixture
-def world(db):
-    """One family with everything a page can show, its group, and the role users."""
-    member = UserFactory(username="member", role=Role.FAMILY_CASEWORKER)
-    mentor = UserFactory(username="mentor", role=Role.JOB_MENTOR)
-    budget_officer = UserFactory(username="budget_officer", role=Role.BUDGET_OFFICER)
-    administrator = UserFactory(username="administrator", role=Role.ADMIN)
-    family = FamilyFactory()
-    parent = PersonFactory(family=family, first_name=PARENT_FIRST, last_name=PARENT_LAST, cpr=CPR)
-    PersonFactory(family=family, first_name="Ottoline", last_name=PARENT_LAST)
-    kid = child(family=family, first_name=CHILD_FIRST, last_name=PARENT_LAST)
-    add_member(family, member, coordinator=True)
-    other = add_member(family, UserFactory(username="colleague", role=Role.FAMILY_CASEWORKER))
-    youth_counsellor = UserFactory(username="uu", role=Role.YOUTH_GUIDANCE_COUNSELLOR)
-    add_member(family, youth_counsellor, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+# --- Expected status, generated from the policies --------------------------------------------
 
-    track = TrackFactory(person=parent)
+
+def _subject_kind(subject: str) -> str | None:
+    return {PARENT_A: "parent", PARENT_B: "parent", CHILD: "child"}.get(subject)
+
+
+# A URL whose POST does more than its GET shows (the group page: members see it, the
+# coordinator adds members).
+POST_DOES = {"networkgroup:group": COORD}
+
+
+def expected(name: str, who: str, method: str = "get") -> str:
+    """'in', '403' or '404' for a CASE URL and a role, from the URL's policy and SEES."""
+    _case, key, subject, does = URLS[name]
+    if method == "post":
+        does = POST_DOES.get(name, does)
+    pol = policy(key)
+    role = ROLES[who][0]
+    if who == "administrator" and name in ADMIN_MANAGES_GROUPS:
+        return "in"
+    if (pol.members_only or does in (MEMBER, FULL, COORD)) and who not in MEMBERS:
+        return "404"
+    if subject == FAMILY:
+        seen = bool(sees(who))
+    else:
+        seen = subject in sees(who) and _subject_kind(subject) in pol.about
+    if not seen or role not in pol.view_roles:
+        return "404"
+    if does == COORD:
+        return "in" if who in COORDINATORS else "404"
+    if does == FULL and who not in FULL_MEMBERS:
+        return "403"
+    if does == EDIT and role not in pol.edit_roles:
+        return "403"
+    return "in"
+
+
+def _ok(status: int) -> bool:
+    # In: the page, a redirect after a (possibly refused) empty POST, a form error, or 405 for
+    # a GET of a POST-only URL.
+    return status in (200, 302, 400, 405, 409)
+
+
+# --- The world, built once per module ------------------------------------------------------
+
+
+def _build_world():
+    users = {who: UserFactory(username=f"w_{who}", role=role) for who, (role, _s) in ROLES.items()}
+    family = FamilyFactory(notes="Hearthstonefamily notes", status_reason="Hearthstonefamily why")
+    parent = PersonFactory(family=family, first_name="Zenobia", last_name="Quillfeather", cpr=CPR)
+    other_parent = PersonFactory(family=family, first_name="Ottoline", last_name="Marchbanks")
+    kid = child(family=family, first_name="Thaddeus", last_name="Quillfeather")
+    add_member(family, users["coordinator"], coordinator=True)
+    colleague = add_member(family, users["consultant"], role=Role.EMPLOYMENT_CONSULTANT)
+    add_member(family, users["uu"], role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    today = date.today()
+
+    track = TrackFactory(person=parent, company_consultant=users["consultant"])
     internship = InternshipFactory(track=track)
-    job_interview = interview(track, held=D(2026, 1, 20), by=member)
-    # A mentor period running today (access is derived from it per request).
-    start, end = date.today() - timedelta(days=30), date.today() + timedelta(days=150)
+    job_interview = interview(track, held=D(2026, 1, 20), by=users["coordinator"])
+    start, end = today - timedelta(days=30), today + timedelta(days=150)
     access = PersonAssignment.objects.create(
-        person=parent, user=mentor, role=Role.JOB_MENTOR, start=start, end=end
+        person=parent, user=users["mentor"], role=Role.JOB_MENTOR, start=start, end=end
     )
     mentor_period = MentorAssignment.objects.create(
-        track=track, mentor=mentor, start=start, end=end, access=access
+        track=track, mentor=users["mentor"], start=start, end=end, access=access
     )
     course = Course.objects.create(
         track=track, kind=CourseKind.LANGUAGE, title="Dansk 3", start=D(2026, 2, 1)
     )
 
-    youth = YouthTrack.objects.create(person=kid, start=D(2026, 1, 5), education_effort=True)
+    youth = YouthTrack.objects.create(
+        person=kid,
+        start=D(2026, 1, 5),
+        education_effort=True,
+        retention_counsellor=users["retention"],
+        guidance_counsellor=users["uu"],
+    )
+    PersonAssignment.objects.create(
+        person=kid, user=users["retention"], role=Role.RETENTION_COUNSELLOR, start=start
+    )
     RetentionContact.objects.create(track=youth, date=D(2026, 2, 2), school="KEA", risk=Risk.LOW)
     job = LeisureJob.objects.create(
         track=youth, employer="Netto", hours_per_week=8, start=D(2026, 2, 1)
     )
 
-    plan = Plan.objects.create(family=family, review_date=D(2026, 6, 1))
-    goal = Goal.objects.create(
-        plan=plan, area=PlanArea.EMPLOYMENT, text="Job", person=parent, created_by=member,
-        updated_by=member,
-    )  # fmt: skip
-    action = Action.objects.create(
-        goal=goal, plan=plan, what="Søg job", responsible=member, created_by=member,
-        updated_by=member,
-    )  # fmt: skip
+    coordinator = users["coordinator"]
+    plan = Plan.objects.create(family=family, review_date=today + timedelta(days=5))
+
+    def goal(person, text):
+        return Goal.objects.create(
+            plan=plan, area=PlanArea.EMPLOYMENT, text=text, person=person,
+            created_by=coordinator, updated_by=coordinator,
+        )  # fmt: skip
+
+    def action(g, what, responsible):
+        a = Action.objects.create(
+            goal=g, plan=plan, what=what, responsible=responsible, created_by=coordinator,
+            updated_by=coordinator, deadline=today + timedelta(days=3),
+        )  # fmt: skip
+        PlanChange.objects.create(
+            plan=plan, goal=g, action=a, actor=coordinator, object_type="action", field="what",
+            after=what,
+        )  # fmt: skip
+        return a
+
+    parent_goal = goal(parent, "Xylographparent health goal")
+    # Legacy data: the youth counsellor responsible for an action about a parent (no longer
+    # possible through the forms); they must still not see it anywhere.
+    parent_action = action(parent_goal, "Xylographparent action", users["uu"])
+    other_goal = goal(other_parent, "Brambleparent goal")
+    action(other_goal, "Brambleparent action", coordinator)
+    child_goal = goal(kid, "Junipeyouth goal")
+    child_action = action(child_goal, "Junipeyouth action", users["uu"])
+    family_goal = goal(None, "Hearthstonefamily goal")
+    action(family_goal, "Hearthstonefamily action", users["uu"])
+
     meeting = Meeting.objects.create(
         family=family,
         starts_at=datetime.datetime(2026, 3, 1, 10, tzinfo=datetime.UTC),
         place="Rådhuset",
-        created_by=member,
+        agenda="1. Agendamarkerx about Zenobia",
+        minutes="Minutesmarkerx: Ottoline",
+        interpreting_person=other_parent,
+        created_by=coordinator,
+    )
+    meeting.attending_members.set([coordinator, users["uu"]])
+    meeting.attending_people.set([parent, other_parent, kid])
+    Decision.objects.create(
+        meeting=meeting, text="Xylographparent decision", action=parent_action,
+        created_by=coordinator,
+    )  # fmt: skip
+    Decision.objects.create(
+        meeting=meeting, text="Junipeyouth decision", action=child_action, created_by=coordinator
     )
 
     activity = Activity.objects.first()
@@ -261,19 +411,19 @@ def world(db):
         category=Category.OTHER, family=family,
     )  # fmt: skip
     expenditure_upload = ExpenditureImport.objects.create(
-        filename="udgifter.csv", data=b"x", created_by=budget_officer
+        filename="udgifter.csv", data=b"x", created_by=users["budget_officer"]
     )
     target_import = importer.target_group_upload_create(
-        actor=administrator, data=to_csv(family_rows("H9", 90)), file_name="extract.csv"
+        actor=users["administrator"], data=to_csv(family_rows("H9", 90)), file_name="extract.csv"
     )
     snapshot = SnapshotRun.objects.create(date=D(2026, 3, 1))
 
     kwargs = {
         "family_pk": family.pk,
-        "member_pk": other.pk,
+        "member_pk": colleague.pk,
         "person_pk": parent.pk,
-        "goal_pk": goal.pk,
-        "action_pk": action.pk,
+        "goal_pk": parent_goal.pk,
+        "action_pk": parent_action.pk,
         "language": "da",
         "kind": "leisure_job",
         "record_pk": job.pk,
@@ -282,7 +432,7 @@ def world(db):
     }
     # `pk` means a different object on each page.
     pk = {
-        "accounts": member.pk,
+        "accounts": users["coordinator"].pk,
         "families:detail": family.pk,
         "families:edit": family.pk,
         "families:status": family.pk,
@@ -307,16 +457,24 @@ def world(db):
     return {
         "kwargs": kwargs,
         "pk": pk,
-        "users": {
-            "member": member,
-            "mentor": mentor,
-            "youth_counsellor": youth_counsellor,
-            "outsider": UserFactory(username="outsider", role=Role.FAMILY_CASEWORKER),
-            "manager": UserFactory(username="manager", role=Role.MANAGER),
-            "budget_officer": budget_officer,
-            "administrator": administrator,
-        },
+        "users": users,
+        "family": family,
+        "parent": parent,
+        "child": kid,
+        "child_goal": child_goal,
+        "child_action": child_action,
+        "family_goal": family_goal,
+        "parent_action": parent_action,
+        "meeting": meeting,
     }
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for the module, rolled back at its end; each test runs in a savepoint."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world()
+        transaction.set_rollback(True)
 
 
 def _url(world, name):
@@ -333,12 +491,24 @@ def _url(world, name):
     return reverse(name, kwargs=kwargs)
 
 
-def _leaks(response) -> list[str]:
-    if getattr(response, "streaming", False):
-        body = b"".join(response.streaming_content).decode(errors="replace")
-    else:
-        body = response.content.decode(errors="replace")
-    return [s for s in PII if s in body]
+def body_text(response) -> str:
+    """What a user gets: the page, or the text of a PDF, CSV or spreadsheet."""
+    raw = (
+        b"".join(response.streaming_content)
+        if getattr(response, "streaming", False)
+        else response.content
+    )
+    content_type = response.get("Content-Type", "")
+    if content_type.startswith("application/pdf"):
+        from pypdf import PdfReader
+
+        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(raw)).pages)
+    return raw.decode(errors="replace")
+
+
+def _leaks(response, who: str) -> list[str]:
+    text = body_text(response)
+    return [w for w in forbidden(who) if w in text]
 
 
 def _request(client, method, url):
@@ -348,52 +518,37 @@ def _request(client, method, url):
 METHODS = ["get", "post"]
 
 
+# --- The generated matrix -------------------------------------------------------------------
+
+
 @pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("who", sorted(ROLES))
 @pytest.mark.parametrize("name", APP_URLS)
-def test_an_outsider_caseworker_gets_404_for_case_data_and_sees_no_names(
-    client, world, name, method
+def test_every_url_answers_each_role_as_the_policies_say_and_shows_only_its_people(
+    client, db, world, name, who, method
 ):
-    kind, _reason = URLS[name]
+    kind = URLS[name][0]
     if kind == PUBLIC:
         pytest.skip("public page")
-    client.force_login(world["users"]["outsider"])
-    response = _request(client, method, _url(world, name))
-    if kind == CASE:
-        assert response.status_code in (404, 405), response.status_code
-    else:
-        assert response.status_code != 500
-        assert not _leaks(response)
-
-
-@pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("role", ["manager", "budget_officer"])
-@pytest.mark.parametrize("name", APP_URLS)
-def test_managers_and_budget_officers_never_see_a_name_or_cpr_number(
-    client, world, name, role, method
-):
-    client.force_login(world["users"][role])
+    if name == "accounts:logout":
+        pytest.skip("logs the client out")
+    client.force_login(world["users"][who])
     response = _request(client, method, _url(world, name))
     assert response.status_code != 500
-    if URLS[name][0] == CASE:
-        assert response.status_code in (404, 405), response.status_code
-    assert not _leaks(response)
+    if kind == "case":
+        want = expected(name, who, method)
+        if want == "in":
+            assert _ok(response.status_code), (want, response.status_code)
+        else:
+            assert response.status_code in (int(want), 405), (want, response.status_code)
+    if who == "administrator" and name in ADMIN_MAY_SEE_NAMES:
+        return
+    assert not _leaks(response, who), _leaks(response, who)
 
 
 @pytest.mark.parametrize("method", METHODS)
 @pytest.mark.parametrize("name", APP_URLS)
-def test_an_administrator_never_reads_case_content(client, world, name, method):
-    client.force_login(world["users"]["administrator"])
-    response = _request(client, method, _url(world, name))
-    assert response.status_code != 500
-    if URLS[name][0] == CASE and name not in ADMIN_MANAGES_GROUPS:
-        assert response.status_code in (404, 405), response.status_code
-    if name not in ADMIN_MAY_SEE_NAMES:
-        assert not _leaks(response)
-
-
-@pytest.mark.parametrize("method", METHODS)
-@pytest.mark.parametrize("name", APP_URLS)
-def test_anonymous_is_sent_to_log_in(client, world, name, method):
+def test_anonymous_is_sent_to_log_in(client, db, world, name, method):
     if URLS[name][0] == PUBLIC:
         pytest.skip("public page")
     response = _request(client, method, _url(world, name))
@@ -407,16 +562,7 @@ def test_anonymous_is_sent_to_log_in(client, world, name, method):
         assert response.url.startswith(login + "?next="), response.url
 
 
-@pytest.mark.parametrize("name", sorted(n for n in APP_URLS if URLS[n][0] == CASE))
-def test_a_group_member_is_let_in_so_the_ids_above_are_right(client, world, name):
-    if name in MEMBER_REFUSED:
-        pytest.skip(MEMBER_REFUSED[name])
-    client.force_login(world["users"]["member"])
-    response = client.get(_url(world, name))
-    assert response.status_code in (200, 302, 405), response.status_code
-
-
-def test_the_public_pages_need_no_log_in(client, world):
+def test_the_public_pages_need_no_log_in(client, db, world):
     assert client.get(reverse("healthz")).status_code == 200
     assert client.get(reverse("accounts:login")).status_code == 200
     assert client.post(reverse("set_language"), {"language": "en"}).status_code == 302
@@ -426,25 +572,142 @@ ADMIN_SITE_KWARGS = {"app_label": "audit", "object_id": "1", "content_type_id": 
 
 
 @pytest.mark.parametrize("name", [n for n in ADMIN_SITE_URLS if "<unnamed" not in n])
-@pytest.mark.parametrize("role", ["outsider", "manager", "administrator"])
-def test_the_django_admin_site_is_closed_to_every_application_role(client, world, name, role):
+@pytest.mark.parametrize("who", ["outsider", "manager", "administrator"])
+def test_the_django_admin_site_is_closed_to_every_application_role(client, db, world, name, who):
     # No application role is staff; Django's admin sends non-staff to its own log-in.
-    client.force_login(world["users"][role])
+    client.force_login(world["users"][who])
     missing = [k for k in ALL_URLS[name] if k not in ADMIN_SITE_KWARGS]
     assert not missing, f"unmapped kwarg(s) {missing} of {name}: add to ADMIN_SITE_KWARGS"
     url = reverse(name, kwargs={k: ADMIN_SITE_KWARGS[k] for k in ALL_URLS[name]})
     response = client.get(url)
-    assert not _leaks(response)
+    assert not _leaks(response, who)
     if name in ("admin:login", "admin:logout"):
         return
     assert response.status_code == 302 and "/login/" in response.url, response.status_code
 
 
-def test_the_name_check_can_fail_a_member_sees_the_names_and_the_masked_cpr(client, world):
-    client.force_login(world["users"]["member"])
-    response = client.get(_url(world, "families:detail"))
-    assert {PARENT_FIRST, CHILD_FIRST, CPR[:6]} <= set(_leaks(response))
-    assert CPR not in response.content.decode()
+# --- The checks can fail: each role is let in where it should be and sees its people -------
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "must_show"),
+    [
+        ("coordinator", "families:detail", ["Zenobia", "Ottoline", "Thaddeus", CPR[:6]]),
+        ("coordinator", "networkgroup:plan", ["Xylographparent", "Junipeyouth", "Hearthstone"]),
+        ("coordinator", "networkgroup:meeting", ["Agendamarkerx", "Minutesmarkerx", "Ottoline"]),
+        ("uu", "networkgroup:plan", ["Junipeyouth", "Hearthstonefamily"]),
+        ("uu", "networkgroup:meeting", ["Junipeyouth decision", "Thaddeus"]),
+        ("uu", "families:detail", ["Thaddeus"]),
+        ("uu", "youth:person", ["Thaddeus"]),
+        ("retention", "youth:person", ["Thaddeus"]),
+        ("mentor", "employment:parent", ["Zenobia"]),
+        ("consultant", "employment:parent", ["Zenobia"]),
+    ],
+)
+def test_each_role_sees_the_people_in_its_scope(client, db, world, who, name, must_show):
+    client.force_login(world["users"][who])
+    response = client.get(_url(world, name))
+    assert response.status_code == 200
+    text = body_text(response)
+    assert [w for w in must_show if w not in text] == []
+
+
+def test_the_plan_pdf_follows_the_person_rule(client, db, world):
+    client.force_login(world["users"]["uu"])
+    text = body_text(client.get(_url(world, "networkgroup:plan_pdf")))
+    assert "Junipeyouth" in text and "Xylographparent" not in text
+    client.force_login(world["users"]["coordinator"])
+    assert "Xylographparent" in body_text(client.get(_url(world, "networkgroup:plan_pdf")))
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("networkgroup:goal", 200),
+        ("networkgroup:goal_edit", 200),
+        ("networkgroup:goal_history", 200),
+        ("networkgroup:action_create", 200),
+    ],
+)
+def test_a_youth_counsellor_works_on_the_young_persons_goal(client, db, world, url, status):
+    client.force_login(world["users"]["uu"])
+    kwargs = {"family_pk": world["family"].pk, "goal_pk": world["child_goal"].pk}
+    response = client.get(reverse(url, kwargs=kwargs))
+    assert response.status_code == status
+    assert not _leaks(response, "uu")
+
+
+def test_a_youth_counsellor_is_offered_only_the_young_people_and_the_family_as_for(
+    client, db, world
+):
+    client.force_login(world["users"]["uu"])
+    html = client.get(_url(world, "networkgroup:plan")).content.decode()
+    assert f'value="{world["child"].pk}"' in html
+    assert f'value="{world["parent"].pk}"' not in html
+
+
+def test_a_youth_counsellor_cannot_add_a_goal_for_a_parent(client, db, world):
+    client.force_login(world["users"]["uu"])
+    before = Goal.objects.count()
+    response = client.post(
+        reverse("networkgroup:goal_create", args=[world["family"].pk]),
+        {"person": world["parent"].pk, "area": PlanArea.HEALTH, "text": "Sneaky"},
+    )
+    assert response.status_code == 200  # the form again, with an error
+    assert Goal.objects.count() == before
+
+
+def test_an_action_about_a_parent_cannot_be_given_to_a_youth_counsellor(client, db, world):
+    client.force_login(world["users"]["coordinator"])
+    goal = Goal.objects.get(text__startswith="Xylographparent")
+    response = client.post(
+        reverse("networkgroup:action_create", args=[world["family"].pk, goal.pk]),
+        {"what": "Ring til lægen", "responsible": world["users"]["uu"].pk, "status": "planned"},
+    )
+    assert response.status_code == 200
+    assert not Action.objects.filter(what="Ring til lægen").exists()
+
+
+@pytest.mark.parametrize("who", sorted(CASEWORKERS))
+def test_mit_arbejde_and_the_digest_show_only_what_the_role_may_see(client, db, world, who):
+    user = world["users"][who]
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert not _leaks(response, who)
+    if who == "uu":
+        html = response.content.decode()
+        assert f"#action-{world['child_action'].pk}" in html
+        assert f"#action-{world['parent_action'].pk}" not in html
+    mail.outbox = []
+    from bi18.celery import app
+
+    app.loader.import_default_modules()  # the apps' tasks modules (autodiscovery)
+    (digest,) = [t for n, t in app.tasks.items() if n.endswith("send_daily_digest")]
+    digest.apply()
+    for message in mail.outbox:
+        if user.email in message.to:
+            assert not [w for w in forbidden(who) if w in message.body]
+            assert f"#action-{world['parent_action'].pk}" not in message.body or (
+                PARENT_A in sees(who)
+            )
+
+
+@pytest.mark.parametrize("who", sorted(CASEWORKERS))
+@pytest.mark.parametrize("q", ["Zenobia", "Ottoline", "Thaddeus", CPR])
+def test_searching_finds_only_people_in_the_roles_scope(client, db, world, who, q):
+    client.force_login(world["users"][who])
+    response = client.post(reverse("families:search"), {"q": q}, follow=True)
+    assert response.status_code == 200
+    # The search box shows what the user typed; anything else of the person is a leak.
+    leaks = [w for w in _leaks(response, who) if w not in q]
+    assert not leaks
+    subject = {"Zenobia": PARENT_A, CPR: PARENT_A, "Ottoline": PARENT_B, "Thaddeus": CHILD}[q]
+    found = world["family"].case_number in response.content.decode()
+    assert found == (subject in sees(who))
+
+
+# --- Reads and writes ------------------------------------------------------------------------
 
 
 def _row_counts() -> dict[str, int]:
@@ -458,13 +721,13 @@ def _row_counts() -> dict[str, int]:
     }
 
 
-@pytest.mark.parametrize("role", ["member", "administrator", "budget_officer", "manager"])
-def test_a_get_changes_nothing_anywhere(client, world, role):
+@pytest.mark.parametrize("who", ["coordinator", "uu", "administrator", "budget_officer", "manager"])
+def test_a_get_changes_nothing_anywhere(client, db, world, who):
     """Writes are POST-only: GET every page as a user who may use it; no row changes and
     the only audit rows are views, searches and exports."""
     from bi18.audit.models import AuditEvent
 
-    client.force_login(world["users"][role])
+    client.force_login(world["users"][who])
     before = _row_counts()
     first_event = AuditEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
     for name in APP_URLS:
@@ -483,57 +746,14 @@ NOT_AUDITED = {
 }
 
 
-@pytest.mark.parametrize(
-    "name",
-    sorted(n for n in APP_URLS if URLS[n][0] == CASE),
-)
-def test_every_case_page_a_member_reads_is_audited(client, world, name):
+@pytest.mark.parametrize("name", CASE_URLS)
+def test_every_case_page_a_member_reads_is_audited(client, db, world, name):
     from bi18.audit.models import AuditEvent
 
-    client.force_login(world["users"]["member"])
+    user = world["users"]["coordinator"]
+    client.force_login(user)
     response = client.get(_url(world, name))
     if response.status_code != 200 or name in NOT_AUDITED:
         pytest.skip(NOT_AUDITED.get(name, f"GET gives {response.status_code}"))
-    events = AuditEvent.objects.filter(actor=world["users"]["member"])
+    events = AuditEvent.objects.filter(actor=user)
     assert events.filter(action__in=["view", "export"]).exists(), name
-
-
-# A job mentor sees the parent they mentor and nothing else of the family; a youth guidance
-# counsellor sees the young people of their groups, not the parents (SPEC §2).
-PARENT_PAGES = sorted(n for n in APP_URLS if URLS[n][0] == CASE and n.startswith("employment:")) + [
-    "families:person_cpr",
-    "families:person_edit",
-]
-CHILD_PAGES = sorted(n for n in APP_URLS if URLS[n][0] == CASE and n.startswith("youth:"))
-FAMILY_PAGES = sorted(n for n in APP_URLS if URLS[n][0] == CASE and n.startswith("networkgroup:"))
-
-
-@pytest.mark.parametrize("name", CHILD_PAGES + FAMILY_PAGES)
-def test_a_job_mentor_sees_nothing_but_the_parent(client, world, name):
-    client.force_login(world["users"]["mentor"])
-    for method in METHODS:
-        response = _request(client, method, _url(world, name))
-        assert response.status_code in (404, 405), (method, response.status_code)
-
-
-def test_a_job_mentor_sees_the_parent_they_mentor(client, world):
-    client.force_login(world["users"]["mentor"])
-    response = client.get(_url(world, "employment:parent"))
-    assert response.status_code == 200 and PARENT_FIRST in response.content.decode()
-    family_page = client.get(_url(world, "families:detail")).content.decode()
-    assert CHILD_FIRST not in family_page
-
-
-@pytest.mark.parametrize("name", PARENT_PAGES)
-def test_a_youth_guidance_counsellor_does_not_see_the_parents(client, world, name):
-    client.force_login(world["users"]["youth_counsellor"])
-    for method in METHODS:
-        response = _request(client, method, _url(world, name))
-        assert response.status_code in (404, 405), (method, response.status_code)
-
-
-def test_a_youth_guidance_counsellor_sees_the_young_person(client, world):
-    client.force_login(world["users"]["youth_counsellor"])
-    response = client.get(_url(world, "youth:person"))
-    assert response.status_code == 200 and CHILD_FIRST in response.content.decode()
-    assert PARENT_FIRST not in client.get(_url(world, "families:detail")).content.decode()

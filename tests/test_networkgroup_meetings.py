@@ -102,7 +102,10 @@ def test_agenda_is_proposed_from_overdue_due_soon_and_changes_since_last_meeting
         at=last.starts_at - datetime.timedelta(days=1)
     )
     proposal = agenda_proposal(
-        family=group, starts_at=_at(0), until=timezone.localdate() + datetime.timedelta(days=30)
+        family=group,
+        user=caseworker,
+        starts_at=_at(0),
+        until=timezone.localdate() + datetime.timedelta(days=30),
     )
     assert proposal.overdue == [overdue]
     assert proposal.due_soon == [due]

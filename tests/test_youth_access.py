@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bi18.accounts.roles import Role
 from families.models import PersonRole
-from tests.factories import UserFactory
+from tests.factories import UserFactory, add_member
 from youth import services
 
 D = datetime.date
@@ -67,7 +67,7 @@ def _urls(person, enrolment=None):
         reverse("youth:person", args=[person.pk]),
         reverse("youth:timeline", args=[person.pk]),
         reverse("youth:track_edit", args=[person.pk]),
-        reverse("youth:record_create", args=[person.pk, "contact"]),
+        reverse("youth:record_create", args=[person.pk, "application"]),
         reverse("youth:record_create", args=[person.pk, "enrolment"]),
     ]
     if enrolment is not None:
@@ -162,3 +162,33 @@ def test_every_youth_audit_event_has_a_label_for_the_audit_pages():
     names |= {f"youth.{kind}.viewed" for kind in RECORD_KINDS}
     assert len(names) > 20
     assert [n for n in sorted(names) if event_label(n) == n] == []
+
+
+@pytest.mark.parametrize(
+    ("who", "kind", "expected"),
+    [
+        ("caseworker", "contact", 403),  # retention contacts are the retention counsellor's
+        ("retention_counsellor", "contact", 200),
+        ("retention_counsellor", "leisure_job", 403),
+        ("caseworker", "leisure_job", 200),
+        ("retention_counsellor", "guidance", 403),  # guidance sessions are the UU's
+        ("caseworker", "guidance", 403),
+    ],
+)
+def test_each_record_kind_is_written_by_the_roles_whose_work_it_is(
+    request, login, setup, who, kind, expected
+):
+    user = request.getfixturevalue(who)
+    url = reverse("youth:record_create", args=[setup["sara"].pk, kind])
+    assert login(user).get(url).status_code == expected
+    assert login(user).post(url, {}).status_code == expected or expected == 200
+
+
+def test_an_employment_consultant_in_the_group_does_not_see_the_youth_track(login, setup):
+    consultant = UserFactory(username="ec", role=Role.EMPLOYMENT_CONSULTANT)
+    add_member(setup["sara"].family, consultant, role=Role.EMPLOYMENT_CONSULTANT)
+    client = login(consultant)
+    assert client.get(reverse("youth:person", args=[setup["sara"].pk])).status_code == 404
+    family_page = client.get(reverse("families:detail", args=[setup["sara"].family_id]))
+    assert family_page.status_code == 200
+    assert reverse("youth:person", args=[setup["sara"].pk]) not in family_page.content.decode()

@@ -171,18 +171,18 @@ def test_the_collectors_make_a_fixed_number_of_queries(
             track = _track(caseworker, person, retention_counsellor=retention_counsellor)
             services.exam_create(actor=caseworker, track=track, data={"exam_date": D(2026, 2, 25)})
 
-    # Two queries per collector (the items, then the access rule over their people), plus
-    # the user's permissions (loaded once, then cached).
+    # One query per collector (the items, filtered by the user's scope), plus the user's
+    # scope, roles and permissions (each loaded once per user object, then cached).
     add(2)
     for kind in (
         deadlines.collect_follow_ups,
         deadlines.collect_exams,
         deadlines.collect_planned_ends,
     ):
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             small = kind(retention_counsellor, D(2026, 2, 20), D(2026, 3, 6))
         assert small or kind is deadlines.collect_planned_ends
     add(15)
     for kind in (deadlines.collect_follow_ups, deadlines.collect_exams):
-        with django_assert_max_num_queries(4):
+        with django_assert_max_num_queries(5):
             assert len(kind(retention_counsellor, D(2026, 2, 20), D(2026, 3, 6))) == 17

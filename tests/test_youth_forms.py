@@ -5,7 +5,9 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from bi18.accounts.roles import Role
 from families.models import Person
+from tests.factories import UserFactory, add_member, assign
 from youth import services
 from youth.forms import ExamPreparationForm, GradeField
 from youth.models import (
@@ -153,12 +155,26 @@ BAD_RECORDS = [
 ]
 
 
+def _writer(kind, caseworker, track):
+    """A user whose role writes this kind of record (youth.access): guidance sessions are
+    the youth guidance counsellor's, retention contacts the retention counsellor's."""
+    if kind == "guidance":
+        uu = UserFactory(username="uu_writer", role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+        add_member(track.person.family, uu, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+        return uu
+    if kind == "contact":
+        counsellor = UserFactory(username="retention_writer", role=Role.RETENTION_COUNSELLOR)
+        assign(track.person, counsellor, role=Role.RETENTION_COUNSELLOR)
+        return counsellor
+    return caseworker
+
+
 @pytest.mark.parametrize(("kind", "data", "model"), BAD_RECORDS)
 def test_bad_input_on_a_record_form_shows_errors_and_saves_nothing(
     login, caseworker, track, kind, data, model
 ):
     url = reverse("youth:record_create", args=[track.person_id, kind])
-    response = _post(login(caseworker), url, data)
+    response = _post(login(_writer(kind, caseworker, track)), url, data)
     assert _errors(response)
     assert not model.objects.exists()
     # What was typed is kept.
@@ -285,7 +301,7 @@ def test_a_stale_record_edit_is_refused(login, caseworker, track):
 
 
 def test_writes_are_post_only_and_a_get_to_a_form_writes_nothing(login, caseworker, track):
-    client = login(caseworker)
+    client = login(_writer("contact", caseworker, track))
     response = client.get(
         reverse("youth:record_create", args=[track.person_id, "contact"])
         + "?date=2025-09-01&school=x&risk=low"

@@ -52,9 +52,6 @@ class Versioned(models.Model):
 
 
 class YouthTrackQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(person__in=Person.objects.visible_to(user))
-
     def responsible(self, user):
         return self.filter(Q(retention_counsellor=user) | Q(guidance_counsellor=user))
 

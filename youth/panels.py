@@ -6,7 +6,7 @@ from django.utils import timezone
 from bi18.rules import rule
 from families.models import PersonRole
 from families.registry import FamilyPanel
-from youth import rules
+from youth import access, rules
 from youth.models import Enrolment, ExamPreparation, YouthTrack
 
 
@@ -49,6 +49,8 @@ def youth_rows(people, today):
 
 
 def _context(request, family, people):
+    # Only the young people whose youth track this user's role may see (youth.access).
+    people = [p for p in people if access.TRACK.may_view_person(request.user, p)]
     rows = youth_rows(people, timezone.localdate())
     if not rows:
         return None

@@ -13,9 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.audit.services import audit_log
-from families.access import get_person_for_user
-from families.models import Person, PersonRole
-from youth import forms, rules, services
+from youth import access, forms, rules, services
 from youth.models import (
     ApprenticeshipApplication,
     Clarification,
@@ -35,11 +33,8 @@ _CONFLICT = gettext_lazy(
 
 
 def _young_person(user, pk):
-    person = get_person_for_user(user, pk)
-    if person.role != PersonRole.CHILD:
-        # Youth pages exist for children and young people only.
-        raise Http404
-    return person
+    # Youth pages exist for children and young people only, for the youth roles (404 else).
+    return access.get_young_person(user, pk)
 
 
 def _track_or_404(person) -> YouthTrack:
@@ -116,6 +111,7 @@ def timeline(request, pk):
 @login_required
 def track_create(request, pk):
     person = _young_person(request.user, pk)
+    access.TRACK.require_edit_person(request.user, person)
     if YouthTrack.objects.filter(person=person).exists():
         return redirect("youth:track_edit", pk=person.pk)
     form = forms.YouthTrackForm(request.POST or None, person=person)
@@ -137,6 +133,7 @@ def track_create(request, pk):
 @login_required
 def track_edit(request, pk):
     person = _young_person(request.user, pk)
+    access.TRACK.require_edit_person(request.user, person)
     track = _track_or_404(person)
     form = forms.YouthTrackForm(request.POST or None, instance=track, person=person)
     current = None
@@ -157,7 +154,7 @@ def track_edit(request, pk):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The youth track was saved."))
-            if not Person.objects.visible_to(request.user).filter(pk=person.pk).exists():
+            if not access.TRACK.people(request.user).filter(pk=person.pk).exists():
                 # They handed the young person over and no longer have access.
                 return redirect("home")
             return redirect("youth:person", pk=person.pk)
@@ -258,6 +255,7 @@ def _kind_or_404(kind: str) -> RecordKind:
 def record_create(request, pk, kind):
     record = _kind_or_404(kind)
     person = _young_person(request.user, pk)
+    access.record_policy(kind).require_edit_person(request.user, person)
     track = _track_or_404(person)
     form = record.form(request.POST or None)
     if request.method == "GET":
@@ -298,6 +296,7 @@ def record_edit(request, pk, kind, record_pk):
     if record.update is None:
         raise Http404
     person = _young_person(request.user, pk)
+    access.record_policy(kind).require_edit_person(request.user, person)
     track = _track_or_404(person)
     scope = {"person": person} if kind == "enrolment" else {"track": track}
     try:
@@ -350,6 +349,7 @@ def record_edit(request, pk, kind, record_pk):
 @login_required
 def follow_up(request, pk):
     person = _young_person(request.user, pk)
+    access.RECORDS["follow_up"].require_edit_person(request.user, person)
     track = _track_or_404(person)
     if track.actual_end is None:
         messages.info(request, _("The effort has not ended, so no follow-up is due yet."))

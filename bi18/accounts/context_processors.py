@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import Role
 
+# Mirrors employment.access.EMPLOYMENT_ROLES, which bi18 may not import (a lower layer);
+# the navigation registry (issue 10) lets the employment app add this item itself.
 _COMPANY_REGISTER_ROLES = (
     Role.FAMILY_CASEWORKER,
     Role.EMPLOYMENT_CONSULTANT,

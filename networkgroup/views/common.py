@@ -1,22 +1,10 @@
 """Access and rendering helpers shared by the network-group views."""
 
-from django.http import Http404
 from django.shortcuts import render
 
-from families.access import get_family_for_user, is_full_member
-from families.models import Family
+from networkgroup.access import family_for_member
 
-
-def family_for_member(user, family_pk) -> Family:
-    """The family, if `user` is a member of its network group; else 404.
-
-    The plan and the meetings concern the whole family, so someone assigned to a
-    single person (a job mentor) does not see them – 404 like any outsider.
-    """
-    family = get_family_for_user(user, family_pk)
-    if not is_full_member(user, family):
-        raise Http404
-    return family
+__all__ = ["family_for_member", "fragment", "retarget"]
 
 
 def fragment(request, template: str, context: dict, *, title: str = "", status: int = 200):

@@ -14,12 +14,12 @@ from networkgroup.views.common import family_for_member
 PDF_LANGUAGES = ("da", "en")
 
 
-def _print_context(family) -> dict:
+def _print_context(family, user) -> dict:
     plan = services.plan_for_family(family=family)
     return {
         "family": family,
         "plan": plan,
-        "goals": selectors.plan_goals(plan),
+        "goals": selectors.plan_goals(plan, user),
         "members": list(family.members.select_related("user")),
         "next_meeting": selectors.next_meeting(family),
         "printed_at": timezone.localtime(),
@@ -30,7 +30,7 @@ def _print_context(family) -> dict:
 @require_GET
 def plan_print(request, family_pk):
     family = family_for_member(request.user, family_pk)
-    context = _print_context(family)
+    context = _print_context(family, request.user)
     context["for_screen"] = True
     audit_log(
         actor=request.user, action="view", event="networkgroup.plan.print_viewed", family=family
@@ -40,12 +40,13 @@ def plan_print(request, family_pk):
     return response
 
 
-def render_plan_pdf(family, language: str) -> bytes:
-    """The current plan as a PDF in `language` (WeasyPrint; pango and fonts from the OS)."""
+def render_plan_pdf(family, language: str, user) -> bytes:
+    """The current plan as `user` may see it, as a PDF in `language` (WeasyPrint; pango
+    and fonts from the OS)."""
     from weasyprint import HTML  # imported late: it loads pango
 
     with translation.override(language):
-        html = render_to_string("networkgroup/plan_print.html", _print_context(family))
+        html = render_to_string("networkgroup/plan_print.html", _print_context(family, user))
     return HTML(string=html).write_pdf()
 
 
@@ -55,7 +56,7 @@ def plan_pdf(request, family_pk, language):
     if language not in PDF_LANGUAGES:
         raise Http404
     family = family_for_member(request.user, family_pk)
-    pdf = render_plan_pdf(family, language)
+    pdf = render_plan_pdf(family, language, request.user)
     audit_log(
         actor=request.user,
         action="export",

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from bi18.audit.services import audit_log
-from families.access import is_coordinator
-from networkgroup import selectors, services
+from families.access import is_coordinator, scope_for
+from networkgroup import access, selectors, services
 from networkgroup.forms import AddendumForm, DecisionForm, MeetingForm, MinutesForm
 from networkgroup.models import Goal, Meeting
 from networkgroup.views.common import family_for_member, fragment, retarget
@@ -22,19 +22,25 @@ from networkgroup.views.plan import plan_context
 PAGE_SIZE = 25
 
 
-def _meeting(family, pk) -> Meeting:
-    return get_object_or_404(
-        Meeting.objects.select_related("minutes_approved_by", "interpreting_person"),
-        pk=pk,
-        family=family,
-    )
+def _meeting(request, family, pk) -> Meeting:
+    return access.get_meeting(request.user, family, pk)
+
+
+def _full_member_meeting(request, family_pk, pk):
+    """A meeting page that changes the meeting's details or minutes: full members only."""
+    family = family_for_member(request.user, family_pk)
+    meeting = _meeting(request, family, pk)
+    access.require_full_member(request.user, family)
+    return family, meeting
 
 
 @login_required
 @require_GET
 def meeting_list(request, family_pk):
     family = family_for_member(request.user, family_pk)
-    meetings = Meeting.objects.filter(family=family).order_by("-starts_at", "-id")
+    meetings = access.meetings(request.user, Meeting.objects.filter(family=family)).order_by(
+        "-starts_at", "-id"
+    )
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(actor=request.user, action="view", event="networkgroup.meeting.listed", family=family)
     return render(
@@ -44,7 +50,8 @@ def meeting_list(request, family_pk):
             "family": family,
             "page": page,
             "now": timezone.now(),
-            "may_convene": is_coordinator(request.user, family),
+            "may_convene": is_coordinator(request.user, family)
+            and access.sees_everyone(request.user, family),
             "nav_active": "families",
         },
     )
@@ -56,12 +63,13 @@ def meeting_create(request, family_pk):
     if not is_coordinator(request.user, family):
         # Members may see the family, but only the coordinator convenes (SPEC §2).
         raise Http404
+    access.require_full_member(request.user, family)
     initial = {
         "attending_members": [m.user_id for m in family.members.all()],
         "interpreter_booked": family.interpreter_needed,
         "interpreter_language": family.preferred_language if family.interpreter_needed else "",
     }
-    form = MeetingForm(request.POST or None, family=family, initial=initial)
+    form = MeetingForm(request.POST or None, family=family, user=request.user, initial=initial)
     if request.method == "GET":
         # The form lists the family's people as attendees.
         audit_log(
@@ -90,8 +98,7 @@ def meeting_create(request, family_pk):
 
 @login_required
 def meeting_edit(request, family_pk, pk):
-    family = family_for_member(request.user, family_pk)
-    meeting = _meeting(family, pk)
+    family, meeting = _full_member_meeting(request, family_pk, pk)
     if meeting.is_locked:
         messages.error(request, _("The minutes are approved and locked. Add an addendum instead."))
         return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
@@ -107,7 +114,7 @@ def meeting_edit(request, family_pk, pk):
         "next_meeting_date": meeting.next_meeting_date,
         "version": meeting.version,
     }
-    form = MeetingForm(request.POST or None, family=family, initial=initial)
+    form = MeetingForm(request.POST or None, family=family, user=request.user, initial=initial)
     if request.method == "GET":
         audit_log(
             actor=request.user,
@@ -154,11 +161,25 @@ def meeting_edit(request, family_pk, pk):
     )
 
 
-def _decision_form(family, plan, data=None):
+def _decision_form(request, family, plan, data=None, *, page=None):
+    """The decision form; on the meeting page (`page`: its plan context) the selects are
+    filled from the goals and members the page already fetched."""
     return DecisionForm(
         data,
         family=family,
-        goals=Goal.objects.filter(plan=plan).select_related("person").order_by("area", "id"),
+        goals=access.goals(request.user, Goal.objects.filter(plan=plan))
+        .select_related("person")
+        .order_by("area", "id"),
+        shown_goals=page["goals"] if page else None,
+        members=page["members"] if page else None,
+    )
+
+
+def _decisions(request, meeting) -> list:
+    return list(
+        access.decisions(request.user, meeting.decisions.all()).select_related(
+            "action__responsible"
+        )
     )
 
 
@@ -167,20 +188,39 @@ def _decision_form(family, plan, data=None):
 def meeting_detail(request, family_pk, pk):
     """Meeting mode: the agenda on one side, the plan on the other (SPEC §9)."""
     family = family_for_member(request.user, family_pk)
-    meeting = _meeting(family, pk)
+    meeting = _meeting(request, family, pk)
     context = plan_context(request, family)
-    proposal = selectors.agenda_proposal(
-        family=family, starts_at=meeting.starts_at, until=meeting.next_meeting_date
+    # The agenda, its proposal from the plan and the minutes are free text about anyone:
+    # for full members only (a youth counsellor sees the decisions they may see).
+    sees_everyone = access.sees_everyone(request.user, family)
+    proposal = (
+        selectors.agenda_proposal(
+            family=family,
+            user=request.user,
+            starts_at=meeting.starts_at,
+            until=meeting.next_meeting_date,
+            plan=context["plan"],
+            goals=context["goals"],
+        )
+        if sees_everyone
+        else None
     )
     context.update(
         {
             "meeting": meeting,
+            "sees_everyone": sees_everyone,
             "proposal": proposal,
             "attending_members": list(meeting.attending_members.all()),
-            "attending_people": list(meeting.attending_people.all()),
-            "decisions": list(meeting.decisions.select_related("action__responsible")),
-            "addenda": list(meeting.addenda.select_related("author")),
-            "decision_form": _decision_form(family, context["plan"]),
+            "attending_people": list(access.people(request.user, meeting.attending_people.all())),
+            "interpreting_person": (
+                meeting.interpreting_person
+                if meeting.interpreting_person
+                and scope_for(request.user).sees_person(meeting.interpreting_person)
+                else None
+            ),
+            "decisions": _decisions(request, meeting),
+            "addenda": list(meeting.addenda.select_related("author")) if sees_everyone else [],
+            "decision_form": _decision_form(request, family, context["plan"], page=context),
             "minutes_form": MinutesForm(
                 initial={"minutes": meeting.minutes, "version": meeting.version}
             ),
@@ -201,8 +241,7 @@ def meeting_detail(request, family_pk, pk):
 @login_required
 @require_POST
 def meeting_minutes(request, family_pk, pk):
-    family = family_for_member(request.user, family_pk)
-    meeting = _meeting(family, pk)
+    family, meeting = _full_member_meeting(request, family_pk, pk)
     form = MinutesForm(request.POST)
     context = {"family": family, "meeting": meeting}
     if form.is_valid():
@@ -242,8 +281,7 @@ def meeting_minutes(request, family_pk, pk):
 @require_POST
 def meeting_approve(request, family_pk, pk):
     """Approve and lock the minutes, including any text typed but not yet saved."""
-    family = family_for_member(request.user, family_pk)
-    meeting = _meeting(family, pk)
+    family, meeting = _full_member_meeting(request, family_pk, pk)
     form = MinutesForm(request.POST)
     minutes = version = None
     if "minutes" in request.POST and form.is_valid():
@@ -280,8 +318,7 @@ def meeting_approve(request, family_pk, pk):
 @login_required
 @require_POST
 def meeting_addendum(request, family_pk, pk):
-    family = family_for_member(request.user, family_pk)
-    meeting = _meeting(family, pk)
+    family, meeting = _full_member_meeting(request, family_pk, pk)
     form = AddendumForm(request.POST)
     if form.is_valid():
         try:
@@ -302,9 +339,9 @@ def meeting_addendum(request, family_pk, pk):
 def meeting_decision(request, family_pk, pk):
     """A decision becomes a plan action in one step; the plan side updates in place."""
     family = family_for_member(request.user, family_pk)
-    meeting = _meeting(family, pk)
+    meeting = _meeting(request, family, pk)
     plan = services.plan_for_family(family=family)
-    form = _decision_form(family, plan, request.POST)
+    form = _decision_form(request, family, plan, request.POST)
     new_action = None
     if form.is_valid():
         try:
@@ -318,13 +355,13 @@ def meeting_decision(request, family_pk, pk):
                 messages.success(request, _("The decision was recorded and added to the plan."))
                 return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
             new_action = decision.action
-            form = _decision_form(family, plan)
+            form = _decision_form(request, family, plan)
             # Ready for the next decision.
             form.fields["text"].widget.attrs["autofocus"] = True
     context = {
         "family": family,
         "meeting": meeting,
-        "decisions": list(meeting.decisions.select_related("action__responsible")),
+        "decisions": _decisions(request, meeting),
         "decision_form": form,
         "new_action": new_action,
         "focus_decision_form": new_action is not None,

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from bi18.audit.services import audit_log
-from families.models import NetworkMember
+from networkgroup import access
 from networkgroup.models import Meeting
 
 PAGE_SIZE = 25
@@ -29,10 +29,8 @@ def my_meetings(request):
         show = "upcoming"
     q = request.GET.get("q", "").strip()
     now = timezone.now()
-    # Full members only (the same rule as the meeting pages).
-    meetings = Meeting.objects.filter(
-        family__in=NetworkMember.objects.filter(user=request.user).values("family_id")
-    ).select_related("family")
+    # The same rule as the meeting pages (networkgroup.access).
+    meetings = access.meetings(request.user, Meeting.objects.all()).select_related("family")
     if show == "upcoming":
         meetings = meetings.filter(starts_at__gte=now).order_by("starts_at", "id")
     elif show == "past":

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bi18.audit.services import audit_log
-from networkgroup import selectors, services
+from networkgroup import access, selectors, services
 from networkgroup.forms import ActionForm, GoalForm
 from networkgroup.models import Action, Goal, PlanChange
 from networkgroup.presence import POLL_SECONDS, presence_others
@@ -25,14 +25,14 @@ def plan_context(request, family) -> dict:
     return {
         "family": family,
         "plan": plan,
-        "goals": selectors.plan_goals(plan),
+        "goals": selectors.plan_goals(plan, request.user),
         "members": members,
         "is_coordinator": any(m.user_id == request.user.pk and m.is_coordinator for m in members),
-        "goal_form": GoalForm(family=family),
+        "goal_form": GoalForm(family=family, user=request.user),
         "others": presence_others(family_id=family.pk, user=request.user),
         "poll_seconds": POLL_SECONDS,
         # The presence poll reports changes made by others after this point.
-        "last_change_id": PlanChange.objects.filter(plan=plan)
+        "last_change_id": access.changes(request.user, PlanChange.objects.filter(plan=plan))
         .order_by("-id")
         .values_list("id", flat=True)
         .first()
@@ -47,7 +47,9 @@ def plan_page(request, family_pk):
     context = plan_context(request, family)
     context["next_meeting"] = selectors.next_meeting(family)
     context["recent_changes"] = list(
-        PlanChange.objects.filter(plan=context["plan"]).select_related("actor", "goal")[:8]
+        access.changes(
+            request.user, PlanChange.objects.filter(plan=context["plan"])
+        ).select_related("actor", "goal")[:8]
     )
     context["offer_english"] = offers_english(family)
     context["nav_active"] = "families"
@@ -71,7 +73,7 @@ def presence(request, family_pk):
     except ValueError:
         since = None
     changed_by_others = (
-        PlanChange.objects.filter(plan__family=family, id__gt=since)
+        access.changes(request.user, PlanChange.objects.filter(plan__family=family, id__gt=since))
         .exclude(actor=request.user)
         .count()
         if since is not None
@@ -112,10 +114,8 @@ def _audit_item_view(request, family, kind: str, pk: int) -> None:
     )
 
 
-def _goal(family, goal_pk) -> Goal:
-    return get_object_or_404(
-        Goal.objects.select_related("person", "plan"), pk=goal_pk, plan__family=family
-    )
+def _goal(request, family, goal_pk) -> Goal:
+    return access.get_goal(request.user, family, goal_pk)
 
 
 def _goal_block(request, family, goal: Goal):
@@ -132,7 +132,7 @@ def _goal_block(request, family, goal: Goal):
 def goal_create(request, family_pk):
     family = family_for_member(request.user, family_pk)
     plan = services.plan_for_family(family=family)
-    form = GoalForm(request.POST, family=family)
+    form = GoalForm(request.POST, family=family, user=request.user)
     if form.is_valid():
         try:
             goal = services.goal_create(actor=request.user, plan=plan, **form.data_dict())
@@ -156,7 +156,7 @@ def goal_create(request, family_pk):
 @require_GET
 def goal_header(request, family_pk, goal_pk):
     family = family_for_member(request.user, family_pk)
-    goal = _goal(family, goal_pk)
+    goal = _goal(request, family, goal_pk)
     _audit_item_view(request, family, "goal", goal.pk)
     return fragment(
         request,
@@ -169,12 +169,13 @@ def goal_header(request, family_pk, goal_pk):
 @login_required
 def goal_edit(request, family_pk, goal_pk):
     family = family_for_member(request.user, family_pk)
-    goal = _goal(family, goal_pk)
+    goal = _goal(request, family, goal_pk)
     context = {"family": family, "goal": goal}
     if request.method != "POST":
         _audit_item_view(request, family, "goal", goal.pk)
         form = GoalForm(
             family=family,
+            user=request.user,
             initial={
                 "person": goal.person_id,
                 "area": goal.area,
@@ -186,7 +187,7 @@ def goal_edit(request, family_pk, goal_pk):
         return fragment(
             request, "networkgroup/_goal_form.html", {**context, "form": form}, title=_("Edit goal")
         )
-    form = GoalForm(request.POST, family=family)
+    form = GoalForm(request.POST, family=family, user=request.user)
     if form.is_valid():
         try:
             goal = services.goal_update(
@@ -205,7 +206,7 @@ def goal_edit(request, family_pk, goal_pk):
                 "networkgroup/_goal_conflict.html",
                 {
                     **context,
-                    "form": GoalForm(data, family=family),
+                    "form": GoalForm(data, family=family, user=request.user),
                     "theirs": conflict.current,
                 },
                 title=_("Someone else changed this goal"),
@@ -231,8 +232,10 @@ def goal_edit(request, family_pk, goal_pk):
 @require_GET
 def goal_history(request, family_pk, goal_pk):
     family = family_for_member(request.user, family_pk)
-    goal = _goal(family, goal_pk)
-    changes = PlanChange.objects.filter(goal=goal).select_related("actor", "action")
+    goal = _goal(request, family, goal_pk)
+    changes = access.changes(request.user, PlanChange.objects.filter(goal=goal)).select_related(
+        "actor", "action"
+    )
     page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(
         actor=request.user,
@@ -253,7 +256,9 @@ def goal_history(request, family_pk, goal_pk):
 def plan_history(request, family_pk):
     family = family_for_member(request.user, family_pk)
     plan = services.plan_for_family(family=family)
-    changes = PlanChange.objects.filter(plan=plan).select_related("actor", "goal", "action")
+    changes = access.changes(request.user, PlanChange.objects.filter(plan=plan)).select_related(
+        "actor", "goal", "action"
+    )
     page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(
         actor=request.user, action="view", event="networkgroup.plan.history_viewed", family=family
@@ -268,17 +273,15 @@ def plan_history(request, family_pk):
 # --- Actions -----------------------------------------------------------------------------
 
 
-def _action(family, action_pk) -> Action:
-    return get_object_or_404(
-        Action.objects.select_related("responsible", "goal"), pk=action_pk, plan__family=family
-    )
+def _action(request, family, action_pk) -> Action:
+    return access.get_action(request.user, family, action_pk)
 
 
 @login_required
 def action_create(request, family_pk, goal_pk):
     family = family_for_member(request.user, family_pk)
-    goal = _goal(family, goal_pk)
-    form = ActionForm(request.POST or None, family=family)
+    goal = _goal(request, family, goal_pk)
+    form = ActionForm(request.POST or None, family=family, person=goal.person)
     if request.method == "GET":
         _audit_item_view(request, family, "goal", goal.pk)
     if request.method == "POST" and form.is_valid():
@@ -316,7 +319,7 @@ def action_create(request, family_pk, goal_pk):
 def action_add_button(request, family_pk, goal_pk):
     """ "Cancel" on the add-action form: the button comes back, focused."""
     family = family_for_member(request.user, family_pk)
-    goal = _goal(family, goal_pk)
+    goal = _goal(request, family, goal_pk)
     return fragment(
         request,
         "networkgroup/_action_add_button.html",
@@ -329,7 +332,7 @@ def action_add_button(request, family_pk, goal_pk):
 @require_GET
 def action_row(request, family_pk, action_pk):
     family = family_for_member(request.user, family_pk)
-    action = _action(family, action_pk)
+    action = _action(request, family, action_pk)
     _audit_item_view(request, family, "action", action.pk)
     return fragment(
         request,
@@ -342,12 +345,13 @@ def action_row(request, family_pk, action_pk):
 @login_required
 def action_edit(request, family_pk, action_pk):
     family = family_for_member(request.user, family_pk)
-    action = _action(family, action_pk)
+    action = _action(request, family, action_pk)
     context = {"family": family, "action": action}
     if request.method != "POST":
         _audit_item_view(request, family, "action", action.pk)
         form = ActionForm(
             family=family,
+            person=action.goal.person,
             initial={
                 "what": action.what,
                 "responsible": action.responsible_id,
@@ -363,7 +367,7 @@ def action_edit(request, family_pk, action_pk):
             {**context, "form": form},
             title=_("Edit action"),
         )
-    form = ActionForm(request.POST, family=family)
+    form = ActionForm(request.POST, family=family, person=action.goal.person)
     if form.is_valid():
         try:
             action = services.action_update(
@@ -380,7 +384,7 @@ def action_edit(request, family_pk, action_pk):
                 "networkgroup/_action_conflict.html",
                 {
                     **context,
-                    "form": ActionForm(data, family=family),
+                    "form": ActionForm(data, family=family, person=action.goal.person),
                     "theirs": conflict.current,
                 },
                 title=_("Someone else changed this action"),

@@ -1,0 +1,160 @@
+"""A user's scope: which families and which people they may see (SPEC §2, §10).
+
+Computed once per request from the user's network-group memberships and personal
+assignments – two index scans over a few dozen rows – and kept on the user object, so that
+every list, panel, collector and page of a request filters by small id sets instead of
+correlated sub-queries over the people table (at 50,000 families those scanned every person;
+see bench/ and docs/benchmarks.md).
+
+* A network-group member sees every person of the family, except a member in a youth role
+  (youth guidance counsellor, retention counsellor), who sees the young people only.
+* A person assignment (job mentor, retention counsellor) shows that one person.
+* Items about the whole family (a family goal, a meeting) are for network-group members only.
+
+The cached scope is dropped whenever a membership or an assignment changes in this process
+(`scope_changed`, called by the models' signals and querysets), so a service that changes
+access and then reads with the same user object sees the change.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from bi18.accounts.roles import Role
+
+# Group roles that are in a network group for the young people only (SPEC §2, §10).
+YOUTH_GROUP_ROLES = frozenset({Role.YOUTH_GUIDANCE_COUNSELLOR, Role.RETENTION_COUNSELLOR})
+
+CHILD = "child"  # families.models.PersonRole.CHILD (not imported: models import this module)
+
+_generation = 0
+
+
+def scope_changed() -> None:
+    """Forget every cached scope in this process (a membership or assignment changed)."""
+    global _generation
+    _generation += 1
+
+
+@dataclass(frozen=True)
+class Scope:
+    user_id: int | None
+    full_families: frozenset[int] = frozenset()
+    youth_families: frozenset[int] = frozenset()
+    coordinated_families: frozenset[int] = frozenset()
+    assigned_people: frozenset[int] = frozenset()
+    assigned_families: frozenset[int] = frozenset()
+
+    # --- families ---------------------------------------------------------------------
+
+    @property
+    def member_families(self) -> frozenset[int]:
+        return self.full_families | self.youth_families
+
+    @property
+    def families(self) -> frozenset[int]:
+        return self.member_families | self.assigned_families
+
+    def sees_family(self, family_id) -> bool:
+        return family_id in self.families
+
+    def is_member(self, family_id) -> bool:
+        return family_id in self.member_families
+
+    def is_full_member(self, family_id) -> bool:
+        """A member who sees every person of the family (not one in a youth role)."""
+        return family_id in self.full_families
+
+    def is_coordinator(self, family_id) -> bool:
+        return family_id in self.coordinated_families
+
+    # --- people -----------------------------------------------------------------------
+
+    def sees_person(self, person) -> bool:
+        return self.sees(person.pk, person.family_id, person.role)
+
+    def sees(self, person_id, family_id, role) -> bool:
+        return (
+            family_id in self.full_families
+            or (family_id in self.youth_families and role == CHILD)
+            or person_id in self.assigned_people
+        )
+
+    def person_q(self, prefix: str = "") -> Q:
+        """The people this user may see, as a filter on Person (or on `prefix` + Person)."""
+        q = Q(pk__in=[])
+        if self.full_families:
+            q |= Q(**{f"{prefix}family_id__in": sorted(self.full_families)})
+        if self.youth_families:
+            q |= Q(
+                **{f"{prefix}family_id__in": sorted(self.youth_families), f"{prefix}role": CHILD}
+            )
+        if self.assigned_people:
+            q |= Q(**{f"{prefix}pk__in": sorted(self.assigned_people)})
+        return q
+
+
+EMPTY = Scope(user_id=None)
+
+
+def scope_for(user, *, today: datetime.date | None = None) -> Scope:
+    """The user's scope, computed once per user object (i.e. once per request)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return EMPTY
+    if not user.has_perm("accounts.access_case_data"):
+        return EMPTY
+    cached = getattr(user, "_bi18_scope", None)
+    if today is None and cached is not None and cached[0] == _generation:
+        return cached[1]
+    scope = _compute(user, today or timezone.localdate())
+    if today is None:
+        user._bi18_scope = (_generation, scope)
+    return scope
+
+
+def _compute(user, today: datetime.date) -> Scope:
+    """One query: the user's memberships and active assignments, as a UNION of two index
+    scans (member_user_family, assignment_user_person)."""
+    from django.db.models import BooleanField, CharField, IntegerField, Value
+
+    from families.models import NetworkMember, PersonAssignment
+
+    memberships = (
+        NetworkMember.objects.filter(user=user)
+        .order_by()
+        .annotate(person=Value(None, output_field=IntegerField()))
+        .values_list("family_id", "group_role", "is_coordinator", "person")
+    )
+    assignments = (
+        PersonAssignment.objects.active(today)
+        .filter(user=user)
+        .order_by()
+        .annotate(
+            group_role=Value("", output_field=CharField()),
+            is_coordinator=Value(False, output_field=BooleanField()),
+        )
+        .values_list("person__family_id", "group_role", "is_coordinator", "person_id")
+    )
+    full, youth, coordinated, people, families = set(), set(), set(), set(), set()
+    for family_id, group_role, is_coordinator, person_id in memberships.union(
+        assignments, all=True
+    ):
+        if person_id is not None:
+            people.add(person_id)
+            families.add(family_id)
+            continue
+        (youth if group_role in YOUTH_GROUP_ROLES else full).add(family_id)
+        if is_coordinator:
+            coordinated.add(family_id)
+    return Scope(
+        user_id=user.pk,
+        full_families=frozenset(full),
+        youth_families=frozenset(youth - full),
+        coordinated_families=frozenset(coordinated),
+        assigned_people=frozenset(people),
+        assigned_families=frozenset(families),
+    )
