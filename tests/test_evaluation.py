@@ -42,6 +42,18 @@ FAMILY_ROWS = (
 )
 
 
+@pytest.fixture(autouse=True)
+def eager_celery():
+    """Run tasks in-process even when REDIS_URL is set (nothing is left in the broker)."""
+    from bi18.celery import app
+
+    saved = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = saved
+
+
 @pytest.fixture
 def evaluator(db):
     return UserFactory(username="evaluator", role=Role.EVALUATOR)
