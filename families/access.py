@@ -172,6 +172,28 @@ def policy(key: str) -> RecordPolicy:
     return _policies[key]
 
 
+def policy_table() -> str:
+    """The registered policies as a Markdown table (docs/access.md holds it; a test keeps the
+    two equal)."""
+    from bi18.accounts.roles import Role as R
+
+    def roles(rs) -> str:
+        return ", ".join(str(r) for r in R.values if r in rs) or "–"
+
+    about = {BOTH: "parents, children", PARENTS: "parents", CHILDREN: "children"}
+    lines = [
+        "| record kind | see | write | about | whole family | members only |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in policies():
+        lines.append(
+            f"| `{p.key}` | {roles(p.view_roles)} | {roles(p.edit_roles)} | "
+            f"{about.get(p.about, ', '.join(sorted(p.about)))} | "
+            f"{'yes' if p.whole_family else 'no'} | {'yes' if p.members_only else 'no'} |"
+        )
+    return "\n".join(lines)
+
+
 # --- The families app's own records -----------------------------------------------------
 
 # The family record (status, notes, target group) and its people's personal data: every

@@ -787,3 +787,15 @@ def test_every_case_page_a_member_reads_is_audited(client, db, world, name):
         pytest.skip(NOT_AUDITED.get(name, f"GET gives {response.status_code}"))
     events = AuditEvent.objects.filter(actor=user)
     assert events.filter(action__in=["view", "export"]).exists(), name
+
+
+def test_docs_access_md_lists_the_policies_as_the_code_declares_them():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from families.access import policy_table
+
+    doc = (Path(settings.BASE_DIR) / "docs" / "access.md").read_text(encoding="utf-8")
+    table = doc.split("<!-- policy-table -->\n", 1)[1].split("\n<!-- /policy-table -->", 1)[0]
+    assert table.strip() == policy_table().strip()
