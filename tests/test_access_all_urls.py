@@ -67,6 +67,7 @@ URLS: dict[str, tuple[str, str]] = {
     "accounts:user_reactivate": (PERM, "user administration, no case data"),
     "accounts:user_unlock": (PERM, "user administration, no case data"),
     "accounts:user_set_password": (PERM, "user administration, no case data"),
+    "accounts:staff_picker": (PERM, "staff names for pickers, access_case_data; no case data"),
     "audit:search": (PERM, "audit log, administrators only"),
     "audit:citizen_report": (PERM, "citizen's insight report, administrators only"),
     "audit:citizen_report_csv": (PERM, "citizen's insight report, administrators only"),
@@ -87,6 +88,7 @@ URLS: dict[str, tuple[str, str]] = {
     "networkgroup:my_meetings": (OWN, "the user's own meetings"),
     "networkgroup:group_admin_list": (PERM, "network-group administration"),
     "networkgroup:group": (CASE, ""),
+    "networkgroup:member_candidates": (CASE, "the add-member picker's search"),
     "networkgroup:group_member_remove": (CASE, ""),
     "networkgroup:group_member_coordinator": (CASE, ""),
     "networkgroup:plan": (CASE, ""),
@@ -129,6 +131,7 @@ URLS: dict[str, tuple[str, str]] = {
     "employment:company_create": (OWN, "companies are not personal data"),
     "employment:company_detail": (OWN, "a company; its internships only for visible people"),
     "employment:company_edit": (OWN, "companies are not personal data"),
+    "employment:company_picker": (OWN, "companies are not personal data"),
     "youth:person": (CASE, ""),
     "youth:timeline": (CASE, ""),
     "youth:track_create": (CASE, ""),
@@ -166,6 +169,7 @@ ADMIN_MAY_SEE_NAMES = {
 # (the name check below still applies).
 ADMIN_MANAGES_GROUPS = {
     "networkgroup:group",
+    "networkgroup:member_candidates",
     "networkgroup:group_member_remove",
     "networkgroup:group_member_coordinator",
 }
@@ -279,6 +283,7 @@ def world(db):
         "record_pk": job.pk,
         "code": "T1",
         "fmt": "csv",
+        "role": Role.FAMILY_CASEWORKER.value,
     }
     # `pk` means a different object on each page.
     pk = {
