@@ -485,6 +485,7 @@ def test_a_get_changes_nothing_anywhere(client, world, role):
 NOT_AUDITED = {
     "networkgroup:goal_add_button": "an 'add action' button, no data",
     "networkgroup:presence": "who else has the plan open (staff), polled every few seconds",
+    "networkgroup:member_candidates": "the add-member picker's search: staff names, no case data",
 }
 
 
