@@ -3,6 +3,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from bi18.accounts.roles import Role
 from families.models import NetworkMember
@@ -42,9 +43,7 @@ def test_coordinator_adds_a_member_with_the_keyboard_only(page, screenshot, fami
 
     page.keyboard.press("Control+A")
     page.keyboard.type("vib holm")
-    page.wait_for_function(
-        "document.querySelectorAll('#id_user_listbox [role=option][data-value]').length === 2"
-    )
+    expect(page.locator("#id_user_listbox [role=option][data-value]")).to_have_count(2)
     assert box.get_attribute("aria-expanded") == "true"
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
@@ -65,8 +64,8 @@ def test_coordinator_adds_a_member_with_the_keyboard_only(page, screenshot, fami
     page.keyboard.press("Tab")  # coordinator checkbox
     page.keyboard.press("Tab")  # the add button
     screenshot("ready-to-add")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert NetworkMember.objects.filter(
         family=family, user=wanted, group_role=Role.COMPANY_CONSULTANT
     ).exists()
