@@ -69,6 +69,7 @@ URLS: dict[str, tuple[str, str]] = {
     "accounts:user_unlock": (PERM, "user administration, no case data"),
     "accounts:user_set_password": (PERM, "user administration, no case data"),
     "accounts:staff_picker": (PERM, "staff names for pickers, access_case_data; no case data"),
+    "audit:usernames": (PERM, "user-name suggestions for the audit filter, administrators"),
     "audit:search": (PERM, "audit log, administrators only"),
     "audit:citizen_report": (PERM, "citizen's insight report, administrators only"),
     "audit:citizen_report_csv": (PERM, "citizen's insight report, administrators only"),

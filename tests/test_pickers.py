@@ -382,3 +382,26 @@ def test_a_user_without_the_role_is_refused_by_the_field(track, company_consulta
     assert response.status_code == 200
     assert not MentorAssignment.objects.exists()
     assert "Marker en gyldig valgmulighed" in response.content.decode()
+
+
+# --- The audit log's user-name filter ---------------------------------------------------
+
+
+def test_the_audit_log_no_longer_sends_every_user_name(administrator, login):
+    _caseworkers(30)
+    body = login(administrator).get(reverse("audit:search")).content.decode()
+    assert "cwbirgitte" not in body
+    assert reverse("audit:usernames") in body  # where the suggestions come from
+
+
+def test_user_name_suggestions_are_at_most_20_for_administrators_only(
+    administrator, caseworker, login, client
+):
+    _caseworkers(25)
+    url = reverse("audit:usernames")
+    body = login(administrator).get(url + "?q=cwbirg").content.decode()
+    names = re.findall(r'<option value="([^"]+)">', body)
+    assert names == sorted(f"cwbirgitte{i}" for i in range(25))[:PICKER_LIMIT]
+    assert login(administrator).get(url + "?q=120385-4012").content.strip() == b""
+    client.force_login(caseworker)
+    assert client.get(url + "?q=cwbirg").status_code == 403

@@ -202,6 +202,44 @@
     });
   }
 
+  // <input list="X" data-suggest-url="...">: a free-text field (the audit log's user name)
+  // whose <datalist> is filled with at most 20 suggestions from the server as the user types,
+  // instead of every value being sent with the page. Without JavaScript it is a plain field.
+  var suggestTimer = null;
+  var suggestController = null;
+  document.addEventListener("input", function (event) {
+    var input = event.target;
+    var url = input.getAttribute && input.getAttribute("data-suggest-url");
+    var list = url && document.getElementById(input.getAttribute("list"));
+    if (!list) {
+      return;
+    }
+    window.clearTimeout(suggestTimer);
+    suggestTimer = window.setTimeout(function () {
+      var query = input.value.trim();
+      if (!query || CPR.test(query)) {
+        list.innerHTML = "";
+        return;
+      }
+      if (suggestController) {
+        suggestController.abort();
+      }
+      suggestController = new AbortController();
+      fetch(url + "?q=" + encodeURIComponent(query), {
+        headers: { "HX-Request": "true" },
+        credentials: "same-origin",
+        signal: suggestController.signal,
+      })
+        .then(function (response) {
+          return response.ok ? response.text() : "";
+        })
+        .then(function (html) {
+          list.innerHTML = html;
+        })
+        .catch(function () {});
+    }, 250);
+  });
+
   function enhanceAll(scope) {
     Array.prototype.forEach.call((scope || document).querySelectorAll("[data-picker]"), enhance);
   }
