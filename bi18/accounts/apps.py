@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from bi18.accounts import signals  # noqa: F401
+        from bi18.accounts import checks, signals  # noqa: F401
 
         # Also after `flush` (which emits post_migrate): transactional tests and a
         # re-seeded database keep the roles that migration 0002 created.
@@ -24,5 +24,13 @@ class AccountsConfig(AppConfig):
             ("accounts.user.reactivated", _("User reactivated")),
             ("accounts.user.unlocked", _("User unlocked after failed log-ins")),
             ("accounts.user.password_set", _("Password set")),
+            ("accounts.user.roles_from_claims", _("Roles changed by single sign-on")),
+            ("accounts.user.sso_linked", _("Account linked to single sign-on")),
+            ("accounts.user.second_factor_enrolled", _("Two-factor set up")),
+            ("accounts.user.second_factor_verified", _("Two-factor code given")),
+            ("accounts.user.second_factor_reset", _("Two-factor reset")),
+            ("accounts.user.recovery_codes_regenerated", _("New recovery codes made")),
+            ("accounts.user.password_reset_requested", _("Password reset requested by e-mail")),
+            ("accounts.user.password_reset", _("Password changed through a reset link")),
         ):
             register_event(name, label)
