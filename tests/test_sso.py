@@ -433,3 +433,26 @@ def test_request_lines_with_the_authorization_response_are_redacted():
     RedactAuthorizationResponse().filter(record)
     assert "abc123" not in record.getMessage() and "xyz" not in record.getMessage()
     assert "code=[redacted]" in record.getMessage()
+
+
+def test_gunicorn_access_lines_carry_no_query_and_no_reset_token():
+    import runpy
+
+    from django.conf import settings
+
+    conf = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+    assert "%(U)s" in conf["access_log_format"]
+    assert "%(r)s" not in conf["access_log_format"] and "%(q)s" not in conf["access_log_format"]
+    assert conf["logconfig_dict"]["handlers"]["console"]["filters"] == ["redact"]
+    record = logging.LogRecord(
+        "gunicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '127.0.0.1 "GET /konto/adgangskode/ny/MQ/cz6ebn-0123456789abcdef/ HTTP/1.1" 302',
+        None,
+        None,
+    )
+    RedactAuthorizationResponse().filter(record)
+    assert "0123456789abcdef" not in record.getMessage()
+    assert "/konto/adgangskode/ny/MQ/[redacted]/" in record.getMessage()

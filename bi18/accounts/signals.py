@@ -25,7 +25,7 @@ def on_logged_in(sender, request, user, **kwargs):
     audit_log(
         actor=user, action="login", event="accounts.user.logged_in", detail={"method": method}
     )
-    if method == AUTH_METHOD_PASSWORD and not second_factor_required(request):
+    if method == AUTH_METHOD_PASSWORD and not second_factor_required(request, user):
         # The log-in is complete; with a second factor still owed, the counter of failed
         # attempts is cleared only once the code is given (twofactor.views).
         axes_reset(username=user.get_username())

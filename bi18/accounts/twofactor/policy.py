@@ -14,7 +14,7 @@ def needs_second_factor(user) -> bool:
     return any(user.has_perm(f"accounts.{p}") for p in _GUARDED_PERMISSIONS)
 
 
-def second_factor_required(request) -> bool:
+def second_factor_required(request, user=None) -> bool:
     """Whether this log-in must still give a second factor before it reaches anything.
 
     Single sign-on sessions are exempt: the municipality's provider enforces its own
@@ -24,4 +24,4 @@ def second_factor_required(request) -> bool:
         return False
     if request.session.get(SESSION_AUTH_METHOD) == AUTH_METHOD_SSO:
         return False
-    return needs_second_factor(request.user)
+    return needs_second_factor(user if user is not None else request.user)
