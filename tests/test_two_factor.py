@@ -243,3 +243,9 @@ def test_new_recovery_codes_replace_the_old(client, caseworker):
     response = client.post(reverse("accounts:second_factor_recovery_codes"))
     assert len(re.findall(r'<li class="col">', response.content.decode())) == 10
     assert not StaticToken.objects.filter(token="abcd2345").exists()
+
+
+def test_the_django_admin_log_in_is_the_one_log_in_page(client, db):
+    response = client.get("/django-admin/login/?next=/django-admin/")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("accounts:login") + "?next=/django-admin/"

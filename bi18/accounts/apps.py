@@ -15,6 +15,15 @@ class AccountsConfig(AppConfig):
         # Also after `flush` (which emits post_migrate): transactional tests and a
         # re-seeded database keep the roles that migration 0002 created.
         post_migrate.connect(signals.ensure_roles, sender=self)
+        # The second-factor devices are managed in BI18 (set-up, reset), never in Django's admin
+        # site, whose device pages would show the TOTP secret and QR code to superusers.
+        from django.contrib import admin
+        from django_otp.plugins.otp_static.models import StaticDevice
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        for model in (TOTPDevice, StaticDevice):
+            if admin.site.is_registered(model):
+                admin.site.unregister(model)
         from bi18.audit.labels import register_event
 
         for name, label in (
