@@ -22,5 +22,7 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="accounts:login", query_string=True),
         name="django_admin_login",
     ),
+    path("evaluering/", include("budget.evaluation.urls")),
+    path("api/", include("budget.evaluation.api.urls")),
     path("django-admin/", admin.site.urls),
 ]
