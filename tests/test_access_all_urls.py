@@ -132,6 +132,20 @@ URLS: dict[str, tuple] = {
     "accounts:user_reactivate": (PERM, "user administration, no case data"),
     "accounts:user_unlock": (PERM, "user administration, no case data"),
     "accounts:user_set_password": (PERM, "user administration, no case data"),
+    "accounts:staff_picker": (PERM, "staff names for pickers, access_case_data; no case data"),
+    "audit:usernames": (PERM, "user-name suggestions for the audit filter, administrators"),
+    "accounts:user_second_factor_reset": (PERM, "user administration, no case data"),
+    "django_admin_login": (PUBLIC, "redirects to the one log-in page"),
+    "accounts:oidc_login": (PUBLIC, "starts single sign-on (404 while it is not configured)"),
+    "accounts:oidc_callback": (PUBLIC, "the provider's answer; refused without a started sign-in"),
+    "accounts:password_reset": (PUBLIC, "asks for a reset e-mail; same answer for any address"),
+    "accounts:password_reset_done": (PUBLIC, "a fixed message"),
+    "accounts:password_reset_confirm": (PUBLIC, "needs the e-mailed token"),
+    "accounts:password_reset_complete": (PUBLIC, "a fixed message"),
+    "accounts:second_factor_verify": (OWN, "own log-in's second factor"),
+    "accounts:second_factor_enrol": (OWN, "own log-in's second factor"),
+    "accounts:second_factor_manage": (OWN, "own two-factor"),
+    "accounts:second_factor_recovery_codes": (OWN, "own two-factor"),
     "audit:search": (PERM, "audit log, administrators only"),
     "audit:citizen_report": (PERM, "citizen's insight report, administrators only"),
     "audit:citizen_report_csv": (PERM, "citizen's insight report, administrators only"),
@@ -152,6 +166,7 @@ URLS: dict[str, tuple] = {
     "networkgroup:my_meetings": (OWN, "the user's own meetings"),
     "networkgroup:group_admin_list": (PERM, "network-group administration"),
     "networkgroup:group": case(PLAN, FAMILY, MEMBER),
+    "networkgroup:member_candidates": case(PLAN, FAMILY, COORD),
     "networkgroup:group_member_remove": case(PLAN, FAMILY, COORD),
     "networkgroup:group_member_coordinator": case(PLAN, FAMILY, COORD),
     "networkgroup:plan": case(PLAN, FAMILY),
@@ -201,6 +216,7 @@ URLS: dict[str, tuple] = {
     "youth:follow_up": case("youth.follow_up", CHILD, EDIT),
     "youth:record_create": case("youth.leisure_job", CHILD, EDIT),
     "youth:record_edit": case("youth.leisure_job", CHILD, EDIT),
+    "employment:company_picker": (OWN, "companies are not personal data"),
     "targets_home": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:target_detail": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:snapshot_request": (PERM, "aggregated dashboard, view_dashboard"),
@@ -248,6 +264,8 @@ ADMIN_MAY_SEE_NAMES = {
 # groups (SPEC §2 "users, roles"); the page shows the case number and staff, no case content.
 ADMIN_MANAGES_GROUPS = {
     "networkgroup:group",
+    "networkgroup:member_candidates",
+    "networkgroup:member_candidates",
     "networkgroup:group_member_remove",
     "networkgroup:group_member_coordinator",
 }
@@ -451,6 +469,9 @@ def _build_world():
         "record_pk": job.pk,
         "code": "T1",
         "fmt": "csv",
+        "role": Role.FAMILY_CASEWORKER.value,
+        "uidb64": "MQ",
+        "token": "not-a-valid-token",
     }
     # `pk` means a different object on each page.
     pk = {
@@ -773,6 +794,7 @@ def test_a_get_changes_nothing_anywhere(client, db, world, who):
 NOT_AUDITED = {
     "networkgroup:goal_add_button": "an 'add action' button, no data",
     "networkgroup:presence": "who else has the plan open (staff), polled every few seconds",
+    "networkgroup:member_candidates": "the add-member picker's search: staff names, no case data",
 }
 
 
