@@ -500,7 +500,7 @@ def company_picker(request):
     internship; a user without the register gets 404, one who may only read it 403.
     Name, CVR number and industry only, no contact person."""
     _require_company_register(request.user)
-    if not _can_edit_companies(request.user):
+    if not may_edit_companies(request.user):
         raise PermissionDenied
     return picker_response(request, company_field())
 

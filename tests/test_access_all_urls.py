@@ -265,7 +265,6 @@ ADMIN_MAY_SEE_NAMES = {
 ADMIN_MANAGES_GROUPS = {
     "networkgroup:group",
     "networkgroup:member_candidates",
-    "networkgroup:member_candidates",
     "networkgroup:group_member_remove",
     "networkgroup:group_member_coordinator",
 }
