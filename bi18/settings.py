@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "bi18.audit",
     "bi18.accounts",
     "families",
+    "families.history",
+    "families.consent",
+    "families.retention",
     "networkgroup",
     "employment",
     "youth",
@@ -249,12 +252,26 @@ CELERY_BEAT_SCHEDULE = {
             hour=env.int("SNAPSHOT_HOUR", default=1), minute=env.int("SNAPSHOT_MINUTE", default=30)
         ),
     },
+    # Access of agencies whose consent or legal basis expired ends (issue 13 §3).
+    "consent-enforce-lapsed": {
+        "task": "consent.enforce_lapsed",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    # Families past retention are listed for the administrators' review (issue 13 §4).
+    "retention-list-due": {
+        "task": "retention.list_due",
+        "schedule": crontab(hour=3, minute=10),
+    },
 }
 # Absolute links in e-mails (the digest), e.g. https://bi18.kk.dk
 SITE_URL = env.str("SITE_URL", default="")
 
 # --- Pilot rules (bi18/rules.py holds the defaults); JSON in the environment overrides.
 BI18_RULES = env.json("BI18_RULES", default={})
+
+# --- Retention of case data (issue 13 §4): years after the family's effort ended
+# (status completed or withdrawn) before its personal data is erased after review.
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
 
 # --- Audit log retention (SPEC §8, Datatilsynet): default 6 months.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)

@@ -186,10 +186,21 @@ def person_reveal_cpr(*, actor, person: Person, purpose: str) -> str:
     return decrypt_cpr(person.cpr_encrypted).formatted
 
 
+def require_sharing_basis(*, family, role: str) -> None:
+    """No access for an agency without a valid consent or legal basis (issue 13 §3)."""
+    from families.consent.services import ConsentError, require_basis
+
+    try:
+        require_basis(family=family, role=role)
+    except ConsentError as exc:
+        raise ServiceError(str(exc)) from None
+
+
 @transaction.atomic
 def member_add(*, actor, family: Family, user, group_role: str, is_coordinator: bool = False):
     if NetworkMember.objects.filter(family=family, user=user).exists():
         raise ServiceError(_("%(user)s is already a member of the network group.") % {"user": user})
+    require_sharing_basis(family=family, role=group_role)
     if is_coordinator:
         NetworkMember.objects.filter(family=family, is_coordinator=True).update(
             is_coordinator=False
