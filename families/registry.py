@@ -139,3 +139,28 @@ def register_personal_data(source: PersonalData) -> None:
 
 def personal_data_sources() -> list[PersonalData]:
     return sorted(_personal_data.values(), key=lambda s: s.order)
+
+
+# --- Data encrypted under CPR_ENCRYPTION_KEY (re-encrypted by rotate_encryption_key) -----
+
+
+@dataclass(frozen=True)
+class EncryptedStore:
+    """`rotate(fernet)` re-encrypts every item under the MultiFernet's first key
+    (fernet.rotate(token)) and returns how many it re-encrypted; safe to repeat."""
+
+    key: str
+    rotate: Callable[[Any], int]
+
+
+_encrypted_stores: dict[str, EncryptedStore] = {}
+
+
+def register_encrypted_store(store: EncryptedStore) -> None:
+    if store.key in _encrypted_stores:
+        raise ValueError(f"Encrypted store {store.key!r} is already registered.")
+    _encrypted_stores[store.key] = store
+
+
+def encrypted_stores() -> list[EncryptedStore]:
+    return list(_encrypted_stores.values())

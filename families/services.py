@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
 from bi18.versioning import update_if_version
-from families.cpr import Cpr, cpr_hash, decrypt_cpr, encrypt_cpr
+from families.cpr import Cpr, KeyMismatchError, cpr_hash, decrypt_cpr, encrypt_cpr
 from families.models import (
     Family,
     FamilyStatus,
@@ -176,6 +176,15 @@ def person_reveal_cpr(*, actor, person: Person, purpose: str) -> str:
     """Return the full CPR number, logging who saw it and why (SPEC §3)."""
     if not person.has_cpr:
         raise ServiceError(_("No CPR number is registered for this person."))
+    try:
+        number = decrypt_cpr(person.cpr_encrypted).formatted
+    except KeyMismatchError:
+        raise ServiceError(
+            _(
+                "The CPR number cannot be decrypted: the configured encryption key does not "
+                "match the database. Tell the system administrator (CPR_ENCRYPTION_KEY)."
+            )
+        ) from None
     audit_log(
         actor=actor,
         action="cpr_reveal",
@@ -183,7 +192,7 @@ def person_reveal_cpr(*, actor, person: Person, purpose: str) -> str:
         person=person,
         purpose=purpose,
     )
-    return decrypt_cpr(person.cpr_encrypted).formatted
+    return number
 
 
 def require_sharing_basis(*, family, role: str) -> None:

@@ -150,6 +150,13 @@ URLS: dict[str, tuple[str, str]] = {
     "budget:expenditure_delete": (PERM, "budget pages, manage_budget"),
     "budget:import": (PERM, "budget pages, manage_budget"),
     "budget:import_preview": (PERM, "budget pages, manage_budget"),
+    "history:family": (CASE, ""),
+    "consent:family": (CASE, ""),
+    "consent:withdraw": (CASE, ""),
+    "retention:review": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:erase": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:hold": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:hold_lift": (PERM, "retention review, administrators only; case numbers only"),
 }
 
 # Pages where an administrator legitimately sees a person's name: the import they run, and
@@ -279,6 +286,7 @@ def world(db):
         "record_pk": job.pk,
         "code": "T1",
         "fmt": "csv",
+        "basis_pk": family.sharing_bases.first().pk,
     }
     # `pk` means a different object on each page.
     pk = {
@@ -303,6 +311,9 @@ def world(db):
         "budget:allocation": Allocation.objects.first().pk,
         "budget:expenditure": expenditure.pk,
         "budget:import": expenditure_upload.pk,
+        "history": family.pk,
+        "consent": family.pk,
+        "retention": family.pk,
     }
     return {
         "kwargs": kwargs,

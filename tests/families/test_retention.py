@@ -135,7 +135,9 @@ def test_the_administrator_reviews_and_erases_through_the_pages(
     response = client.post(url, {"reason": "Udløbet", "case_number": "BI18-9999"})
     assert "Sagsnummeret passer ikke til familien" in response.content.decode()
     assert not Erasure.objects.exists()
-    response = client.post(url, {"reason": "Udløbet", "case_number": family.case_number}, follow=True)
+    response = client.post(
+        url, {"reason": "Udløbet", "case_number": family.case_number}, follow=True
+    )
     assert "blev slettet" in response.content.decode()
     assert not Person.objects.filter(first_name="Amina").exists()
     # The former coordinator no longer sees the family.
