@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "families.consent",
     "families.retention",
     "families.custody",
+    "families.records",
+    "families.insight",
     "networkgroup",
     "employment",
     "youth",
@@ -192,7 +194,33 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Documents (issue 13 §2): encrypted, outside the web root; S3-compatible storage
+# (django-storages) when DOCUMENT_S3_BUCKET is set, else a local directory.
+DOCUMENT_ROOT = Path(env.str("DOCUMENT_ROOT", default=str(BASE_DIR / "var" / "documents")))
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1_000_000
+DOCUMENT_S3_BUCKET = env.str("DOCUMENT_S3_BUCKET", default="")
+if DOCUMENT_S3_BUCKET:
+    _documents_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENT_S3_BUCKET,
+            "endpoint_url": env.str("DOCUMENT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("DOCUMENT_S3_REGION", default="") or None,
+            "access_key": env.str("DOCUMENT_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("DOCUMENT_S3_SECRET_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _documents_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: documents are never served as files, only through the checked view.
+        "OPTIONS": {"location": DOCUMENT_ROOT, "base_url": None, "file_permissions_mode": 0o600},
+    }
 STORAGES = {
+    "documents": _documents_storage,
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env.str(

@@ -3,18 +3,25 @@
 import datetime
 import io
 import json
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
 from families.cpr import cpr_hash
 from families.models import Family, FamilyStatus, FamilyStatusChange, Person
+from families.records import services as records
+from families.records.access import scope_for
 from families.retention import services
 from families.retention.models import Erasure, RetentionCandidate
 from families.retention.tasks import list_due
+from tests.factories import UserFactory, add_member
 
 TODAY = datetime.date(2026, 12, 1)
 CPR = "030190-1235"
@@ -85,6 +92,24 @@ def test_erasure_removes_personal_data_and_keeps_past_targets(demo, administrato
         first_name="Zorawar", last_name="Quillfeather", cpr_hash=cpr_hash(CPR)
     )
     Family.objects.filter(pk=family.pk).update(notes="Familien bor på Quillfeathervej 3")
+    family.refresh_from_db()
+    author = UserFactory(username="author", role=Role.FAMILY_CASEWORKER)
+    add_member(family, author)
+    scope = scope_for(author, family)
+    note = records.note_create(
+        actor=author, family=family, scope=scope, kind="phone", heading="Zorawar ringede",
+        text="Zorawar Quillfeather ringede om praktikken", people=[],
+        occurred_at=timezone.now() - datetime.timedelta(days=1),
+    )  # fmt: skip
+    document = records.document_upload(
+        actor=author, family=family, scope=scope, title="Quillfeather attest",
+        date=TODAY, kind="certificate", note=note,
+        upload=SimpleUploadedFile("attest.pdf", b"%PDF-1.4\nZorawar\n%%EOF\n"),
+    )  # fmt: skip
+    stored_file = (
+        Path(settings.STORAGES["documents"]["OPTIONS"]["location"]) / document.storage_name
+    )
+    assert stored_file.exists()
     past = TODAY - datetime.timedelta(days=40)
     before = _targets(past)
     _end_effort(family, administrator, TODAY - datetime.timedelta(days=6 * 366))
@@ -101,6 +126,7 @@ def test_erasure_removes_personal_data_and_keeps_past_targets(demo, administrato
     for text in ("Zorawar", "Quillfeather", cpr_hash(CPR), person.cpr_encrypted or "Zorawar"):
         assert text not in dump
     assert not family.members.exists()
+    assert not stored_file.exists()
     assert AuditEvent.objects.filter(event="retention.family.erased", family_id=family.pk).exists()
     with pytest.raises(services.RetentionError):
         services.family_erase(actor=administrator, family=family, reason="igen", today=TODAY)
