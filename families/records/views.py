@@ -104,6 +104,15 @@ def note_create(request, family_pk):
         people=_visible_people(scope),
         whole_family=scope.may_write_whole_family,
     )
+    if request.method == "GET":
+        # The form lists the people the note can be about: a view of personal data.
+        audit_log(
+            actor=request.user,
+            action="view",
+            event="families.family.viewed",
+            family=family,
+            detail={"page": "note_create"},
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -169,6 +178,14 @@ def note_edit(request, pk):
         messages.error(request, _("The note is locked: add an addendum instead."))
         return redirect("records:note", pk=note.pk)
     form = NoteForm(request.POST or None, instance=note, people=Person.objects.none())
+    if request.method == "GET":
+        audit_log(
+            actor=request.user,
+            action="view",
+            event="records.notes.viewed",
+            family=note.family,
+            detail={"note_id": note.pk, "page": "edit"},
+        )
     if request.method == "POST" and form.is_valid():
         try:
             services.note_update(
