@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bi18.accounts.roles import Role
+from budget.evaluation.models import ComparisonUpload, EvaluationExtract, EvaluationRun
 from budget.models import (
     Activity,
     Allocation,
@@ -169,6 +170,24 @@ URLS: dict[str, tuple[str, str]] = {
     "retention:hold_lift": (PERM, "retention review, administrators only; case numbers only"),
     "insight:start": (PERM, "GDPR art. 15 insight, administrators only"),
     "insight:download": (PERM, "GDPR art. 15 insight, administrators only"),
+    "evaluation:decision": (PERM, "evaluation aggregates, view_evaluation"),
+    "evaluation:run_request": (PERM, "evaluation aggregates, view_evaluation"),
+    "evaluation:run_status": (PERM, "evaluation aggregates, view_evaluation"),
+    "evaluation:decision_pdf": (PERM, "evaluation aggregates, view_evaluation"),
+    "evaluation:extracts": (PERM, "pseudonymised extract, export_evaluation"),
+    "evaluation:extract_status": (PERM, "pseudonymised extract, export_evaluation"),
+    "evaluation:extract_download": (PERM, "pseudonymised extract, export_evaluation"),
+    "evaluation:upload": (PERM, "comparison import, administrators only"),
+    "evaluation:upload_preview": (PERM, "comparison import, administrators only"),
+    "evaluation:upload_commit": (PERM, "comparison import, administrators only"),
+    "evaluation:upload_discard": (PERM, "comparison import, administrators only"),
+    "api:targets": (PERM, "read-only API, managers and evaluators"),
+    "api:budget": (PERM, "read-only API, managers and evaluators"),
+    "api:evaluation": (PERM, "read-only API, managers and evaluators"),
+    "api:extracts": (PERM, "read-only API, evaluators"),
+    "api:extract_download": (PERM, "read-only API, evaluators"),
+    "api:schema": (PERM, "API schema, managers and evaluators"),
+    "api:docs": (PERM, "API docs page, managers and evaluators"),
 }
 
 # Pages where an administrator legitimately sees a person's name: the import they run, and
@@ -297,6 +316,9 @@ def world(db):
         actor=member, family=family, scope=scope, title="Brev", date=D(2026, 3, 1), kind="letter",
         upload=SimpleUploadedFile("brev.pdf", b"%PDF-1.4\n%%EOF\n"), person=parent,
     )  # fmt: skip
+    evaluation_run = EvaluationRun.objects.create()
+    evaluation_extract = EvaluationExtract.objects.create(purpose="Adgangstest af udtræk")
+    comparison_upload = ComparisonUpload.objects.create(kind="outcomes", file_name="x.csv")
 
     kwargs = {
         "family_pk": family.pk,
@@ -339,6 +361,10 @@ def world(db):
         "retention": family.pk,
         "records:note": note.pk,
         "records:document": document.pk,
+        "evaluation:run": evaluation_run.pk,
+        "evaluation:extract": evaluation_extract.pk,
+        "evaluation:upload": comparison_upload.pk,
+        "api:extract": evaluation_extract.pk,
     }
     return {
         "kwargs": kwargs,
@@ -433,6 +459,10 @@ def test_anonymous_is_sent_to_log_in(client, world, name, method):
     if URLS[name][0] == PUBLIC:
         pytest.skip("public page")
     response = _request(client, method, _url(world, name))
+    if name.startswith("api:"):
+        # An API answers a machine with 401/403, not with a redirect to a log-in page.
+        assert response.status_code in (401, 403), response.status_code
+        return
     login = reverse("accounts:login")
     if name == "accounts:logout" and method == "post":
         # Logging out without a session is harmless; Django's LogoutView just redirects.
