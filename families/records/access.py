@@ -35,11 +35,12 @@ class Scope:
         return self.whole_family == "all"
 
 
-def scope_for(user, family: Family) -> Scope:
-    """Two queries: the family's people (with visibility) and the user's membership."""
-    visible = set(
-        Person.objects.visible_to(user).filter(family=family).values_list("pk", flat=True)
-    )
+def scope_for(user, family: Family, visible_people=None) -> Scope:
+    """Three queries (two when the caller passes the people the user may see): the
+    family's people, those the user may see, and the user's roles in its group."""
+    if visible_people is None:
+        visible_people = Person.objects.visible_to(user).filter(family=family).only("pk")
+    visible = {p.pk for p in visible_people}
     everyone = set(Person.objects.filter(family=family).values_list("pk", flat=True))
     roles = set(
         NetworkMember.objects.filter(family=family, user=user).values_list("group_role", flat=True)

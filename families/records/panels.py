@@ -4,7 +4,7 @@ from families.registry import DemoSeeder, FamilyPanel
 
 def panel_context(request, family, people):
     """The latest notes and the document count the user may see (fixed query count)."""
-    scope = scope_for(request.user, family)
+    scope = scope_for(request.user, family, visible_people=people)
     notes = list(
         notes_visible(request.user, family, scope)
         .select_related("author")
