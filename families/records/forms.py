@@ -83,6 +83,9 @@ class NoteFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people
         self.fields["author"].queryset = authors
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm" if css == "form-control" else css
 
 
 class DocumentForm(_Crispy, forms.ModelForm):

@@ -142,6 +142,11 @@ def note_create(request, family_pk):
 @login_required
 def note_detail(request, pk):
     note = get_note_for_user(request.user, pk)
+    return _render_note(request, note)
+
+
+def _render_note(request, note, *, document_form=None, status=200):
+    """The note page; `document_form` is a refused upload, shown again with what was typed."""
     scope = scope_for(request.user, note.family)
     audit_log(
         actor=request.user,
@@ -162,10 +167,11 @@ def note_detail(request, pk):
                 documents_visible(request.user, note.family, scope).filter(note=note)
             ),
             "addendum_form": AddendumForm(),
-            "document_form": DocumentForm(for_note=True),
+            "document_form": document_form or DocumentForm(for_note=True),
             "may_edit": note.author_id == request.user.pk and not note.is_locked(),
             "nav_active": "families",
         },
+        status=status,
     )
 
 
@@ -270,10 +276,7 @@ def document_list(request, family_pk):
                     return redirect("records:note", pk=note.pk)
                 return redirect("records:documents", family_pk=family.pk)
         if note is not None:
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
-            return redirect("records:note", pk=note.pk)
+            return _render_note(request, note, document_form=form, status=400)
     documents = (
         documents_visible(request.user, family, scope)
         .select_related("person", "note", "uploaded_by")
