@@ -17,6 +17,12 @@ class BasisForm(forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
+    signed_form = forms.FileField(
+        label=_("Signed form (PDF or image)"),
+        required=False,
+        help_text=_("Stored encrypted with the family's documents."),
+    )
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()

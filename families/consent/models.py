@@ -43,6 +43,14 @@ class SharingBasis(models.Model):
     valid_from = models.DateField(_("valid from"), default=timezone.localdate)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     note = models.TextField(_("note"), max_length=2000, blank=True)
+    signed_form = models.ForeignKey(
+        "records.Document",
+        verbose_name=_("signed form"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # Empty: converted from the family's single consent date (migration 0002).
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

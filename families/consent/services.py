@@ -52,10 +52,31 @@ def basis_record(
     valid_until: datetime.date | None = None,
     legal_reference: str = "",
     note: str = "",
+    signed_form=None,
 ) -> SharingBasis:
+    """Record a consent or legal basis; `signed_form` (an uploaded file) is stored as the
+    family's document (checked and encrypted like every document)."""
     if valid_until is not None and valid_until < valid_from:
         raise ConsentError(_("The end date cannot be before the start date."))
+    document = None
+    if signed_form is not None:
+        from families.records import services as records
+        from families.records.access import scope_for
+
+        try:
+            document = records.document_upload(
+                actor=actor,
+                family=family,
+                scope=scope_for(actor, family),
+                upload=signed_form,
+                title=_("Signed consent form: %(agency)s") % {"agency": Agency(agency).label},
+                date=valid_from,
+                kind="consent_form",
+            )
+        except records.RecordError as exc:
+            raise ConsentError(str(exc)) from None
     basis = SharingBasis.objects.create(
+        signed_form=document,
         family=family,
         agency=agency,
         kind=kind,

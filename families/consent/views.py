@@ -30,7 +30,7 @@ def _family_and_rights(user, pk):
 @login_required
 def family_consent(request, pk):
     family, members, may_record = _family_and_rights(request.user, pk)
-    form = BasisForm(request.POST or None)
+    form = BasisForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if not may_record:
             raise Http404
@@ -38,7 +38,9 @@ def family_consent(request, pk):
             try:
                 services.basis_record(actor=request.user, family=family, **form.cleaned_data)
             except services.ConsentError as exc:
-                form.add_error(None, str(exc))
+                form.add_error(
+                    "signed_form" if form.cleaned_data.get("signed_form") else None, str(exc)
+                )
             else:
                 messages.success(request, _("The consent or legal basis was recorded."))
                 return redirect("consent:family", pk=family.pk)

@@ -219,3 +219,24 @@ def test_a_mentor_needs_a_job_centre_basis(caseworker, job_mentor):
             start=datetime.date(2026, 1, 1),
             end=datetime.date(2026, 3, 1),
         )
+
+
+def test_the_signed_form_is_kept_as_an_encrypted_document(login, caseworker):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    family = FamilyFactory(consent=False)
+    add_member(family, caseworker, coordinator=True)
+    client = login(caseworker)
+    form = SimpleUploadedFile("samtykke.pdf", b"%PDF-1.4\nunderskrevet\n%%EOF\n")
+    data = {"agency": "uu", "kind": "consent", "valid_from": "2026-01-05", "signed_form": form}
+    page = client.post(reverse("consent:family", args=[family.pk]), data, follow=True)
+    basis = SharingBasis.objects.get(family=family)
+    assert basis.signed_form.kind == "consent_form"
+    download = reverse("records:document_download", args=[basis.signed_form_id])
+    assert download in page.content.decode()
+    assert client.get(download).content == b"%PDF-1.4\nunderskrevet\n%%EOF\n"
+    fake = SimpleUploadedFile("samtykke.pdf", b"just text, not a form")
+    data = {"agency": "school", "kind": "consent", "valid_from": "2026-01-05", "signed_form": fake}
+    page = client.post(reverse("consent:family", args=[family.pk]), data)
+    assert "ikke en PDF" in page.content.decode()
+    assert not SharingBasis.objects.filter(agency="school").exists()
