@@ -201,3 +201,41 @@ def test_administrator_erases_a_family_past_retention(
     _log_out(page)
     log_in(page, caseworker)
     assert page.goto(reverse("families:detail", args=[family.pk])).status == 404
+
+
+def test_administrator_produces_a_persons_insight(
+    page, screenshot, family, caseworker, administrator
+):
+    import io
+    import json
+    import zipfile
+
+    from families.records import services
+    from families.records.access import scope_for
+
+    amina = family.people.get(first_name="Amina")
+    services.note_create(
+        actor=caseworker, family=family, scope=scope_for(caseworker, family), kind="phone",
+        heading="Opkald om praktik", text="Amina ringede.", people=[amina],
+        occurred_at=timezone.now() - datetime.timedelta(hours=3),
+    )  # fmt: skip
+    log_in(page, administrator)
+    page.goto(reverse("insight:start"))
+    page.locator("input[name=cpr]").fill("120385-4012")
+    page.locator("input[name=purpose]").fill("Anmodning om indsigt, j.nr. 2026-117")
+    page.locator("main form[novalidate] button[type=submit]").click()
+    page.wait_for_load_state()
+    screenshot("insight-summary")
+    body = page.locator("main").inner_text()
+    assert "Amina Hassan" in body and "Journalnotater" in body
+    assert "120385-4012" not in page.url
+    # The ZIP holds a PDF too (WeasyPrint): allow it time on a busy machine.
+    with page.expect_download(timeout=120_000) as download:
+        page.locator(f"form[action='{reverse('insight:download', args=['zip'])}'] button").click(
+            timeout=120_000, no_wait_after=True
+        )
+    archive = zipfile.ZipFile(io.BytesIO(Path(download.value.path()).read_bytes()))
+    data = json.loads(archive.read("indsigt.json"))
+    assert data["Person"] == "Amina Hassan"
+    assert "Opkald om praktik" in json.dumps(data, ensure_ascii=False)
+    assert "Omar" not in json.dumps(data, ensure_ascii=False)
