@@ -20,6 +20,10 @@ class FamiliesConfig(AppConfig):
             return Person.objects.select_related("family").filter(cpr_hash=digest).first()
 
         register_policy(PERSON)
+        from families.privacy import SOURCE
+        from families.registry import register_personal_data
+
+        register_personal_data(SOURCE)
         register_citizen_directory(
             CitizenDirectory(parse=parse_cpr, digest=cpr_hash, person_by_hash=person_by_hash)
         )

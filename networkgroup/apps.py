@@ -19,6 +19,10 @@ class NetworkgroupConfig(AppConfig):
         events.register()
         register_policy(access.PLAN)
         register_policy(access.MEETING)
+        from families.registry import register_personal_data
+        from networkgroup.privacy import SOURCE as PRIVACY
+
+        register_personal_data(PRIVACY)
 
         register_family_panel(
             FamilyPanel(

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -37,6 +38,8 @@ from employment.models import Course, CourseKind, MentorAssignment
 from families import importer
 from families.access import policies, policy
 from families.models import PersonAssignment
+from families.records import access as records_access
+from families.records import services as records_services
 from networkgroup.models import Action, Decision, Goal, Meeting, Plan, PlanArea, PlanChange
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
@@ -103,6 +106,7 @@ def forbidden(name: str) -> list[str]:
 # PUBLIC – open without log-in.
 OWN, PERM, PUBLIC = "own", "perm", "public"
 VIEW, EDIT, MEMBER, FULL, COORD = "view", "edit", "member", "full", "coord"
+AUTHOR = "author"  # the record's author only (the coordinator wrote the world's note); 404 else
 
 
 def case(policy_key: str, subject: str, does: str = VIEW):
@@ -115,6 +119,7 @@ MEETING = "networkgroup.meeting"
 TRACK = "employment.track"
 MENTOR = "employment.mentor_records"
 YOUTH = "youth.track"
+JOURNAL = "families.journal"
 
 URLS: dict[str, tuple] = {
     "home": (OWN, "Mit arbejde: the user's own deadlines"),
@@ -158,6 +163,22 @@ URLS: dict[str, tuple] = {
     "families:person_create": case(PERSON, FAMILY, MEMBER),
     "families:person_edit": case(PERSON, PARENT_A, EDIT),
     "families:person_cpr": case(PERSON, PARENT_A),
+    "history:family": case(PERSON, FAMILY),
+    "consent:family": case(PERSON, FAMILY, MEMBER),
+    "consent:withdraw": case(PERSON, FAMILY, COORD),
+    "records:notes": case(JOURNAL, FAMILY),
+    "records:note_create": case(JOURNAL, FAMILY, EDIT),
+    "records:note": case(JOURNAL, PARENT_A),
+    "records:note_edit": case(JOURNAL, PARENT_A, AUTHOR),
+    "records:note_addendum": case(JOURNAL, PARENT_A, EDIT),
+    "records:documents": case(JOURNAL, FAMILY),
+    "records:document_download": case(JOURNAL, PARENT_A),
+    "retention:review": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:erase": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:hold": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:hold_lift": (PERM, "retention review, administrators only; case numbers only"),
+    "insight:start": (PERM, "GDPR art. 15 insight, administrators only"),
+    "insight:download": (PERM, "GDPR art. 15 insight, administrators only"),
     "families:import": (PERM, "target-group import, administrators only"),
     "families:import_preview": (PERM, "target-group import, administrators only"),
     "families:import_commit": (PERM, "target-group import, administrators only"),
@@ -258,6 +279,8 @@ ADMIN_MAY_SEE_NAMES = {
     "families:import_result": "the administrator's own target-group import",
     "audit:citizen_report": "the citizen's insight report is about one person (SPEC §8)",
     "audit:citizen_report_csv": "the citizen's insight report is about one person (SPEC §8)",
+    "insight:start": "the GDPR art. 15 insight is about one person (issue 13 §5)",
+    "insight:download": "the GDPR art. 15 insight is about one person (issue 13 §5)",
 }
 
 # CASE pages an administrator opens by design: administrators assign caseworkers to network
@@ -313,7 +336,7 @@ def _subject_kind(subject: str) -> str | None:
 
 # A URL whose POST does more than its GET shows (the group page: members see it, the
 # coordinator adds members).
-POST_DOES = {"networkgroup:group": COORD}
+POST_DOES = {"networkgroup:group": COORD, "consent:family": COORD}
 
 
 def expected(name: str, who: str, method: str = "get") -> str:
@@ -335,6 +358,8 @@ def expected(name: str, who: str, method: str = "get") -> str:
         return "404"
     if does == COORD:
         return "in" if who in COORDINATORS else "404"
+    if does == AUTHOR:
+        return "in" if who == "coordinator" else "404"
     if does == FULL and who not in FULL_MEMBERS:
         return "403"
     if does == EDIT and role not in pol.edit_roles:
@@ -441,6 +466,18 @@ def _build_world():
         meeting=meeting, text="Junipeyouth decision", action=child_action, created_by=coordinator
     )
 
+    scope = records_access.scope_for(coordinator, family)
+    note = records_services.note_create(
+        actor=coordinator, family=family, scope=scope, kind="conversation",
+        heading="Xylographparent samtale", text="Xylographparent note",
+        people=[parent], occurred_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    document = records_services.document_upload(
+        actor=coordinator, family=family, scope=scope, title="Xylographparent brev",
+        date=D(2026, 3, 1), kind="letter", person=parent,
+        upload=SimpleUploadedFile("brev.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )  # fmt: skip
+
     activity = Activity.objects.first()
     expenditure = Expenditure.objects.create(
         date=D(2026, 3, 1), amount=Decimal("100.00"), line=activity.line, activity=activity,
@@ -468,6 +505,7 @@ def _build_world():
         "record_pk": job.pk,
         "code": "T1",
         "fmt": "csv",
+        "basis_pk": family.sharing_bases.first().pk,
         "role": Role.FAMILY_CASEWORKER.value,
         "uidb64": "MQ",
         "token": "not-a-valid-token",
@@ -491,6 +529,11 @@ def _build_world():
         "employment:course": course.pk,
         "employment:company": internship.company_id,
         "youth": kid.pk,
+        "history": family.pk,
+        "consent": family.pk,
+        "retention": family.pk,
+        "records:note": note.pk,
+        "records:document": document.pk,
         "budget:snapshot": snapshot.pk,
         "budget:allocation": Allocation.objects.first().pk,
         "budget:expenditure": expenditure.pk,
@@ -547,8 +590,12 @@ def body_text(response) -> str:
     content_type = response.get("Content-Type", "")
     if content_type.startswith("application/pdf"):
         from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
 
-        return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(raw)).pages)
+        try:
+            return "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(raw)).pages)
+        except PdfReadError:  # an uploaded file that only claims to be a PDF
+            pass
     return raw.decode(errors="replace")
 
 

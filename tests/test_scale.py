@@ -20,10 +20,11 @@ from tests.factories import FamilyFactory, PersonFactory, add_member, assign
 pytestmark = pytest.mark.django_db
 
 # Measured on small data (SQLite and PostgreSQL give the same counts). The detail page
-# includes the panels the track apps register (plan, meetings, employment, youth).
+# includes the panels the track apps register (plan, meetings, employment, youth), the
+# journal (its person scope, latest notes, document count) and consent (members, bases).
 # The list: 9, plus the user's scope (families.scope: one query per request).
 LIST_QUERIES = 10
-DETAIL_QUERIES = 19
+DETAIL_QUERIES = 23
 
 CPR = "120385-4012"
 
