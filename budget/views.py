@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.lib.csvfile import ImportFileError
 from bi18.rules import rule
 from budget import dashboard, services
 from budget.forms import (
@@ -45,7 +46,6 @@ from budget.models import (
     TargetSnapshot,
 )
 from budget.targets import CODES
-from families.importer import ImportFileError
 
 
 def _requires(perm: str):

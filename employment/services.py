@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
+from bi18.lib.errors import ConflictError, ServiceError
 from bi18.versioning import update_if_version
 from employment.clocks import mentor_period_max_end
 from employment.models import (
@@ -30,7 +31,6 @@ from employment.models import (
 )
 from employment.validators import normalize_cvr
 from families.models import PersonAssignment, PersonRole
-from families.services import ConflictError, ServiceError
 
 __all__ = ["ConflictError", "ServiceError"]
 

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
+from bi18.lib.errors import ConflictError, ServiceError
 from bi18.rules import rule
 from bi18.versioning import update_if_version
 from families.models import Family, NetworkMember, Person, PersonRole
-from families.services import ConflictError, ServiceError
 from networkgroup.models import (
     Action,
     ActionStatus,

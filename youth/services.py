@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from bi18.accounts.roles import Role
 from bi18.audit.services import audit_log
+from bi18.lib.errors import ConflictError, ServiceError
 from bi18.versioning import update_if_version
 from families.models import NetworkMember, Person, PersonAssignment, PersonRole
-from families.services import ConflictError, ServiceError
 from youth import rules
 from youth.models import (
     ApprenticeshipApplication,

@@ -3,8 +3,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from bi18.audit.citizens import contains_cpr, parse_cpr
+from bi18.audit.citizens import parse_cpr
 from bi18.audit.models import AuditAction
+from bi18.lib.cpr import contains_cpr
 
 # The ways Danes type a date, and ISO for links and scripts. A text input (not
 # type="date") so that the format is Danish whatever the browser's own locale is.
