@@ -267,3 +267,20 @@ def upload_commit(*, actor, upload: ExpenditureImport) -> ExpenditureImportRepor
         upload.data = b""
         upload.save(update_fields=["status", "report", "data"])
     return report
+
+
+@transaction.atomic
+def upload_discard(*, actor, upload: ExpenditureImport) -> None:
+    """Discard a previewed file: its data is dropped and nothing is imported. Raises
+    ImportFileError if it was imported or discarded already; safe to repeat."""
+    discarded = ExpenditureImport.objects.filter(
+        pk=upload.pk, status=ExpenditureImport.Status.PREVIEWED
+    ).update(status=ExpenditureImport.Status.DISCARDED, data=b"")
+    if not discarded:
+        raise ImportFileError(_("This file has already been imported or discarded."))
+    audit_log(
+        actor=actor,
+        action=AuditAction.DELETE,
+        event="budget.expenditures.discarded",
+        detail={"import_id": upload.pk},
+    )
