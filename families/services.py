@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ConflictError, ServiceError
-from bi18.versioning import update_if_version
+from bi18.lib.versioning import update_if_version
 from families.cpr import Cpr, cpr_hash, decrypt_cpr, encrypt_cpr
 from families.models import (
     Family,

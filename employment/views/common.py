@@ -1,20 +1,13 @@
-"""What the employment pages share: the form page, the way back to the parent page, and
-the conflict message."""
+"""What the employment pages share: the form page and the way back to the parent page."""
 
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
 
 from bi18.audit.services import audit_log
 from employment.models import EmploymentTrack
 
 PAGE_SIZE = 25
-
-CONFLICT_MESSAGE = gettext_lazy(
-    "Someone else saved this while you were editing. Your changes are kept below; "
-    "compare them with the current version and save again."
-)
 
 
 def track_or_404(person) -> EmploymentTrack:

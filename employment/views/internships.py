@@ -7,11 +7,12 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bi18.lib.versioning import save_or_conflict
 from employment import clocks, services
 from employment.access import can_edit_track, get_parent_for_user, require_track_editor
 from employment.forms import HoursForm, InternshipCreateForm, InternshipEditForm
 from employment.models import Internship
-from employment.views.common import CONFLICT_MESSAGE, form_page, parent_url, track_or_404
+from employment.views.common import form_page, parent_url, track_or_404
 
 
 @login_required
@@ -69,20 +70,19 @@ def internship_edit(request, pk):
         request.POST if request.method == "POST" else None, instance=internship
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.internship_update(
+        result = save_or_conflict(
+            form,
+            lambda: services.internship_update(
                 actor=request.user,
                 internship=Internship.objects.select_related("track__person__family").get(
                     pk=internship.pk
                 ),
                 data=form.internship_data(),
                 version=form.cleaned_data["version"],
-            )
-        except services.ConflictError:
-            form.add_error(None, CONFLICT_MESSAGE)
-            form.data = form.data.copy()
-            form.data["version"] = Internship.objects.get(pk=internship.pk).version
-        else:
+            ),
+            reload=lambda: Internship.objects.get(pk=internship.pk),
+        )
+        if result.saved:
             messages.success(request, _("The internship was saved."))
             return redirect(parent_url(person))
     hours_form = HoursForm(initial={"from_date": timezone.localdate()})

@@ -5,11 +5,12 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from bi18.lib.versioning import save_or_conflict
 from employment import services
 from employment.access import get_parent_for_user, require_track_editor
 from employment.forms import OutcomeForm, TrackForm
 from employment.models import EmploymentTrack
-from employment.views.common import CONFLICT_MESSAGE, form_page, parent_url, track_or_404
+from employment.views.common import form_page, parent_url, track_or_404
 
 
 @login_required
@@ -19,23 +20,25 @@ def track_edit(request, person_pk):
     track = EmploymentTrack.objects.filter(person=person).first()
     form = TrackForm(request.POST if request.method == "POST" else None, instance=track)
     if request.method == "POST" and form.is_valid():
-        try:
-            if track is None:
-                services.track_create(actor=request.user, person=person, data=form.track_data())
-            else:
-                services.track_update(
+        if track is None:
+            result = save_or_conflict(
+                form,
+                lambda: services.track_create(
+                    actor=request.user, person=person, data=form.track_data()
+                ),
+            )
+        else:
+            result = save_or_conflict(
+                form,
+                lambda: services.track_update(
                     actor=request.user,
                     track=track,
                     data=form.track_data(),
                     version=form.cleaned_data.get("version") or 0,
-                )
-        except services.ConflictError:
-            form.add_error(None, CONFLICT_MESSAGE)
-            form.data = form.data.copy()
-            form.data["version"] = EmploymentTrack.objects.get(pk=track.pk).version
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
+                ),
+                reload=lambda: EmploymentTrack.objects.get(pk=track.pk),
+            )
+        if result.saved:
             messages.success(request, _("The employment track was saved."))
             return redirect(parent_url(person))
     title = _("Start employment track") if track is None else _("Edit employment track")
@@ -57,18 +60,17 @@ def track_outcome(request, person_pk):
     }
     form = OutcomeForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.track_set_outcome(
+        result = save_or_conflict(
+            form,
+            lambda: services.track_set_outcome(
                 actor=request.user,
                 track=track,
                 data=form.cleaned_data,
                 version=form.cleaned_data["version"],
-            )
-        except services.ConflictError:
-            form.add_error(None, CONFLICT_MESSAGE)
-            form.data = form.data.copy()
-            form.data["version"] = EmploymentTrack.objects.get(pk=track.pk).version
-        else:
+            ),
+            reload=lambda: EmploymentTrack.objects.get(pk=track.pk),
+        )
+        if result.saved:
             messages.success(request, _("The outcome was saved."))
             return redirect(parent_url(person))
     return form_page(request, person, form, _("Outcome of the employment track"))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
-from bi18.versioning import update_if_version
+from bi18.lib.versioning import update_if_version
 from families.models import Family, NetworkMember, Person, PersonRole
 from networkgroup.models import Decision, Goal, Meeting, MinutesAddendum
 from networkgroup.services.common import PlanConflict

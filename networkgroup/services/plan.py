@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
-from bi18.versioning import update_if_version
+from bi18.lib.versioning import update_if_version
 from families.models import Family, NetworkMember, Person
 from networkgroup.models import Action, ActionStatus, Goal, Plan
 from networkgroup.rules import next_review_date

@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from bi18.audit.models import AuditEvent
+from bi18.lib.csvfile import ImportFileError
 from budget.amounts import AmountError, parse_amount
 from budget.importer import expenditure_import
 from budget.models import Activity, Allocation, Category, Expenditure, ExpenditureImport
-from bi18.lib.csvfile import ImportFileError
 from tests.factories import FamilyFactory
 
 D = datetime.date
@@ -369,9 +369,7 @@ def test_upload_preview_then_commit_through_the_pages(login, budget_officer):
     assert Expenditure.objects.count() == 1
 
 
-def test_discarding_an_upload_drops_the_file_imports_nothing_and_is_audited(
-    login, budget_officer
-):
+def test_discarding_an_upload_drops_the_file_imports_nothing_and_is_audited(login, budget_officer):
     client = login(budget_officer)
     data = csv_bytes(f"2026-03-31;1.000,00;18.21;{EMPLOYMENT};Konsulentløn;;;UP-9")
     client.post(
