@@ -81,7 +81,7 @@ def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
         yield items[start : start + _CHUNK]
 
 
-def _reject_households(rows: list[Row], report: ImportReport) -> dict[str, list[Row]]:
+def reject_households(rows: list[Row], report: ImportReport) -> dict[str, list[Row]]:
     """Reject rows, duplicate CPR numbers and whole households; return the clean households."""
     by_hash: dict[str, list[Row]] = defaultdict(list)
     for row in rows:
@@ -141,7 +141,7 @@ def _reject_households(rows: list[Row], report: ImportReport) -> dict[str, list[
 def plan_import(rows: list[Row], *, cohort: str, today: datetime.date) -> Plan:
     report = ImportReport(rows_read=len(rows))
     plan = Plan(report=report)
-    households = _reject_households(rows, report)
+    households = reject_households(rows, report)
 
     enrolled: dict[str, list[Row]] = {}
     for hid, members in households.items():

@@ -27,7 +27,8 @@ STALE_UPLOAD_AGE = datetime.timedelta(days=1)
 _ADVISORY_LOCK_ID = 180_018
 
 
-def _serialise_imports() -> None:
+def serialise_imports() -> None:
+    """Imports run one at a time on PostgreSQL (call inside the import's transaction)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_ADVISORY_LOCK_ID])
@@ -56,7 +57,7 @@ def target_group_import(
     if dry_run:
         return plan_import(rows, cohort=cohort, today=today).report
     with transaction.atomic():
-        _serialise_imports()
+        serialise_imports()
         plan = plan_import(rows, cohort=cohort, today=today)
         write_plan(
             plan,

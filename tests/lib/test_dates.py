@@ -9,7 +9,15 @@ from django.utils import translation
 from bi18.lib.dates import DATE_INPUT_FORMATS, parse_date
 
 D = datetime.date(2026, 1, 31)
-TYPED = ["31-01-2026", "31.01.2026", "31/01/2026", "2026-01-31", "31-01-26", "31.1.26", " 31/1/2026 "]
+TYPED = [
+    "31-01-2026",
+    "31.01.2026",
+    "31/01/2026",
+    "2026-01-31",
+    "31-01-26",
+    "31.1.26",
+    " 31/1/2026 ",
+]
 
 
 @pytest.mark.parametrize("text", TYPED)
