@@ -40,7 +40,7 @@ from budget.evaluation.models import (
     UploadKind,
 )
 from families.cpr import cpr_hash, decrypt_bytes, encrypt_bytes, parse_cpr
-from families.importer import COLUMNS, MAX_FILE_BYTES, ImportReport
+from families.importer import COLUMNS, MAX_FILE_BYTES, STALE_UPLOAD_AGE, ImportReport
 from families.importer.households import reject_households
 from families.importer.rows import validate_row
 from families.importer.services import serialise_imports
@@ -431,6 +431,10 @@ def comparison_upload_create(*, actor, kind: str, data: bytes, file_name: str) -
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(_("The file is larger than 20 MB."))
     report = IMPORTERS[kind](data=data, dry_run=True)
+    # Uncommitted uploads hold CPR numbers: kept only as long as the target-group import's.
+    ComparisonUpload.objects.filter(
+        committed_at__isnull=True, created_at__lt=timezone.now() - STALE_UPLOAD_AGE
+    ).delete()
     upload = ComparisonUpload.objects.create(
         kind=kind,
         file_name=file_name[:255],
