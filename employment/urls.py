@@ -33,6 +33,7 @@ urlpatterns = [
     path("foraelder/<int:person_pk>/kursus/<int:pk>/", courses.course_edit, name="course_edit"),
     path("virksomheder/", companies.company_list, name="company_list"),
     path("virksomheder/ny/", companies.company_edit, name="company_create"),
+    path("virksomheder/vaelg/", companies.company_picker, name="company_picker"),
     path("virksomheder/<int:pk>/", companies.company_detail, name="company_detail"),
     path("virksomheder/<int:pk>/rediger/", companies.company_edit, name="company_edit"),
 ]

@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
+from bi18.lib.pickers import picker_response
 from employment import services
 from employment.access import TRACK_EDITOR_ROLES, can_see_employment
-from employment.forms import CompanyForm, CompanySearchForm
+from employment.forms import CompanyForm, CompanySearchForm, company_field
 from employment.models import Company
 from employment.views.common import PAGE_SIZE
 from families.models import Person
@@ -48,6 +49,17 @@ def company_list(request):
             "nav_active": "companies",
         },
     )
+
+
+@login_required
+def company_picker(request):
+    """The company picker's search (internship forms): for those who may register an
+    internship; a user without the register gets 404, one who may only read it 403.
+    Name, CVR number and industry only, no contact person."""
+    _require_company_register(request.user)
+    if not _can_edit_companies(request.user):
+        raise PermissionDenied
+    return picker_response(request, company_field())
 
 
 @login_required
