@@ -14,6 +14,7 @@ from bi18.audit.services import audit_log
 from bi18.lib.errors import ConflictError, ServiceError
 from bi18.lib.versioning import Versioned, update_if_version
 from families.models import NetworkMember, Person, PersonAssignment, PersonRole
+from families.services import require_sharing_basis
 from youth import rules
 from youth.models import (
     ApprenticeshipApplication,
@@ -66,6 +67,7 @@ def _assignment_open(*, actor, person: Person, user, role: str, today: datetime.
         and NetworkMember.objects.filter(family_id=person.family_id, user=user).exists()
     ):
         return
+    require_sharing_basis(family=person.family_id, role=role)
     PersonAssignment.objects.create(person=person, user=user, role=role, start=today)
     audit_log(
         actor=actor,
