@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bi18.accounts.roles import Role
@@ -26,6 +27,8 @@ from budget.models import (
 from employment.models import Course, CourseKind, MentorAssignment
 from families import importer
 from families.models import PersonAssignment
+from families.records import access as records_access
+from families.records import services as records_services
 from networkgroup.models import Action, Goal, Meeting, Plan, PlanArea
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
@@ -68,6 +71,8 @@ URLS: dict[str, tuple[str, str]] = {
     "accounts:user_reactivate": (PERM, "user administration, no case data"),
     "accounts:user_unlock": (PERM, "user administration, no case data"),
     "accounts:user_set_password": (PERM, "user administration, no case data"),
+    "accounts:staff_picker": (PERM, "staff names for pickers, access_case_data; no case data"),
+    "audit:usernames": (PERM, "user-name suggestions for the audit filter, administrators"),
     "accounts:user_second_factor_reset": (PERM, "user administration, no case data"),
     "django_admin_login": (PUBLIC, "redirects to the one log-in page"),
     "accounts:oidc_login": (PUBLIC, "starts single sign-on (404 while it is not configured)"),
@@ -100,6 +105,7 @@ URLS: dict[str, tuple[str, str]] = {
     "networkgroup:my_meetings": (OWN, "the user's own meetings"),
     "networkgroup:group_admin_list": (PERM, "network-group administration"),
     "networkgroup:group": (CASE, ""),
+    "networkgroup:member_candidates": (CASE, "the add-member picker's search"),
     "networkgroup:group_member_remove": (CASE, ""),
     "networkgroup:group_member_coordinator": (CASE, ""),
     "networkgroup:plan": (CASE, ""),
@@ -142,6 +148,7 @@ URLS: dict[str, tuple[str, str]] = {
     "employment:company_create": (OWN, "companies are not personal data"),
     "employment:company_detail": (OWN, "a company; its internships only for visible people"),
     "employment:company_edit": (OWN, "companies are not personal data"),
+    "employment:company_picker": (OWN, "companies are not personal data"),
     "youth:person": (CASE, ""),
     "youth:timeline": (CASE, ""),
     "youth:track_create": (CASE, ""),
@@ -163,6 +170,22 @@ URLS: dict[str, tuple[str, str]] = {
     "budget:expenditure_delete": (PERM, "budget pages, manage_budget"),
     "budget:import": (PERM, "budget pages, manage_budget"),
     "budget:import_preview": (PERM, "budget pages, manage_budget"),
+    "history:family": (CASE, ""),
+    "consent:family": (CASE, ""),
+    "consent:withdraw": (CASE, ""),
+    "records:notes": (CASE, ""),
+    "records:note_create": (CASE, ""),
+    "records:note": (CASE, ""),
+    "records:note_edit": (CASE, ""),
+    "records:note_addendum": (CASE, ""),
+    "records:documents": (CASE, ""),
+    "records:document_download": (CASE, ""),
+    "retention:review": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:erase": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:hold": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:hold_lift": (PERM, "retention review, administrators only; case numbers only"),
+    "insight:start": (PERM, "GDPR art. 15 insight, administrators only"),
+    "insight:download": (PERM, "GDPR art. 15 insight, administrators only"),
     "evaluation:decision": (PERM, "evaluation aggregates, view_evaluation"),
     "evaluation:run_request": (PERM, "evaluation aggregates, view_evaluation"),
     "evaluation:run_status": (PERM, "evaluation aggregates, view_evaluation"),
@@ -190,6 +213,8 @@ ADMIN_MAY_SEE_NAMES = {
     "families:import_result": "the administrator's own target-group import",
     "audit:citizen_report": "the citizen's insight report is about one person (SPEC §8)",
     "audit:citizen_report_csv": "the citizen's insight report is about one person (SPEC §8)",
+    "insight:start": "the GDPR art. 15 insight is about one person (issue 13 §5)",
+    "insight:download": "the GDPR art. 15 insight is about one person (issue 13 §5)",
 }
 
 # CASE pages an administrator opens by design: administrators assign caseworkers to network
@@ -197,6 +222,7 @@ ADMIN_MAY_SEE_NAMES = {
 # (the name check below still applies).
 ADMIN_MANAGES_GROUPS = {
     "networkgroup:group",
+    "networkgroup:member_candidates",
     "networkgroup:group_member_remove",
     "networkgroup:group_member_coordinator",
 }
@@ -298,6 +324,15 @@ def world(db):
         actor=administrator, data=to_csv(family_rows("H9", 90)), file_name="extract.csv"
     )
     snapshot = SnapshotRun.objects.create(date=D(2026, 3, 1))
+    scope = records_access.scope_for(member, family)
+    note = records_services.note_create(
+        actor=member, family=family, scope=scope, kind="conversation", heading="Samtale",
+        text="Tekst", people=[parent], occurred_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    document = records_services.document_upload(
+        actor=member, family=family, scope=scope, title="Brev", date=D(2026, 3, 1), kind="letter",
+        upload=SimpleUploadedFile("brev.pdf", b"%PDF-1.4\n%%EOF\n"), person=parent,
+    )  # fmt: skip
     evaluation_run = EvaluationRun.objects.create()
     evaluation_extract = EvaluationExtract.objects.create(purpose="Adgangstest af udtræk")
     comparison_upload = ComparisonUpload.objects.create(kind="outcomes", file_name="x.csv")
@@ -313,6 +348,8 @@ def world(db):
         "record_pk": job.pk,
         "code": "T1",
         "fmt": "csv",
+        "basis_pk": family.sharing_bases.first().pk,
+        "role": Role.FAMILY_CASEWORKER.value,
         "uidb64": "MQ",
         "token": "not-a-valid-token",
     }
@@ -339,6 +376,11 @@ def world(db):
         "budget:allocation": Allocation.objects.first().pk,
         "budget:expenditure": expenditure.pk,
         "budget:import": expenditure_upload.pk,
+        "history": family.pk,
+        "consent": family.pk,
+        "retention": family.pk,
+        "records:note": note.pk,
+        "records:document": document.pk,
         "evaluation:run": evaluation_run.pk,
         "evaluation:extract": evaluation_extract.pk,
         "evaluation:upload": comparison_upload.pk,
@@ -524,6 +566,7 @@ def test_a_get_changes_nothing_anywhere(client, world, role):
 NOT_AUDITED = {
     "networkgroup:goal_add_button": "an 'add action' button, no data",
     "networkgroup:presence": "who else has the plan open (staff), polled every few seconds",
+    "networkgroup:member_candidates": "the add-member picker's search: staff names, no case data",
 }
 
 
