@@ -130,6 +130,7 @@ URLS: dict[str, tuple[str, str]] = {
     "networkgroup:meeting_approve": (CASE, ""),
     "networkgroup:meeting_addendum": (CASE, ""),
     "networkgroup:meeting_decision": (CASE, ""),
+    "networkgroup:meeting_document": (CASE, ""),
     "employment:parent": (CASE, ""),
     "employment:track_edit": (CASE, ""),
     "employment:track_outcome": (CASE, ""),

@@ -17,8 +17,9 @@ from bi18.audit.context import current_request
 from bi18.lib import versioning
 from families.cpr import MASK
 
-# Bookkeeping columns, and the CPR hash (the encrypted CPR number is shown as "cpr").
-SKIPPED = {"id", "version", "created_at", "updated_at", "cpr_hash"}
+# Bookkeeping columns, the link to the family (every record has it), and the CPR hash
+# (the encrypted CPR number is shown as "cpr").
+SKIPPED = {"id", "version", "created_at", "updated_at", "cpr_hash", "family"}
 
 
 @dataclass(frozen=True)
