@@ -456,3 +456,10 @@ def test_gunicorn_access_lines_carry_no_query_and_no_reset_token():
     RedactAuthorizationResponse().filter(record)
     assert "0123456789abcdef" not in record.getMessage()
     assert "/konto/adgangskode/ny/MQ/[redacted]/" in record.getMessage()
+
+
+def test_the_configured_log_handlers_redact(settings):
+    # runserver's request lines and everything else reach stdout through the redacting filter.
+    server = settings.LOGGING["loggers"]["django.server"]
+    assert server["handlers"] == ["console"] and server["propagate"] is False
+    assert "redact_oidc" in settings.LOGGING["handlers"]["console"]["filters"]
