@@ -32,7 +32,7 @@ from families.records import services as records_services
 from networkgroup.models import Action, Goal, Meeting, Plan, PlanArea
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
-from tests.test_import import family_rows, to_csv
+from tests.families.test_import import family_rows, to_csv
 from youth.models import LeisureJob, RetentionContact, Risk, YouthTrack
 
 pytestmark = pytest.mark.django_db
@@ -130,6 +130,7 @@ URLS: dict[str, tuple[str, str]] = {
     "networkgroup:meeting_approve": (CASE, ""),
     "networkgroup:meeting_addendum": (CASE, ""),
     "networkgroup:meeting_decision": (CASE, ""),
+    "networkgroup:meeting_document": (CASE, ""),
     "employment:parent": (CASE, ""),
     "employment:track_edit": (CASE, ""),
     "employment:track_outcome": (CASE, ""),
