@@ -252,6 +252,8 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every date field accepts the one set of formats of bi18.lib.dates, in either language.
+FORMAT_MODULE_PATH = ["bi18.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
@@ -431,6 +433,8 @@ LOGGING = {
         # Request lines carry URLs only; CPR numbers never appear in a URL (POST for search).
         "django.request": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # runserver's request lines, through the redacting handler (Django gives them their own).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Authlib logs the PKCE verifier at DEBUG; urllib3 logs request lines.
         "authlib": {"level": "WARNING"},
         "urllib3": {"level": "WARNING"},

@@ -10,9 +10,14 @@ class FamiliesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from bi18.audit.citizens import CitizenDirectory, register_citizen_directory
+        from bi18.audit.labels import register_event
         from families.access import PERSON, register_policy
         from families.cpr import cpr_hash, parse_cpr
+        from families.events import EVENTS
         from families.models import NetworkMember, Person, PersonAssignment
+
+        for name, label in EVENTS.items():
+            register_event(name, label)
 
         def person_by_hash(digest: str):
             # Deliberately not Person.objects.visible_to(): answering a citizen's request

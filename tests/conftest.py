@@ -11,7 +11,10 @@ def _danish_ui(settings):
 
 
 def _user(role, username):
-    return UserFactory(username=username, role=role)
+    # Fixed names: a random Danish name (Faker) could match another test's search text.
+    return UserFactory(
+        username=username, role=role, first_name=username.title(), last_name="Testbruger"
+    )
 
 
 @pytest.fixture

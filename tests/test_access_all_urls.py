@@ -43,7 +43,7 @@ from families.records import services as records_services
 from networkgroup.models import Action, Decision, Goal, Meeting, Plan, PlanArea, PlanChange
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
-from tests.test_import import family_rows, to_csv
+from tests.families.test_import import family_rows, to_csv
 from youth.models import LeisureJob, RetentionContact, Risk, YouthTrack
 
 D = datetime.date
@@ -212,6 +212,7 @@ URLS: dict[str, tuple] = {
     "networkgroup:meeting_approve": case(MEETING, FAMILY, FULL),
     "networkgroup:meeting_addendum": case(MEETING, FAMILY, FULL),
     "networkgroup:meeting_decision": case(MEETING, FAMILY, EDIT),
+    "networkgroup:meeting_document": case(MEETING, FAMILY, EDIT),
     "employment:parent": case(TRACK, PARENT_A),
     "employment:track_edit": case(TRACK, PARENT_A, EDIT),
     "employment:track_outcome": case(TRACK, PARENT_A, EDIT),

@@ -4,11 +4,23 @@ from django.db.models import Q
 from django.shortcuts import render
 
 from bi18.audit.services import audit_log
-from families.access import get_family_for_user
+from families.access import get_family_for_user, policies, scope_for
 from families.history.models import ChangeRecord
 from families.models import Person
 
 PAGE_SIZE = 25
+
+
+def _apps_not_seen(user) -> Q:
+    """Changes to the record kinds of an app whose policies this user's role may not see
+    (a consultant sees no youth-track changes, a youth counsellor no employment changes)."""
+    seen, unseen = set(), set()
+    for p in policies():
+        (seen if p.may_view(user) else unseen).add(p.key.split(".")[0])
+    q = Q(pk__in=[])
+    for app in sorted(unseen - seen):
+        q |= Q(model__startswith=f"{app}.")
+    return q
 
 
 @login_required
@@ -18,10 +30,11 @@ def family_history(request, pk):
     family = get_family_for_user(request.user, pk)
     people = Person.objects.visible_to(request.user).filter(family=family).values("pk")
     scope = Q(person__in=people)
-    if family.members.filter(user=request.user).exists():
+    if scope_for(request.user).is_member(family.pk):
         scope |= Q(person__isnull=True)
     records = (
         ChangeRecord.objects.filter(scope, family=family)
+        .exclude(_apps_not_seen(request.user))
         .select_related("actor", "person")
         .order_by("-at", "-id")
     )

@@ -12,7 +12,7 @@ Person.objects.visible_to(); then it moves onto that policy's API.
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -49,12 +49,21 @@ class Scope:
 
 
 def scope_for(user, family: Family, visible_people=None) -> Scope:
-    """Three queries (two when the caller passes the people the user may see): the
-    family's people, those the user may see, and the user's roles in its group."""
+    """Two queries: the family's people (each marked visible to the user or not, unless
+    the caller passes the people the user may see) and the user's roles in its group."""
+    people = Person.objects.filter(family=family)
     if visible_people is None:
-        visible_people = Person.objects.visible_to(user).filter(family=family).only("pk")
-    visible = {p.pk for p in visible_people}
-    everyone = set(Person.objects.filter(family=family).values_list("pk", flat=True))
+        seen = Person.objects.visible_to(user).filter(family=family).values("pk")
+        rows = list(
+            people.annotate(
+                seen=ExpressionWrapper(Q(pk__in=seen), output_field=BooleanField())
+            ).values_list("pk", "seen")
+        )
+        everyone = {pk for pk, _seen in rows}
+        visible = {pk for pk, seen in rows if seen}
+    else:
+        visible = {p.pk for p in visible_people}
+        everyone = set(people.values_list("pk", flat=True))
     roles = set(
         NetworkMember.objects.filter(family=family, user=user).values_list("group_role", flat=True)
     )

@@ -8,7 +8,7 @@ import secrets
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from families.cpr import _fernet
+from families.cpr import decrypt_bytes, encrypt_bytes
 from families.registry import EncryptedStore
 
 
@@ -24,14 +24,14 @@ def new_storage_name() -> str:
 def store(content: bytes) -> tuple[str, str]:
     """Encrypt and save; returns (storage name, sha256 of the plain content)."""
     name = new_storage_name()
-    saved = _storage().save(name, ContentFile(_fernet().encrypt(content)))
+    saved = _storage().save(name, ContentFile(encrypt_bytes(content)))
     return saved, hashlib.sha256(content).hexdigest()
 
 
 def load(name: str) -> bytes:
     """The plain content. Raises KeyMismatchError-like InvalidToken for a wrong key."""
     with _storage().open(name, "rb") as f:
-        return _fernet().decrypt(f.read())
+        return decrypt_bytes(f.read())
 
 
 def remove(name: str) -> None:
@@ -39,18 +39,22 @@ def remove(name: str) -> None:
 
 
 def _rotate(fernet) -> int:
+    """Re-encrypt each file under a new name, point the row at it, then delete the old
+    file: a crash at any step leaves at most an orphan file, never a document without one."""
+    from django.db import transaction
+
     from families.records.models import Document
 
     count = 0
-    for name in Document.objects.values_list("storage_name", flat=True).iterator(chunk_size=500):
-        storage = _storage()
-        with storage.open(name, "rb") as f:
+    storage = _storage()
+    rows = Document.objects.only("pk", "storage_name").order_by("pk")
+    for document in rows.iterator(chunk_size=500):
+        with storage.open(document.storage_name, "rb") as f:
             token = f.read()
-        rotated = fernet.rotate(token)
-        # Write the re-encrypted copy under the same name (delete + save: storages do not
-        # overwrite); the old token stays readable by the old key until this succeeds.
-        storage.delete(name)
-        storage.save(name, ContentFile(rotated))
+        new_name = storage.save(new_storage_name(), ContentFile(fernet.rotate(token)))
+        with transaction.atomic():
+            Document.objects.filter(pk=document.pk).update(storage_name=new_name)
+        storage.delete(document.storage_name)
         count += 1
     return count
 

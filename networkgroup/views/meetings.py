@@ -12,7 +12,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from bi18.audit.services import audit_log
+from bi18.lib.versioning import save_or_conflict
 from families.access import is_coordinator, scope_for
+from families.records import services as records
+from families.records.access import documents_visible
+from families.records.access import scope_for as records_scope_for
+from families.records.forms import DocumentForm
 from networkgroup import access, selectors, services
 from networkgroup.forms import AddendumForm, DecisionForm, MeetingForm, MinutesForm
 from networkgroup.models import Goal, Meeting
@@ -125,27 +130,21 @@ def meeting_edit(request, family_pk, pk):
         )
     current = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(
+        result = save_or_conflict(
+            form,
+            lambda: services.meeting_update(
                 actor=request.user,
                 meeting=meeting,
                 data=form.meeting_data(),
                 version=form.cleaned_data["version"] or 0,
-            )
-        except services.PlanConflict as conflict:
-            current = conflict.current
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this meeting while you were editing. Your changes are "
-                    "kept below; compare them with the saved version and save again."
-                ),
-            )
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+            message=_(
+                "Someone else saved this meeting while you were editing. Your changes are "
+                "kept below; compare them with the saved version and save again."
+            ),
+        )
+        current = result.theirs
+        if result.saved:
             messages.success(request, _("The meeting was saved."))
             return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
     return render(
@@ -225,6 +224,10 @@ def meeting_detail(request, family_pk, pk):
                 initial={"minutes": meeting.minutes, "version": meeting.version}
             ),
             "addendum_form": AddendumForm(),
+            "documents": list(
+                documents_visible(request.user, family).filter(meeting_id=meeting.pk)
+            ),
+            "document_form": DocumentForm(for_note=True),
             "nav_active": "families",
         }
     )
@@ -245,25 +248,25 @@ def meeting_minutes(request, family_pk, pk):
     form = MinutesForm(request.POST)
     context = {"family": family, "meeting": meeting}
     if form.is_valid():
-        try:
-            meeting = services.meeting_save_minutes(
+        result = save_or_conflict(
+            form,
+            lambda: services.meeting_save_minutes(
                 actor=request.user,
                 meeting=meeting,
                 minutes=form.cleaned_data["minutes"],
                 version=form.cleaned_data["version"],
-            )
-        except services.PlanConflict as conflict:
-            data = request.POST.copy()
-            data["version"] = conflict.current.version
+            ),
+            message=None,
+        )
+        if result.conflict:
             return fragment(
                 request,
                 "networkgroup/_minutes_conflict.html",
-                {**context, "minutes_form": MinutesForm(data), "theirs": conflict.current},
+                {**context, "minutes_form": form, "theirs": result.theirs},
                 title=_("Someone else changed the minutes"),
             )
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if result.saved:
+            meeting = result.value
             if not request.htmx:
                 messages.success(request, _("The minutes were saved."))
                 return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
@@ -367,3 +370,34 @@ def meeting_decision(request, family_pk, pk):
         "focus_decision_form": new_action is not None,
     }
     return fragment(request, "networkgroup/_decisions.html", context, title=_("Decisions"))
+
+
+@login_required
+@require_POST
+def meeting_document(request, family_pk, pk):
+    """Attach a document to a meeting (families.records stores and checks it)."""
+    family = family_for_member(request.user, family_pk)
+    meeting = _meeting(request, family, pk)
+    form = DocumentForm(request.POST, request.FILES, for_note=True)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            records.document_upload(
+                actor=request.user,
+                family=family,
+                scope=records_scope_for(request.user, family),
+                upload=data["file"],
+                title=data["title"],
+                date=data["date"],
+                kind=data["kind"],
+                meeting_id=meeting.pk,
+            )
+        except records.RecordError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The document was attached to the meeting."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)

@@ -92,3 +92,48 @@ def test_a_youth_counsellor_sees_no_parent_in_the_history(login, family, casewor
     page = login(uu).get(reverse("history:family", args=[family.pk])).content.decode()
     assert "Arabisk" in page and "Somali" not in page
     assert Person.objects.filter(pk=amina.pk).exists()
+
+
+def test_a_consultant_sees_no_youth_track_changes_and_a_counsellor_no_employment_changes(
+    login, family, caseworker
+):
+    """The history follows the record kinds' policies too (families.access), not only the
+    people: a youth track is not for the employment roles, a track not for the youth roles."""
+    from bi18.accounts.roles import Role
+    from employment import services as employment_services
+    from tests.factories import UserFactory, add_member
+    from youth import services as youth_services
+
+    consultant = UserFactory(username="ec", role=Role.EMPLOYMENT_CONSULTANT)
+    add_member(family, consultant, role=Role.EMPLOYMENT_CONSULTANT)
+    uu = UserFactory(username="uu", role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    add_member(family, uu, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    amina = family.people.get(first_name="Amina")
+    sara = family.people.get(first_name="Sara")
+    employment_services.track_create(
+        actor=caseworker,
+        person=amina,
+        data={"kind": "intensive", "start": datetime.date(2026, 1, 5)},
+    )
+    youth_services.track_create(
+        actor=caseworker,
+        person=sara,
+        data={
+            "education_effort": True,
+            "leisure_job_effort": False,
+            "start": datetime.date(2026, 1, 5),
+            "planned_end": None,
+            "actual_end": None,
+            "retention_counsellor": None,
+            "guidance_counsellor": None,
+        },
+    )
+    url = reverse("history:family", args=[family.pk])
+    as_consultant = login(consultant).get(url).context["page"].object_list
+    assert {r.model for r in as_consultant} >= {"employment.employmenttrack"}
+    assert not [r for r in as_consultant if r.model.startswith("youth.")]
+    as_uu = login(uu).get(url).context["page"].object_list
+    assert {r.model for r in as_uu} >= {"youth.youthtrack"}
+    assert not [r for r in as_uu if r.model.startswith("employment.")]
+    as_caseworker = {r.model for r in login(caseworker).get(url).context["page"].object_list}
+    assert {"employment.employmenttrack", "youth.youthtrack"} <= as_caseworker

@@ -254,3 +254,24 @@ def test_the_note_list_makes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("records:notes", args=[family.pk]))
     assert response.content.decode().count('class="card mb-2"') == 20
+
+
+def test_a_document_is_attached_to_a_meeting(login, family, caseworker, other_caseworker):
+    from networkgroup.models import Meeting
+
+    meeting = Meeting.objects.create(
+        family=family, starts_at=timezone.now(), place="Rådhuset", created_by=caseworker
+    )
+    client = login(caseworker)
+    url = reverse("networkgroup:meeting_document", args=[family.pk, meeting.pk])
+    data = {
+        "title": "Dagsorden",
+        "date": "2026-11-30",
+        "kind": "other",
+        "file": pdf("dagsorden.pdf"),
+    }
+    response = client.post(url, data, follow=True)
+    document = Document.objects.get()
+    assert document.meeting_id == meeting.pk and document.person is None
+    assert "Dagsorden" in response.content.decode()
+    assert login(other_caseworker).post(url, data).status_code == 404
