@@ -8,6 +8,7 @@ the CPR keys are required, and `manage.py check --deploy` is clean.
 
 import base64
 import hashlib
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,6 +51,18 @@ if not (CPR_HASH_KEY and CPR_ENCRYPTION_KEY):
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+# "10.0.0.5,10.1.0.0/16"). Empty: the header is ignored and the connecting address is
+# the client's. Anyone else can write the header, so it is never trusted from them.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -155,6 +168,8 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The same client address as the audit log (X-Forwarded-For only from TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "bi18.audit.context.client_ip"
 # SPEC §8 locks the *account*. Locking by IP as well (axes.W006) would lock whole
 # offices out behind the municipality's NAT; password spraying is answered by the
 # 12-character password policy and by the audit log of every failed log-in.
