@@ -156,6 +156,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # --- Sessions (SPEC §8): 30 min idle, 12 h absolute, ended server-side at log-out.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
+# Database sessions that know their user, so that deactivation can delete them.
+SESSION_ENGINE = "bi18.accounts.sessions"
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -246,6 +248,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Expired sessions are deleted, not left in the database (and its backups) for good.
+    "accounts-clear-expired-sessions": {
+        "task": "accounts.clear_expired_sessions",
+        "schedule": crontab(minute=7),
+    },
     "audit-purge-expired": {
         "task": "audit.purge_expired",
         "schedule": crontab(hour=2, minute=15),

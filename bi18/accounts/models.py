@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import PERMISSIONS, Role
+from bi18.accounts.sessions import BaseUserSession
 
 
 class User(AbstractUser):
@@ -29,3 +30,11 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [str(Role(r).label) for r in sorted(self.role_names) if r in Role.values]
+
+
+class Session(BaseUserSession):
+    """A log-in session (SESSION_ENGINE = bi18.accounts.sessions), with its user's id."""
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")

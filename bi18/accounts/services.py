@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from bi18.accounts.models import User
 from bi18.accounts.roles import CASEWORKER_ROLES, Role
+from bi18.accounts.sessions import sessions_delete_for_user
 from bi18.audit.services import audit_log
 
 EDITABLE_FIELDS = ("first_name", "last_name", "email")
@@ -154,11 +155,15 @@ def user_update(
 def _set_active(*, actor: User, user: User, is_active: bool) -> None:
     user.is_active = is_active
     user.save(update_fields=["is_active"])
+    detail = {**_subject(user), "fields": ["is_active"]}
+    if not is_active:
+        # Ended for good: reactivating the account must not revive an old cookie.
+        detail["sessions_ended"] = sessions_delete_for_user(user.pk)
     audit_log(
         actor=actor,
         action="change",
         event="accounts.user.reactivated" if is_active else "accounts.user.deactivated",
-        detail={**_subject(user), "fields": ["is_active"]},
+        detail=detail,
     )
 
 
@@ -166,8 +171,8 @@ def _set_active(*, actor: User, user: User, is_active: bool) -> None:
 def user_set_active(*, actor: User, user: User, is_active: bool) -> bool:
     """Deactivate or reactivate a user; returns whether anything changed.
 
-    A deactivated user can no longer log in, and their open sessions stop
-    authenticating on the next request. Nobody can deactivate themselves.
+    A deactivated user can no longer log in, and their sessions are deleted, so that
+    a reactivated account starts with no session. Nobody can deactivate themselves.
     Safe to retry.
     """
     if actor.pk == user.pk and not is_active:
