@@ -172,6 +172,8 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 # The same client address as the audit log (X-Forwarded-For only from TRUSTED_PROXIES).
 AXES_CLIENT_IP_CALLABLE = "bi18.audit.context.client_ip"
+# A CPR number typed as the user name is stored pseudonymised, never in clear.
+AXES_USERNAME_CALLABLE = "bi18.accounts.lockout.axes_username"
 # SPEC §8 locks the *account*. Locking by IP as well (axes.W006) would lock whole
 # offices out behind the municipality's NAT; password spraying is answered by the
 # 12-character password policy and by the audit log of every failed log-in.

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from bi18.accounts.lockout import lockout_username
 from bi18.accounts.models import User
 from bi18.accounts.roles import CASEWORKER_ROLES, Role
 from bi18.accounts.sessions import sessions_delete_for_user
@@ -192,7 +193,7 @@ def user_unlock(*, actor: User, user: User) -> int:
     """
     from axes.utils import reset
 
-    cleared = reset(username=user.get_username())
+    cleared = reset(username=lockout_username(user.get_username()))
     audit_log(
         actor=actor,
         action="change",

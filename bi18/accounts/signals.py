@@ -1,14 +1,11 @@
-import re
 import time
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from bi18.accounts.lockout import mask_cpr
 from bi18.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
 from bi18.audit.services import audit_log
-
-# DDMMYY-SSSS with or without a dash or space (bi18.accounts sits below families.cpr).
-_CPR_LIKE = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
 
 
 @receiver(user_logged_in)
@@ -30,9 +27,7 @@ def on_logged_out(sender, request, user, **kwargs):
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # The attempted username is kept, the password never is. Someone may type their CPR
     # number as the username: that is kept masked, as it would be anywhere else.
-    username = str(credentials.get("username", ""))[:150]
-    if _CPR_LIKE.search(username):
-        username = _CPR_LIKE.sub("••••••-••••", username)
+    username = mask_cpr(str(credentials.get("username", ""))[:150])
     audit_log(
         actor=None,
         actor_username=username,

@@ -24,6 +24,8 @@ from bi18.audit.models import AuditAction, AuditEvent
 
 PAGE_SIZE = 50
 _REPORT_SESSION_KEY = "audit_citizen_reports"
+_SEARCH_SESSION_KEY = "audit_searches"
+_MAX_SAVED_SEARCHES = 10
 _MAX_SAVED_REPORTS = 5
 
 audit_permission = permission_required("accounts.view_audit_log", raise_exception=True)
@@ -99,38 +101,73 @@ def _rows(events: list[AuditEvent]) -> list[dict]:
     ]
 
 
+def _search_filters(cleaned: dict) -> dict[str, str]:
+    """The form's filters as strings (dates ISO), for the session and the log."""
+    return {
+        name: value.isoformat() if isinstance(value, datetime.date) else str(value)
+        for name, value in cleaned.items()
+        if value not in (None, "")
+    }
+
+
+def _save_search(request, filters: dict[str, str]) -> str:
+    token = secrets.token_urlsafe(8)
+    saved = request.session.get(_SEARCH_SESSION_KEY, {})
+    saved = dict(list(saved.items())[-(_MAX_SAVED_SEARCHES - 1) :])
+    saved[token] = filters
+    request.session[_SEARCH_SESSION_KEY] = saved
+    return token
+
+
 @login_required
 @audit_permission
 def audit_search(request):
-    form = AuditSearchForm(request.GET or None)
+    """POST: the filters -> kept in the session under a token -> redirect to GET ?s=token.
+
+    The filters are typed by an administrator (a user name, a case number) and might
+    hold a CPR number by mistake: sent as POST, as the family search is, they never
+    reach a URL, the browser history or the web server's access log.
+    """
+    if request.method == "POST":
+        form = AuditSearchForm(request.POST)
+        if form.is_valid():
+            filters = _search_filters(form.cleaned_data)
+            url = reverse("audit:search")
+            return redirect(f"{url}?s={_save_search(request, filters)}" if filters else url)
+        return render(request, "audit/search.html", _search_context(form, None))
+
+    token = request.GET.get("s", "")
+    saved = request.session.get(_SEARCH_SESSION_KEY, {}).get(token) if token else None
+    if token and saved is None:
+        messages.info(request, _("The search has expired. Enter the filters again."))
+    form = AuditSearchForm(saved) if saved else AuditSearchForm()
     page = None
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
         events = _filtered(AuditEvent.objects.select_related("actor"), data).order_by("-at", "-id")
         page = _page(events, request.GET.get("page"))
-        filters = {name: str(value) for name, value in data.items() if value not in (None, "")}
         # Reading the log is itself a use of personal data. The filters never hold a
         # CPR number (the form refuses one).
         services.audit_log(
             actor=request.user,
             action=AuditAction.SEARCH,
             event="audit.log.searched",
-            detail={"filters": filters, "page": page.number},
+            detail={"filters": _search_filters(data), "page": page.number},
         )
-    return render(
-        request,
-        "audit/search.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": _rows(page.object_list) if page else [],
-            "filtered": bool(form.is_bound and any(form.data.get(f) for f in form.fields)),
-            "usernames": get_user_model()
-            .objects.order_by("username")
-            .values_list("username", flat=True),
-            "nav_active": "admin",
-        },
-    )
+    return render(request, "audit/search.html", _search_context(form, page))
+
+
+def _search_context(form, page) -> dict:
+    return {
+        "form": form,
+        "page": page,
+        "rows": _rows(page.object_list) if page else [],
+        "filtered": bool(form.is_bound and any(form.data.get(f) for f in form.fields)),
+        "usernames": get_user_model()
+        .objects.order_by("username")
+        .values_list("username", flat=True),
+        "nav_active": "admin",
+    }
 
 
 # --- Citizen access report ("indsigt i logning") ---------------------------------------
