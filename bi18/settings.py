@@ -282,6 +282,14 @@ BI18_RULES = env.json("BI18_RULES", default={})
 
 # --- Audit log retention (SPEC §8, Datatilsynet): default 6 months.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)
+if AUDIT_RETENTION_DAYS < 30:
+    # The database refuses to delete the last 30 days (bi18.audit migration 0004).
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 30.")
+
+# PostgreSQL: the role the app runs as (DATABASE_URL's user in production). Set it where
+# `migrate` runs as the owner, and the owner grants it read/write on the app's tables but
+# only SELECT/INSERT on the audit log (bi18.audit.dbroles; deploy/postgres/README.md).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 
 LOGGING = {
     "version": 1,
