@@ -274,6 +274,9 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
+# A PDF is rendered in a child process killed after this many seconds (bi18/pdf.py), well
+# inside gunicorn's worker timeout (30 s), so one plan cannot block or kill a web worker.
+PDF_TIMEOUT_SECONDS = env.float("PDF_TIMEOUT_SECONDS", default=15.0)
 # Absolute links in e-mails (the digest), e.g. https://bi18.kk.dk
 SITE_URL = env.str("SITE_URL", default="")
 

@@ -13,6 +13,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bi18 import textlimits
 from bi18.accounts.roles import Role
 from families.cpr import MASK
 
@@ -83,7 +84,9 @@ class Family(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=FamilyStatus.choices, default=FamilyStatus.SCREENED
     )
-    status_reason = models.TextField(_("reason for status"), blank=True)
+    status_reason = models.TextField(
+        _("reason for status"), blank=True, max_length=textlimits.REASON
+    )
     enrolment_date = models.DateField(_("enrolment date"), null=True, blank=True)
     cohort = models.CharField(_("cohort"), max_length=40, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=60, blank=True)
@@ -94,7 +97,7 @@ class Family(models.Model):
         _("target-group criterion source"), max_length=120, blank=True
     )
     target_group_date = models.DateField(_("target-group criterion date"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=textlimits.FAMILY_NOTES)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -122,7 +125,7 @@ class FamilyStatusChange(models.Model):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=FamilyStatus.choices)
     to_status = models.CharField(max_length=20, choices=FamilyStatus.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=textlimits.REASON)
     changed_at = models.DateTimeField(default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bi18 import textlimits
 from bi18.accounts.roles import Role
 from families.forms import DATE_WIDGET, VersionedModelForm, _CrispyMixin
 from youth import rules
@@ -249,7 +250,10 @@ class FollowUpForm(_CrispyMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"),
+        max_length=textlimits.NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, derived_in_education: bool, **kwargs):

@@ -1,5 +1,7 @@
 """The printable plan: a print view and a PDF download (an audited export)."""
 
+import logging
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -8,10 +10,12 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from bi18.audit.services import audit_log
+from bi18.pdf import PdfError, PdfTimeout, html_to_pdf
 from networkgroup import selectors, services
 from networkgroup.views.common import family_for_member
 
 PDF_LANGUAGES = ("da", "en")
+logger = logging.getLogger(__name__)
 
 
 def _print_context(family) -> dict:
@@ -41,12 +45,11 @@ def plan_print(request, family_pk):
 
 
 def render_plan_pdf(family, language: str) -> bytes:
-    """The current plan as a PDF in `language` (WeasyPrint; pango and fonts from the OS)."""
-    from weasyprint import HTML  # imported late: it loads pango
-
+    """The current plan as a PDF in `language` (WeasyPrint, in a child process with a
+    time limit: raises PdfTimeout or PdfError)."""
     with translation.override(language):
         html = render_to_string("networkgroup/plan_print.html", _print_context(family))
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 @login_required
@@ -55,7 +58,18 @@ def plan_pdf(request, family_pk, language):
     if language not in PDF_LANGUAGES:
         raise Http404
     family = family_for_member(request.user, family_pk)
-    pdf = render_plan_pdf(family, language)
+    try:
+        pdf = render_plan_pdf(family, language)
+    except (PdfTimeout, PdfError) as exc:
+        logger.warning("plan PDF for family %s failed: %r", family.pk, exc)
+        response = render(
+            request,
+            "networkgroup/plan_pdf_failed.html",
+            {"family": family, "timed_out": isinstance(exc, PdfTimeout), "nav_active": "families"},
+            status=503,
+        )
+        response["Retry-After"] = "60"
+        return response
     audit_log(
         actor=request.user,
         action="export",
