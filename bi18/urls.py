@@ -11,6 +11,7 @@ urlpatterns = [
     path("konto/", include("bi18.accounts.urls")),
     path("administration/log/", include("bi18.audit.urls")),
     path("familier/", include("families.urls")),
+    path("administration/bemanding/", include("families.staffing.urls")),
     path("netvaerk/", include("networkgroup.urls")),
     path("beskaeftigelse/", include("employment.urls")),
     path("unge/", include("youth.urls")),

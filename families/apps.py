@@ -19,3 +19,20 @@ class FamiliesConfig(AppConfig):
         register_citizen_directory(
             CitizenDirectory(parse=parse_cpr, digest=cpr_hash, person_by_hash=person_by_hash)
         )
+
+        from bi18.accounts.deactivation import register_deactivation_check
+        from families.staffing.selectors import handover_block
+
+        register_deactivation_check("families.handover", handover_block)
+
+        from bi18.audit.labels import register_event
+
+        for name, label in (
+            ("families.grant.requested", _("Access to a family asked for (awaiting approval)")),
+            ("families.grant.approved", _("Access to a family approved")),
+            ("families.grant.rejected", _("Access to a family rejected")),
+            ("families.grant.withdrawn", _("Request for access to a family withdrawn")),
+            ("families.handover.made", _("Families handed over")),
+            ("families.assignment.handed_over", _("Assignment handed over")),
+        ):
+            register_event(name, label)

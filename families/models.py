@@ -344,3 +344,7 @@ class TargetGroupImport(models.Model):
     @property
     def is_committed(self) -> bool:
         return self.committed_at is not None
+
+
+# Access an administrator granted, awaiting a second person's approval (families/staffing).
+from families.staffing.models import AccessGrant  # noqa: E402,F401

@@ -150,6 +150,16 @@ URLS: dict[str, tuple[str, str]] = {
     "budget:expenditure_delete": (PERM, "budget pages, manage_budget"),
     "budget:import": (PERM, "budget pages, manage_budget"),
     "budget:import_preview": (PERM, "budget pages, manage_budget"),
+    "staffing:handover": (PERM, "handover of a leaver's groups, administrators; case numbers only"),
+    "staffing:approvals": (PERM, "four-eyes approvals, administrators; case numbers only"),
+    "staffing:grant_decide": (PERM, "approve a grant: another admin or the coordinator, else 404"),
+    "staffing:batch_approve": (PERM, "four-eyes approvals, administrators"),
+    "staffing:role_decide": (PERM, "four-eyes approvals of roles, administrators"),
+    "staffing:orphans": (
+        PERM,
+        "families without a coordinator: administrators, counts for managers",
+    ),
+    "staffing:grant_log": (PERM, "every grant, for managers and administrators; no case content"),
 }
 
 # Pages where an administrator legitimately sees a person's name: the import they run, and
@@ -279,6 +289,9 @@ def world(db):
         "record_pk": job.pk,
         "code": "T1",
         "fmt": "csv",
+        "user_pk": member.pk,
+        "decision": "approve",
+        "batch": "handover-none",
     }
     # `pk` means a different object on each page.
     pk = {
@@ -303,6 +316,7 @@ def world(db):
         "budget:allocation": Allocation.objects.first().pk,
         "budget:expenditure": expenditure.pk,
         "budget:import": expenditure_upload.pk,
+        "staffing": member.pk,
     }
     return {
         "kwargs": kwargs,

@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from bi18.accounts import services
 from bi18.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
-from bi18.accounts.models import Session, User
+from bi18.accounts.models import RoleGrant, Session, User
 from bi18.accounts.roles import ROLE_PERMISSIONS, Role
 from bi18.audit.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
@@ -292,7 +292,8 @@ def test_user_edit_page_makes_a_fixed_number_of_queries(
     admin_client, target, django_assert_max_num_queries
 ):
     target.groups.add(*Group.objects.all())
-    with django_assert_max_num_queries(10):
+    # Includes the roles awaiting approval and the handover check (families held).
+    with django_assert_max_num_queries(12):
         response = admin_client.get(reverse("accounts:user_edit", args=[target.pk]))
     assert response.status_code == 200
 
@@ -319,14 +320,25 @@ def test_administrator_creates_a_user_with_roles_who_can_then_log_in(admin_clien
     user = User.objects.get(username="peter.holm")
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:user_edit", args=[user.pk])
-    assert user.role_names == {Role.EMPLOYMENT_CONSULTANT, Role.COMPANY_CONSULTANT}
+    # An account's first case roles wait for a second administrator (four eyes).
+    assert user.role_names == set()
     assert user.is_active and user.email == "peter.holm@kk.example"
     event = _events("accounts.user.created").get()
     assert event.actor == administrator
     assert event.action == "create"
     assert event.detail["user_id"] == user.pk
-    assert event.detail["roles"] == ["company_consultant", "employment_consultant"]
+    assert event.detail["roles"] == []
     assert NEW_PASSWORD not in str(event.detail)
+    requested = _events("accounts.role.requested")
+    assert sorted(e.detail["role"] for e in requested) == [
+        "company_consultant",
+        "employment_consultant",
+    ]
+    second = UserFactory(username="admin2", role=Role.ADMIN)
+    for grant in RoleGrant.objects.filter(user=user):
+        services.role_grant_approve(actor=second, grant=grant)
+    user = User.objects.get(pk=user.pk)
+    assert user.role_names == {Role.EMPLOYMENT_CONSULTANT, Role.COMPANY_CONSULTANT}
     fresh = Client()
     assert _log_in(fresh, "peter.holm", NEW_PASSWORD).status_code == 302
     assert _is_logged_in(fresh)

@@ -303,8 +303,16 @@ def test_member_added_and_removed_are_logged(login, administrator, other_casewor
         {"user": other_caseworker.pk, "group_role": Role.FAMILY_CASEWORKER},
     )
     assert response.status_code == 302
+    requested = _event("families.grant.requested")
+    _assert_who_when_where(requested, administrator)
+    assert requested.detail["user_id"] == other_caseworker.pk
+    # A second administrator approves (four eyes); the membership is logged as theirs.
+    second = UserFactory(username="admin2", role=Role.ADMIN)
+    grant_pk = requested.detail["grant_id"]
+    login(second).post(reverse("staffing:grant_decide", args=[grant_pk, "approve"]))
+    client = login(administrator)
     added = _event("families.member.added")
-    _assert_who_when_where(added, administrator)
+    _assert_who_when_where(added, second)
     assert (added.action, added.family_id, added.detail["user_id"]) == (
         "create",
         family.pk,

@@ -24,5 +24,9 @@ class AccountsConfig(AppConfig):
             ("accounts.user.reactivated", _("User reactivated")),
             ("accounts.user.unlocked", _("User unlocked after failed log-ins")),
             ("accounts.user.password_set", _("Password set")),
+            ("accounts.role.requested", _("Role asked for (awaiting approval)")),
+            ("accounts.role.approved", _("Role approved")),
+            ("accounts.role.rejected", _("Role rejected")),
+            ("accounts.role.withdrawn", _("Role request withdrawn")),
         ):
             register_event(name, label)

@@ -10,7 +10,7 @@ from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from bi18.accounts.lockout import lockout_username
-from bi18.accounts.models import User
+from bi18.accounts.models import GrantStatus, RoleGrant, User
 from bi18.accounts.roles import Role
 
 
@@ -64,3 +64,11 @@ def locked_usernames(usernames: Iterable[str]) -> set[str]:
 
 def is_locked_out(user: User) -> bool:
     return user.get_username() in locked_usernames([user.get_username()])
+
+
+def pending_role_grants(user: User) -> list[RoleGrant]:
+    return list(
+        RoleGrant.objects.filter(user=user, status=GrantStatus.PENDING)
+        .select_related("requested_by")
+        .order_by("requested_at")
+    )

@@ -218,7 +218,8 @@ ROLE_USERS: dict[str, tuple[str, int, int]] = {
     Role.YOUTH_GUIDANCE_COUNSELLOR: ("uu", 80, 2),
     Role.MANAGER: ("leder", 0, 1),
     Role.BUDGET_OFFICER: ("oekonomi", 0, 1),
-    Role.ADMIN: ("admin", 0, 1),
+    # Two administrators: what one grants, the other approves (four eyes).
+    Role.ADMIN: ("admin", 0, 2),
 }
 NAMED_USERS: dict[str, tuple[str, str]] = {
     "sagsbehandler": ("Mette", "Sørensen"),
@@ -236,4 +237,5 @@ NAMED_USERS: dict[str, tuple[str, str]] = {
     "leder": ("Birgitte", "Lauridsen"),
     "oekonomi": ("Niels", "Frederiksen"),
     "admin": ("Anne", "Christensen"),
+    "admin2": ("Tobias", "Vestergaard"),
 }
