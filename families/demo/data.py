@@ -220,6 +220,7 @@ ROLE_USERS: dict[str, tuple[str, int, int]] = {
     Role.BUDGET_OFFICER: ("oekonomi", 0, 1),
     # Two administrators: what one grants, the other approves (four eyes).
     Role.ADMIN: ("admin", 0, 2),
+    Role.EVALUATOR: ("evaluator", 0, 1),
 }
 NAMED_USERS: dict[str, tuple[str, str]] = {
     "sagsbehandler": ("Mette", "Sørensen"),
@@ -238,4 +239,5 @@ NAMED_USERS: dict[str, tuple[str, str]] = {
     "oekonomi": ("Niels", "Frederiksen"),
     "admin": ("Anne", "Christensen"),
     "admin2": ("Tobias", "Vestergaard"),
+    "evaluator": ("Jakob", "Winther"),
 }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('families', '0002_target_group_import'),
+        ('families', '0003_role_choices_evaluator'),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ def forget_old_engine_sessions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0003_sync_role_permissions'),
+        ('accounts', '0004_evaluator_role'),
         ('sessions', '0001_initial'),
     ]
 
