@@ -482,3 +482,21 @@ def test_orphan_list_makes_a_fixed_number_of_queries(administrator, django_asser
     client = _client(administrator)
     with django_assert_max_num_queries(12):
         assert client.get(reverse("staffing:orphans")).status_code == 200
+
+
+def test_the_handover_page_makes_a_fixed_number_of_queries(administrator, leaver):
+    def page_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("staffing:handover", args=[leaver.pk])).status_code == 200
+        return len(ctx.captured_queries)
+
+    client = _client(administrator)
+    for _ in range(3):
+        add_member(FamilyFactory(), leaver, coordinator=True)
+    few = page_queries()
+    for _ in range(20):
+        add_member(FamilyFactory(), leaver, coordinator=True)
+    assert page_queries() == few

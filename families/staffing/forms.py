@@ -32,29 +32,47 @@ class HandoverForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["default_successor"].queryset = caseworkers().exclude(pk=leaving.pk)
         self.fields["default_successor"].widget.attrs["class"] = "form-select"
+        self.leaving = leaving
+        # One query per role, not per row: a leaver may hold hundreds of families.
+        self._colleagues: dict[str, dict[int, object]] = {}
         self.rows = []
         for member in memberships:
             if member.handover is None:
-                self._row(f"m{member.pk}", member, member.group_role, leaving)
+                self._row(f"m{member.pk}", member, member.group_role)
         for assignment in assignments:
             if assignment.handover is None:
-                self._row(f"a{assignment.pk}", assignment, assignment.role, leaving)
+                self._row(f"a{assignment.pk}", assignment, assignment.role)
 
-    def _row(self, name, item, role, leaving):
-        self.fields[name] = _UserChoiceField(
+    def _row(self, name, item, role):
+        if role not in self._colleagues:
+            users = users_for_role(role).exclude(pk=self.leaving.pk)
+            self._colleagues[role] = {u.pk: u for u in users}
+        colleagues = self._colleagues[role]
+        self.fields[name] = forms.TypedChoiceField(
             label=Role(role).label,
-            queryset=users_for_role(role).exclude(pk=leaving.pk),
+            choices=[("", "–")]
+            + [(pk, u.get_full_name() or u.get_username()) for pk, u in colleagues.items()],
+            coerce=int,
             required=False,
-            empty_label="–",
+            empty_value=None,
         )
         self.rows.append((name, item, role))
+
+    def _successor(self, name, role):
+        pk = self.cleaned_data.get(name)
+        return self._colleagues[role].get(pk) if pk is not None else None
 
     def clean(self):
         cleaned = super().clean()
         default = cleaned.get("default_successor")
         missing = 0
         for name, _item, role in self.rows:
-            if cleaned.get(name) is None and default is not None and default.has_role(role):
+            cleaned[name] = self._successor(name, role)
+            if (
+                cleaned[name] is None
+                and default is not None
+                and default.pk in self._colleagues[role]
+            ):
                 cleaned[name] = default
             if cleaned.get(name) is None:
                 missing += 1
