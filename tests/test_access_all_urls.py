@@ -68,6 +68,18 @@ URLS: dict[str, tuple[str, str]] = {
     "accounts:user_reactivate": (PERM, "user administration, no case data"),
     "accounts:user_unlock": (PERM, "user administration, no case data"),
     "accounts:user_set_password": (PERM, "user administration, no case data"),
+    "accounts:user_second_factor_reset": (PERM, "user administration, no case data"),
+    "django_admin_login": (PUBLIC, "redirects to the one log-in page"),
+    "accounts:oidc_login": (PUBLIC, "starts single sign-on (404 while it is not configured)"),
+    "accounts:oidc_callback": (PUBLIC, "the provider's answer; refused without a started sign-in"),
+    "accounts:password_reset": (PUBLIC, "asks for a reset e-mail; same answer for any address"),
+    "accounts:password_reset_done": (PUBLIC, "a fixed message"),
+    "accounts:password_reset_confirm": (PUBLIC, "needs the e-mailed token"),
+    "accounts:password_reset_complete": (PUBLIC, "a fixed message"),
+    "accounts:second_factor_verify": (OWN, "own log-in's second factor"),
+    "accounts:second_factor_enrol": (OWN, "own log-in's second factor"),
+    "accounts:second_factor_manage": (OWN, "own two-factor"),
+    "accounts:second_factor_recovery_codes": (OWN, "own two-factor"),
     "audit:search": (PERM, "audit log, administrators only"),
     "audit:citizen_report": (PERM, "citizen's insight report, administrators only"),
     "audit:citizen_report_csv": (PERM, "citizen's insight report, administrators only"),
@@ -314,6 +326,8 @@ def world(db):
         "user_pk": member.pk,
         "decision": "approve",
         "batch": "handover-none",
+        "uidb64": "MQ",
+        "token": "not-a-valid-token",
     }
     # `pk` means a different object on each page.
     pk = {

@@ -106,3 +106,29 @@ class RoleGrant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} → {self.user_id} ({self.status})"
+
+
+class OidcIdentity(models.Model):
+    """A user's account at the municipality's OpenID provider: the stable subject id.
+
+    The pair (issuer, subject) identifies a person for good, whatever their name, e-mail or
+    user name become; a user may hold identities of two providers (e.g. AD FS, then Entra ID).
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="oidc_identities", verbose_name=_("user")
+    )
+    issuer = models.CharField(_("issuer"), max_length=255)
+    subject = models.CharField(_("subject"), max_length=255)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="oidc_identity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} {self.subject}"

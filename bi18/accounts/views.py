@@ -16,6 +16,7 @@ from bi18.accounts import selectors, services
 from bi18.accounts.deactivation import deactivation_blocks
 from bi18.accounts.forms import UserCreateForm, UserEditForm, UserFilterForm, UserSetPasswordForm
 from bi18.accounts.models import User
+from bi18.accounts.twofactor.services import has_second_factor
 
 PAGE_SIZE = 25
 
@@ -138,6 +139,8 @@ def user_edit(request, pk):
             "roles": selectors.role_labels(subject),
             "pending_grants": selectors.pending_role_grants(subject),
             "locked": selectors.is_locked_out(subject),
+            "second_factor": has_second_factor(subject),
+            "sso_identities": subject.oidc_identities.exists(),
             "form": form,
             "deactivation_blocks": deactivation_blocks(subject) if subject.is_active else [],
             "nav_active": "admin",

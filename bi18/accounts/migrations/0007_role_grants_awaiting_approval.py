@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_session_with_user'),
+        ('accounts', '0006_session_with_user'),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ def forget_old_engine_sessions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_evaluator_role'),
+        ('accounts', '0005_oidc_identity'),
         ('sessions', '0001_initial'),
     ]
 
