@@ -70,3 +70,25 @@ def html_to_pdf(html: str, *, timeout: float | None = None) -> bytes:
         if process.is_alive():
             process.kill()
         process.join(timeout=5)
+
+
+def pdf_failed_response(request, exc: Exception, *, back_url: str, print_url: str = ""):
+    """The page a user gets instead of a PDF that failed or took too long: a Danish
+    "try again" (HTTP 503, Retry-After), never a 500."""
+    import logging
+
+    from django.shortcuts import render
+
+    logging.getLogger(__name__).warning("PDF for %s failed: %r", request.path, exc)
+    response = render(
+        request,
+        "pdf_failed.html",
+        {
+            "timed_out": isinstance(exc, PdfTimeout),
+            "back_url": back_url,
+            "print_url": print_url,
+        },
+        status=503,
+    )
+    response["Retry-After"] = "60"
+    return response

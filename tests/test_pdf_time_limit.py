@@ -50,3 +50,13 @@ def test_the_plan_pdf_past_the_limit_answers_a_danish_page_not_a_500(settings, c
     settings.PDF_TIMEOUT_SECONDS = 60
     response = client.get(reverse("networkgroup:plan_pdf", args=[family.pk, "da"]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_decision_basis_pdf_past_the_limit_answers_a_danish_page(settings, manager):
+    settings.PDF_TIMEOUT_SECONDS = 0.001
+    client = Client()
+    client.force_login(manager)
+    response = client.get(reverse("evaluation:decision_pdf"))
+    assert response.status_code == 503
+    assert "tog for lang tid" in response.text
+    assert not AuditEvent.objects.filter(event="evaluation.decision.pdf").exists()

@@ -11,12 +11,14 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
 from budget.evaluation import importer, selectors, services
 from budget.evaluation.forms import ComparisonUploadForm, ExtractDownloadForm, ExtractRequestForm
 from budget.evaluation.models import ComparisonUpload, EvaluationExtract, RunStatus, UploadKind
@@ -71,10 +73,8 @@ def run_status(request, pk: int):
 
 
 def render_decision_pdf(context: dict) -> bytes:
-    from weasyprint import HTML  # imported late: it loads pango
-
-    html = render_to_string("evaluation/decision_pdf.html", context)
-    return HTML(string=html).write_pdf()
+    """The decision basis as a PDF, in a child process with a time limit (bi18.pdf)."""
+    return html_to_pdf(render_to_string("evaluation/decision_pdf.html", context))
 
 
 @view_required
@@ -83,7 +83,10 @@ def decision_pdf(request):
     run = selectors.latest_run()
     context = selectors.decision_context(run)
     context["printed_at"] = timezone.now()
-    pdf = render_decision_pdf(context)
+    try:
+        pdf = render_decision_pdf(context)
+    except (PdfTimeout, PdfError) as exc:
+        return pdf_failed_response(request, exc, back_url=reverse("evaluation:decision"))
     audit_log(
         actor=request.user,
         action=AuditAction.EXPORT,

@@ -1,21 +1,19 @@
 """The printable plan: a print view and a PDF download (an audited export)."""
 
-import logging
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from bi18.audit.services import audit_log
-from bi18.pdf import PdfError, PdfTimeout, html_to_pdf
+from bi18.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
 from networkgroup import selectors, services
 from networkgroup.views.common import family_for_member
 
 PDF_LANGUAGES = ("da", "en")
-logger = logging.getLogger(__name__)
 
 
 def _print_context(family) -> dict:
@@ -61,15 +59,12 @@ def plan_pdf(request, family_pk, language):
     try:
         pdf = render_plan_pdf(family, language)
     except (PdfTimeout, PdfError) as exc:
-        logger.warning("plan PDF for family %s failed: %r", family.pk, exc)
-        response = render(
+        return pdf_failed_response(
             request,
-            "networkgroup/plan_pdf_failed.html",
-            {"family": family, "timed_out": isinstance(exc, PdfTimeout), "nav_active": "families"},
-            status=503,
+            exc,
+            back_url=reverse("networkgroup:plan", args=[family.pk]),
+            print_url=reverse("networkgroup:plan_print", args=[family.pk]),
         )
-        response["Retry-After"] = "60"
-        return response
     audit_log(
         actor=request.user,
         action="export",
