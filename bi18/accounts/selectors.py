@@ -72,3 +72,10 @@ def pending_role_grants(user: User) -> list[RoleGrant]:
         .select_related("requested_by")
         .order_by("requested_at")
     )
+
+
+def users_with_role(role: str) -> QuerySet[User]:
+    """Active users holding `role`, in name order: whom a form offers for that role."""
+    return User.objects.filter(is_active=True, groups__name=str(role)).order_by(
+        "first_name", "last_name", "pk"
+    )

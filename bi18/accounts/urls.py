@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from bi18.accounts import password_reset, views
+from bi18.accounts import password_reset, pickers, views
 from bi18.accounts.login import LoginView
 from bi18.accounts.sso import views as sso_views
 from bi18.accounts.twofactor import views as twofactor_views
@@ -49,6 +49,7 @@ urlpatterns = [
         ),
         name="password_change_done",
     ),
+    path("medarbejdere/<str:role>/", pickers.staff_picker, name="staff_picker"),
     path("administration/", views.admin_home, name="admin_home"),
     path("administration/brugere/", views.user_list, name="user_list"),
     path("administration/brugere/ny/", views.user_create, name="user_create"),

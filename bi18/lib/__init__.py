@@ -1,0 +1,1 @@
+"""Building blocks every app uses (STYLE.md), like healthchecks' hc/lib."""
