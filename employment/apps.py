@@ -19,6 +19,11 @@ class EmploymentConfig(AppConfig):
 
         deadlines.register()
         events.register()
+        _register_history()
+        from employment.privacy import SOURCE as PRIVACY
+        from families.registry import register_personal_data
+
+        register_personal_data(PRIVACY)
         register_family_panel(
             FamilyPanel(
                 key="employment",
@@ -33,3 +38,13 @@ class EmploymentConfig(AppConfig):
         from families.staffing.registry import register_assignment_handover
 
         register_assignment_handover("employment.mentor", "job_mentor", mentor_handed_over)
+
+
+def _register_history() -> None:
+    """Changes to track records keep a history beyond the audit log's retention."""
+    from employment import models as m
+    from families.history.recorder import register
+
+    register(m.EmploymentTrack, family="person__family_id", person="person_id")
+    for model in (m.Internship, m.JobInterview, m.MentorAssignment, m.Course):
+        register(model, family="track__person__family_id", person="track__person_id")

@@ -60,3 +60,20 @@ def test_the_decision_basis_pdf_past_the_limit_answers_a_danish_page(settings, m
     assert response.status_code == 503
     assert "tog for lang tid" in response.text
     assert not AuditEvent.objects.filter(event="evaluation.decision.pdf").exists()
+
+
+def test_the_citizens_insight_pdf_past_the_limit_answers_a_danish_page(
+    settings, administrator, family
+):
+    client = Client()
+    client.force_login(administrator)
+    started = client.post(
+        reverse("insight:start"),
+        {"cpr": "120385-4012", "purpose": "Anmodning om indsigt, j.nr. 2026-1"},
+    )
+    token = started["Location"].split("r=")[1]
+    settings.PDF_TIMEOUT_SECONDS = 0.001
+    response = client.post(reverse("insight:download", args=["pdf"]), {"r": token})
+    assert response.status_code == 503
+    assert "tog for lang tid" in response.text
+    assert not AuditEvent.objects.filter(event="insight.report.exported").exists()

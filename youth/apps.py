@@ -15,6 +15,11 @@ class YouthConfig(AppConfig):
         from youth import deadlines, demo, events, panels
 
         events.register()
+        _register_history()
+        from families.registry import register_personal_data
+        from youth.privacy import SOURCE as PRIVACY
+
+        register_personal_data(PRIVACY)
         register_family_panel(panels.PANEL)
         for kind in deadlines.KINDS:
             register_deadline_kind(kind)
@@ -25,3 +30,14 @@ class YouthConfig(AppConfig):
 
         for role in ("retention_counsellor", "youth_guidance_counsellor"):
             register_assignment_handover(f"youth.{role}", role, counsellor_handed_over)
+
+
+def _register_history() -> None:
+    """Changes to track records keep a history beyond the audit log's retention."""
+    from families.history.recorder import register
+    from youth import models as m
+
+    for model in (m.YouthTrack, m.Enrolment):
+        register(model, family="person__family_id", person="person_id")
+    for model in (m.LeisureJob, m.ExamPreparation, m.ApprenticeshipApplication, m.FollowUp):
+        register(model, family="track__person__family_id", person="track__person_id")
