@@ -272,6 +272,8 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every date field accepts the one set of formats of bi18.lib.dates, in either language.
+FORMAT_MODULE_PATH = ["bi18.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
@@ -391,7 +393,7 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
-# A PDF is rendered in a child process killed after this many seconds (bi18/pdf.py), well
+# A PDF is rendered in a child process killed after this many seconds (bi18/lib/pdf.py), well
 # inside gunicorn's worker timeout (30 s), so one plan cannot block or kill a web worker.
 PDF_TIMEOUT_SECONDS = env.float("PDF_TIMEOUT_SECONDS", default=15.0)
 # Absolute links in e-mails (the digest), e.g. https://bi18.kk.dk

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from bi18 import textlimits
 from bi18.accounts.pickers import staff_field, use_staff_picker
 from bi18.accounts.roles import Role
+from bi18.lib import textlimits
 from bi18.lib.pickers import PickerField, PickerFormMixin
 from employment.clocks import mentor_period_max_end
 from employment.models import (
@@ -27,7 +27,6 @@ from employment.models import (
 from employment.validators import normalize_cvr, validate_cvr
 
 DATE_HELP = _("Format: dd-mm-yyyy")
-DATE_INPUT_FORMATS = ["%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
 HOURS_VALIDATORS = [
     MinValueValidator(Decimal("0"), message=_("Hours per week cannot be negative.")),
     MaxValueValidator(Decimal("80"), message=_("Hours per week cannot be more than 80.")),
@@ -39,10 +38,6 @@ class DateField(forms.DateField):
 
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     default_error_messages = {"invalid": _("Enter a valid date, e.g. 31-01-2026.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        super().__init__(**kwargs)
 
 
 class HoursField(forms.DecimalField):

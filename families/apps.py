@@ -8,8 +8,13 @@ class FamiliesConfig(AppConfig):
 
     def ready(self) -> None:
         from bi18.audit.citizens import CitizenDirectory, register_citizen_directory
+        from bi18.audit.labels import register_event
         from families.cpr import cpr_hash, parse_cpr
+        from families.events import EVENTS
         from families.models import Person
+
+        for name, label in EVENTS.items():
+            register_event(name, label)
 
         def person_by_hash(digest: str):
             # Deliberately not Person.objects.visible_to(): answering a citizen's request
@@ -28,15 +33,3 @@ class FamiliesConfig(AppConfig):
         from families.staffing.selectors import handover_block
 
         register_deactivation_check("families.handover", handover_block)
-
-        from bi18.audit.labels import register_event
-
-        for name, label in (
-            ("families.grant.requested", _("Access to a family asked for (awaiting approval)")),
-            ("families.grant.approved", _("Access to a family approved")),
-            ("families.grant.rejected", _("Access to a family rejected")),
-            ("families.grant.withdrawn", _("Request for access to a family withdrawn")),
-            ("families.handover.made", _("Families handed over")),
-            ("families.assignment.handed_over", _("Assignment handed over")),
-        ):
-            register_event(name, label)

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bi18 import textlimits
 from bi18.accounts.roles import CASEWORKER_ROLES
+from bi18.lib import textlimits
 from bi18.lib.pickers import PickerField, PickerFormMixin
 from families.cpr import parse_cpr
 from families.models import District, Family, FamilyStatus, Person, PersonRole

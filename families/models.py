@@ -13,8 +13,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bi18 import textlimits
 from bi18.accounts.roles import Role
+from bi18.lib import textlimits
+from bi18.lib.versioning import Versioned
 from families.cpr import MASK
 
 
@@ -74,7 +75,7 @@ class FamilyQuerySet(models.QuerySet):
         return self.filter(pk__in=member.union(assigned))
 
 
-class Family(models.Model):
+class Family(Versioned):
     case_number = models.CharField(_("case number"), max_length=20, unique=True)
     # The register extract's household id: the import's idempotency key.
     household_id = models.CharField(
@@ -98,9 +99,6 @@ class Family(models.Model):
     )
     target_group_date = models.DateField(_("target-group criterion date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=textlimits.FAMILY_NOTES)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = FamilyQuerySet.as_manager()
 
@@ -168,7 +166,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(models.Model):
+class Person(Versioned):
     """A parent or a child of a family. Role-specific fields are blank for the other role."""
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="people")
@@ -190,9 +188,6 @@ class Person(models.Model):
     in_other_effort = models.BooleanField(_("in another special employment effort"), default=False)
     # Children
     school_status = models.CharField(_("school or education status"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 

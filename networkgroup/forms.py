@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from bi18 import textlimits
+from bi18.lib import textlimits
 from families.models import Person
 from networkgroup import services
 from networkgroup.models import ActionStatus, PlanArea

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from bi18 import textlimits
+from bi18.lib import textlimits
 from families.models import Family, FamilyStatus
 from networkgroup import services
 from networkgroup.models import Action, Goal, Meeting, PlanArea

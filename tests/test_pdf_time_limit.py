@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bi18.audit.models import AuditEvent
-from bi18.pdf import PdfTimeout, html_to_pdf
+from bi18.lib.pdf import PdfTimeout, html_to_pdf
 from networkgroup import services
 from networkgroup.models import PlanArea
 

@@ -7,9 +7,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from bi18 import textlimits
 from bi18.accounts.pickers import use_staff_picker
 from bi18.accounts.roles import Role
+from bi18.lib import textlimits
 from bi18.lib.pickers import PickerFormMixin
 from families.forms import DATE_WIDGET, VersionedModelForm, _CrispyMixin
 from youth import rules

@@ -11,8 +11,8 @@ import re
 
 from django.conf import settings
 
-# DDMMYY-SSSS with or without a dash or space (bi18.accounts sits below families.cpr).
-CPR_LIKE = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
+from bi18.lib.cpr import CPR_IN_TEXT as CPR_LIKE
+
 MASKED_CPR = "••••••-••••"
 
 

@@ -18,12 +18,9 @@ from bi18.accounts.models import GrantStatus, RoleGrant, User
 from bi18.accounts.roles import CASEWORKER_ROLES, Role
 from bi18.accounts.sessions import sessions_delete_for_user
 from bi18.audit.services import audit_log
+from bi18.lib.errors import ServiceError
 
 EDITABLE_FIELDS = ("first_name", "last_name", "email")
-
-
-class ServiceError(Exception):
-    """A rule was broken; the message is translated and fit for the user."""
 
 
 class DeactivationBlocked(ServiceError):

@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
-from bi18.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
+from bi18.lib.errors import ServiceError
+from bi18.lib.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
 from budget.evaluation import importer, selectors, services
 from budget.evaluation.forms import ComparisonUploadForm, ExtractDownloadForm, ExtractRequestForm
 from budget.evaluation.models import ComparisonUpload, EvaluationExtract, RunStatus, UploadKind
-from families.services import ServiceError
 
 
 def _guard(perm: str):
@@ -73,7 +73,7 @@ def run_status(request, pk: int):
 
 
 def render_decision_pdf(context: dict) -> bytes:
-    """The decision basis as a PDF, in a child process with a time limit (bi18.pdf)."""
+    """The decision basis as a PDF, in a child process with a time limit (bi18.lib.pdf)."""
     return html_to_pdf(render_to_string("evaluation/decision_pdf.html", context))
 
 

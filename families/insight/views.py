@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from bi18.audit.citizens import citizen_by_hash, find_citizen
 from bi18.audit.forms import CitizenReportForm
-from bi18.pdf import PdfError, PdfTimeout, pdf_failed_response
+from bi18.lib.pdf import PdfError, PdfTimeout, pdf_failed_response
 from families.insight import services
 
 # The administrator's data-protection duties (audit log, access report, retention, insight).

@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 from bi18.accounts import services as account_services
 from bi18.accounts.models import GrantStatus
 from bi18.audit.services import audit_log
+from bi18.lib.errors import ServiceError
 from families import services as family_services
 from families.models import NetworkMember, Person, PersonAssignment
 from families.staffing.models import AccessGrant, GrantKind, GrantSource
 from families.staffing.registry import assignment_handover_hooks
 from families.staffing.selectors import open_assignments
-
-ServiceError = family_services.ServiceError
 
 
 def _user_label(user) -> str:

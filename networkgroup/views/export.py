@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from bi18.audit.services import audit_log
-from bi18.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
+from bi18.lib.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
 from networkgroup import selectors, services
 from networkgroup.views.common import family_for_member
 

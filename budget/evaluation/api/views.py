@@ -19,6 +19,7 @@ from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.lib.errors import ServiceError
 from budget.evaluation import selectors, services
 from budget.evaluation.api import permissions
 from budget.evaluation.api.serializers import (
@@ -30,7 +31,6 @@ from budget.evaluation.api.serializers import (
 from budget.evaluation.models import EvaluationExtract, RunStatus
 from budget.models import BudgetSnapshot, Scope, TargetSnapshot
 from budget.targets import CODES
-from families.services import ServiceError
 
 
 class AuditedAPIView(GenericAPIView):

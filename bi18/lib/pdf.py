@@ -39,7 +39,7 @@ def _mp_context():
     global _context  # noqa: PLW0603 - one fork server per process, started on first use
     if _context is None:
         _context = multiprocessing.get_context("forkserver")
-        _context.set_forkserver_preload(["bi18.pdf", "weasyprint"])
+        _context.set_forkserver_preload(["bi18.lib.pdf", "weasyprint"])
     return _context
 
 
