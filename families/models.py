@@ -317,6 +317,15 @@ class TargetGroupImport(models.Model):
     data_encrypted = models.BinaryField(editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
     cohort = models.CharField(_("cohort"), max_length=40, blank=True)
+    # The family caseworker who coordinates each family the file names no coordinator for.
+    default_coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("default coordinator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

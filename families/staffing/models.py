@@ -75,10 +75,13 @@ class AccessGrant(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=GrantStatus.choices, default=GrantStatus.PENDING
     )
+    # Empty for `manage.py import_target_group` (run from a shell, by no user).
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     requested_at = models.DateTimeField(_("requested"), default=timezone.now)
