@@ -127,6 +127,9 @@ class AuditEntry:
     family: Any = None
     person: Any = None
     detail: dict[str, Any] | None = None
+    # For someone with no Person row (the evaluation's comparison cohort): the keyed CPR
+    # hash, so that the citizen's access report still finds the entry.
+    cpr_hash: str = ""
 
 
 def audit_log_many(
@@ -157,6 +160,7 @@ def audit_log_many(
                 person_id=entry.person.pk if entry.person is not None else None,
                 ip_address=ip,
                 detail=entry.detail or {},
+                cpr_hash=entry.cpr_hash,
             )
         )
     return AuditEvent.objects.bulk_create(rows, batch_size=batch_size)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.audit.models import AuditAction
-from bi18.audit.services import audit_log
+from bi18.audit.services import AuditEntry, audit_log, audit_log_many
 from bi18.lib.csvfile import ImportFileError, read_rows
 from bi18.lib.dates import parse_date
 from bi18.lib.errors import ServiceError
@@ -224,6 +224,25 @@ def comparison_cohort_import(
         serialise_imports()
         plan = _plan_cohort(rows, today)
         _write_cohort(plan)
+        # One entry per person, by keyed CPR hash: the citizen's access report finds it.
+        audit_log_many(
+            actor=actor,
+            actor_username=actor_username,
+            entries=[
+                *(
+                    AuditEntry(
+                        AuditAction.CREATE, "evaluation.cohort.person_created", cpr_hash=p.cpr_hash
+                    )
+                    for p, _h in plan.new_people
+                ),
+                *(
+                    AuditEntry(
+                        AuditAction.CHANGE, "evaluation.cohort.person_updated", cpr_hash=p.cpr_hash
+                    )
+                    for p, _h in plan.changed_people
+                ),
+            ],
+        )
         _audit(
             "evaluation.cohort.imported",
             plan.report,
@@ -377,7 +396,11 @@ def _plan_outcomes(rows: list[_OutcomeRow], today: datetime.date):
         else:
             report.unchanged += 1
     report.as_of = max((r.date for r in good), default=today).isoformat()
-    return report, new, changed
+    hashes_by_id = {pk: digest for digest, pk in people.items()}
+    touched: dict[str, int] = defaultdict(int)
+    for status in new + changed:
+        touched[hashes_by_id[status.person_id]] += 1
+    return report, new, changed, touched
 
 
 def comparison_outcomes_import(
@@ -397,9 +420,22 @@ def comparison_outcomes_import(
         return _plan_outcomes(rows, today)[0]
     with transaction.atomic():
         serialise_imports()
-        report, new, changed = _plan_outcomes(rows, today)
+        report, new, changed, touched = _plan_outcomes(rows, today)
         ComparisonStatus.objects.bulk_create(new, batch_size=2000)
         ComparisonStatus.objects.bulk_update(changed, ["status"], batch_size=2000)
+        audit_log_many(
+            actor=actor,
+            actor_username=actor_username,
+            entries=[
+                AuditEntry(
+                    AuditAction.CHANGE,
+                    "evaluation.outcomes.person_updated",
+                    cpr_hash=digest,
+                    detail={"statuses": n},
+                )
+                for digest, n in sorted(touched.items())
+            ],
+        )
         _audit(
             "evaluation.outcomes.imported",
             report,
