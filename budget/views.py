@@ -5,9 +5,7 @@ money, never a name. Budget officers (manage_budget) get the budget and expendit
 Neither role sees case data; a family appears on an expenditure only as its case number.
 """
 
-import csv
 import datetime
-import io
 from functools import wraps
 
 from django.contrib import messages
@@ -16,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Sum
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.lib import exports
 from bi18.rules import rule
 from budget import dashboard, services
 from budget.forms import (
@@ -189,49 +188,14 @@ def dashboard_export(request, fmt: str):
 
 
 def _csv_response(tables, filename):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    for title, header, rows in tables:
-        writer.writerow([title])
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(
-                [
-                    "" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v
-                    for v in row
-                ]
-            )
-        writer.writerow([])
-    # UTF-8 with BOM and semicolons: opens straight in a Danish Excel.
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    rows = []
+    for title, header, table_rows in tables:
+        rows += [[title], header, *table_rows, []]
+    return exports.csv_response(rows, filename=f"{filename}.csv")
 
 
 def _xlsx_response(tables, filename):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, header, rows in tables:
-        sheet = workbook.create_sheet(title=str(title)[:31])
-        sheet.append([str(h) for h in header])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 50)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return exports.xlsx_response(tables, filename=f"{filename}.xlsx")
 
 
 # --- Budget (budget officers) ----------------------------------------------------------
