@@ -17,10 +17,12 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bi18.outbox.services import outbox_waiting
 from bi18.rules import rule
 from budget import targets
 from budget.models import BudgetSnapshot, Scope, SnapshotRun, TargetSnapshot
@@ -206,6 +208,20 @@ def budget_totals(rows: list[BudgetSnapshot], views: dict[str, TargetView]) -> B
 
 def latest_run() -> SnapshotRun | None:
     return SnapshotRun.objects.order_by("-created_at", "-id").first()
+
+
+def run_status(run: SnapshotRun | None) -> dict:
+    """What the progress line (budget/_run_status.html) needs to tell about `run`."""
+    waiting = bool(
+        run is not None
+        and run.status == SnapshotRun.Status.QUEUED
+        and outbox_waiting(key=run.outbox_key)
+    )
+    return {
+        "run": run,
+        "waiting_for_broker": waiting,
+        "start_limit": settings.TASK_START_LIMIT_MINUTES,
+    }
 
 
 # --- Export --------------------------------------------------------------------------

@@ -5,16 +5,21 @@ transaction (the family is personal data; its case number is all a budget office
 """
 
 import datetime
+import logging
+import threading
 from collections import defaultdict
+from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db import transaction
-from django.db.models import F, Sum
+from django.conf import settings
+from django.db import connections, transaction
+from django.db.models import F, Q, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.outbox.services import outbox_cancel, task_enqueue
 from budget import targets
 from budget.models import (
     Activity,
@@ -26,6 +31,8 @@ from budget.models import (
     SnapshotRun,
     TargetSnapshot,
 )
+
+logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 THOUSAND = Decimal(1000)
@@ -322,11 +329,15 @@ def snapshot_compute(*, on: datetime.date) -> dict:
 
 
 def snapshot_run_request(*, actor, on: datetime.date | None = None) -> SnapshotRun:
-    """Queue a recomputation. An open run for the same day is reused rather than doubled.
-    The task is sent only once the run row is committed (the worker must find it)."""
-    from budget.tasks import compute_snapshot
+    """Ask for a recomputation. An open run for the same day is reused rather than doubled;
+    a run that is stuck (never started, or its worker lost) is failed first, so a new
+    request never reuses it.
 
+    Never waits on the broker: the task is recorded in the outbox with the run and sent after
+    the commit; if the broker is down it is sent when it is back (outbox_waiting tells).
+    """
     on = on or timezone.localdate()
+    snapshot_runs_fail_stale()
     with transaction.atomic():
         open_run = (
             SnapshotRun.objects.select_for_update()
@@ -336,31 +347,120 @@ def snapshot_run_request(*, actor, on: datetime.date | None = None) -> SnapshotR
         if open_run is not None:
             return open_run
         run = SnapshotRun.objects.create(date=on, requested_by=actor)
-        run_id = run.pk
-        transaction.on_commit(lambda: compute_snapshot.delay(run_id=run_id))
+        message = task_enqueue(
+            task="budget.compute_snapshot", kwargs={"run_id": run.pk}, key=run.outbox_key
+        )
+        run.task_id = message.task_id
+        run.save(update_fields=["task_id"])
     return run
 
 
-def snapshot_run_execute(*, run_id: int | None, on: datetime.date | None = None) -> dict:
+def _heartbeat_interval() -> float:
+    return float(settings.TASK_HEARTBEAT_SECONDS)
+
+
+@contextmanager
+def _heartbeat(run_id: int):
+    """Refresh the run's heartbeat from a thread while the body computes: if the worker is
+    killed, the heartbeat stops and snapshot_runs_fail_stale fails the run."""
+    stop = threading.Event()
+
+    def beat():
+        try:
+            while not stop.wait(_heartbeat_interval()):
+                SnapshotRun.objects.filter(pk=run_id, status=SnapshotRun.Status.RUNNING).update(
+                    heartbeat_at=timezone.now()
+                )
+        finally:
+            connections.close_all()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"snapshot-run-{run_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def snapshot_run_execute(
+    *, run_id: int | None, on: datetime.date | None = None, task_id: str | None = None
+) -> dict | None:
     """Run one recomputation (the Celery task's body). Safe to retry: the day's rows are
-    replaced, never added to."""
-    run = SnapshotRun.objects.filter(pk=run_id).first() if run_id else None
-    if run is not None:
-        on = run.date
-        SnapshotRun.objects.filter(pk=run.pk).update(
-            status=SnapshotRun.Status.RUNNING, started_at=timezone.now()
+    replaced, never added to.
+
+    A run is computed only if it can be claimed: still queued, or running under this same
+    task id (a redelivery after its worker process died). A run that was failed meanwhile
+    (too late, worker lost) or already done is left alone and None is returned.
+    """
+    if run_id:
+        now = timezone.now()
+        claimable = Q(status=SnapshotRun.Status.QUEUED)
+        if task_id:
+            claimable |= Q(status=SnapshotRun.Status.RUNNING, task_id=task_id)
+        claimed = SnapshotRun.objects.filter(claimable, pk=run_id).update(
+            status=SnapshotRun.Status.RUNNING, started_at=now, heartbeat_at=now
         )
-    on = on or timezone.localdate()
-    result = snapshot_compute(on=on)
-    if run is not None:
+        if not claimed:
+            logger.info("Snapshot run %s is no longer waiting to run; skipped", run_id)
+            return None
+        run = SnapshotRun.objects.get(pk=run_id)
+        with _heartbeat(run.pk):
+            result = snapshot_compute(on=run.date)
         SnapshotRun.objects.filter(pk=run.pk).update(
-            status=SnapshotRun.Status.DONE, finished_at=timezone.now(), error=""
+            status=SnapshotRun.Status.DONE,
+            failure="",
+            finished_at=timezone.now(),
+            error="",
         )
-    return result
+        return result
+    return snapshot_compute(on=on or timezone.localdate())
 
 
 def snapshot_run_failed(*, run_id: int | None, error: str) -> None:
     if run_id:
         SnapshotRun.objects.filter(pk=run_id).update(
-            status=SnapshotRun.Status.FAILED, finished_at=timezone.now(), error=error[:300]
+            status=SnapshotRun.Status.FAILED,
+            failure=SnapshotRun.Failure.ERROR,
+            finished_at=timezone.now(),
+            error=error[:300],
         )
+
+
+def snapshot_runs_fail_stale(*, now: datetime.datetime | None = None) -> int:
+    """Fail the runs that will not finish by themselves, so that they can be retried:
+    queued for longer than TASK_START_LIMIT_MINUTES (their waiting task is cancelled), or
+    running without a heartbeat for 4 intervals (the worker was killed). Idempotent;
+    returns how many runs it failed."""
+    now = now or timezone.now()
+    limit = datetime.timedelta(minutes=settings.TASK_START_LIMIT_MINUTES)
+    failed = 0
+    late = SnapshotRun.objects.filter(status=SnapshotRun.Status.QUEUED, created_at__lt=now - limit)
+    for run in late.only("pk"):
+        with transaction.atomic():
+            updated = SnapshotRun.objects.filter(
+                pk=run.pk, status=SnapshotRun.Status.QUEUED
+            ).update(
+                status=SnapshotRun.Status.FAILED,
+                failure=SnapshotRun.Failure.NOT_STARTED,
+                finished_at=now,
+                error=f"Not started within {settings.TASK_START_LIMIT_MINUTES} minutes",
+            )
+            if updated:
+                outbox_cancel(key=run.outbox_key)
+                failed += 1
+    silent_since = now - datetime.timedelta(seconds=4 * _heartbeat_interval())
+    failed += (
+        SnapshotRun.objects.filter(status=SnapshotRun.Status.RUNNING)
+        .filter(
+            Q(heartbeat_at__lt=silent_since)
+            | Q(heartbeat_at__isnull=True, started_at__lt=silent_since)
+        )
+        .update(
+            status=SnapshotRun.Status.FAILED,
+            failure=SnapshotRun.Failure.LOST,
+            finished_at=now,
+            error="No heartbeat from the worker",
+        )
+    )
+    return failed

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bi18.accounts.middleware import background_poll
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
 from bi18.lib import exports
@@ -85,8 +86,8 @@ def _dashboard(request):
     context = {
         "nav_active": "targets",
         "on": on,
-        "run": run,
         "threshold": rule("small_cell_threshold"),
+        **dashboard.run_status(run),
     }
     if on is not None:
         views = dashboard.target_views(on)
@@ -142,26 +143,40 @@ def target_detail(request, code: str):
 @require_POST
 def snapshot_request(request):
     run = services.snapshot_run_request(actor=request.user)
+    run.refresh_from_db()
+    status = dashboard.run_status(run)
     if request.htmx:
-        run.refresh_from_db()
-        response = render(request, "budget/_run_status.html", {"run": run, "polling": True})
+        response = render(request, "budget/_run_status.html", {**status, "polling": True})
         if run.status == SnapshotRun.Status.DONE:
             # Already computed (tasks run eagerly without a broker): show the new figures.
             response["HX-Refresh"] = "true"
         return response
-    run.refresh_from_db()
     if run.status == SnapshotRun.Status.DONE:
         messages.success(request, _("The figures have been computed."))
+    elif status["waiting_for_broker"]:
+        messages.warning(
+            request,
+            _(
+                "The task queue cannot be reached right now. The computation is saved and "
+                "starts by itself when the queue is back."
+            ),
+        )
     else:
         messages.info(request, _("The computation has started; the page updates when it is done."))
     return redirect("targets_home")
 
 
+@background_poll
 @dashboard_required
 @require_GET
 def snapshot_status(request, pk: int):
+    # Beat may be down with the broker: the poll itself fails a run that can no longer
+    # finish (never started, or its worker lost), which ends the polling.
+    services.snapshot_runs_fail_stale()
     run = get_object_or_404(SnapshotRun, pk=pk)
-    response = render(request, "budget/_run_status.html", {"run": run, "polling": True})
+    response = render(
+        request, "budget/_run_status.html", {**dashboard.run_status(run), "polling": True}
+    )
     if run.status == SnapshotRun.Status.DONE and request.htmx:
         response["HX-Refresh"] = "true"
     return response

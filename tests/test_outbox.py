@@ -1,0 +1,73 @@
+"""The task outbox (bi18/outbox): recorded with the change, sent after the commit, kept while
+the broker is down, drained when it is back; against a real Redis of the test's own."""
+
+import json
+
+import pytest
+import redis
+from django.db import transaction
+from django.utils import timezone
+
+from bi18.outbox.models import OutboxMessage
+from bi18.outbox.services import LEASE, outbox_drain, outbox_send, task_enqueue
+
+pytestmark = pytest.mark.own_redis
+
+
+def _queued(redis_server) -> list[dict]:
+    """The messages waiting in the broker's default queue (oldest first)."""
+    client = redis.Redis.from_url(redis_server.url())
+    return [json.loads(m)["headers"] for m in reversed(client.lrange("celery", 0, -1))]
+
+
+def test_work_asked_for_in_a_rolled_back_transaction_is_never_sent(
+    transactional_db, redis_server, app_on_redis
+):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        task_enqueue(task="audit.purge_expired", key="x")
+        raise RuntimeError("the change failed")
+    assert not OutboxMessage.objects.exists()
+    assert _queued(redis_server) == []
+
+
+def test_work_is_sent_after_the_commit_with_its_own_task_id(
+    transactional_db, redis_server, app_on_redis
+):
+    with transaction.atomic():
+        message = task_enqueue(task="audit.purge_expired", key="purge")
+        assert _queued(redis_server) == []  # not before the commit
+    (headers,) = _queued(redis_server)
+    assert headers["task"] == "audit.purge_expired"
+    assert headers["id"] == str(message.task_id)
+    assert not OutboxMessage.objects.exists()  # sent rows are deleted
+
+
+def test_the_drain_sends_oldest_first_and_stops_at_the_first_failure(
+    transactional_db, redis_server, app_on_redis
+):
+    redis_server.stop()
+    for i in range(3):
+        task_enqueue(task="audit.purge_expired", key=f"m{i}")  # autocommit: tried at once
+    assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [1, 1, 1]
+    assert outbox_drain() == 0
+    # It stopped at the first failure instead of waiting on the broker three times.
+    assert list(OutboxMessage.objects.values_list("attempts", flat=True)) == [2, 1, 1]
+    assert "Connection refused" in OutboxMessage.objects.first().last_error
+
+    redis_server.start()
+    keys = list(OutboxMessage.objects.values_list("task_id", flat=True))
+    assert outbox_drain() == 3
+    assert [h["id"] for h in _queued(redis_server)] == [str(k) for k in keys]
+    assert not OutboxMessage.objects.exists()
+
+
+def test_a_message_held_by_another_sender_is_not_sent_twice(db, redis_server, app_on_redis):
+    message = OutboxMessage.objects.create(task="audit.purge_expired")
+    OutboxMessage.objects.filter(pk=message.pk).update(claimed_until=timezone.now() + LEASE)
+    assert outbox_send(message_id=message.pk) == "taken"
+    assert outbox_drain() == 0
+    assert _queued(redis_server) == []
+    # A sender that died: its lease runs out and the message goes.
+    OutboxMessage.objects.filter(pk=message.pk).update(claimed_until=timezone.now() - LEASE)
+    assert outbox_drain() == 1
+    assert len(_queued(redis_server)) == 1
