@@ -22,7 +22,7 @@ from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from bi18.outbox.services import outbox_waiting
+from bi18.outbox.runs import run_waiting_for_broker
 from bi18.rules import rule
 from budget import targets
 from budget.models import BudgetSnapshot, Scope, SnapshotRun, TargetSnapshot
@@ -212,14 +212,9 @@ def latest_run() -> SnapshotRun | None:
 
 def run_status(run: SnapshotRun | None) -> dict:
     """What the progress line (budget/_run_status.html) needs to tell about `run`."""
-    waiting = bool(
-        run is not None
-        and run.status == SnapshotRun.Status.QUEUED
-        and outbox_waiting(key=run.outbox_key)
-    )
     return {
         "run": run,
-        "waiting_for_broker": waiting,
+        "waiting_for_broker": run_waiting_for_broker(run),
         "start_limit": settings.TASK_START_LIMIT_MINUTES,
     }
 

@@ -284,7 +284,3 @@ class SnapshotRun(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
-
-    @property
-    def outbox_key(self) -> str:
-        return f"budget.snapshotrun:{self.pk}"

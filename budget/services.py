@@ -5,21 +5,17 @@ transaction (the family is personal data; its case number is all a budget office
 """
 
 import datetime
-import logging
-import threading
 from collections import defaultdict
-from contextlib import contextmanager
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.conf import settings
-from django.db import connections, transaction
-from django.db.models import F, Q, Sum
+from django.db import transaction
+from django.db.models import F, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
-from bi18.outbox.services import outbox_cancel, task_enqueue
+from bi18.outbox import runs
 from budget import targets
 from budget.models import (
     Activity,
@@ -31,8 +27,6 @@ from budget.models import (
     SnapshotRun,
     TargetSnapshot,
 )
-
-logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
 THOUSAND = Decimal(1000)
@@ -334,10 +328,10 @@ def snapshot_run_request(*, actor, on: datetime.date | None = None) -> SnapshotR
     request never reuses it.
 
     Never waits on the broker: the task is recorded in the outbox with the run and sent after
-    the commit; if the broker is down it is sent when it is back (outbox_waiting tells).
+    the commit; if the broker is down it is sent when it is back (bi18/outbox/runs.py).
     """
     on = on or timezone.localdate()
-    snapshot_runs_fail_stale()
+    runs.runs_fail_stale(SnapshotRun)
     with transaction.atomic():
         open_run = (
             SnapshotRun.objects.select_for_update()
@@ -347,40 +341,8 @@ def snapshot_run_request(*, actor, on: datetime.date | None = None) -> SnapshotR
         if open_run is not None:
             return open_run
         run = SnapshotRun.objects.create(date=on, requested_by=actor)
-        message = task_enqueue(
-            task="budget.compute_snapshot", kwargs={"run_id": run.pk}, key=run.outbox_key
-        )
-        run.task_id = message.task_id
-        run.save(update_fields=["task_id"])
+        runs.run_enqueue(run, task="budget.compute_snapshot", kwargs={"run_id": run.pk})
     return run
-
-
-def _heartbeat_interval() -> float:
-    return float(settings.TASK_HEARTBEAT_SECONDS)
-
-
-@contextmanager
-def _heartbeat(run_id: int):
-    """Refresh the run's heartbeat from a thread while the body computes: if the worker is
-    killed, the heartbeat stops and snapshot_runs_fail_stale fails the run."""
-    stop = threading.Event()
-
-    def beat():
-        try:
-            while not stop.wait(_heartbeat_interval()):
-                SnapshotRun.objects.filter(pk=run_id, status=SnapshotRun.Status.RUNNING).update(
-                    heartbeat_at=timezone.now()
-                )
-        finally:
-            connections.close_all()  # this thread's own connection
-
-    thread = threading.Thread(target=beat, name=f"snapshot-run-{run_id}-heartbeat", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        stop.set()
-        thread.join()
 
 
 def snapshot_run_execute(
@@ -389,32 +351,20 @@ def snapshot_run_execute(
     """Run one recomputation (the Celery task's body). Safe to retry: the day's rows are
     replaced, never added to.
 
-    A run is computed only if it can be claimed: still queued, or running under this same
-    task id (a redelivery after its worker process died). A run that was failed meanwhile
-    (too late, worker lost) or already done is left alone and None is returned.
+    A run is computed only if it can be claimed (runs.run_claim): a run that was failed
+    meanwhile (too late, worker lost) or already done is left alone and None is returned.
     """
-    if run_id:
-        now = timezone.now()
-        claimable = Q(status=SnapshotRun.Status.QUEUED)
-        if task_id:
-            claimable |= Q(status=SnapshotRun.Status.RUNNING, task_id=task_id)
-        claimed = SnapshotRun.objects.filter(claimable, pk=run_id).update(
-            status=SnapshotRun.Status.RUNNING, started_at=now, heartbeat_at=now
-        )
-        if not claimed:
-            logger.info("Snapshot run %s is no longer waiting to run; skipped", run_id)
-            return None
-        run = SnapshotRun.objects.get(pk=run_id)
-        with _heartbeat(run.pk):
-            result = snapshot_compute(on=run.date)
-        SnapshotRun.objects.filter(pk=run.pk).update(
-            status=SnapshotRun.Status.DONE,
-            failure="",
-            finished_at=timezone.now(),
-            error="",
-        )
-        return result
-    return snapshot_compute(on=on or timezone.localdate())
+    if not run_id:
+        return snapshot_compute(on=on or timezone.localdate())
+    if not runs.run_claim(SnapshotRun, pk=run_id, task_id=task_id):
+        return None
+    run = SnapshotRun.objects.get(pk=run_id)
+    with runs.run_heartbeat(SnapshotRun, pk=run.pk):
+        result = snapshot_compute(on=run.date)
+    SnapshotRun.objects.filter(pk=run.pk).update(
+        status=SnapshotRun.Status.DONE, failure="", finished_at=timezone.now(), error=""
+    )
+    return result
 
 
 def snapshot_run_failed(*, run_id: int | None, error: str) -> None:
@@ -425,42 +375,3 @@ def snapshot_run_failed(*, run_id: int | None, error: str) -> None:
             finished_at=timezone.now(),
             error=error[:300],
         )
-
-
-def snapshot_runs_fail_stale(*, now: datetime.datetime | None = None) -> int:
-    """Fail the runs that will not finish by themselves, so that they can be retried:
-    queued for longer than TASK_START_LIMIT_MINUTES (their waiting task is cancelled), or
-    running without a heartbeat for 4 intervals (the worker was killed). Idempotent;
-    returns how many runs it failed."""
-    now = now or timezone.now()
-    limit = datetime.timedelta(minutes=settings.TASK_START_LIMIT_MINUTES)
-    failed = 0
-    late = SnapshotRun.objects.filter(status=SnapshotRun.Status.QUEUED, created_at__lt=now - limit)
-    for run in late.only("pk"):
-        with transaction.atomic():
-            updated = SnapshotRun.objects.filter(
-                pk=run.pk, status=SnapshotRun.Status.QUEUED
-            ).update(
-                status=SnapshotRun.Status.FAILED,
-                failure=SnapshotRun.Failure.NOT_STARTED,
-                finished_at=now,
-                error=f"Not started within {settings.TASK_START_LIMIT_MINUTES} minutes",
-            )
-            if updated:
-                outbox_cancel(key=run.outbox_key)
-                failed += 1
-    silent_since = now - datetime.timedelta(seconds=4 * _heartbeat_interval())
-    failed += (
-        SnapshotRun.objects.filter(status=SnapshotRun.Status.RUNNING)
-        .filter(
-            Q(heartbeat_at__lt=silent_since)
-            | Q(heartbeat_at__isnull=True, started_at__lt=silent_since)
-        )
-        .update(
-            status=SnapshotRun.Status.FAILED,
-            failure=SnapshotRun.Failure.LOST,
-            finished_at=now,
-            error="No heartbeat from the worker",
-        )
-    )
-    return failed

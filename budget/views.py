@@ -25,6 +25,7 @@ from bi18.accounts.middleware import background_poll
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
 from bi18.lib import exports
+from bi18.outbox.runs import runs_fail_stale
 from bi18.rules import rule
 from budget import dashboard, services
 from budget.forms import (
@@ -172,7 +173,7 @@ def snapshot_request(request):
 def snapshot_status(request, pk: int):
     # Beat may be down with the broker: the poll itself fails a run that can no longer
     # finish (never started, or its worker lost), which ends the polling.
-    services.snapshot_runs_fail_stale()
+    runs_fail_stale(SnapshotRun)
     run = get_object_or_404(SnapshotRun, pk=pk)
     response = render(
         request, "budget/_run_status.html", {**dashboard.run_status(run), "polling": True}

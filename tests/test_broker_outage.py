@@ -15,6 +15,7 @@ import pytest
 from django.urls import reverse
 
 from bi18.outbox.models import OutboxMessage
+from bi18.outbox.runs import run_outbox_key
 from bi18.outbox.tasks import drain
 from budget.models import SnapshotRun, TargetSnapshot
 from networkgroup.presence import presence_touch
@@ -157,7 +158,7 @@ def test_compute_now_with_the_broker_down_explains_and_completes_when_it_is_back
     assert 'hx-trigger="every 5s"' in body  # the page keeps asking, gently
     run = SnapshotRun.objects.get()
     assert run.status == SnapshotRun.Status.QUEUED
-    message = OutboxMessage.objects.get(key=run.outbox_key)
+    message = OutboxMessage.objects.get(key=run_outbox_key(run))
     assert message.task == "budget.compute_snapshot" and message.attempts == 1
     assert message.task_id == run.task_id
     # A second click neither fails nor doubles the run.
@@ -210,7 +211,7 @@ def test_a_run_not_started_in_time_is_failed_stops_polling_and_can_be_retried(
     assert response.status_code == 200 and seconds < LIMIT_SECONDS
     assert WAITING in response.content.decode()
     run = SnapshotRun.objects.get()
-    assert OutboxMessage.objects.filter(key=run.outbox_key).exists()
+    assert OutboxMessage.objects.filter(key=run_outbox_key(run)).exists()
     status_url = reverse("budget:snapshot_status", args=[run.pk])
     assert "hx-trigger" in client.get(status_url, HTTP_HX_REQUEST="true").content.decode()
 
@@ -224,7 +225,7 @@ def test_a_run_not_started_in_time_is_failed_stops_polling_and_can_be_retried(
     run.refresh_from_db()
     assert (run.status, run.failure) == (SnapshotRun.Status.FAILED, "not_started")
     # Its waiting task is dropped, so it cannot start late behind the retry's back.
-    assert not OutboxMessage.objects.filter(key=run.outbox_key).exists()
+    assert not OutboxMessage.objects.filter(key=run_outbox_key(run)).exists()
 
     with django_capture_on_commit_callbacks(execute=True):
         retry, _ = _compute_now(client)

@@ -71,3 +71,39 @@ def test_a_message_held_by_another_sender_is_not_sent_twice(db, redis_server, ap
     OutboxMessage.objects.filter(pk=message.pk).update(claimed_until=timezone.now() - LEASE)
     assert outbox_drain() == 1
     assert len(_queued(redis_server)) == 1
+
+
+# --- Runs (bi18/outbox/runs.py), shown with the dashboard's snapshot run ---------------------
+
+
+def test_a_late_or_repeated_message_never_computes_a_run_that_was_given_up_or_done(db):
+    from budget import services
+    from budget.models import SnapshotRun, TargetSnapshot
+
+    given_up = SnapshotRun.objects.create(
+        date=timezone.localdate(), status=SnapshotRun.Status.FAILED, failure="not_started"
+    )
+    assert services.snapshot_run_execute(run_id=given_up.pk, task_id="x") is None
+    given_up.refresh_from_db()
+    assert given_up.status == SnapshotRun.Status.FAILED and given_up.started_at is None
+    assert not TargetSnapshot.objects.exists()
+
+    done = SnapshotRun.objects.create(date=timezone.localdate())
+    assert services.snapshot_run_execute(run_id=done.pk) is not None
+    assert services.snapshot_run_execute(run_id=done.pk) is None  # the duplicate is skipped
+
+
+def test_a_retry_of_its_own_message_takes_a_running_run_again_another_does_not(db):
+    import uuid
+
+    from budget import services
+    from budget.models import SnapshotRun
+
+    own = uuid.uuid4()
+    run = SnapshotRun.objects.create(
+        date=timezone.localdate(), status=SnapshotRun.Status.RUNNING, task_id=own
+    )
+    assert services.snapshot_run_execute(run_id=run.pk, task_id=str(uuid.uuid4())) is None
+    assert services.snapshot_run_execute(run_id=run.pk, task_id=str(own)) is not None
+    run.refresh_from_db()
+    assert run.status == SnapshotRun.Status.DONE
