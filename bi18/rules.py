@@ -26,6 +26,15 @@ DEFAULTS: dict[str, object] = {
     "small_cell_threshold": 5,
     # "Mit arbejde" and the daily digest
     "work_horizon_days": 14,
+    # Evaluation (issue 15)
+    # Yearly cash benefit (kontanthjælp) one extra person in work no longer receives:
+    # the 2018 rate for a provider aged 30 or over, 14,993 DKK a month × 12, at the budget
+    # note's 2018 price level. Check it against the current rate before a decision.
+    "benefit_per_person_year_dkk": 179_916,
+    # Nearest-neighbour matching on months on benefits: never further apart than this.
+    "evaluation_caliper_months": 12,
+    # The pseudonymised extract follows each person this many months from enrolment.
+    "evaluation_extract_months": 24,
 }
 
 

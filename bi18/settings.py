@@ -48,6 +48,14 @@ if not (CPR_HASH_KEY and CPR_ENCRYPTION_KEY):
         CPR_ENCRYPTION_KEY or base64.urlsafe_b64encode(_derived_dev_key("cpr-encryption")).decode()
     )
 
+# Keyed pseudonyms of the evaluation extract (issue 15): stable as long as this key is.
+# By default derived from CPR_HASH_KEY (which must never change either); set it to give
+# an evaluator pseudonyms that cannot be linked to another extract's.
+EVALUATION_PSEUDONYM_KEY = (
+    env.str("EVALUATION_PSEUDONYM_KEY", default="")
+    or hashlib.sha256(f"evaluation-pseudonym:{CPR_HASH_KEY}".encode()).hexdigest()
+)
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -72,6 +80,11 @@ INSTALLED_APPS = [
     "employment",
     "youth",
     "budget",
+    "budget.evaluation",
+    "rest_framework",
+    "knox",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -269,6 +282,14 @@ CELERY_BEAT_SCHEDULE = {
             hour=env.int("SNAPSHOT_HOUR", default=1), minute=env.int("SNAPSHOT_MINUTE", default=30)
         ),
     },
+    # The evaluation (issue 15): matching and effect estimates, after the snapshot.
+    "evaluation-compute": {
+        "task": "evaluation.compute",
+        "schedule": crontab(
+            hour=env.int("SNAPSHOT_HOUR", default=1),
+            minute=(env.int("SNAPSHOT_MINUTE", default=30) + 20) % 60,
+        ),
+    },
 }
 # Background work the web app asked for (e.g. "Beregn nu") must start within this, or it is
 # marked as failed and can be retried; a running task's heartbeat older than 4 intervals means
@@ -280,6 +301,41 @@ SITE_URL = env.str("SITE_URL", default="")
 
 # --- Pilot rules (bi18/rules.py holds the defaults); JSON in the environment overrides.
 BI18_RULES = env.json("BI18_RULES", default={})
+
+# --- The read-only API (issue 15 §3): tokens for machine users (knox: stored hashed,
+# with an expiry), the session for the browsable docs; managers' and evaluators' scopes.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "knox.auth.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "user": env.str("API_RATE", default="120/min"),
+        "extract": env.str("API_EXTRACT_RATE", default="20/hour"),
+    },
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "PAGE_SIZE": 100,
+    "UNAUTHENTICATED_USER": None,
+}
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=env.int("API_TOKEN_DAYS", default=90)),
+    "AUTO_REFRESH": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BI18 Familieindsats API",
+    "DESCRIPTION": "Read-only: targets over time, budget status, the evaluation's figures and "
+    "the pseudonymised evaluation extract. No names, no CPR numbers.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["budget.evaluation.api.permissions.ReadsAggregates"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 # --- Audit log retention (SPEC §8, Datatilsynet): default 6 months.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)

@@ -15,5 +15,7 @@ urlpatterns = [
     path("beskaeftigelse/", include("employment.urls")),
     path("unge/", include("youth.urls")),
     path("maal/", include("budget.urls")),
+    path("evaluering/", include("budget.evaluation.urls")),
+    path("api/", include("budget.evaluation.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -28,6 +28,8 @@ def home(request):
         return render(request, "home.html", {"work": work, "nav_active": "home"})
     if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
         return redirect("targets_home")
+    if user.has_perm("accounts.view_evaluation"):
+        return redirect("evaluation:decision")
     if user.has_perm("accounts.manage_users") or user.has_perm("accounts.view_audit_log"):
         return redirect("accounts:admin_home")
     return render(request, "home.html")

@@ -51,6 +51,13 @@ def _small(n: int, d: int, threshold: int) -> bool:
     return n < threshold or d < threshold or (d - n) < threshold
 
 
+def is_small(numerator: int, denominator: int, threshold: int | None = None) -> bool:
+    """A cell too small to show (numerator, denominator or complement below the threshold);
+    the evaluation applies the same rule to both of its groups."""
+    threshold = int(rule("small_cell_threshold")) if threshold is None else threshold
+    return _small(numerator, denominator, threshold)
+
+
 def suppress(cells: list[Cell], threshold: int | None = None) -> list[Cell]:
     """Mark cells to hide (primary and complementary suppression, see module docstring)."""
     threshold = int(rule("small_cell_threshold")) if threshold is None else threshold

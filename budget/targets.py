@@ -290,6 +290,14 @@ _UNITS = {
     "T6": _t6_units,
 }
 
+
+def units(code: str, on: datetime.date):
+    """The units of target `code` measured by `on`, each annotated with `achieved`
+    (EmploymentTrack rows for T1/T3, YouthTrack rows for T2/T6, Internships for T4/T5).
+    The evaluation compares these very flags with the comparison cohort."""
+    return _UNITS[code](on)[0]
+
+
 _COUNTS = {
     "denominator": Count("pk"),
     "numerator": Count("pk", filter=Q(achieved=True)),

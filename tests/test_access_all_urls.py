@@ -14,6 +14,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bi18.accounts.roles import Role
+from budget.evaluation.models import ComparisonUpload, EvaluationExtract, EvaluationRun
 from budget.models import (
     Activity,
     Allocation,
@@ -150,6 +151,24 @@ URLS: dict[str, tuple[str, str]] = {
     "budget:expenditure_delete": (PERM, "budget pages, manage_budget"),
     "budget:import": (PERM, "budget pages, manage_budget"),
     "budget:import_preview": (PERM, "budget pages, manage_budget"),
+    "evaluation:decision": (PERM, "evaluation aggregates, view_evaluation"),
+    "evaluation:run_request": (PERM, "evaluation aggregates, view_evaluation"),
+    "evaluation:run_status": (PERM, "evaluation aggregates, view_evaluation"),
+    "evaluation:decision_pdf": (PERM, "evaluation aggregates, view_evaluation"),
+    "evaluation:extracts": (PERM, "pseudonymised extract, export_evaluation"),
+    "evaluation:extract_status": (PERM, "pseudonymised extract, export_evaluation"),
+    "evaluation:extract_download": (PERM, "pseudonymised extract, export_evaluation"),
+    "evaluation:upload": (PERM, "comparison import, administrators only"),
+    "evaluation:upload_preview": (PERM, "comparison import, administrators only"),
+    "evaluation:upload_commit": (PERM, "comparison import, administrators only"),
+    "evaluation:upload_discard": (PERM, "comparison import, administrators only"),
+    "api:targets": (PERM, "read-only API, managers and evaluators"),
+    "api:budget": (PERM, "read-only API, managers and evaluators"),
+    "api:evaluation": (PERM, "read-only API, managers and evaluators"),
+    "api:extracts": (PERM, "read-only API, evaluators"),
+    "api:extract_download": (PERM, "read-only API, evaluators"),
+    "api:schema": (PERM, "API schema, managers and evaluators"),
+    "api:docs": (PERM, "API docs page, managers and evaluators"),
 }
 
 # Pages where an administrator legitimately sees a person's name: the import they run, and
@@ -267,6 +286,9 @@ def world(db):
         actor=administrator, data=to_csv(family_rows("H9", 90)), file_name="extract.csv"
     )
     snapshot = SnapshotRun.objects.create(date=D(2026, 3, 1))
+    evaluation_run = EvaluationRun.objects.create()
+    evaluation_extract = EvaluationExtract.objects.create(purpose="Adgangstest af udtræk")
+    comparison_upload = ComparisonUpload.objects.create(kind="outcomes", file_name="x.csv")
 
     kwargs = {
         "family_pk": family.pk,
@@ -303,6 +325,10 @@ def world(db):
         "budget:allocation": Allocation.objects.first().pk,
         "budget:expenditure": expenditure.pk,
         "budget:import": expenditure_upload.pk,
+        "evaluation:run": evaluation_run.pk,
+        "evaluation:extract": evaluation_extract.pk,
+        "evaluation:upload": comparison_upload.pk,
+        "api:extract": evaluation_extract.pk,
     }
     return {
         "kwargs": kwargs,
@@ -397,6 +423,10 @@ def test_anonymous_is_sent_to_log_in(client, world, name, method):
     if URLS[name][0] == PUBLIC:
         pytest.skip("public page")
     response = _request(client, method, _url(world, name))
+    if name.startswith("api:"):
+        # An API answers a machine with 401/403, not with a redirect to a log-in page.
+        assert response.status_code in (401, 403), response.status_code
+        return
     login = reverse("accounts:login")
     if name == "accounts:logout" and method == "post":
         # Logging out without a session is harmless; Django's LogoutView just redirects.

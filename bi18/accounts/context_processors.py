@@ -26,6 +26,8 @@ def navigation(request):
             items.append(("companies", _("Companies"), reverse("employment:company_list")))
     if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
         items.append(("targets", _("Targets and budget"), reverse("targets_home")))
+    if user.has_perm("accounts.view_evaluation"):
+        items.append(("evaluation", _("Decision basis"), reverse("evaluation:decision")))
     if (
         user.has_perm("accounts.manage_users")
         or user.has_perm("accounts.view_audit_log")

@@ -19,6 +19,9 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Manager")
     BUDGET_OFFICER = "budget_officer", _("Budget officer")
     ADMIN = "admin", _("Administrator")
+    # Issue 15: an (often external) evaluator of the pilot: aggregates and the
+    # pseudonymised evaluation extract, never a name or a CPR number.
+    EVALUATOR = "evaluator", _("Evaluator")
 
 
 # Roles that work with case data (always limited to their own network groups
@@ -43,6 +46,8 @@ PERMISSIONS = {
     "view_audit_log": _("Can search the audit log"),
     "manage_network_groups": _("Can assign caseworkers to network groups"),
     "import_target_group": _("Can import the target group"),
+    "view_evaluation": _("Can view the evaluation and the decision basis"),
+    "export_evaluation": _("Can download the pseudonymised evaluation extract"),
 }
 
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
@@ -52,9 +57,10 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     Role.JOB_MENTOR: ("access_case_data",),
     Role.RETENTION_COUNSELLOR: ("access_case_data",),
     Role.YOUTH_GUIDANCE_COUNSELLOR: ("access_case_data",),
-    Role.MANAGER: ("view_dashboard",),
+    Role.MANAGER: ("view_dashboard", "view_evaluation"),
     # SPEC §2/§9: budget lines, allocations and expenditures; the targets dashboard
     # is the manager's (the budget page shows its own cost-per-outcome figures).
     Role.BUDGET_OFFICER: ("manage_budget",),
     Role.ADMIN: ("manage_users", "view_audit_log", "manage_network_groups", "import_target_group"),
+    Role.EVALUATOR: ("view_evaluation", "export_evaluation"),
 }

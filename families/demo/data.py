@@ -219,6 +219,7 @@ ROLE_USERS: dict[str, tuple[str, int, int]] = {
     Role.MANAGER: ("leder", 0, 1),
     Role.BUDGET_OFFICER: ("oekonomi", 0, 1),
     Role.ADMIN: ("admin", 0, 1),
+    Role.EVALUATOR: ("evaluator", 0, 1),
 }
 NAMED_USERS: dict[str, tuple[str, str]] = {
     "sagsbehandler": ("Mette", "Sørensen"),
@@ -236,4 +237,5 @@ NAMED_USERS: dict[str, tuple[str, str]] = {
     "leder": ("Birgitte", "Lauridsen"),
     "oekonomi": ("Niels", "Frederiksen"),
     "admin": ("Anne", "Christensen"),
+    "evaluator": ("Jakob", "Winther"),
 }

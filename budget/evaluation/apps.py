@@ -1,0 +1,34 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EvaluationConfig(AppConfig):
+    """The evaluation of the pilot (issue 15): the top layer, nothing imports it."""
+
+    name = "budget.evaluation"
+    label = "evaluation"
+    verbose_name = _("Evaluation")
+
+    def ready(self):
+        from bi18.audit.labels import register_event
+        from budget.evaluation import demo
+        from families.registry import register_demo_seeder
+
+        for name, label in EVENTS:
+            register_event(name, label)
+        register_demo_seeder(demo.SEEDER)
+
+
+EVENTS = (
+    ("evaluation.upload.created", _("Comparison file uploaded for preview")),
+    ("evaluation.upload.discarded", _("Comparison file discarded")),
+    ("evaluation.cohort.imported", _("Comparison cohort imported")),
+    ("evaluation.outcomes.imported", _("Register outcomes imported")),
+    ("evaluation.run.requested", _("Evaluation computation requested")),
+    ("evaluation.decision.viewed", _("Decision basis viewed")),
+    ("evaluation.decision.pdf", _("Decision basis printed as PDF")),
+    ("evaluation.extract.requested", _("Evaluation extract requested")),
+    ("evaluation.extract.downloaded", _("Evaluation extract downloaded")),
+    ("evaluation.api.read", _("Read through the API")),
+    ("evaluation.api.token_created", _("API token created")),
+)

@@ -1,0 +1,354 @@
+"""Matching and the effect estimates (issue 15 §1–2). Called by services.evaluation_run_execute.
+
+Matching (docs/evaluation.md states it for the reader):
+
+* Who is matched: every pilot parent whose employment track started by the measurement
+  date D (index date: the track start S), and every young person on the education
+  effort whose youth track started by D (index date: the youth track start).
+* On what was known at the index date: exact on benefit category (parents), age band,
+  district and household size band; then the nearest neighbour on months on cash
+  benefits (parents: their own; young people: the household's longest-serving parent),
+  never further apart than the configured caliper (rule "evaluation_caliper_months").
+* Eligible comparison parents were on cash benefits at the index date and had not gone
+  on to a job, wage subsidy or education by then (rules.on_benefits_at).
+* 1:1 without replacement, greedily, pilot people in the order (index date, id); ties
+  on distance go to the comparison person with the smaller keyed CPR hash. Same data,
+  same matches: no random numbers anywhere.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, Min, OuterRef, Subquery, Sum
+from django.db.models.functions import Coalesce
+
+from bi18.rules import rule
+from budget import targets
+from budget.evaluation import rules
+from budget.evaluation.estimates import Estimate, cost_per_extra, suppress_groups
+from budget.evaluation.models import (
+    ComparisonPerson,
+    ComparisonStatus,
+    MatchKind,
+)
+from budget.models import Expenditure
+from employment.models import EmploymentTrack
+from families.models import PersonRole
+from youth.models import YouthTrack
+
+
+@dataclass
+class Unit:
+    """A pilot person to be matched."""
+
+    kind: str
+    person_id: int
+    track_id: int
+    index: datetime.date
+    cohort: str
+    bucket: tuple
+    age_band: str
+    months: int | None
+    outcome_index: datetime.date | None = None  # T2: the effort's end
+    match_id: int | None = None
+    distance: int | None = None
+    outcomes: dict = field(default_factory=dict)
+
+
+@dataclass
+class Candidate:
+    id: int
+    cpr_hash: str
+    date_of_birth: datetime.date
+    benefit_since: datetime.date | None  # own (parents) or the household's earliest (young)
+    history: list
+
+
+def _household_counts():
+    from budget.evaluation.models import ComparisonPerson as P
+
+    return (
+        P.objects.filter(household_id=OuterRef("household_id"))
+        .order_by()
+        .values("household_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+
+
+def _household_earliest_benefit():
+    return (
+        ComparisonPerson.objects.filter(
+            household_id=OuterRef("household_id"), role=PersonRole.PARENT
+        )
+        .order_by()
+        .values("household_id")
+        .annotate(first=Min("benefit_since"))
+        .values("first")
+    )
+
+
+def pilot_units(on: datetime.date) -> list[Unit]:
+    units: list[Unit] = []
+    for row in (
+        EmploymentTrack.objects.filter(start__lte=on)
+        .annotate(household=Count("person__family__people"))
+        .values(
+            "pk",
+            "start",
+            "person_id",
+            "person__date_of_birth",
+            "person__benefit_category",
+            "person__benefit_since",
+            "person__family__district",
+            "person__family__cohort",
+            "household",
+        )
+    ):
+        start = row["start"]
+        units.append(
+            Unit(
+                kind=MatchKind.PARENT,
+                person_id=row["person_id"],
+                track_id=row["pk"],
+                index=start,
+                cohort=row["person__family__cohort"] or "",
+                bucket=(
+                    row["person__benefit_category"] or "",
+                    row["person__family__district"],
+                    rules.household_size_band(row["household"]),
+                ),
+                age_band=rules.age_band(row["person__date_of_birth"], start),
+                months=rules.months_between(row["person__benefit_since"], start),
+            )
+        )
+    for row in (
+        YouthTrack.objects.filter(education_effort=True, start__lte=on)
+        .annotate(
+            household=Count("person__family__people", distinct=True),
+            earliest=Min("person__family__people__benefit_since"),
+        )
+        .values(
+            "pk",
+            "start",
+            "actual_end",
+            "person_id",
+            "person__date_of_birth",
+            "person__family__district",
+            "person__family__cohort",
+            "household",
+            "earliest",
+        )
+    ):
+        start = row["start"]
+        units.append(
+            Unit(
+                kind=MatchKind.YOUNG_PERSON,
+                person_id=row["person_id"],
+                track_id=row["pk"],
+                index=start,
+                cohort=row["person__family__cohort"] or "",
+                bucket=(
+                    row["person__family__district"],
+                    rules.household_size_band(row["household"]),
+                ),
+                age_band=rules.age_band(row["person__date_of_birth"], start),
+                months=rules.months_between(row["earliest"], start),
+                outcome_index=row["actual_end"],
+            )
+        )
+    units.sort(key=lambda u: (u.kind, u.index, u.person_id))
+    return units
+
+
+def comparison_pool() -> tuple[dict[tuple, list[Candidate]], dict[tuple, list[Candidate]]]:
+    """(parents by bucket, young people by bucket), each list in keyed-hash order."""
+    history: dict[int, list] = defaultdict(list)
+    for person_id, date, status in ComparisonStatus.objects.order_by(
+        "person_id", "date"
+    ).values_list("person_id", "date", "status"):
+        history[person_id].append((date, status))
+    parents: dict[tuple, list[Candidate]] = defaultdict(list)
+    young: dict[tuple, list[Candidate]] = defaultdict(list)
+    rows = (
+        ComparisonPerson.objects.annotate(
+            household_size=Subquery(_household_counts()),
+            household_benefit=Subquery(_household_earliest_benefit()),
+        )
+        .order_by("cpr_hash")
+        .values(
+            "pk",
+            "cpr_hash",
+            "role",
+            "date_of_birth",
+            "benefit_category",
+            "benefit_since",
+            "household__district",
+            "household_size",
+            "household_benefit",
+        )
+    )
+    for row in rows:
+        size = rules.household_size_band(row["household_size"] or 0)
+        if row["role"] == PersonRole.PARENT:
+            parents[(row["benefit_category"], row["household__district"], size)].append(
+                Candidate(
+                    row["pk"],
+                    row["cpr_hash"],
+                    row["date_of_birth"],
+                    row["benefit_since"],
+                    history[row["pk"]],
+                )
+            )
+        else:
+            young[(row["household__district"], size)].append(
+                Candidate(
+                    row["pk"],
+                    row["cpr_hash"],
+                    row["date_of_birth"],
+                    row["household_benefit"],
+                    history[row["pk"]],
+                )
+            )
+    return parents, young
+
+
+def match(units: list[Unit], parents: dict, young: dict, *, caliper: int) -> None:
+    """Set `match_id`/`distance` on each unit that finds a comparison person (see module)."""
+    used: set[int] = set()
+    for unit in units:
+        if unit.months is None or not unit.age_band:
+            continue
+        pool = (parents if unit.kind == MatchKind.PARENT else young).get(unit.bucket, [])
+        best: tuple[int, str, Candidate] | None = None
+        for cand in pool:
+            if cand.id in used or rules.age_band(cand.date_of_birth, unit.index) != unit.age_band:
+                continue
+            if unit.kind == MatchKind.PARENT and not rules.on_benefits_at(
+                cand.history, cand.benefit_since, unit.index
+            ):
+                continue
+            months = rules.months_between(cand.benefit_since, unit.index)
+            if months is None:
+                continue
+            distance = abs(months - unit.months)
+            if distance > caliper:
+                continue
+            key = (distance, cand.cpr_hash, cand)
+            if best is None or key[:2] < best[:2]:
+                best = key
+        if best is not None:
+            unit.match_id, unit.distance = best[2].id, best[0]
+            used.add(best[2].id)
+
+
+def measure(units: list[Unit], on: datetime.date, histories: dict[int, list]) -> None:
+    """Fill each unit's outcomes: {code: [pilot, comparison or None]} when measurable on `on`."""
+    parent_tracks = [u.track_id for u in units if u.kind == MatchKind.PARENT]
+    youth_tracks = [u.track_id for u in units if u.kind == MatchKind.YOUNG_PERSON]
+    t1 = dict(targets.units("T1", on).filter(pk__in=parent_tracks).values_list("pk", "achieved"))
+    t2 = dict(targets.units("T2", on).filter(pk__in=youth_tracks).values_list("pk", "achieved"))
+    tracks = {
+        t.pk: t
+        for t in EmploymentTrack.objects.filter(pk__in=parent_tracks).prefetch_related(
+            "internships"
+        )
+    }
+    for unit in units:
+        history = histories.get(unit.match_id, []) if unit.match_id else None
+
+        def both(code: str, pilot: bool, index: datetime.date, history=history) -> list:
+            theirs = None if history is None else rules.comparison_outcome(code, history, index)
+            return [bool(pilot), theirs]
+
+        if unit.kind == MatchKind.PARENT:
+            if unit.track_id in t1:
+                unit.outcomes["t1"] = both("t1", t1[unit.track_id], unit.index)
+            track = tracks[unit.track_id]
+            for code in ("work_6", "work_12"):
+                day = rules.mark(unit.index, rules.OUTCOME_MONTHS[code])
+                if day <= on:
+                    pilot = rules.pilot_in_work_by(track, track.internships.all(), day)
+                    unit.outcomes[code] = both(code, pilot, unit.index)
+        elif unit.track_id in t2 and unit.outcome_index is not None:
+            unit.outcomes["t2"] = both("t2", t2[unit.track_id], unit.outcome_index)
+
+
+def _estimates(units: list[Unit], code: str) -> tuple[Estimate, dict[str, Estimate]]:
+    overall = Estimate(0, 0, 0, 0)
+    cohorts: dict[str, Estimate] = {}
+    for unit in units:
+        pair = unit.outcomes.get(code)
+        if pair is None or pair[1] is None:
+            continue  # not measurable yet, or no comparison person found
+        for estimate in (overall, cohorts.setdefault(unit.cohort, Estimate(0, 0, 0, 0))):
+            estimate.pilot_n += 1
+            estimate.pilot_hits += pair[0]
+            estimate.comparison_n += 1
+            estimate.comparison_hits += pair[1]
+    return overall, cohorts
+
+
+def figures(units: list[Unit], on: datetime.date, pool_counts: dict) -> dict:
+    """Everything the pages and the API show, small cells already suppressed."""
+    outcomes = []
+    for code in rules.OUTCOME_MONTHS:
+        overall, cohorts = _estimates(units, code)
+        hidden = suppress_groups(overall, cohorts)
+        outcomes.append(
+            {
+                "code": code,
+                "overall": overall.public(),
+                "cohorts": [
+                    {"cohort": name, **cohorts[name].public(hidden=h, secondary=s)}
+                    for name, (h, s) in sorted(hidden.items())
+                ],
+            }
+        )
+    by_code = {o["code"]: o["overall"] for o in outcomes}
+    matching = {}
+    for kind in MatchKind.values:
+        mine = [u for u in units if u.kind == kind]
+        matching[kind] = {"pilot": len(mine), "matched": sum(1 for u in mine if u.match_id)}
+    parents = matching[MatchKind.PARENT]["pilot"]
+    spent_t1 = Expenditure.objects.filter(date__lte=on, activity__outcome="T1").aggregate(
+        total=Coalesce(Sum("amount"), Decimal(0))
+    )["total"]
+    spent_all = Expenditure.objects.filter(date__lte=on).aggregate(
+        total=Coalesce(Sum("amount"), Decimal(0))
+    )["total"]
+    cost = None
+    cost_outcome = next(
+        (
+            c
+            for c in ("work_12", "work_6")
+            if by_code[c]["pilot_n"] and by_code[c]["difference"] is not None
+        ),
+        None,
+    )
+    if cost_outcome:
+        o = by_code[cost_outcome]
+        cost = cost_per_extra(
+            spent=spent_t1, difference=o["difference"], low=o["low"], high=o["high"], people=parents
+        )
+    return {
+        "date": on.isoformat(),
+        "pool": pool_counts,
+        "matching": matching,
+        "caliper_months": int(rule("evaluation_caliper_months")),
+        "threshold": int(rule("small_cell_threshold")),
+        "outcomes": outcomes,
+        "cost_outcome": cost_outcome,
+        "cost": _jsonable(cost),
+        "spent_total": str(spent_all),
+    }
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, Decimal):
+        return str(value)
+    return value

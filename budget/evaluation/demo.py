@@ -1,0 +1,193 @@
+"""Demo comparison cohort with a known simulated effect (`manage.py seed_demo`, issue 15).
+
+For every seeded pilot family, COMPARISON_PER_FAMILY households that look like it at
+enrolment (same district and household size; parents with the same benefit category,
+date of birth and benefit start; children of the same age) – so that the matching has
+good twins, as a real register extract of the rest of the target group would offer.
+
+Their register outcomes are simulated relative to the pilot person they copy: an
+outcome is reached with the pilot's *realised* rate minus SIMULATED_EFFECT (computed
+with the evaluation's own rules on the seeded pilot), so the true difference between
+pilot and comparison is the simulated effect, up to the comparison's sampling noise.
+A test checks that the Beslutningsgrundlag page's 95 % interval covers it.
+"""
+
+import datetime
+import random
+
+from django.db.models import Count
+from django.utils import timezone
+
+from budget import targets
+from budget.evaluation import rules
+from budget.evaluation.models import (
+    ComparisonHousehold,
+    ComparisonPerson,
+    ComparisonStatus,
+    ComparisonUpload,
+    RegisterStatus,
+    UploadKind,
+)
+from employment.models import EmploymentTrack
+from families.cpr import cpr_hash
+from families.demo.build import fictitious_cpr
+from families.models import Family, Person, PersonRole
+from families.registry import DemoSeeder
+from youth.models import YouthTrack
+
+COMPARISON_PER_FAMILY = 2
+# Pilot − comparison, in rate points (0.25 = 25 percentage points).
+SIMULATED_EFFECT = {"t1": 0.25, "work_6": 0.10, "t2": 0.20}
+DEMO_HOUSEHOLD_PREFIX = "DEMO-SAMMENLIGNING-"
+
+
+def pilot_rates(family_ids: list[int], today: datetime.date) -> dict[str, float]:
+    """The seeded pilot's realised rates, by the rules the evaluation compares."""
+    tracks = EmploymentTrack.objects.filter(person__family_id__in=family_ids)
+    t1 = list(
+        targets.units("T1", today)
+        .filter(pk__in=tracks.values("pk"))
+        .values_list("achieved", flat=True)
+    )
+    work = []
+    for track in tracks.prefetch_related("internships"):
+        day = rules.mark(track.start, 6)
+        if day <= today:
+            work.append(rules.pilot_in_work_by(track, track.internships.all(), day))
+    youth = YouthTrack.objects.filter(person__family_id__in=family_ids)
+    t2 = list(
+        targets.units("T2", today)
+        .filter(pk__in=youth.values("pk"))
+        .values_list("achieved", flat=True)
+    )
+
+    def share(flags):
+        return sum(flags) / len(flags) if flags else 0.0
+
+    return {"t1": share(t1), "work_6": share(work), "t2": share(t2)}
+
+
+def seed(*, rng: random.Random, family_ids, users, today: datetime.date, **_kwargs) -> None:
+    family_ids = list(family_ids)
+    rates = pilot_rates(family_ids, today)
+    wanted = {code: max(0.0, rates[code] - effect) for code, effect in SIMULATED_EFFECT.items()}
+    tracks = {
+        t.person_id: t for t in EmploymentTrack.objects.filter(person__family_id__in=family_ids)
+    }
+    youth = {
+        t.person_id: t
+        for t in YouthTrack.objects.filter(person__family_id__in=family_ids, education_effort=True)
+    }
+    families = (
+        Family.objects.filter(pk__in=family_ids).annotate(size=Count("people")).order_by("pk")
+    )
+    people_by_family: dict[int, list[Person]] = {}
+    for person in Person.objects.filter(family_id__in=family_ids).order_by("family_id", "pk"):
+        people_by_family.setdefault(person.family_id, []).append(person)
+
+    taken = set(ComparisonPerson.objects.values_list("cpr_hash", flat=True)) | set(
+        Person.objects.exclude(cpr_hash=None).values_list("cpr_hash", flat=True)
+    )
+
+    def is_taken(digits: str) -> bool:
+        return cpr_hash(digits) in taken
+
+    start_number = ComparisonHousehold.objects.count() + 1
+    households, people, plans = [], [], []
+    for family in families:
+        for _copy in range(COMPARISON_PER_FAMILY):
+            household = ComparisonHousehold(
+                household_id=f"{DEMO_HOUSEHOLD_PREFIX}{start_number + len(households):05d}",
+                district=family.district,
+                source="Demo",
+                criterion_date=today,
+            )
+            households.append(household)
+            for pilot in people_by_family.get(family.pk, []):
+                birth = pilot.date_of_birth or datetime.date(1985, 1, 1)
+                cpr = fictitious_cpr(rng, birth, female=rng.random() < 0.5, taken=is_taken)
+                hashed = cpr_hash(cpr)
+                taken.add(hashed)
+                person = ComparisonPerson(
+                    cpr_hash=hashed,
+                    role=pilot.role,
+                    date_of_birth=cpr.birth_date,
+                    benefit_category=pilot.benefit_category
+                    if pilot.role == PersonRole.PARENT
+                    else "",
+                    benefit_since=pilot.benefit_since if pilot.role == PersonRole.PARENT else None,
+                    # Most of the rest of the target group is in another special effort.
+                    in_other_effort=pilot.role == PersonRole.PARENT and rng.random() < 0.75,
+                )
+                people.append((person, household))
+                plans.append((person, tracks.get(pilot.pk), youth.get(pilot.pk)))
+    ComparisonHousehold.objects.bulk_create(households, batch_size=1000)
+    for person, household in people:
+        person.household = household
+    ComparisonPerson.objects.bulk_create([p for p, _h in people], batch_size=1000)
+
+    statuses = []
+    for person, track, youth_track in plans:
+        statuses += _history(rng, person, track, youth_track, wanted, today)
+    ComparisonStatus.objects.bulk_create(statuses, batch_size=2000)
+    now = timezone.now()
+    ComparisonUpload.objects.create(
+        kind=UploadKind.OUTCOMES,
+        file_name="demo",
+        data_encrypted=b"",
+        sha256="",
+        dry_run_report={},
+        committed_at=now,
+        result={"demo": True, "rates": rates, "effect": SIMULATED_EFFECT},
+        as_of=today,
+    )
+    from budget.evaluation import services
+
+    services.evaluation_run_execute(run_id=None)
+
+
+def _history(rng, person, track, youth_track, wanted, today) -> list[ComparisonStatus]:
+    rows = []
+
+    def add(day: datetime.date, status: str) -> None:
+        if day <= today and all(r.date != day for r in rows):
+            rows.append(ComparisonStatus(person=person, date=day, status=status))
+
+    if person.role == PersonRole.PARENT:
+        if person.benefit_since:
+            add(person.benefit_since, RegisterStatus.BENEFIT)
+        if track is None:
+            return rows
+        start = track.start
+        works = rng.random() < wanted["work_6"]
+        rest = (
+            (wanted["t1"] - wanted["work_6"]) / (1 - wanted["work_6"])
+            if wanted["work_6"] < 1
+            else 0
+        )
+        reaches = works or rng.random() < max(0.0, rest)
+        if works:
+            add(start + datetime.timedelta(days=rng.randint(20, 60)), RegisterStatus.INTERNSHIP)
+            add(
+                start + datetime.timedelta(days=rng.randint(90, 170)),
+                rng.choice([RegisterStatus.ORDINARY_JOB, RegisterStatus.WAGE_SUBSIDY]),
+            )
+        elif reaches:
+            add(start + datetime.timedelta(days=rng.randint(15, 150)), RegisterStatus.INTERNSHIP)
+        elif rng.random() < 0.5:
+            first = start + datetime.timedelta(days=rng.randint(20, 60))
+            add(first, RegisterStatus.INTERNSHIP)
+            add(first + datetime.timedelta(days=rng.randint(30, 90)), RegisterStatus.BENEFIT)
+        return rows
+    if youth_track is None or youth_track.actual_end is None:
+        return rows
+    end = youth_track.actual_end
+    if rng.random() < wanted["t2"]:
+        add(end + datetime.timedelta(days=rng.randint(-60, 80)), RegisterStatus.EDUCATION)
+    elif rng.random() < 0.3:
+        add(end - datetime.timedelta(days=rng.randint(30, 200)), RegisterStatus.EDUCATION)
+        add(end + datetime.timedelta(days=rng.randint(0, 60)), RegisterStatus.BENEFIT)
+    return rows
+
+
+SEEDER = DemoSeeder(key="evaluation", order=95, seed=seed)
