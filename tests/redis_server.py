@@ -91,9 +91,10 @@ def redis_server():
 def _reset_celery_connections(app) -> None:
     """Forget the pooled broker connections and the result backend, so the next send uses
     the current configuration."""
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    from kombu import pools
+
+    pools.reset()  # kombu's registry of connection and producer pools, shared by all apps
+    app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
     app._backend_cache = None

@@ -174,6 +174,8 @@ def test_compute_now_with_the_broker_down_explains_and_completes_when_it_is_back
         perform_ping_check=False,
         pool="solo",
         concurrency=1,
+        # Named: an earlier worker test may have narrowed the app's queues to its own.
+        queues=[app_on_redis.conf.task_default_queue],
         loglevel="WARNING",
         shutdown_timeout=10,
     ):

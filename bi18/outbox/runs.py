@@ -15,7 +15,8 @@ A run model has `status` ("queued", "running", "done", "failed"), `created_at`, 
 import datetime
 import logging
 import threading
-from contextlib import contextmanager
+import uuid
+from contextlib import contextmanager, suppress
 
 from django.conf import settings
 from django.db import connections, transaction
@@ -56,7 +57,9 @@ def run_claim(model, *, pk: int, task_id: str | None = None) -> bool:
     task id (a retry or redelivery of its own message). False: leave it alone."""
     claimable = Q(status=QUEUED)
     if task_id and _has(model, "task_id"):
-        claimable |= Q(status=RUNNING, task_id=task_id)
+        # An id the outbox did not give (not a UUID) cannot be this run's own message.
+        with suppress(ValueError):
+            claimable |= Q(status=RUNNING, task_id=uuid.UUID(str(task_id)))
     now = timezone.now()
     values = {"status": RUNNING, "started_at": now}
     if _has(model, "heartbeat_at"):
