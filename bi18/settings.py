@@ -312,7 +312,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Rate limits count in the cache; without it they let requests through (bi18/lib).
+    "DEFAULT_THROTTLE_CLASSES": ["bi18.lib.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_RATE", default="120/min"),
         "extract": env.str("API_EXTRACT_RATE", default="20/hour"),

@@ -39,11 +39,12 @@ def presence_touch(*, family_id: int, user) -> list[dict]:
     )
 
 
-def presence_others(*, family_id: int, user) -> list[dict]:
-    """Everyone else present; nobody when the cache cannot be reached (degrade, not fail)."""
+def presence_others(*, family_id: int, user) -> list[dict] | None:
+    """Everyone else present; None (unknown, no list) when the cache cannot be reached:
+    degrade, never fail the page."""
     try:
         present = presence_touch(family_id=family_id, user=user)
     except Exception:  # any cache backend's connection error or timeout
         logger.warning("Presence unavailable: the cache did not answer", exc_info=True)
-        return []
+        return None
     return [e for e in present if e["user_id"] != user.pk]
