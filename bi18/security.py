@@ -3,6 +3,8 @@
 Django 5.2 has no built-in Content-Security-Policy, hence this small middleware.
 """
 
+from functools import lru_cache
+
 # Scripts only from our own static files: inline handlers live in static/js/bi18.js.
 # Styles allow 'unsafe-inline' for style attributes (progress-bar widths, pre-wrap) and the
 # print page's <style>; a style cannot run code, the script rule is what stops XSS.
@@ -22,6 +24,23 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+@lru_cache(maxsize=4)
+def _policy(provider_origin: str) -> str:
+    # The log-out form's POST is redirected on to the single sign-on provider's log-out, and
+    # browsers hold redirects after a form submission to form-action as well.
+    if not provider_origin:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "form-action 'self'", f"form-action 'self' {provider_origin}"
+    )
+
+
+def content_security_policy() -> str:
+    from bi18.accounts.sso.client import provider_origin
+
+    return _policy(provider_origin())
+
+
 class SecurityHeadersMiddleware:
     """Content-Security-Policy on every response; Cache-Control: no-store on every response
     to a logged-in user, so that a shared or stolen browser cache holds no case data."""
@@ -31,7 +50,7 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.setdefault("Content-Security-Policy", content_security_policy())
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             response["Cache-Control"] = "no-store"

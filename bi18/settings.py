@@ -72,6 +72,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "bi18.audit",
     "bi18.accounts",
     "bi18.outbox",
@@ -97,6 +100,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bi18.accounts.middleware.SessionTimeoutMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    # After OTPMiddleware: a local log-in that needs a second factor reaches nothing else.
+    "bi18.accounts.twofactor.middleware.SecondFactorMiddleware",
     "bi18.audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -132,6 +138,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections: a new PostgreSQL connection per request costs ~10x throughput.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # Behind PgBouncer in transaction mode a connection is not ours between transactions:
+    # no server-side cursors (README "Scaling out").
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
+        "PGBOUNCER_TRANSACTION_MODE", default=False
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
@@ -154,6 +165,43 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
+# --- Single sign-on: OpenID Connect (authorization code + PKCE, state, nonce) via Authlib.
+# Off while OIDC_DISCOVERY_URL is empty. README "Single sign-on" has the Entra ID / AD FS recipe.
+OIDC_DISCOVERY_URL = env.str("OIDC_DISCOVERY_URL", default="")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+OIDC_SCOPES = env.str("OIDC_SCOPES", default="openid profile email")
+# {"group or app-role value in the claim": "role" or ["role", ...]}; roles as in accounts/roles.py.
+OIDC_ROLE_MAP = env.json("OIDC_ROLE_MAP", default={})
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_SUBJECT_CLAIM = env.str("OIDC_SUBJECT_CLAIM", default="sub")
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="preferred_username")
+# Empty: the translated default, "Log ind med Københavns Kommune".
+OIDC_BUTTON_TEXT = env.str("OIDC_BUTTON_TEXT", default="")
+# On a first sign-in, take over the local account whose user name equals the username claim
+# (moving a pilot from local accounts to SSO). Only with a claim the municipality controls.
+OIDC_LINK_EXISTING_USERS = env.bool("OIDC_LINK_EXISTING_USERS", default=False)
+OIDC_CLOCK_SKEW_SECONDS = env.int("OIDC_CLOCK_SKEW_SECONDS", default=60)
+OIDC_TIMEOUT_SECONDS = env.int("OIDC_TIMEOUT_SECONDS", default=10)
+
+# Who may log in with a local password: "all", "admins" (break-glass administrators) or "off".
+LOCAL_LOGIN = env.str("LOCAL_LOGIN", default="admins" if OIDC_DISCOVERY_URL else "all")
+if LOCAL_LOGIN not in ("all", "admins", "off"):
+    raise ImproperlyConfigured("LOCAL_LOGIN must be one of: all, admins, off.")
+
+# --- Two-factor for local log-ins (django-otp: TOTP app + recovery codes). Turning it off is
+# for development only; settings_test turns it off for tests that do not log in through the form.
+TWO_FACTOR_REQUIRED = env.bool("TWO_FACTOR_REQUIRED", default=True)
+if not TWO_FACTOR_REQUIRED and not DEBUG:
+    raise ImproperlyConfigured("TWO_FACTOR_REQUIRED=false is allowed only with DEBUG=true.")
+OTP_TOTP_ISSUER = "BI18 Familieindsats"
+RECOVERY_CODE_COUNT = 10
+
+# --- Self-service password reset by e-mail (local accounts): link valid this long; rate limits.
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_MINUTES", default=60) * 60
+PASSWORD_RESET_RATE_PER_ADDRESS = env.str("PASSWORD_RESET_RATE_PER_ADDRESS", default="3/h")
+PASSWORD_RESET_RATE_PER_IP = env.str("PASSWORD_RESET_RATE_PER_IP", default="20/h")
+
 # --- Sessions (SPEC §8): 30 min idle, 12 h absolute, ended server-side at log-out.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
@@ -166,9 +214,13 @@ SESSION_COOKIE_SAMESITE = "Lax"
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=3)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
-AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# A wrong second-factor code counts as a failed log-in (bi18.accounts.twofactor); the counter is
+# reset only once the second factor is given, not at the password step, so that a stolen password
+# does not buy unlimited code guesses.
+AXES_RESET_ON_SUCCESS = False
+AXES_SENSITIVE_PARAMETERS = ["otp_token"]
 # SPEC §8 locks the *account*. Locking by IP as well (axes.W006) would lock whole
 # offices out behind the municipality's NAT; password spraying is answered by the
 # 12-character password policy and by the audit log of every failed log-in.
@@ -345,11 +397,21 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"redact_oidc": {"()": "bi18.accounts.sso.logging.RedactAuthorizationResponse"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_oidc"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         # Request lines carry URLs only; CPR numbers never appear in a URL (POST for search).
         "django.request": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # Authlib logs the PKCE verifier at DEBUG; urllib3 logs request lines.
+        "authlib": {"level": "WARNING"},
+        "urllib3": {"level": "WARNING"},
     },
 }

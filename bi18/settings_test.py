@@ -21,3 +21,6 @@ from bi18.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Most tests log in with force_login, which gives no second factor; the two-factor tests and
+# the browser journeys (which log in through the form) turn it back on.
+TWO_FACTOR_REQUIRED = False

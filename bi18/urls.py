@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from bi18 import views
@@ -15,6 +16,12 @@ urlpatterns = [
     path("beskaeftigelse/", include("employment.urls")),
     path("unge/", include("youth.urls")),
     path("maal/", include("budget.urls")),
+    # One way in: Django's admin log-in would skip LOCAL_LOGIN (and ask no second factor first).
+    path(
+        "django-admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+        name="django_admin_login",
+    ),
     path("evaluering/", include("budget.evaluation.urls")),
     path("api/", include("budget.evaluation.api.urls")),
     path("django-admin/", admin.site.urls),

@@ -5,12 +5,14 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from bi18.accounts.models import User
+from bi18.accounts.pickers import staff_field, use_staff_picker
 from bi18.accounts.roles import Role
+from bi18.lib.pickers import PickerField, PickerFormMixin
 from employment.clocks import mentor_period_max_end
 from employment.models import (
     Company,
@@ -67,10 +69,17 @@ def _hours_field(label, required=False):
     )
 
 
-def users_with_role(role: str):
-    return User.objects.filter(is_active=True, groups__name=str(role)).order_by(
-        "first_name", "last_name"
+def company_field(**kwargs) -> PickerField:
+    """The company register grows with every internship: chosen by name, CVR or industry."""
+    field = PickerField(
+        queryset=Company.objects.order_by("name", "id"),
+        search_fields=("name", "cvr", "industry"),
+        search_url=reverse_lazy("employment:company_picker"),
+        describe=lambda c: " · ".join(filter(None, [f"CVR {c.cvr}", c.industry])),
+        **kwargs,
     )
+    field.label_from_instance = lambda company: company.name
+    return field
 
 
 class CleanedByFormMixin:
@@ -81,7 +90,7 @@ class CleanedByFormMixin:
         pass
 
 
-class TrackForm(CleanedByFormMixin, forms.ModelForm):
+class TrackForm(PickerFormMixin, CleanedByFormMixin, forms.ModelForm):
     start = DateField(label=_("Track start"))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -100,8 +109,8 @@ class TrackForm(CleanedByFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["company_consultant"].queryset = users_with_role(Role.COMPANY_CONSULTANT)
-        self.fields["employment_consultant"].queryset = users_with_role(Role.EMPLOYMENT_CONSULTANT)
+        use_staff_picker(self, "company_consultant", Role.COMPANY_CONSULTANT)
+        use_staff_picker(self, "employment_consultant", Role.EMPLOYMENT_CONSULTANT)
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
 
@@ -172,12 +181,8 @@ class CompanyForm(forms.ModelForm):
         pass
 
 
-class InternshipCreateForm(forms.Form):
-    company = forms.ModelChoiceField(
-        label=_("Company from the register"),
-        queryset=Company.objects.order_by("name"),
-        required=False,
-    )
+class InternshipCreateForm(PickerFormMixin, forms.Form):
+    company = company_field(label=_("Company from the register"), required=False)
     new_company_name = forms.CharField(
         label=_("Or a new company: name"), max_length=200, required=False
     )
@@ -223,7 +228,8 @@ class InternshipCreateForm(forms.Form):
         return data
 
 
-class InternshipEditForm(CleanedByFormMixin, forms.ModelForm):
+class InternshipEditForm(PickerFormMixin, CleanedByFormMixin, forms.ModelForm):
+    company = company_field(label=_("Company"))
     start = DateField(label=_("Start"), help_text=DATE_HELP)
     planned_end = DateField(label=_("Planned end"), help_text=DATE_HELP)
     actual_end = DateField(label=_("Actual end"), required=False, help_text=DATE_HELP)
@@ -236,7 +242,6 @@ class InternshipEditForm(CleanedByFormMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        self.fields["company"].queryset = Company.objects.order_by("name")
 
     def clean(self):
         data = super().clean()
@@ -266,7 +271,7 @@ class HoursForm(forms.Form):
     hours = _hours_field(_("Hours per week"), required=True)
 
 
-class InterviewForm(CleanedByFormMixin, forms.ModelForm):
+class InterviewForm(PickerFormMixin, CleanedByFormMixin, forms.ModelForm):
     planned_date = DateField(label=_("Planned date"), required=False, help_text=DATE_HELP)
     held_date = DateField(label=_("Held on"), required=False, help_text=DATE_HELP)
 
@@ -277,7 +282,7 @@ class InterviewForm(CleanedByFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["held_by"].queryset = users_with_role(Role.EMPLOYMENT_CONSULTANT)
+        use_staff_picker(self, "held_by", Role.EMPLOYMENT_CONSULTANT)
         self.fields["held_by"].help_text = _("Leave empty if you held it yourself.")
 
     def clean(self):
@@ -300,15 +305,11 @@ class InterviewForm(CleanedByFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
-class MentorAssignForm(forms.Form):
-    mentor = forms.ModelChoiceField(label=_("Job mentor"), queryset=User.objects.none())
+class MentorAssignForm(PickerFormMixin, forms.Form):
+    mentor = staff_field(Role.JOB_MENTOR, label=_("Job mentor"))
     start = DateField(label=_("From"), help_text=DATE_HELP)
     end = DateField(label=_("To"), help_text=DATE_HELP)
     target_hours = _hours_field(_("Target hours per week"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = users_with_role(Role.JOB_MENTOR)
 
     def clean(self):
         data = super().clean()

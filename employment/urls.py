@@ -29,6 +29,7 @@ urlpatterns = [
     path("foraelder/<int:person_pk>/kursus/<int:pk>/", views.course_edit, name="course_edit"),
     path("virksomheder/", views.company_list, name="company_list"),
     path("virksomheder/ny/", views.company_edit, name="company_create"),
+    path("virksomheder/vaelg/", views.company_picker, name="company_picker"),
     path("virksomheder/<int:pk>/", views.company_detail, name="company_detail"),
     path("virksomheder/<int:pk>/rediger/", views.company_edit, name="company_edit"),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bi18.audit.services import audit_log
+from bi18.lib.pickers import picker_response
 from employment import clocks, services
 from employment.access import (
     TRACK_EDITOR_ROLES,
@@ -35,6 +36,7 @@ from employment.forms import (
     MentorRenewForm,
     OutcomeForm,
     TrackForm,
+    company_field,
 )
 from employment.models import (
     Company,
@@ -494,6 +496,17 @@ def company_list(request):
             "nav_active": "companies",
         },
     )
+
+
+@login_required
+def company_picker(request):
+    """The company picker's search (internship forms): for those who may register an
+    internship; a user without the register gets 404, one who may only read it 403.
+    Name, CVR number and industry only, no contact person."""
+    _require_company_register(request.user)
+    if not _can_edit_companies(request.user):
+        raise PermissionDenied
+    return picker_response(request, company_field())
 
 
 @login_required

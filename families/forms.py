@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import CASEWORKER_ROLES
+from bi18.lib.pickers import PickerField, PickerFormMixin
 from families.cpr import parse_cpr
 from families.models import District, Family, FamilyStatus, Person, PersonRole
 
@@ -185,17 +186,21 @@ class CprRevealForm(forms.Form):
     )
 
 
-def _caseworker_label(user) -> str:
-    """Name and roles: two caseworkers may share a name, and the role is what the
-    coordinator chooses by."""
+def _caseworker_roles(user) -> str:
+    """The caseworker roles a user holds: two caseworkers may share a name, and the role is
+    what the coordinator chooses by."""
     labels = {r.value: r.label for r in CASEWORKER_ROLES}
-    roles = sorted(str(labels[g.name]) for g in user.groups.all() if g.name in labels)
-    name = user.get_full_name() or user.username
-    return f"{name} – {', '.join(roles)}" if roles else name
+    return ", ".join(sorted(str(labels[g.name]) for g in user.groups.all() if g.name in labels))
 
 
-class MemberAddForm(_CrispyMixin, forms.Form):
-    user = forms.ModelChoiceField(label=_("Caseworker"), queryset=get_user_model().objects.none())
+class MemberAddForm(PickerFormMixin, _CrispyMixin, forms.Form):
+    # A picker, not a <select>: at national scale there are thousands of caseworkers.
+    user = PickerField(
+        label=_("Caseworker"),
+        queryset=get_user_model().objects.none(),
+        search_fields=("first_name", "last_name"),
+        describe=_caseworker_roles,
+    )
     group_role = forms.ChoiceField(
         label=_("Role in the group"), choices=[(r.value, r.label) for r in CASEWORKER_ROLES]
     )
@@ -207,14 +212,14 @@ class MemberAddForm(_CrispyMixin, forms.Form):
             get_user_model()
             .objects.filter(is_active=True, groups__name__in=[r.value for r in CASEWORKER_ROLES])
             .distinct()
-            .order_by("first_name", "last_name")
+            .order_by("first_name", "last_name", "pk")
             .prefetch_related("groups")
         )
         if family is not None:
             # Members already in the group are not offered again.
             users = users.exclude(network_memberships__family=family)
         self.fields["user"].queryset = users
-        self.fields["user"].label_from_instance = _caseworker_label
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
 
     def clean(self):
         cleaned = super().clean()

@@ -10,6 +10,11 @@ urlpatterns = [
     path("grupper/", group.group_admin_list, name="group_admin_list"),
     path("<int:family_pk>/gruppe/", group.group_page, name="group"),
     path(
+        "<int:family_pk>/gruppe/kandidater/",
+        group.member_candidates,
+        name="member_candidates",
+    ),
+    path(
         "<int:family_pk>/gruppe/<int:member_pk>/fjern/",
         group.group_member_remove,
         name="group_member_remove",

@@ -68,6 +68,20 @@ URLS: dict[str, tuple[str, str]] = {
     "accounts:user_reactivate": (PERM, "user administration, no case data"),
     "accounts:user_unlock": (PERM, "user administration, no case data"),
     "accounts:user_set_password": (PERM, "user administration, no case data"),
+    "accounts:staff_picker": (PERM, "staff names for pickers, access_case_data; no case data"),
+    "audit:usernames": (PERM, "user-name suggestions for the audit filter, administrators"),
+    "accounts:user_second_factor_reset": (PERM, "user administration, no case data"),
+    "django_admin_login": (PUBLIC, "redirects to the one log-in page"),
+    "accounts:oidc_login": (PUBLIC, "starts single sign-on (404 while it is not configured)"),
+    "accounts:oidc_callback": (PUBLIC, "the provider's answer; refused without a started sign-in"),
+    "accounts:password_reset": (PUBLIC, "asks for a reset e-mail; same answer for any address"),
+    "accounts:password_reset_done": (PUBLIC, "a fixed message"),
+    "accounts:password_reset_confirm": (PUBLIC, "needs the e-mailed token"),
+    "accounts:password_reset_complete": (PUBLIC, "a fixed message"),
+    "accounts:second_factor_verify": (OWN, "own log-in's second factor"),
+    "accounts:second_factor_enrol": (OWN, "own log-in's second factor"),
+    "accounts:second_factor_manage": (OWN, "own two-factor"),
+    "accounts:second_factor_recovery_codes": (OWN, "own two-factor"),
     "audit:search": (PERM, "audit log, administrators only"),
     "audit:citizen_report": (PERM, "citizen's insight report, administrators only"),
     "audit:citizen_report_csv": (PERM, "citizen's insight report, administrators only"),
@@ -88,6 +102,7 @@ URLS: dict[str, tuple[str, str]] = {
     "networkgroup:my_meetings": (OWN, "the user's own meetings"),
     "networkgroup:group_admin_list": (PERM, "network-group administration"),
     "networkgroup:group": (CASE, ""),
+    "networkgroup:member_candidates": (CASE, "the add-member picker's search"),
     "networkgroup:group_member_remove": (CASE, ""),
     "networkgroup:group_member_coordinator": (CASE, ""),
     "networkgroup:plan": (CASE, ""),
@@ -130,6 +145,7 @@ URLS: dict[str, tuple[str, str]] = {
     "employment:company_create": (OWN, "companies are not personal data"),
     "employment:company_detail": (OWN, "a company; its internships only for visible people"),
     "employment:company_edit": (OWN, "companies are not personal data"),
+    "employment:company_picker": (OWN, "companies are not personal data"),
     "youth:person": (CASE, ""),
     "youth:timeline": (CASE, ""),
     "youth:track_create": (CASE, ""),
@@ -185,6 +201,7 @@ ADMIN_MAY_SEE_NAMES = {
 # (the name check below still applies).
 ADMIN_MANAGES_GROUPS = {
     "networkgroup:group",
+    "networkgroup:member_candidates",
     "networkgroup:group_member_remove",
     "networkgroup:group_member_coordinator",
 }
@@ -301,6 +318,9 @@ def world(db):
         "record_pk": job.pk,
         "code": "T1",
         "fmt": "csv",
+        "role": Role.FAMILY_CASEWORKER.value,
+        "uidb64": "MQ",
+        "token": "not-a-valid-token",
     }
     # `pk` means a different object on each page.
     pk = {
@@ -510,6 +530,7 @@ def test_a_get_changes_nothing_anywhere(client, world, role):
 NOT_AUDITED = {
     "networkgroup:goal_add_button": "an 'add action' button, no data",
     "networkgroup:presence": "who else has the plan open (staff), polled every few seconds",
+    "networkgroup:member_candidates": "the add-member picker's search: staff names, no case data",
 }
 
 

@@ -296,6 +296,7 @@ API_URLS = [
     ("api:extracts", {}),
     ("api:extract_download", {"pk": 1}),
     ("api:schema", {}),
+    ("api:docs", {}),
 ]
 
 
@@ -336,21 +337,54 @@ def test_a_machine_user_reads_with_a_token_and_every_read_is_audited(client, eva
     assert "cdn" not in docs.content.decode().lower()
 
 
-def test_the_api_is_rate_limited(client, manager, settings):
+def test_the_api_is_rate_limited(client, manager, monkeypatch):
     from django.core.cache import cache
-
-    cache.clear()
-    settings.REST_FRAMEWORK = {
-        **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"user": "2/min", "extract": "1/min"},
-    }
-    from rest_framework.settings import api_settings
     from rest_framework.throttling import SimpleRateThrottle
 
-    SimpleRateThrottle.THROTTLE_RATES = api_settings.DEFAULT_THROTTLE_RATES
+    # The rates are read once into the class: patch them there (restored after the test).
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", {"user": "2/min", "extract": "1/min"})
+    cache.clear()
     try:
         client.force_login(manager)
         codes = [client.get(reverse("api:targets")).status_code for _ in range(3)]
         assert codes == [200, 200, 429]
     finally:
         cache.clear()
+
+
+def test_the_decision_basis_reads_stored_figures_in_a_fixed_number_of_queries(
+    login, manager, django_assert_max_num_queries
+):
+    importer.comparison_cohort_import(data=cohort_csv(*FAMILY_ROWS))
+    ComparisonUpload.objects.create(
+        kind="outcomes", file_name="x.csv", committed_at=datetime.datetime.now(datetime.UTC),
+        as_of=datetime.date(2026, 11, 30),
+    )  # fmt: skip
+    services.evaluation_run_execute(run_id=None)
+    client = login(manager)
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("evaluation:decision")).content.decode()
+    assert "Khan" not in page and "010180" not in page
+
+
+def test_a_pilot_parent_is_in_work_from_the_recorded_job_on(db):
+    from tests.employment_factories import InternshipFactory, TrackFactory
+
+    track = TrackFactory(start=datetime.date(2026, 1, 5))
+    ended = InternshipFactory(
+        track=track,
+        start=datetime.date(2026, 1, 20),
+        planned_end=datetime.date(2026, 4, 20),
+        actual_end=datetime.date(2026, 4, 1),
+        status="ended",
+        end_reason="wage_subsidy",
+    )
+    internships = [ended]
+    assert not rules.pilot_in_work_by(track, internships, datetime.date(2026, 3, 31))
+    assert rules.pilot_in_work_by(track, internships, datetime.date(2026, 4, 1))
+    ended.end_reason = "new_internship"
+    assert not rules.pilot_in_work_by(track, internships, datetime.date(2026, 7, 5))
+    track.outcome, track.outcome_date = "ordinary_job", datetime.date(2026, 7, 1)
+    assert rules.pilot_in_work_by(track, internships, datetime.date(2026, 7, 5))
+    track.outcome = "education"
+    assert not rules.pilot_in_work_by(track, internships, datetime.date(2026, 7, 5))

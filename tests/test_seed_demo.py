@@ -226,3 +226,22 @@ def test_the_demo_cpr_numbers_named_in_the_docs_belong_to_bi18_0001(db):
     for number in named:
         person = Person.objects.get(cpr_hash=cpr_hash(number))
         assert person.family.case_number == "BI18-0001"
+
+
+def test_a_demo_user_logs_in_with_the_documented_two_factor_key(client, settings):
+    from base64 import b32decode
+
+    from django_otp.oath import TOTP
+
+    settings.TWO_FACTOR_REQUIRED = True
+    _seed("--families", "3")
+    client.post(
+        reverse("accounts:login"), {"username": "sagsbehandler", "password": demo.DEMO_PASSWORD}
+    )
+    assert client.get(reverse("home"))["Location"].startswith(
+        reverse("accounts:second_factor_verify")
+    )
+    code = f"{TOTP(b32decode(demo.DEMO_TOTP_SECRET)).token():06d}"
+    client.post(reverse("accounts:second_factor_verify"), {"otp_token": code})
+    assert client.get(reverse("home")).status_code == 200
+    assert demo.DEMO_TOTP_SECRET in LOGINS_DOC.read_text(encoding="utf-8")

@@ -4,11 +4,12 @@ from decimal import Decimal
 
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from bi18.accounts.pickers import use_staff_picker
 from bi18.accounts.roles import Role
+from bi18.lib.pickers import PickerFormMixin
 from families.forms import DATE_WIDGET, VersionedModelForm, _CrispyMixin
 from youth import rules
 from youth.models import (
@@ -59,14 +60,6 @@ class GradeField(forms.TypedChoiceField):
             )
 
 
-def _users_with_role(role: str):
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=role)
-        .order_by("first_name", "last_name", "username")
-    )
-
-
 class _DatesInOrder:
     """Shared clean(): an end before its start is an error on the end field."""
 
@@ -83,7 +76,7 @@ class _DatesInOrder:
         return cleaned
 
 
-class YouthTrackForm(_DatesInOrder, VersionedModelForm):
+class YouthTrackForm(PickerFormMixin, _DatesInOrder, VersionedModelForm):
     end_fields = ("planned_end", "actual_end")
 
     class Meta:
@@ -108,10 +101,8 @@ class YouthTrackForm(_DatesInOrder, VersionedModelForm):
     def __init__(self, *args, person, **kwargs):
         super().__init__(*args, **kwargs)
         self.person = person
-        self.fields["retention_counsellor"].queryset = _users_with_role(Role.RETENTION_COUNSELLOR)
-        self.fields["guidance_counsellor"].queryset = _users_with_role(
-            Role.YOUTH_GUIDANCE_COUNSELLOR
-        )
+        use_staff_picker(self, "retention_counsellor", Role.RETENTION_COUNSELLOR)
+        use_staff_picker(self, "guidance_counsellor", Role.YOUTH_GUIDANCE_COUNSELLOR)
 
     def clean(self):
         cleaned = super().clean()

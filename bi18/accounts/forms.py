@@ -3,6 +3,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
+from bi18.accounts.login import local_login_allowed
 from bi18.accounts.models import User
 from bi18.accounts.roles import Role
 
@@ -12,6 +13,15 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs.update({"autocomplete": "username"})
         self.fields["password"].widget.attrs.update({"autocomplete": "current-password"})
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not local_login_allowed(user):
+            # LOCAL_LOGIN: this account signs in through the municipality's provider.
+            raise forms.ValidationError(
+                _("This account signs in with single sign-on, not with a password here."),
+                code="local_login_off",
+            )
 
 
 class _CrispyMixin:

@@ -62,3 +62,10 @@ def locked_usernames(usernames: Iterable[str]) -> set[str]:
 
 def is_locked_out(user: User) -> bool:
     return user.get_username() in locked_usernames([user.get_username()])
+
+
+def users_with_role(role: str) -> QuerySet[User]:
+    """Active users holding `role`, in name order: whom a form offers for that role."""
+    return User.objects.filter(is_active=True, groups__name=str(role)).order_by(
+        "first_name", "last_name", "pk"
+    )

@@ -1,10 +1,13 @@
 import re
 import time
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from bi18.accounts.login import AUTH_METHOD_PASSWORD, SESSION_AUTH_METHOD
 from bi18.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
+from bi18.accounts.twofactor.policy import second_factor_required
 from bi18.audit.services import audit_log
 
 # DDMMYY-SSSS with or without a dash or space (bi18.accounts sits below families.cpr).
@@ -17,7 +20,15 @@ def on_logged_in(sender, request, user, **kwargs):
     now = time.time()
     request.session[SESSION_AUTH_AT] = now
     request.session[SESSION_SEEN_AT] = now
-    audit_log(actor=user, action="login", event="accounts.user.logged_in")
+    method = getattr(request, "bi18_auth_method", AUTH_METHOD_PASSWORD)
+    request.session[SESSION_AUTH_METHOD] = method
+    audit_log(
+        actor=user, action="login", event="accounts.user.logged_in", detail={"method": method}
+    )
+    if method == AUTH_METHOD_PASSWORD and not second_factor_required(request, user):
+        # The log-in is complete; with a second factor still owed, the counter of failed
+        # attempts is cleared only once the code is given (twofactor.views).
+        axes_reset(username=user.get_username())
 
 
 @receiver(user_logged_out)
@@ -33,11 +44,13 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     username = str(credentials.get("username", ""))[:150]
     if _CPR_LIKE.search(username):
         username = _CPR_LIKE.sub("••••••-••••", username)
+    reason = kwargs.get("reason")  # e.g. "second_factor" (a wrong code)
     audit_log(
         actor=None,
         actor_username=username,
         action="login_failed",
         event="accounts.user.login_failed",
+        detail={"reason": reason} if reason else None,
     )
 
 

@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from bi18.accounts import selectors, services
 from bi18.accounts.forms import UserCreateForm, UserEditForm, UserFilterForm, UserSetPasswordForm
 from bi18.accounts.models import User
+from bi18.accounts.twofactor.services import has_second_factor
 
 PAGE_SIZE = 25
 
@@ -134,6 +135,8 @@ def user_edit(request, pk):
             "subject": subject,
             "roles": selectors.role_labels(subject),
             "locked": selectors.is_locked_out(subject),
+            "second_factor": has_second_factor(subject),
+            "sso_identities": subject.oidc_identities.exists(),
             "form": form,
             "nav_active": "admin",
         },

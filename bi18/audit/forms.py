@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bi18.audit.citizens import contains_cpr, parse_cpr
@@ -40,7 +41,13 @@ class AuditSearchForm(forms.Form):
         required=False,
         max_length=150,
         help_text=_("User name, also for failed log-ins."),
-        widget=forms.TextInput(attrs={"list": "audit-usernames", "autocomplete": "off"}),
+        widget=forms.TextInput(
+            attrs={
+                "list": "audit-usernames",
+                "autocomplete": "off",
+                "data-suggest-url": reverse_lazy("audit:usernames"),
+            }
+        ),
     )
     family = forms.CharField(
         label=_("Case number"),

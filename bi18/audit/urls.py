@@ -6,6 +6,7 @@ app_name = "audit"
 
 urlpatterns = [
     path("", views.audit_search, name="search"),
+    path("brugernavne/", views.username_suggestions, name="usernames"),
     path("indsigt/", views.citizen_report, name="citizen_report"),
     path("indsigt/csv/", views.citizen_report_csv, name="citizen_report_csv"),
 ]

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bi18.audit import services
-from bi18.audit.citizens import citizen_by_hash, events_about, find_citizen
+from bi18.audit.citizens import citizen_by_hash, contains_cpr, events_about, find_citizen
 from bi18.audit.forms import AuditSearchForm, CitizenReportForm
 from bi18.audit.labels import detail_summary, event_label, user_ids_in
 from bi18.audit.models import AuditAction, AuditEvent
 from bi18.lib import exports
+from bi18.lib.pickers import PICKER_LIMIT
 
 PAGE_SIZE = 50
 _REPORT_SESSION_KEY = "audit_citizen_reports"
@@ -124,12 +125,26 @@ def audit_search(request):
             "page": page,
             "rows": _rows(page.object_list) if page else [],
             "filtered": bool(form.is_bound and any(form.data.get(f) for f in form.fields)),
-            "usernames": get_user_model()
-            .objects.order_by("username")
-            .values_list("username", flat=True),
             "nav_active": "admin",
         },
     )
+
+
+@login_required
+@audit_permission
+def username_suggestions(request):
+    """User names for the filter's suggestion list, at most PICKER_LIMIT, as the
+    administrator types (a list of every user would grow with the municipality)."""
+    query = request.GET.get("q", "").strip()[:150]
+    usernames = []
+    if query and not contains_cpr(query):
+        usernames = list(
+            get_user_model()
+            .objects.filter(username__icontains=query)
+            .order_by("username")
+            .values_list("username", flat=True)[:PICKER_LIMIT]
+        )
+    return render(request, "audit/_username_options.html", {"usernames": usernames})
 
 
 # --- Citizen access report ("indsigt i logning") ---------------------------------------

@@ -1,1 +1,1 @@
-"""Building blocks every app uses (like healthchecks' hc/lib): no models, no domain rules."""
+"""Building blocks every app uses (STYLE.md), like healthchecks' hc/lib."""

@@ -427,6 +427,10 @@ def comparison_upload_create(*, actor, kind: str, data: bytes, file_name: str) -
     if len(data) > target_group.MAX_FILE_BYTES:
         raise ImportFileError(_("The file is larger than 20 MB."))
     report = IMPORTERS[kind](data=data, dry_run=True)
+    # Uncommitted uploads hold CPR numbers: kept only as long as the target-group import's.
+    ComparisonUpload.objects.filter(
+        committed_at__isnull=True, created_at__lt=timezone.now() - target_group.STALE_UPLOAD_AGE
+    ).delete()
     upload = ComparisonUpload.objects.create(
         kind=kind,
         file_name=file_name[:255],

@@ -11,6 +11,9 @@ from bi18.accounts.roles import Role
 from families.models import District, FamilyStatus
 
 DEMO_PASSWORD = "Demo-Adgang-2026"  # noqa: S105 - shared log-in of the fictitious demo users
+# The demo users' authenticator-app key (base32, for typing into an app; docs/demo-logins.md).
+# Public on purpose, like the password: demo data only, never a real account.
+DEMO_TOTP_SECRET = "BIONEEIGHTDEMOTOTPKEYFORDEVXXBIA"  # noqa: S105
 DEMO_HOUSEHOLD_PREFIX = "DEMO-"  # household_id of every demo family: marks a database as demo-only
 DEFAULT_FAMILIES = 130
 MAIN_CASEWORKER_FAMILIES = 40  # `sagsbehandler` is in this many groups (incl. BI18-0001)

@@ -2,15 +2,18 @@
 
 import math
 import random
+from base64 import b32decode
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bi18.accounts.roles import Role
 from families.demo.data import (
     DEMO_PASSWORD,
+    DEMO_TOTP_SECRET,
     NAMED_USERS,
     ROLE_USERS,
     STAFF_FIRST_NAMES,
@@ -87,4 +90,15 @@ def ensure_demo_users(total_families: int, rng: random.Random) -> tuple[dict[str
         batch_size=BATCH_SIZE,
         ignore_conflicts=True,
     )
+    _demo_second_factor([users[u.username] for u in new_users])
     return {role: [users[n] for n in names] for role, names in wanted.items()}, len(new_users)
+
+
+def _demo_second_factor(users) -> None:
+    """New demo users get the documented authenticator-app key, so that a local log-in's
+    second factor can be tried at once (`manage.py demo_otp` prints the current code)."""
+    key = b32decode(DEMO_TOTP_SECRET).hex()
+    TOTPDevice.objects.bulk_create(
+        [TOTPDevice(user=u, name="Authenticator-app", key=key, confirmed=True) for u in users],
+        batch_size=BATCH_SIZE,
+    )

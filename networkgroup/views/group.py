@@ -10,10 +10,12 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bi18.audit.services import audit_log
+from bi18.lib.pickers import picker_response
 from families import services as family_services
 from families.access import get_family_for_user
 from families.forms import MemberAddForm
@@ -57,10 +59,26 @@ def group_admin_list(request):
     )
 
 
+def _member_form(request, family) -> MemberAddForm:
+    form = MemberAddForm(request.POST or None, family=family)
+    form.set_search_url("user", reverse("networkgroup:member_candidates", args=[family.pk]))
+    return form
+
+
+@login_required
+def member_candidates(request, family_pk):
+    """The add-member picker's search: only for those who may add members (others 404, as
+    for the group page's form), and only names and roles of active caseworkers."""
+    family, may_manage = _group_family(request.user, family_pk)
+    if not may_manage:
+        raise Http404
+    return picker_response(request, MemberAddForm(family=family).fields["user"])
+
+
 @login_required
 def group_page(request, family_pk):
     family, may_manage = _group_family(request.user, family_pk)
-    form = MemberAddForm(request.POST or None, family=family) if may_manage else None
+    form = _member_form(request, family) if may_manage else None
     if request.method == "POST":
         if not may_manage:
             raise Http404

@@ -101,14 +101,40 @@ def screenshot(request, page):
     return _shot
 
 
+@pytest.fixture(autouse=True)
+def _two_factor_on(request):
+    """Browser journeys log in through the form as in production: with a second factor."""
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("settings").TWO_FACTOR_REQUIRED = True
+
+
+def _fresh_recovery_code(user) -> str:
+    """A single-use recovery code for `user` (created with a device if need be): log_in types
+    it at the second-factor step, which a TOTP code could not do twice in one 30-s window."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device, _created = StaticDevice.objects.get_or_create(
+        user=user, name="Recovery codes", defaults={"confirmed": True}
+    )
+    return StaticToken.objects.create(device=device, token=StaticToken.random_token()).token
+
+
 def log_in(page, user, password: str = PASSWORD):
-    """Log in through the real log-in form and wait until the app has let us in."""
+    """Log in through the real log-in form (and the second-factor step where the user's
+    roles call for one), and wait until the app has let us in."""
+    from bi18.accounts.twofactor.policy import needs_second_factor
+
+    code = _fresh_recovery_code(user) if needs_second_factor(user) else None
     login_url = reverse("accounts:login")
     page.goto(login_url)
     page.locator("main input[name=username]").fill(user.username)
     page.locator("main input[name=password]").fill(password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
+    if code and reverse("accounts:second_factor_verify") in page.url:
+        page.locator("main input[name=otp_token]").fill(code)
+        page.locator("main form button[type=submit]").first.click()
+        page.wait_for_load_state()
     logout_form = page.locator(f"form[action='{reverse('accounts:logout')}']")
     assert logout_form.count() == 1, f"log-in as {user.username} failed; at {page.url}"
     return page

@@ -62,3 +62,7 @@ class Command(BaseCommand):
         width = max(len(u) for u, _label in result.logins)
         for username, label in result.logins:
             self.stdout.write(f"  {username.ljust(width)}  {label}")
+        self.stdout.write(
+            f"Two-factor code for new demo users: `manage.py demo_otp`, or the key "
+            f"{demo.DEMO_TOTP_SECRET} in an authenticator app."
+        )

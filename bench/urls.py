@@ -1,0 +1,10 @@
+"""The application's URLs plus the floor page (bench settings only)."""
+
+from django.urls import include, path
+
+from bench.floor.views import floor_page
+
+urlpatterns = [
+    path("bench/floor/", floor_page, name="bench_floor"),
+    path("", include("bi18.urls")),
+]
