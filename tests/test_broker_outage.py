@@ -234,3 +234,17 @@ def test_a_run_not_started_in_time_is_failed_stops_polling_and_can_be_retried(
     new_run = SnapshotRun.objects.exclude(pk=run.pk).get()
     assert new_run.status == SnapshotRun.Status.QUEUED
     assert WAITING in retry.content.decode()
+
+
+def test_asking_for_a_new_password_while_redis_is_down_answers_without_a_5xx(
+    transactional_db, client, caseworker, redis_server, app_on_redis
+):
+    caseworker.email = "sagsbehandler@example.dk"
+    caseworker.save()
+    redis_server.stop()
+    started = time.monotonic()
+    response = client.post(reverse("accounts:password_reset"), {"email": caseworker.email})
+    assert time.monotonic() - started < LIMIT_SECONDS
+    assert response.status_code == 200  # the form again, with a message: no 500
+    assert "Prøv igen om en time" in response.content.decode()
+    assert not OutboxMessage.objects.exists()  # nothing was queued for a mail

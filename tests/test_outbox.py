@@ -107,3 +107,24 @@ def test_a_retry_of_its_own_message_takes_a_running_run_again_another_does_not(d
     assert services.snapshot_run_execute(run_id=run.pk, task_id=str(own)) is not None
     run.refresh_from_db()
     assert run.status == SnapshotRun.Status.DONE
+
+
+def test_every_task_the_app_asks_for_goes_through_the_outbox():
+    """`.delay()` / `.apply_async()` from app code would wait ~20 s on a broker outage and
+    then fail the request; task_enqueue (bi18/outbox) is the one way to ask for a task."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    direct = re.compile(r"\.(delay|apply_async|send_task)\(")
+    offenders = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root)
+        top = relative.parts[0]
+        if top in {"tests", "bench", "node_modules"} or top.startswith("."):
+            continue
+        if relative.parts[:2] == ("bi18", "outbox") or "migrations" in relative.parts:
+            continue
+        if direct.search(path.read_text(encoding="utf-8")):
+            offenders.append(str(relative))
+    assert offenders == [], f"enqueue through bi18.outbox.services.task_enqueue: {offenders}"
