@@ -24,6 +24,8 @@ DEFAULTS: dict[str, object] = {
     "target_t1_internship_6_months": 0.82,
     "target_t2_education_3_months": 0.50,
     "small_cell_threshold": 5,
+    # Journal notes (issue 13 §1): a note is locked this long after it was written
+    "note_lock_hours": 24,
     # "Mit arbejde" and the daily digest
     "work_horizon_days": 14,
     # Evaluation (issue 15)

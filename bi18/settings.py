@@ -79,6 +79,12 @@ INSTALLED_APPS = [
     "bi18.accounts",
     "bi18.outbox",
     "families",
+    "families.history",
+    "families.consent",
+    "families.retention",
+    "families.custody",
+    "families.records",
+    "families.insight",
     "networkgroup",
     "employment",
     "youth",
@@ -100,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bi18.accounts.middleware.SessionTimeoutMiddleware",
+    "families.custody.middleware.CprKeyCheckMiddleware",
     "django_otp.middleware.OTPMiddleware",
     # After OTPMiddleware: a local log-in that needs a second factor reaches nothing else.
     "bi18.accounts.twofactor.middleware.SecondFactorMiddleware",
@@ -253,7 +260,33 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# --- Documents (issue 13 §2): encrypted, outside the web root; S3-compatible storage
+# (django-storages) when DOCUMENT_S3_BUCKET is set, else a local directory.
+DOCUMENT_ROOT = Path(env.str("DOCUMENT_ROOT", default=str(BASE_DIR / "var" / "documents")))
+DOCUMENT_MAX_BYTES = env.int("DOCUMENT_MAX_MB", default=20) * 1_000_000
+DOCUMENT_S3_BUCKET = env.str("DOCUMENT_S3_BUCKET", default="")
+if DOCUMENT_S3_BUCKET:
+    _documents_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENT_S3_BUCKET,
+            "endpoint_url": env.str("DOCUMENT_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("DOCUMENT_S3_REGION", default="") or None,
+            "access_key": env.str("DOCUMENT_S3_ACCESS_KEY", default="") or None,
+            "secret_key": env.str("DOCUMENT_S3_SECRET_KEY", default="") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _documents_storage = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # No base_url: documents are never served as files, only through the checked view.
+        "OPTIONS": {"location": DOCUMENT_ROOT, "base_url": None, "file_permissions_mode": 0o600},
+    }
 STORAGES = {
+    "documents": _documents_storage,
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": env.str(
@@ -334,6 +367,16 @@ CELERY_BEAT_SCHEDULE = {
             hour=env.int("SNAPSHOT_HOUR", default=1), minute=env.int("SNAPSHOT_MINUTE", default=30)
         ),
     },
+    # Access of agencies whose consent or legal basis expired ends (issue 13 §3).
+    "consent-enforce-lapsed": {
+        "task": "consent.enforce_lapsed",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    # Families past retention are listed for the administrators' review (issue 13 §4).
+    "retention-list-due": {
+        "task": "retention.list_due",
+        "schedule": crontab(hour=3, minute=10),
+    },
     # The evaluation (issue 15): matching and effect estimates, after the snapshot.
     "evaluation-compute": {
         "task": "evaluation.compute",
@@ -353,6 +396,10 @@ SITE_URL = env.str("SITE_URL", default="")
 
 # --- Pilot rules (bi18/rules.py holds the defaults); JSON in the environment overrides.
 BI18_RULES = env.json("BI18_RULES", default={})
+
+# --- Retention of case data (issue 13 §4): years after the family's effort ended
+# (status completed or withdrawn) before its personal data is erased after review.
+RETENTION_YEARS = env.int("RETENTION_YEARS", default=5)
 
 # --- The read-only API (issue 15 §3): tokens for machine users (knox: stored hashed,
 # with an expiry), the session for the browsable docs; managers' and evaluators' scopes.

@@ -5,6 +5,7 @@ PostgreSQL and Redis.
 """
 
 import os
+import tempfile
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-" + "x" * 40)
@@ -16,6 +17,8 @@ os.environ.setdefault(
     "STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
 )
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Documents of the test run go to a throwaway directory, never into the checkout.
+os.environ.setdefault("DOCUMENT_ROOT", tempfile.mkdtemp(prefix="bi18-test-documents-"))
 
 from bi18.settings import *  # noqa: E402,F403
 

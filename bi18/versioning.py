@@ -11,6 +11,15 @@ rows a save writes stay with each service.
 from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 
+# Observers of versioned updates (e.g. the change history): a queryset UPDATE sends no
+# save signal. Each has wants(model), before(model, pk, fields) and
+# updated(model, pk, before, fields); registered once at start-up.
+_observers: list = []
+
+
+def observe(observer) -> None:
+    _observers.append(observer)
+
 
 def update_if_version(
     model_or_queryset: type[Model] | QuerySet, *, pk: int, version: int, **fields
@@ -29,7 +38,12 @@ def update_if_version(
         queryset = model_or_queryset._default_manager.all()
     if "updated_at" not in fields and _has_field(queryset.model, "updated_at"):
         fields["updated_at"] = timezone.now()
+    watching = [o for o in _observers if o.wants(queryset.model)]
+    before = [o.before(queryset.model, pk, fields) for o in watching]
     updated = queryset.filter(pk=pk, version=version).update(**fields, version=F("version") + 1)
+    if updated:
+        for observer, state in zip(watching, before, strict=True):
+            observer.updated(queryset.model, pk, state, fields)
     return updated > 0
 
 

@@ -48,6 +48,10 @@ def healthz(request):
     except Exception:
         logger.exception("Health check: database unavailable")
         checks["database"] = "error"
+    if checks["database"] == "ok":
+        from families.custody.keys import keys_verified
+
+        checks["cpr_keys"] = "ok" if keys_verified().ok else "error"
     if settings.REDIS_URL:
         try:
             import redis

@@ -28,6 +28,10 @@ class BudgetConfig(AppConfig):
         ):
             register_event(name, label)
         register_demo_seeder(demo.SEEDER)
+        from budget.privacy import SOURCE as PRIVACY
+        from families.registry import register_personal_data
+
+        register_personal_data(PRIVACY)
 
 
 def ensure_budget_note(sender, using="default", **kwargs):

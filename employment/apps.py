@@ -19,6 +19,11 @@ class EmploymentConfig(AppConfig):
 
         deadlines.register()
         events.register()
+        _register_history()
+        from employment.privacy import SOURCE as PRIVACY
+        from families.registry import register_personal_data
+
+        register_personal_data(PRIVACY)
         register_family_panel(
             FamilyPanel(
                 key="employment",
@@ -28,3 +33,13 @@ class EmploymentConfig(AppConfig):
             )
         )
         register_demo_seeder(DemoSeeder(key="employment", order=30, seed=seed_employment))
+
+
+def _register_history() -> None:
+    """Changes to track records keep a history beyond the audit log's retention."""
+    from employment import models as m
+    from families.history.recorder import register
+
+    register(m.EmploymentTrack, family="person__family_id", person="person_id")
+    for model in (m.Internship, m.JobInterview, m.MentorAssignment, m.Course):
+        register(model, family="track__person__family_id", person="track__person_id")

@@ -30,7 +30,7 @@ from employment.models import (
 )
 from employment.validators import normalize_cvr
 from families.models import PersonAssignment, PersonRole
-from families.services import ConflictError, ServiceError
+from families.services import ConflictError, ServiceError, require_sharing_basis
 
 __all__ = ["ConflictError", "ServiceError"]
 
@@ -270,6 +270,7 @@ def mentor_assign(
     """Assign a job mentor for a period. Creates the families.PersonAssignment that
     gives the mentor access to this parent – and to nothing else."""
     _check_mentor_period(start, end)
+    require_sharing_basis(family=track.person.family_id, role="job_mentor")
     access = PersonAssignment.objects.create(
         person=track.person, user=mentor, role="job_mentor", start=start, end=end
     )

@@ -16,6 +16,10 @@ class FamiliesConfig(AppConfig):
             # for access is the administrator's duty; only name and case number are used.
             return Person.objects.select_related("family").filter(cpr_hash=digest).first()
 
+        from families.privacy import SOURCE
+        from families.registry import register_personal_data
+
+        register_personal_data(SOURCE)
         register_citizen_directory(
             CitizenDirectory(parse=parse_cpr, digest=cpr_hash, person_by_hash=person_by_hash)
         )

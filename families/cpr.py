@@ -11,7 +11,7 @@ import hmac
 import re
 from dataclasses import dataclass
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -75,8 +75,7 @@ def cpr_hash(value: str | Cpr) -> str:
     return hmac.new(key, cpr.digits.encode(), hashlib.sha256).hexdigest()
 
 
-def _fernet() -> Fernet:
-    key = settings.CPR_ENCRYPTION_KEY
+def _one_key(key: str) -> Fernet:
     try:
         return Fernet(key)
     except ValueError:
@@ -84,12 +83,30 @@ def _fernet() -> Fernet:
         return Fernet(base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest()))
 
 
+def encryption_keys() -> list[str]:
+    """CPR_ENCRYPTION_KEY holds one key, or several separated by commas while a key is
+    rotated: the first encrypts, all of them decrypt (README, key custody)."""
+    return [k.strip() for k in settings.CPR_ENCRYPTION_KEY.split(",") if k.strip()]
+
+
+def _fernet() -> MultiFernet:
+    return MultiFernet([_one_key(k) for k in encryption_keys()])
+
+
+class KeyMismatchError(Exception):
+    """Data encrypted under a key that the configured keys cannot decrypt."""
+
+
 def encrypt_cpr(cpr: Cpr) -> str:
     return _fernet().encrypt(cpr.digits.encode()).decode()
 
 
 def decrypt_cpr(token: str) -> Cpr:
-    return parse_cpr(_fernet().decrypt(token.encode()).decode())
+    """Raises KeyMismatchError when CPR_ENCRYPTION_KEY does not decrypt the token."""
+    try:
+        return parse_cpr(_fernet().decrypt(token.encode()).decode())
+    except InvalidToken:
+        raise KeyMismatchError from None
 
 
 def looks_like_cpr(text: str) -> bool:

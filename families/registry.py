@@ -105,3 +105,62 @@ def register_demo_seeder(seeder: DemoSeeder) -> None:
 
 def demo_seeders() -> list[DemoSeeder]:
     return sorted(_demo_seeders.values(), key=lambda s: s.order)
+
+
+# --- Personal data held by each app (GDPR: insight, art. 15, and erasure) ----------------
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What one app holds about the people of a family.
+
+    `insight(person)` returns {section title: [row, …]} where a row is a dict of
+    translated label → text: everything the app holds about that person, and the
+    whole-family items that concern them, never another person's items.
+    `erase(family)` removes the personal content of the family's rows (free text,
+    names) while keeping the dates, statuses and links that past targets count, and
+    returns the number of rows it changed. Both run in a fixed number of queries.
+    """
+
+    key: str
+    order: int
+    insight: Callable[[Any], dict[str, list[dict]]]
+    erase: Callable[[Any], int]
+
+
+_personal_data: dict[str, PersonalData] = {}
+
+
+def register_personal_data(source: PersonalData) -> None:
+    if source.key in _personal_data:
+        raise ValueError(f"Personal data source {source.key!r} is already registered.")
+    _personal_data[source.key] = source
+
+
+def personal_data_sources() -> list[PersonalData]:
+    return sorted(_personal_data.values(), key=lambda s: s.order)
+
+
+# --- Data encrypted under CPR_ENCRYPTION_KEY (re-encrypted by rotate_encryption_key) -----
+
+
+@dataclass(frozen=True)
+class EncryptedStore:
+    """`rotate(fernet)` re-encrypts every item under the MultiFernet's first key
+    (fernet.rotate(token)) and returns how many it re-encrypted; safe to repeat."""
+
+    key: str
+    rotate: Callable[[Any], int]
+
+
+_encrypted_stores: dict[str, EncryptedStore] = {}
+
+
+def register_encrypted_store(store: EncryptedStore) -> None:
+    if store.key in _encrypted_stores:
+        raise ValueError(f"Encrypted store {store.key!r} is already registered.")
+    _encrypted_stores[store.key] = store
+
+
+def encrypted_stores() -> list[EncryptedStore]:
+    return list(_encrypted_stores.values())

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
 from bi18.versioning import update_if_version
-from families.cpr import Cpr, cpr_hash, decrypt_cpr, encrypt_cpr
+from families.cpr import Cpr, KeyMismatchError, cpr_hash, decrypt_cpr, encrypt_cpr
 from families.models import (
     Family,
     FamilyStatus,
@@ -176,6 +176,15 @@ def person_reveal_cpr(*, actor, person: Person, purpose: str) -> str:
     """Return the full CPR number, logging who saw it and why (SPEC §3)."""
     if not person.has_cpr:
         raise ServiceError(_("No CPR number is registered for this person."))
+    try:
+        number = decrypt_cpr(person.cpr_encrypted).formatted
+    except KeyMismatchError:
+        raise ServiceError(
+            _(
+                "The CPR number cannot be decrypted: the configured encryption key does not "
+                "match the database. Tell the system administrator (CPR_ENCRYPTION_KEY)."
+            )
+        ) from None
     audit_log(
         actor=actor,
         action="cpr_reveal",
@@ -183,13 +192,24 @@ def person_reveal_cpr(*, actor, person: Person, purpose: str) -> str:
         person=person,
         purpose=purpose,
     )
-    return decrypt_cpr(person.cpr_encrypted).formatted
+    return number
+
+
+def require_sharing_basis(*, family, role: str) -> None:
+    """No access for an agency without a valid consent or legal basis (issue 13 §3)."""
+    from families.consent.services import ConsentError, require_basis
+
+    try:
+        require_basis(family=family, role=role)
+    except ConsentError as exc:
+        raise ServiceError(str(exc)) from None
 
 
 @transaction.atomic
 def member_add(*, actor, family: Family, user, group_role: str, is_coordinator: bool = False):
     if NetworkMember.objects.filter(family=family, user=user).exists():
         raise ServiceError(_("%(user)s is already a member of the network group.") % {"user": user})
+    require_sharing_basis(family=family, role=group_role)
     if is_coordinator:
         NetworkMember.objects.filter(family=family, is_coordinator=True).update(
             is_coordinator=False

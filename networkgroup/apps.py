@@ -16,6 +16,10 @@ class NetworkgroupConfig(AppConfig):
         from networkgroup import demo, events, panels
 
         events.register()
+        from families.registry import register_personal_data
+        from networkgroup.privacy import SOURCE as PRIVACY
+
+        register_personal_data(PRIVACY)
 
         register_family_panel(
             FamilyPanel(

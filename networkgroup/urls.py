@@ -76,4 +76,9 @@ urlpatterns = [
         meetings.meeting_decision,
         name="meeting_decision",
     ),
+    path(
+        "<int:family_pk>/moeder/<int:pk>/dokumenter/",
+        meetings.meeting_document,
+        name="meeting_document",
+    ),
 ]

@@ -35,10 +35,18 @@ class UserFactory(factory.django.DjangoModelFactory):
 class FamilyFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Family
+        skip_postgeneration_save = True
 
     case_number = factory.Sequence(lambda n: f"BI18-{n + 1:04d}")
     district = District.NOERREBRO
     cohort = "2026-1"
+
+    @factory.post_generation
+    def consent(self, create, extracted, **kwargs):
+        """The pilot's signed consent for the job centre, UU and the schools (issue 13 §3);
+        FamilyFactory(consent=False) for a family that has given none."""
+        if create and extracted is not False:
+            give_consent(self)
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -64,6 +72,17 @@ class PersonFactory(factory.django.DjangoModelFactory):
     @factory.lazy_attribute
     def cpr_encrypted(self):
         return encrypt_cpr(parse_cpr(self.cpr)) if self.cpr else ""
+
+
+def give_consent(family, agencies=("jobcenter", "uu", "school"), start=datetime.date(2020, 1, 1)):
+    from families.consent.models import SharingBasis
+
+    return [
+        SharingBasis.objects.create(
+            family=family, agency=agency, kind="consent", valid_from=start, legal_reference="BI18"
+        )
+        for agency in agencies
+    ]
 
 
 def child(**kwargs):

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bi18.accounts.roles import Role
@@ -26,6 +27,8 @@ from budget.models import (
 from employment.models import Course, CourseKind, MentorAssignment
 from families import importer
 from families.models import PersonAssignment
+from families.records import access as records_access
+from families.records import services as records_services
 from networkgroup.models import Action, Goal, Meeting, Plan, PlanArea
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
@@ -127,6 +130,7 @@ URLS: dict[str, tuple[str, str]] = {
     "networkgroup:meeting_approve": (CASE, ""),
     "networkgroup:meeting_addendum": (CASE, ""),
     "networkgroup:meeting_decision": (CASE, ""),
+    "networkgroup:meeting_document": (CASE, ""),
     "employment:parent": (CASE, ""),
     "employment:track_edit": (CASE, ""),
     "employment:track_outcome": (CASE, ""),
@@ -167,6 +171,22 @@ URLS: dict[str, tuple[str, str]] = {
     "budget:expenditure_delete": (PERM, "budget pages, manage_budget"),
     "budget:import": (PERM, "budget pages, manage_budget"),
     "budget:import_preview": (PERM, "budget pages, manage_budget"),
+    "history:family": (CASE, ""),
+    "consent:family": (CASE, ""),
+    "consent:withdraw": (CASE, ""),
+    "records:notes": (CASE, ""),
+    "records:note_create": (CASE, ""),
+    "records:note": (CASE, ""),
+    "records:note_edit": (CASE, ""),
+    "records:note_addendum": (CASE, ""),
+    "records:documents": (CASE, ""),
+    "records:document_download": (CASE, ""),
+    "retention:review": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:erase": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:hold": (PERM, "retention review, administrators only; case numbers only"),
+    "retention:hold_lift": (PERM, "retention review, administrators only; case numbers only"),
+    "insight:start": (PERM, "GDPR art. 15 insight, administrators only"),
+    "insight:download": (PERM, "GDPR art. 15 insight, administrators only"),
     "evaluation:decision": (PERM, "evaluation aggregates, view_evaluation"),
     "evaluation:run_request": (PERM, "evaluation aggregates, view_evaluation"),
     "evaluation:run_status": (PERM, "evaluation aggregates, view_evaluation"),
@@ -194,6 +214,8 @@ ADMIN_MAY_SEE_NAMES = {
     "families:import_result": "the administrator's own target-group import",
     "audit:citizen_report": "the citizen's insight report is about one person (SPEC §8)",
     "audit:citizen_report_csv": "the citizen's insight report is about one person (SPEC §8)",
+    "insight:start": "the GDPR art. 15 insight is about one person (issue 13 §5)",
+    "insight:download": "the GDPR art. 15 insight is about one person (issue 13 §5)",
 }
 
 # CASE pages an administrator opens by design: administrators assign caseworkers to network
@@ -303,6 +325,15 @@ def world(db):
         actor=administrator, data=to_csv(family_rows("H9", 90)), file_name="extract.csv"
     )
     snapshot = SnapshotRun.objects.create(date=D(2026, 3, 1))
+    scope = records_access.scope_for(member, family)
+    note = records_services.note_create(
+        actor=member, family=family, scope=scope, kind="conversation", heading="Samtale",
+        text="Tekst", people=[parent], occurred_at=datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC),
+    )  # fmt: skip
+    document = records_services.document_upload(
+        actor=member, family=family, scope=scope, title="Brev", date=D(2026, 3, 1), kind="letter",
+        upload=SimpleUploadedFile("brev.pdf", b"%PDF-1.4\n%%EOF\n"), person=parent,
+    )  # fmt: skip
     evaluation_run = EvaluationRun.objects.create()
     evaluation_extract = EvaluationExtract.objects.create(purpose="Adgangstest af udtræk")
     comparison_upload = ComparisonUpload.objects.create(kind="outcomes", file_name="x.csv")
@@ -318,6 +349,7 @@ def world(db):
         "record_pk": job.pk,
         "code": "T1",
         "fmt": "csv",
+        "basis_pk": family.sharing_bases.first().pk,
         "role": Role.FAMILY_CASEWORKER.value,
         "uidb64": "MQ",
         "token": "not-a-valid-token",
@@ -345,6 +377,11 @@ def world(db):
         "budget:allocation": Allocation.objects.first().pk,
         "budget:expenditure": expenditure.pk,
         "budget:import": expenditure_upload.pk,
+        "history": family.pk,
+        "consent": family.pk,
+        "retention": family.pk,
+        "records:note": note.pk,
+        "records:document": document.pk,
         "evaluation:run": evaluation_run.pk,
         "evaluation:extract": evaluation_extract.pk,
         "evaluation:upload": comparison_upload.pk,

@@ -388,3 +388,56 @@ def test_a_pilot_parent_is_in_work_from_the_recorded_job_on(db):
     assert rules.pilot_in_work_by(track, internships, datetime.date(2026, 7, 5))
     track.outcome = "education"
     assert not rules.pilot_in_work_by(track, internships, datetime.date(2026, 7, 5))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_fast_matching_gives_the_same_matches_as_its_definition(seed):
+    import copy
+    import random
+
+    from budget.evaluation import compute
+
+    rng = random.Random(seed)
+    day0 = datetime.date(2024, 1, 1)
+
+    def some_day(span=900):
+        return day0 + datetime.timedelta(days=rng.randint(0, span))
+
+    buckets = [("activity_ready", "nørrebro", "4"), ("job_ready", "valby", "2-3")]
+    pool: dict = {}
+    for n in range(rng.randint(0, 60)):
+        history = []
+        if rng.random() < 0.3:
+            history.append((some_day(), rng.choice(["ordinary_job", "internship", "benefit"])))
+        cand = compute.Candidate(
+            id=n,
+            cpr_hash=f"{rng.getrandbits(64):016x}",
+            date_of_birth=datetime.date(rng.choice([1980, 1990, 1996]), 6, rng.randint(1, 28)),
+            benefit_since=None
+            if rng.random() < 0.1
+            else some_day(1200) - datetime.timedelta(days=400),
+            history=history,
+        )
+        pool.setdefault(rng.choice(buckets), []).append(cand)
+    units = []
+    for n in range(rng.randint(0, 30)):
+        index = some_day() + datetime.timedelta(days=300)
+        birth = datetime.date(rng.choice([1980, 1990, 1996]), 6, 15)
+        units.append(
+            compute.Unit(
+                kind="parent",
+                person_id=n,
+                track_id=n,
+                index=index,
+                cohort="",
+                bucket=rng.choice(buckets),
+                age_band=rules.age_band(birth, index),
+                months=rng.choice([None, *range(0, 40)]),
+            )
+        )
+    units.sort(key=lambda u: (u.index, u.person_id))
+    caliper = rng.choice([0, 3, 12])
+    fast, slow = copy.deepcopy(units), copy.deepcopy(units)
+    compute.match(fast, pool, {}, caliper=caliper)
+    compute.match_brute_force(slow, pool, {}, caliper=caliper)
+    assert [(u.match_id, u.distance) for u in fast] == [(u.match_id, u.distance) for u in slow]

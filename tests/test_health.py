@@ -31,7 +31,7 @@ def test_healthz_reports_ok_when_the_configured_broker_answers(client, settings)
         from_url.return_value.ping.return_value = True
         response = client.get(HEALTHZ)
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "broker": "ok"}
+    assert response.json()["checks"] == {"database": "ok", "cpr_keys": "ok", "broker": "ok"}
     from_url.assert_called_once()
     assert from_url.call_args.args[0] == "redis://broker.invalid:6379/0"
 
@@ -55,7 +55,7 @@ def test_healthz_is_503_when_the_configured_broker_is_unreachable(client, settin
     assert response.status_code == 503
     body = response.json()
     assert body["status"] == "error"
-    assert body["checks"] == {"database": "ok", "broker": "error"}
+    assert body["checks"] == {"database": "ok", "cpr_keys": "ok", "broker": "error"}
 
 
 @pytest.mark.django_db

@@ -20,9 +20,10 @@ from tests.factories import FamilyFactory, PersonFactory, add_member, assign
 pytestmark = pytest.mark.django_db
 
 # Measured on small data (SQLite and PostgreSQL give the same counts). The detail page
-# includes the panels the track apps register (plan, meetings, employment, youth).
+# includes the panels the track apps register (plan, meetings, employment, youth), the
+# journal (its person scope, latest notes, document count) and consent (members, bases).
 LIST_QUERIES = 9
-DETAIL_QUERIES = 19
+DETAIL_QUERIES = 23
 
 CPR = "120385-4012"
 

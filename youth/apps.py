@@ -15,7 +15,23 @@ class YouthConfig(AppConfig):
         from youth import deadlines, demo, events, panels
 
         events.register()
+        _register_history()
+        from families.registry import register_personal_data
+        from youth.privacy import SOURCE as PRIVACY
+
+        register_personal_data(PRIVACY)
         register_family_panel(panels.PANEL)
         for kind in deadlines.KINDS:
             register_deadline_kind(kind)
         register_demo_seeder(demo.SEEDER)
+
+
+def _register_history() -> None:
+    """Changes to track records keep a history beyond the audit log's retention."""
+    from families.history.recorder import register
+    from youth import models as m
+
+    for model in (m.YouthTrack, m.Enrolment):
+        register(model, family="person__family_id", person="person_id")
+    for model in (m.LeisureJob, m.ExamPreparation, m.ApprenticeshipApplication, m.FollowUp):
+        register(model, family="track__person__family_id", person="track__person_id")

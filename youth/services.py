@@ -13,7 +13,7 @@ from bi18.accounts.roles import Role
 from bi18.audit.services import audit_log
 from bi18.versioning import update_if_version
 from families.models import NetworkMember, Person, PersonAssignment, PersonRole
-from families.services import ConflictError, ServiceError
+from families.services import ConflictError, ServiceError, require_sharing_basis
 from youth import rules
 from youth.models import (
     ApprenticeshipApplication,
@@ -67,6 +67,7 @@ def _assignment_open(*, actor, person: Person, user, role: str, today: datetime.
         and NetworkMember.objects.filter(family_id=person.family_id, user=user).exists()
     ):
         return
+    require_sharing_basis(family=person.family_id, role=role)
     PersonAssignment.objects.create(person=person, user=user, role=role, start=today)
     audit_log(
         actor=actor,

@@ -16,11 +16,13 @@ Matching (docs/evaluation.md states it for the reader):
   same matches: no random numbers anywhere.
 """
 
+import bisect
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Min, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 
@@ -215,33 +217,73 @@ def comparison_pool() -> tuple[dict[tuple, list[Candidate]], dict[tuple, list[Ca
     return parents, young
 
 
-def match(units: list[Unit], parents: dict, young: dict, *, caliper: int) -> None:
-    """Set `match_id`/`distance` on each unit that finds a comparison person (see module)."""
+def _eligible(unit: Unit, cand: Candidate, used: set[int]) -> bool:
+    if cand.id in used or rules.age_band(cand.date_of_birth, unit.index) != unit.age_band:
+        return False
+    return unit.kind != MatchKind.PARENT or rules.on_benefits_at(
+        cand.history, cand.benefit_since, unit.index
+    )
+
+
+def match_brute_force(units: list[Unit], parents: dict, young: dict, *, caliper: int) -> None:
+    """The definition of the matching, by scanning each stratum; `match` must agree."""
     used: set[int] = set()
     for unit in units:
         if unit.months is None or not unit.age_band:
             continue
-        pool = (parents if unit.kind == MatchKind.PARENT else young).get(unit.bucket, [])
-        best: tuple[int, str, Candidate] | None = None
-        for cand in pool:
-            if cand.id in used or rules.age_band(cand.date_of_birth, unit.index) != unit.age_band:
-                continue
-            if unit.kind == MatchKind.PARENT and not rules.on_benefits_at(
-                cand.history, cand.benefit_since, unit.index
-            ):
-                continue
+        best = None
+        for cand in (parents if unit.kind == MatchKind.PARENT else young).get(unit.bucket, []):
             months = rules.months_between(cand.benefit_since, unit.index)
-            if months is None:
+            if months is None or not _eligible(unit, cand, used):
                 continue
-            distance = abs(months - unit.months)
-            if distance > caliper:
-                continue
-            key = (distance, cand.cpr_hash, cand)
-            if best is None or key[:2] < best[:2]:
-                best = key
+            key = (abs(months - unit.months), cand.cpr_hash)
+            if key[0] <= caliper and (best is None or key < best[0]):
+                best = (key, cand)
         if best is not None:
-            unit.match_id, unit.distance = best[2].id, best[0]
-            used.add(best[2].id)
+            unit.match_id, unit.distance = best[1].id, best[0][0]
+            used.add(best[1].id)
+
+
+def match(units: list[Unit], parents: dict, young: dict, *, caliper: int) -> None:
+    """Set `match_id`/`distance` on each unit that finds a comparison person (see module).
+
+    Same result as match_brute_force, without scanning whole strata: a stratum is sorted by
+    benefit start, and months on benefits at the index date fall as the start gets later,
+    so the distance grows in both directions from the start date that gives the pilot
+    person's months; each direction is walked only while it cannot be beaten.
+    """
+    used: set[int] = set()
+    sorted_pools: dict[tuple, tuple[list, list]] = {}
+    for unit in units:
+        if unit.months is None or not unit.age_band:
+            continue
+        key = (unit.kind, unit.bucket)
+        if key not in sorted_pools:
+            pool = (parents if unit.kind == MatchKind.PARENT else young).get(unit.bucket, [])
+            ordered = sorted(
+                (c for c in pool if c.benefit_since is not None),
+                key=lambda c: (c.benefit_since, c.cpr_hash),
+            )
+            sorted_pools[key] = (ordered, [c.benefit_since for c in ordered])
+        ordered, dates = sorted_pools[key]
+        split = bisect.bisect_left(dates, unit.index - relativedelta(months=unit.months))
+        best: tuple[tuple[int, str], Candidate] | None = None
+        for positions in (range(split - 1, -1, -1), range(split, len(ordered))):
+            for i in positions:
+                cand = ordered[i]
+                months = rules.months_between(cand.benefit_since, unit.index)
+                if months is None:
+                    break  # on benefits only after the index date, and so are the rest
+                distance = abs(months - unit.months)
+                if distance > caliper or (best is not None and distance > best[0][0]):
+                    break
+                if _eligible(unit, cand, used):
+                    ranking = (distance, cand.cpr_hash)
+                    if best is None or ranking < best[0]:
+                        best = (ranking, cand)
+        if best is not None:
+            unit.match_id, unit.distance = best[1].id, best[0][0]
+            used.add(best[1].id)
 
 
 def measure(units: list[Unit], on: datetime.date, histories: dict[int, list]) -> None:

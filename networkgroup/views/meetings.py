@@ -13,6 +13,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from bi18.audit.services import audit_log
 from families.access import is_coordinator
+from families.records import services as records
+from families.records.access import documents_visible, scope_for
+from families.records.forms import DocumentForm
 from networkgroup import selectors, services
 from networkgroup.forms import AddendumForm, DecisionForm, MeetingForm, MinutesForm
 from networkgroup.models import Goal, Meeting
@@ -185,6 +188,10 @@ def meeting_detail(request, family_pk, pk):
                 initial={"minutes": meeting.minutes, "version": meeting.version}
             ),
             "addendum_form": AddendumForm(),
+            "documents": list(
+                documents_visible(request.user, family).filter(meeting_id=meeting.pk)
+            ),
+            "document_form": DocumentForm(for_note=True),
             "nav_active": "families",
         }
     )
@@ -330,3 +337,34 @@ def meeting_decision(request, family_pk, pk):
         "focus_decision_form": new_action is not None,
     }
     return fragment(request, "networkgroup/_decisions.html", context, title=_("Decisions"))
+
+
+@login_required
+@require_POST
+def meeting_document(request, family_pk, pk):
+    """Attach a document to a meeting (families.records stores and checks it)."""
+    family = family_for_member(request.user, family_pk)
+    meeting = _meeting(family, pk)
+    form = DocumentForm(request.POST, request.FILES, for_note=True)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            records.document_upload(
+                actor=request.user,
+                family=family,
+                scope=scope_for(request.user, family),
+                upload=data["file"],
+                title=data["title"],
+                date=data["date"],
+                kind=data["kind"],
+                meeting_id=meeting.pk,
+            )
+        except records.RecordError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The document was attached to the meeting."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)

@@ -1,0 +1,68 @@
+"""The family page's "Consent and legal basis" section, and demo data."""
+
+from django.utils import timezone
+
+from families.consent.agencies import CASE_OWNER, Agency, agency_of
+from families.consent.models import BasisKind, SharingBasis
+from families.registry import DemoSeeder, FamilyPanel
+
+
+def agency_overview(family, members) -> list[dict]:
+    """Per agency: the valid basis (if any), and whether agency members lack one. One query."""
+    today = timezone.localdate()
+    valid: dict[str, SharingBasis] = {}
+    for basis in SharingBasis.objects.filter(family=family).valid_on(today).order_by("valid_from"):
+        valid.setdefault(basis.agency, basis)
+    with_members = {agency_of(m.group_role) for m in members}
+    rows = []
+    for agency in Agency:
+        if agency == CASE_OWNER:
+            continue
+        basis = valid.get(agency)
+        if basis is None and agency not in with_members:
+            continue
+        rows.append({"agency": agency.label, "basis": basis, "missing": basis is None})
+    return rows
+
+
+def panel_context(request, family, people):
+    members = list(family.members.all())
+    if not any(m.user_id == request.user.pk for m in members):
+        return None  # assigned to one person only: not the family's sharing arrangements
+    return {"family": family, "rows": agency_overview(family, members)}
+
+
+PANEL = FamilyPanel(
+    key="consent", order=5, template="consent/_family_panel.html", context=panel_context
+)
+
+
+def seed_consents(*, rng, family_ids, users, today, **kwargs):
+    """Every demo family signed the pilot's consent form for the job centre, UU and the
+    schools when it was enrolled (the register extract's families are screened only)."""
+    from families.models import Family, FamilyStatus
+
+    officer = users.get("family_caseworker")
+    if officer is None:
+        return
+    rows = []
+    families = Family.objects.filter(pk__in=family_ids).exclude(status=FamilyStatus.SCREENED)
+    for family_id, consent_on, enrolled in families.values_list(
+        "pk", "consent_given_on", "enrolment_date"
+    ):
+        start = consent_on or enrolled or today
+        for agency in (Agency.JOBCENTER, Agency.UU, Agency.SCHOOL):
+            rows.append(
+                SharingBasis(
+                    family_id=family_id,
+                    agency=agency,
+                    kind=BasisKind.CONSENT,
+                    legal_reference="Samtykkeerklæring BI18",
+                    valid_from=start,
+                    recorded_by=officer,
+                )
+            )
+    SharingBasis.objects.bulk_create(rows, batch_size=5000)
+
+
+DEMO_SEEDER = DemoSeeder(key="consent", order=90, seed=seed_consents)

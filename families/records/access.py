@@ -1,0 +1,128 @@
+"""Who sees which note and document (SPEC §10, issue 13 §1): the person rule.
+
+A note or document about people is shown to a user who may see *every* one of them
+(a note about a mother and her son is not shown to the son's UU counsellor). One about
+the whole family is shown to the network group's members, and to youth counsellors
+(UU, retention) only when marked shareable with UU; a job mentor sees only items about
+the parent they mentor. Writing follows seeing.
+
+Until the one person-scope policy (issue 9 §1) is on main this builds on
+Person.objects.visible_to(); then it moves onto that policy's API.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.http import Http404
+
+from bi18.accounts.roles import Role
+from families.models import Family, NetworkMember, Person
+from families.records.models import Document, Note
+
+YOUTH_ROLES = (Role.YOUTH_GUIDANCE_COUNSELLOR, Role.RETENTION_COUNSELLOR)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may see of one family's notes and documents."""
+
+    people: frozenset[int]  # ids of the family's people the user may see
+    hidden: frozenset[int]  # ids of the family's people the user may not see
+    whole_family: str  # "all", "shareable" or "none"
+
+    @property
+    def may_write_whole_family(self) -> bool:
+        return self.whole_family == "all"
+
+
+def scope_for(user, family: Family, visible_people=None) -> Scope:
+    """Two queries: the family's people (each marked visible to the user or not, unless
+    the caller passes the people the user may see) and the user's roles in its group."""
+    people = Person.objects.filter(family=family)
+    if visible_people is None:
+        seen = Person.objects.visible_to(user).filter(family=family).values("pk")
+        rows = list(
+            people.annotate(
+                seen=ExpressionWrapper(Q(pk__in=seen), output_field=BooleanField())
+            ).values_list("pk", "seen")
+        )
+        everyone = {pk for pk, _seen in rows}
+        visible = {pk for pk, seen in rows if seen}
+    else:
+        visible = {p.pk for p in visible_people}
+        everyone = set(people.values_list("pk", flat=True))
+    roles = set(
+        NetworkMember.objects.filter(family=family, user=user).values_list("group_role", flat=True)
+    )
+    if roles - set(YOUTH_ROLES) - {Role.JOB_MENTOR}:
+        whole = "all"
+    elif roles & set(YOUTH_ROLES) or (
+        user.has_role(Role.YOUTH_GUIDANCE_COUNSELLOR) or user.has_role(Role.RETENTION_COUNSELLOR)
+    ):
+        whole = "shareable" if visible else "none"
+    else:
+        whole = "none"
+    return Scope(frozenset(visible), frozenset(everyone - visible), whole)
+
+
+def _rule(scope: Scope, people_relation) -> Q:
+    """The person rule as a filter on Note or Document rows of one family."""
+    about_someone, about_hidden = people_relation(scope)
+    q = about_someone & ~about_hidden
+    if scope.whole_family == "all":
+        q |= ~about_someone
+    elif scope.whole_family == "shareable":
+        q |= ~about_someone & Q(shareable_with_uu=True)
+    return q
+
+
+def _note_people(scope: Scope):
+    through = Note.people.through.objects.filter(note=OuterRef("pk"))
+    return Exists(through), Exists(through.filter(person_id__in=scope.hidden))
+
+
+def notes_visible(user, family: Family, scope: Scope | None = None):
+    scope = scope or scope_for(user, family)
+    return Note.objects.filter(_rule(scope, _note_people), family=family)
+
+
+def documents_visible(user, family: Family, scope: Scope | None = None):
+    """A document attached to a note follows the note; else its person; else the family."""
+    scope = scope or scope_for(user, family)
+    notes = notes_visible(user, family, scope)
+    own = Q(person__isnull=False) & ~Q(person_id__in=scope.hidden)
+    if scope.whole_family == "all":
+        own |= Q(person__isnull=True)
+    elif scope.whole_family == "shareable":
+        own |= Q(person__isnull=True, shareable_with_uu=True)
+    return Document.objects.filter(family=family).filter(
+        Q(note__isnull=False, note__in=notes) | Q(note__isnull=True) & own
+    )
+
+
+def get_note_for_user(user, pk) -> Note:
+    from families.access import get_family_for_user
+
+    try:
+        family_id = Note.objects.values_list("family_id", flat=True).get(pk=pk)
+    except (Note.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    family = get_family_for_user(user, family_id)
+    try:
+        return notes_visible(user, family).select_related("author", "family").get(pk=pk)
+    except Note.DoesNotExist:
+        raise Http404 from None
+
+
+def get_document_for_user(user, pk) -> Document:
+    from families.access import get_family_for_user
+
+    try:
+        family_id = Document.objects.values_list("family_id", flat=True).get(pk=pk)
+    except (Document.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    family = get_family_for_user(user, family_id)
+    try:
+        return documents_visible(user, family).select_related("family").get(pk=pk)
+    except Document.DoesNotExist:
+        raise Http404 from None

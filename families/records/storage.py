@@ -1,0 +1,58 @@
+"""Where document content lives: encrypted under CPR_ENCRYPTION_KEY, under a random
+name, in the "documents" storage (settings.STORAGES: a local directory outside the
+web root by default, S3-compatible storage through django-storages when configured)."""
+
+import hashlib
+import secrets
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+
+from families.cpr import _fernet
+from families.registry import EncryptedStore
+
+
+def _storage():
+    return storages["documents"]
+
+
+def new_storage_name() -> str:
+    # No file name, no family id: the store itself reveals nothing about whom a file is.
+    return f"{secrets.token_hex(2)}/{secrets.token_hex(24)}.bin"
+
+
+def store(content: bytes) -> tuple[str, str]:
+    """Encrypt and save; returns (storage name, sha256 of the plain content)."""
+    name = new_storage_name()
+    saved = _storage().save(name, ContentFile(_fernet().encrypt(content)))
+    return saved, hashlib.sha256(content).hexdigest()
+
+
+def load(name: str) -> bytes:
+    """The plain content. Raises KeyMismatchError-like InvalidToken for a wrong key."""
+    with _storage().open(name, "rb") as f:
+        return _fernet().decrypt(f.read())
+
+
+def remove(name: str) -> None:
+    _storage().delete(name)
+
+
+def _rotate(fernet) -> int:
+    from families.records.models import Document
+
+    count = 0
+    for name in Document.objects.values_list("storage_name", flat=True).iterator(chunk_size=500):
+        storage = _storage()
+        with storage.open(name, "rb") as f:
+            token = f.read()
+        rotated = fernet.rotate(token)
+        # Write the re-encrypted copy under the same name (delete + save: storages do not
+        # overwrite); the old token stays readable by the old key until this succeeds.
+        storage.delete(name)
+        storage.save(name, ContentFile(rotated))
+        count += 1
+    return count
+
+
+STORE = EncryptedStore(key="documents", rotate=_rotate)

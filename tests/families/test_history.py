@@ -1,0 +1,94 @@
+"""Change history of people, families and track records (issue 13 §5)."""
+
+import datetime
+
+from django.urls import reverse
+
+from families import services
+from families.history.models import ChangeRecord
+from families.models import Family, Person
+
+
+def test_a_change_to_a_person_is_kept_with_before_and_after(login, family, caseworker):
+    amina = family.people.get(first_name="Amina")
+    client = login(caseworker)
+    services.person_update(
+        actor=caseworker, person=amina, data={"first_name": "Aminah"}, version=amina.version
+    )
+    record = ChangeRecord.objects.get(person=amina, action="changed")
+    assert record.changes == {"first_name": ["Amina", "Aminah"]}
+    page = client.get(reverse("history:family", args=[family.pk])).content.decode()
+    assert "Aminah" in page and "Fornavn" in page
+
+
+def test_a_cpr_number_is_never_in_the_history(family, caseworker):
+    from families.cpr import parse_cpr
+
+    omar = family.people.get(first_name="Omar")
+    services.person_update(
+        actor=caseworker, person=omar, data={}, version=omar.version, cpr=parse_cpr("010190-1231")
+    )
+    record = ChangeRecord.objects.get(person=omar, action="changed")
+    assert record.changes["cpr"] == ["", "••••"]
+    assert "0101901231" not in str(record.changes) and "1231" not in str(record.changes)
+
+
+def test_status_changes_and_family_edits_are_kept(family, caseworker):
+    services.family_change_status(
+        actor=caseworker, family=family, to_status="enrolled", reason="Samtykke givet"
+    )
+    fam = Family.objects.get(pk=family.pk)
+    services.family_update(
+        actor=caseworker, family=fam, data={"cohort": "2027-1"}, version=fam.version
+    )
+    changes = [r.changes for r in ChangeRecord.objects.filter(family=family, person=None)]
+    assert {"cohort": ["2026-1", "2027-1"]} in changes
+    assert any(c.get("status") == ["screened", "enrolled"] for c in changes)
+
+
+def test_track_records_keep_a_history(family, caseworker):
+    from employment import services as employment_services
+
+    amina = family.people.get(first_name="Amina")
+    track = employment_services.track_create(
+        actor=caseworker,
+        person=amina,
+        data={"kind": "intensive", "start": datetime.date(2026, 1, 5)},
+    )
+    employment_services.track_update(
+        actor=caseworker, track=track, data={"goal": "Lagerarbejde"}, version=track.version
+    )
+    records = ChangeRecord.objects.filter(model="employment.employmenttrack", person=amina)
+    assert [r.action for r in records.order_by("id")] == ["created", "changed"]
+    assert records.order_by("id").last().changes == {"goal": ["", "Lagerarbejde"]}
+
+
+def test_the_history_outlives_the_audit_purge(family, caseworker, settings):
+    from bi18.audit.tasks import purge_expired
+
+    amina = family.people.get(first_name="Amina")
+    services.person_update(
+        actor=caseworker, person=amina, data={"last_name": "H."}, version=amina.version
+    )
+    ChangeRecord.objects.update(at=datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC))
+    purge_expired()
+    assert ChangeRecord.objects.filter(person=amina).exists()
+
+
+def test_a_youth_counsellor_sees_no_parent_in_the_history(login, family, caseworker):
+    from bi18.accounts.roles import Role
+    from tests.factories import UserFactory, add_member
+
+    uu = UserFactory(username="uu", role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    add_member(family, uu, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    amina = family.people.get(first_name="Amina")
+    sara = family.people.get(first_name="Sara")
+    services.person_update(
+        actor=caseworker, person=amina, data={"language": "Somali"}, version=amina.version
+    )
+    services.person_update(
+        actor=caseworker, person=sara, data={"language": "Arabisk"}, version=sara.version
+    )
+    page = login(uu).get(reverse("history:family", args=[family.pk])).content.decode()
+    assert "Arabisk" in page and "Somali" not in page
+    assert Person.objects.filter(pk=amina.pk).exists()
