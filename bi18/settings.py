@@ -253,6 +253,8 @@ X_FRAME_OPTIONS = "DENY"
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", _("Danish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Every date field accepts the one set of formats of bi18.lib.dates, in either language.
+FORMAT_MODULE_PATH = ["bi18.formats"]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True

@@ -24,6 +24,7 @@ class BudgetConfig(AppConfig):
             ("budget.expenditure.changed", _("Expenditure for a family changed")),
             ("budget.expenditure.deleted", _("Expenditure for a family deleted")),
             ("budget.expenditures.imported", _("Expenditures imported")),
+            ("budget.expenditures.discarded", _("Expenditure file discarded")),
             ("budget.dashboard.exported", _("Dashboard exported")),
         ):
             register_event(name, label)

@@ -4,7 +4,7 @@ Calendar months follow dateutil.relativedelta: the day is clamped to the target
 month's last day (31 August + 6 months = 28/29 February). PostgreSQL's
 `date + interval 'n months'` already clamps; SQLite's `date(x, '+n months')`
 overflows into the next month, so there the clamped value is built explicitly.
-tests/test_targets.py holds both equal to the Python clocks.
+tests/budget/test_targets.py holds both equal to the Python clocks.
 """
 
 from django.db.models import DateField, Func

@@ -1,5 +1,5 @@
 """Importing expenditures from a CSV file, with the target-group import's file rules
-(families.importer.read_rows: UTF-8 or Windows-1252, semicolons/commas/tabs, header
+(bi18.lib.csvfile.read_rows: UTF-8 or Windows-1252, semicolons/commas/tabs, header
 names case- and space-insensitive, blank lines skipped, whole-file errors translated).
 
 Columns: date, amount, line, activity, category; optional: case_number, note, reference.
@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log, audit_log_families
+from bi18.lib.csvfile import ImportFileError, read_rows
+from bi18.lib.dates import parse_date
 from budget.amounts import AmountError, parse_amount
 from budget.models import Activity, BudgetLine, Category, Expenditure, ExpenditureImport
-from families.importer import ImportFileError, read_rows
 from families.models import Family
 
 COLUMNS = ("date", "amount", "line", "activity", "category")
@@ -79,16 +80,10 @@ class _Valid:
 
 
 def _parse_date(text: str) -> datetime.date:
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"):
-        try:
-            day = datetime.datetime.strptime(text, fmt).date()  # noqa: DTZ007
-        except ValueError:
-            continue
-        if not datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 12, 31):
-            raise ValueError
-        return day
-    raise ValueError
+    day = parse_date(text)
+    if day is None or not datetime.date(2000, 1, 1) <= day <= datetime.date(2100, 12, 31):
+        raise ValueError
+    return day
 
 
 def _key(text: str) -> str:
@@ -210,7 +205,7 @@ def _validate(data: bytes) -> tuple[list[_Valid], ExpenditureImportReport]:
 def expenditure_import(*, data: bytes, actor, dry_run: bool) -> ExpenditureImportReport:
     """Validate `data` and, unless `dry_run`, write its new valid rows in one transaction.
 
-    Raises families.importer.ImportFileError when the file as a whole cannot be read.
+    Raises bi18.lib.csvfile.ImportFileError when the file as a whole cannot be read.
     Safe to repeat: rows already imported (same reference or row hash) are skipped.
     """
     rows, report = _validate(data)
@@ -272,3 +267,20 @@ def upload_commit(*, actor, upload: ExpenditureImport) -> ExpenditureImportRepor
         upload.data = b""
         upload.save(update_fields=["status", "report", "data"])
     return report
+
+
+@transaction.atomic
+def upload_discard(*, actor, upload: ExpenditureImport) -> None:
+    """Discard a previewed file: its data is dropped and nothing is imported. Raises
+    ImportFileError if it was imported or discarded already; safe to repeat."""
+    discarded = ExpenditureImport.objects.filter(
+        pk=upload.pk, status=ExpenditureImport.Status.PREVIEWED
+    ).update(status=ExpenditureImport.Status.DISCARDED, data=b"")
+    if not discarded:
+        raise ImportFileError(_("This file has already been imported or discarded."))
+    audit_log(
+        actor=actor,
+        action=AuditAction.DELETE,
+        event="budget.expenditures.discarded",
+        detail={"import_id": upload.pk},
+    )

@@ -26,7 +26,6 @@ from employment.models import (
 from employment.validators import normalize_cvr, validate_cvr
 
 DATE_HELP = _("Format: dd-mm-yyyy")
-DATE_INPUT_FORMATS = ["%d-%m-%Y", "%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"]
 HOURS_VALIDATORS = [
     MinValueValidator(Decimal("0"), message=_("Hours per week cannot be negative.")),
     MaxValueValidator(Decimal("80"), message=_("Hours per week cannot be more than 80.")),
@@ -38,10 +37,6 @@ class DateField(forms.DateField):
 
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     default_error_messages = {"invalid": _("Enter a valid date, e.g. 31-01-2026.")}
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("input_formats", DATE_INPUT_FORMATS)
-        super().__init__(**kwargs)
 
 
 class HoursField(forms.DecimalField):

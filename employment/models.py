@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bi18.lib.versioning import Versioned
 from employment.validators import validate_cvr
 
 
@@ -52,7 +53,7 @@ class Outcome(models.TextChoices):
     LEFT = "left", _("Left the effort")
 
 
-class EmploymentTrack(models.Model):
+class EmploymentTrack(Versioned):
     """One parent's employment track. The clocks run from `start`."""
 
     person = models.OneToOneField(
@@ -89,9 +90,6 @@ class EmploymentTrack(models.Model):
     )
     outcome_employer = models.CharField(_("employer"), max_length=200, blank=True)
     outcome_reason = models.TextField(_("reason for leaving"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("employment track")
@@ -138,7 +136,7 @@ class InternshipQuerySet(models.QuerySet):
         return self.exclude(status=InternshipStatus.CANCELLED)
 
 
-class Internship(models.Model):
+class Internship(Versioned):
     """A company internship (virksomhedspraktik)."""
 
     track = models.ForeignKey(EmploymentTrack, on_delete=models.CASCADE, related_name="internships")
@@ -157,9 +155,6 @@ class Internship(models.Model):
     end_reason = models.CharField(
         _("end reason"), max_length=20, choices=EndReason.choices, blank=True
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = InternshipQuerySet.as_manager()
 

@@ -1,15 +1,54 @@
-"""Reads about one track: gaps, interview cadence and the timeline. Pure functions
-over already-loaded rows, so the pages make a fixed number of queries."""
+"""Reads about one track: the track with its records, gaps, interview cadence and the
+timeline. Apart from track_with_records(), pure functions over already-loaded rows, so
+the pages make a fixed number of queries."""
 
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Prefetch
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from bi18.rules import rule
 from employment import clocks
-from employment.models import EmploymentTrack, Internship, InternshipStatus, TrackKind
+from employment.models import (
+    EmploymentTrack,
+    Internship,
+    InternshipHours,
+    InternshipStatus,
+    JobInterview,
+    MentorAssignment,
+    MentorContact,
+    TrackKind,
+)
+
+
+def track_with_records(person) -> EmploymentTrack | None:
+    """The parent's track with everything its page and timeline show, in a fixed number
+    of queries (None without a track)."""
+    return (
+        EmploymentTrack.objects.filter(person=person)
+        .select_related("company_consultant", "employment_consultant")
+        .prefetch_related(
+            Prefetch(
+                "internships",
+                queryset=Internship.objects.select_related("company").prefetch_related(
+                    Prefetch("hours", queryset=InternshipHours.objects.order_by("from_date"))
+                ),
+            ),
+            Prefetch("interviews", queryset=JobInterview.objects.select_related("held_by")),
+            Prefetch(
+                "mentors",
+                queryset=MentorAssignment.objects.select_related("mentor").prefetch_related(
+                    Prefetch(
+                        "contacts", queryset=MentorContact.objects.select_related("created_by")
+                    )
+                ),
+            ),
+            "courses",
+        )
+        .first()
+    )
 
 
 @dataclass(frozen=True)

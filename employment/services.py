@@ -2,7 +2,7 @@
 writes its audit row in the same transaction as the change.
 
 Concurrent edits of a track or an internship use a version number and a
-conditional UPDATE (bi18.versioning.update_if_version): a stale form raises
+conditional UPDATE (bi18.lib.versioning.update_if_version): a stale form raises
 ConflictError instead of silently overwriting someone else's save.
 """
 
@@ -14,7 +14,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
-from bi18.versioning import update_if_version
+from bi18.lib.errors import ConflictError, ServiceError
+from bi18.lib.versioning import update_if_version
 from employment.clocks import mentor_period_max_end
 from employment.models import (
     Company,
@@ -30,7 +31,7 @@ from employment.models import (
 )
 from employment.validators import normalize_cvr
 from families.models import PersonAssignment, PersonRole
-from families.services import ConflictError, ServiceError, require_sharing_basis
+from families.services import require_sharing_basis
 
 __all__ = ["ConflictError", "ServiceError"]
 

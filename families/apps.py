@@ -8,8 +8,13 @@ class FamiliesConfig(AppConfig):
 
     def ready(self) -> None:
         from bi18.audit.citizens import CitizenDirectory, register_citizen_directory
+        from bi18.audit.labels import register_event
         from families.cpr import cpr_hash, parse_cpr
+        from families.events import EVENTS
         from families.models import Person
+
+        for name, label in EVENTS.items():
+            register_event(name, label)
 
         def person_by_hash(digest: str):
             # Deliberately not Person.objects.visible_to(): answering a citizen's request

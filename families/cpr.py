@@ -8,7 +8,6 @@ import base64
 import datetime
 import hashlib
 import hmac
-import re
 from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -16,7 +15,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-_CPR_RE = re.compile(r"^\s*(\d{2})(\d{2})(\d{2})[\s-]?(\d{4})\s*$")
+from bi18.lib.cpr import CPR_EXACT, looks_like_cpr
+
+__all__ = ["Cpr", "cpr_hash", "decrypt_cpr", "encrypt_cpr", "looks_like_cpr", "parse_cpr"]
 _MOD11_WEIGHTS = (4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
 MASK = "••••"
 
@@ -54,7 +55,7 @@ def parse_cpr(value: str) -> Cpr:
 
     Does not reject on modulus 11: numbers issued since 2007 need not pass it.
     """
-    match = _CPR_RE.match(value or "")
+    match = CPR_EXACT.match(value or "")
     if not match:
         raise ValidationError(_("A CPR number has ten digits: DDMMYY-SSSS."), code="cpr_format")
     dd, mm, yy, serial = match.groups()
@@ -109,5 +110,10 @@ def decrypt_cpr(token: str) -> Cpr:
         raise KeyMismatchError from None
 
 
-def looks_like_cpr(text: str) -> bool:
-    return bool(_CPR_RE.match(text or ""))
+def encrypt_bytes(data: bytes) -> bytes:
+    """Encrypt other data holding CPR numbers (an uploaded file) with the same key."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _fernet().decrypt(bytes(token))

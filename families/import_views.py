@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from bi18.lib.errors import ServiceError
 from families import importer
 from families.models import TargetGroupImport
-from families.services import ServiceError
 
 PAGE_SIZE = 25
 RECENT_UPLOADS = 10

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import Role
+from bi18.lib.versioning import Versioned
 from families.cpr import MASK
 
 
@@ -73,7 +74,7 @@ class FamilyQuerySet(models.QuerySet):
         return self.filter(pk__in=member.union(assigned))
 
 
-class Family(models.Model):
+class Family(Versioned):
     case_number = models.CharField(_("case number"), max_length=20, unique=True)
     # The register extract's household id: the import's idempotency key.
     household_id = models.CharField(
@@ -95,9 +96,6 @@ class Family(models.Model):
     )
     target_group_date = models.DateField(_("target-group criterion date"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = FamilyQuerySet.as_manager()
 
@@ -165,7 +163,7 @@ class PersonQuerySet(models.QuerySet):
         )
 
 
-class Person(models.Model):
+class Person(Versioned):
     """A parent or a child of a family. Role-specific fields are blank for the other role."""
 
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="people")
@@ -187,9 +185,6 @@ class Person(models.Model):
     in_other_effort = models.BooleanField(_("in another special employment effort"), default=False)
     # Children
     school_status = models.CharField(_("school or education status"), max_length=200, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PersonQuerySet.as_manager()
 

@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
-from bi18.versioning import update_if_version
+from bi18.lib.errors import ConflictError, ServiceError
+from bi18.lib.versioning import update_if_version
 from families.cpr import Cpr, KeyMismatchError, cpr_hash, decrypt_cpr, encrypt_cpr
 from families.models import (
     Family,
@@ -20,14 +21,6 @@ from families.models import (
 )
 
 CASE_NUMBER_PREFIX = "BI18-"
-
-
-class ConflictError(Exception):
-    """Someone else saved the object since it was loaded (optimistic locking)."""
-
-
-class ServiceError(Exception):
-    """A rule was broken; the message is translated and fit for the user."""
 
 
 def next_case_number() -> str:

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bi18.accounts.roles import Role
 from bi18.audit.services import audit_log, audit_log_families
+from bi18.lib.versioning import save_or_conflict
 from families import services
 from families.access import get_family_for_user, get_person_for_user
 from families.cpr import cpr_hash, looks_like_cpr
@@ -218,30 +219,26 @@ def family_edit(request, pk):
             family=family,
             detail={"page": "edit"},
         )
-    conflict = False
+    current = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.family_update(
+        result = save_or_conflict(
+            form,
+            lambda: services.family_update(
                 actor=request.user,
                 family=Family.objects.get(pk=family.pk),
                 data=form.changed_data_dict(),
                 version=form.cleaned_data["version"],
-            )
-        except services.ConflictError:
-            conflict = True
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this family while you were editing. Your changes are "
-                    "kept below; compare them with the current version and save again."
-                ),
-            )
-            form.data = form.data.copy()
-            form.data["version"] = Family.objects.get(pk=family.pk).version
-        else:
+            ),
+            reload=lambda: Family.objects.get(pk=family.pk),
+            message=_(
+                "Someone else saved this family while you were editing. Your changes are "
+                "kept below; compare them with the current version and save again."
+            ),
+        )
+        current = result.theirs
+        if result.saved:
             messages.success(request, _("The family was saved."))
             return redirect("families:detail", pk=family.pk)
-    current = Family.objects.get(pk=family.pk) if conflict else None
     return render(
         request,
         "families/family_form.html",
@@ -327,28 +324,24 @@ def person_edit(request, pk):
         )
     current = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(
+        result = save_or_conflict(
+            form,
+            lambda: services.person_update(
                 actor=request.user,
                 person=Person.objects.get(pk=person.pk),
                 data=form.person_data(),
                 version=form.cleaned_data["version"],
                 cpr=form.cleaned_data["cpr"],
-            )
-        except services.ConflictError:
-            current = Person.objects.get(pk=person.pk)
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this person while you were editing. Your changes are "
-                    "kept below; compare them with the current version and save again."
-                ),
-            )
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-        except services.ServiceError as exc:
-            form.add_error("cpr", str(exc))
-        else:
+            ),
+            reload=lambda: Person.objects.get(pk=person.pk),
+            message=_(
+                "Someone else saved this person while you were editing. Your changes are "
+                "kept below; compare them with the current version and save again."
+            ),
+            error_field="cpr",
+        )
+        current = result.theirs
+        if result.saved:
             messages.success(request, _("The person was saved."))
             if form.cpr_warning:
                 messages.warning(request, form.cpr_warning)

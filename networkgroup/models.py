@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bi18.lib.versioning import Versioned
 from families.models import Family, Person
 
 
@@ -33,15 +34,12 @@ class ActionStatus(models.TextChoices):
 OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
-class Plan(models.Model):
+class Plan(Versioned):
     """One plan per family. Created with the family's first visit to its plan."""
 
     family = models.OneToOneField(Family, on_delete=models.CASCADE, related_name="plan")
     last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
     review_date = models.DateField(_("next review"))
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("family plan")

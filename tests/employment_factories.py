@@ -1,4 +1,4 @@
-"""Factories for the employment track's tests (tests/test_employment_*.py)."""
+"""Factories for the employment track's tests (tests/employment/, tests/budget/)."""
 
 import datetime
 from decimal import Decimal

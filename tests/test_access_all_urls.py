@@ -32,7 +32,7 @@ from families.records import services as records_services
 from networkgroup.models import Action, Goal, Meeting, Plan, PlanArea
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
-from tests.test_import import family_rows, to_csv
+from tests.families.test_import import family_rows, to_csv
 from youth.models import LeisureJob, RetentionContact, Risk, YouthTrack
 
 pytestmark = pytest.mark.django_db

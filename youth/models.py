@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bi18.lib.versioning import Versioned
 from families.models import Person
 
 # The Danish 7-point scale, stored as integers; shown as "−3", "00", "02", …
@@ -38,17 +39,6 @@ def _grade_constraint(field: str, model: str) -> models.CheckConstraint:
         condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__in": GRADE_VALUES}),
         name=f"{model}_{field}_on_scale",
     )
-
-
-class Versioned(models.Model):
-    """Concurrent edits never silently overwrite: every save is a conditional update."""
-
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
 
 
 class YouthTrackQuerySet(models.QuerySet):

@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from bi18.accounts.roles import Role
 from bi18.audit.services import audit_log
-from bi18.versioning import update_if_version
+from bi18.lib.errors import ConflictError, ServiceError
+from bi18.lib.versioning import Versioned, update_if_version
 from families.models import NetworkMember, Person, PersonAssignment, PersonRole
-from families.services import ConflictError, ServiceError, require_sharing_basis
+from families.services import require_sharing_basis
 from youth import rules
 from youth.models import (
     ApprenticeshipApplication,
@@ -24,7 +25,6 @@ from youth.models import (
     GuidanceSession,
     LeisureJob,
     RetentionContact,
-    Versioned,
     YouthTrack,
 )
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.audit.services import audit_log
+from bi18.lib.versioning import save_or_conflict
 from families.access import get_person_for_user
 from families.models import Person, PersonRole
 from youth import forms, rules, services
@@ -27,11 +28,6 @@ from youth.models import (
     YouthTrack,
 )
 from youth.timeline import build_timeline
-
-_CONFLICT = gettext_lazy(
-    "Someone else saved this while you were editing. Your changes are kept below; compare "
-    "them with the current version and save again."
-)
 
 
 def _young_person(user, pk):
@@ -141,21 +137,18 @@ def track_edit(request, pk):
     form = forms.YouthTrackForm(request.POST or None, instance=track, person=person)
     current = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.track_update(
+        result = save_or_conflict(
+            form,
+            lambda: services.track_update(
                 actor=request.user,
                 track=YouthTrack.objects.select_related("person").get(pk=track.pk),
                 data=form.data_dict(),
                 version=form.cleaned_data["version"],
-            )
-        except services.ConflictError:
-            current = YouthTrack.objects.get(pk=track.pk)
-            form.add_error(None, _CONFLICT)
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+            reload=lambda: YouthTrack.objects.get(pk=track.pk),
+        )
+        current = result.theirs
+        if result.saved:
             messages.success(request, _("The youth track was saved."))
             if not Person.objects.visible_to(request.user).filter(pk=person.pk).exists():
                 # They handed the young person over and no longer have access.
@@ -307,21 +300,18 @@ def record_edit(request, pk, kind, record_pk):
     form = record.form(request.POST or None, instance=obj)
     current = None
     if request.method == "POST" and form.is_valid():
-        try:
-            record.update(
+        result = save_or_conflict(
+            form,
+            lambda: record.update(
                 actor=request.user,
                 data=form.data_dict(),
                 version=form.cleaned_data["version"],
                 **{_UPDATE_ARG[kind]: record.model.objects.get(pk=obj.pk)},
-            )
-        except services.ConflictError:
-            current = record.model.objects.get(pk=obj.pk)
-            form.add_error(None, _CONFLICT)
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+            reload=lambda: record.model.objects.get(pk=obj.pk),
+        )
+        current = result.theirs
+        if result.saved:
             messages.success(request, _("%(what)s was saved.") % {"what": record.title})
             return redirect("youth:person", pk=person.pk)
     if request.method == "GET":

@@ -1,4 +1,3 @@
-import re
 import time
 
 from axes.utils import reset as axes_reset
@@ -9,9 +8,7 @@ from bi18.accounts.login import AUTH_METHOD_PASSWORD, SESSION_AUTH_METHOD
 from bi18.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
 from bi18.accounts.twofactor.policy import second_factor_required
 from bi18.audit.services import audit_log
-
-# DDMMYY-SSSS with or without a dash or space (bi18.accounts sits below families.cpr).
-_CPR_LIKE = re.compile(r"(?<!\d)\d{6}[-\s]?\d{4}(?!\d)")
+from bi18.lib.cpr import CPR_IN_TEXT
 
 
 @receiver(user_logged_in)
@@ -42,8 +39,8 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
     # The attempted username is kept, the password never is. Someone may type their CPR
     # number as the username: that is kept masked, as it would be anywhere else.
     username = str(credentials.get("username", ""))[:150]
-    if _CPR_LIKE.search(username):
-        username = _CPR_LIKE.sub("••••••-••••", username)
+    if CPR_IN_TEXT.search(username):
+        username = CPR_IN_TEXT.sub("••••••-••••", username)
     reason = kwargs.get("reason")  # e.g. "second_factor" (a wrong code)
     audit_log(
         actor=None,

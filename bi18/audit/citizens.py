@@ -5,7 +5,6 @@ this lower layer must not import: families registers a CitizenDirectory at start
 (families.apps), the same registry pattern the family page and "Mit arbejde" use.
 """
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,14 +37,6 @@ def _registered() -> CitizenDirectory:
     if _directory is None:
         raise ImproperlyConfigured("No citizen directory registered (the families app does).")
     return _directory
-
-
-# A CPR number anywhere inside free text (for refusing it in a purpose or a filter).
-_CPR_IN_TEXT = re.compile(r"(?<!\d)\d{6}[\s-]?\d{4}(?!\d)")
-
-
-def contains_cpr(text: str) -> bool:
-    return bool(_CPR_IN_TEXT.search(text or ""))
 
 
 def parse_cpr(value: str):

@@ -4,19 +4,18 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from bi18.audit.citizens import contains_cpr, parse_cpr
+from bi18.audit.citizens import parse_cpr
 from bi18.audit.models import AuditAction
+from bi18.lib.cpr import contains_cpr
 
-# The ways Danes type a date, and ISO for links and scripts. A text input (not
-# type="date") so that the format is Danish whatever the browser's own locale is.
-DATE_INPUT_FORMATS = ["%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%d-%m-%y", "%d.%m.%y", "%Y-%m-%d"]
+# A text input (not type="date") so that the format is Danish whatever the browser's own
+# locale is; it accepts the project's one set of date formats (bi18.lib.dates).
 
 
 def _date_field(label):
     return forms.DateField(
         label=label,
         required=False,
-        input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(
             format="%d-%m-%Y",
             attrs={"placeholder": _("DD-MM-YYYY"), "inputmode": "numeric", "autocomplete": "off"},

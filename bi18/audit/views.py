@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bi18.audit import services
-from bi18.audit.citizens import citizen_by_hash, contains_cpr, events_about, find_citizen
+from bi18.audit.citizens import citizen_by_hash, events_about, find_citizen
 from bi18.audit.forms import AuditSearchForm, CitizenReportForm
 from bi18.audit.labels import detail_summary, event_label, user_ids_in
 from bi18.audit.models import AuditAction, AuditEvent
 from bi18.lib import exports
+from bi18.lib.cpr import contains_cpr
 from bi18.lib.pickers import PICKER_LIMIT
 
 PAGE_SIZE = 50

@@ -27,6 +27,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from bi18.lib.cpr import contains_cpr
+
 PICKER_LIMIT = 20
 MAX_QUERY = 100
 MAX_WORDS = 5
@@ -178,8 +180,6 @@ class PickerFormMixin:
 def picker_response(request: HttpRequest, field: PickerField) -> HttpResponse:
     """The search endpoint's answer: at most PICKER_LIMIT options as an HTML fragment for
     the listbox. The query travels in the URL, so a CPR number is refused, not searched."""
-    from bi18.audit.citizens import contains_cpr
-
     query = request.GET.get("q", "").strip()[:MAX_QUERY]
     refused = contains_cpr(query)
     options, more = ([], False) if refused else field.search(query)

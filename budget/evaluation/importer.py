@@ -27,7 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.audit.models import AuditAction
-from bi18.audit.services import audit_log
+from bi18.audit.services import AuditEntry, audit_log, audit_log_many
+from bi18.lib.csvfile import ImportFileError, read_rows
+from bi18.lib.dates import parse_date
+from bi18.lib.errors import ServiceError
 from budget.evaluation.models import (
     ComparisonHousehold,
     ComparisonPerson,
@@ -36,11 +39,12 @@ from budget.evaluation.models import (
     RegisterStatus,
     UploadKind,
 )
-from families import importer as target_group
-from families.cpr import _fernet, cpr_hash, parse_cpr
-from families.importer import ImportFileError, ImportReport
+from families.cpr import cpr_hash, decrypt_bytes, encrypt_bytes, parse_cpr
+from families.importer import COLUMNS, MAX_FILE_BYTES, STALE_UPLOAD_AGE, ImportReport
+from families.importer.households import reject_households
+from families.importer.rows import validate_row
+from families.importer.services import serialise_imports
 from families.models import Family, Person
-from families.services import ServiceError
 
 SOURCE = "Registerudtræk, sammenligningsgruppe (import)"
 OUTCOME_COLUMNS = ("cpr", "date", "status")
@@ -87,7 +91,7 @@ _PERSON_FIELDS = ("role", "benefit_category", "benefit_since", "in_other_effort"
 
 def _plan_cohort(rows, today: datetime.date) -> _CohortPlan:
     report = ImportReport(rows_read=len(rows))
-    households = target_group._reject_households(rows, report)
+    households = reject_households(rows, report)
 
     hashes = [r.cpr_hash for members in households.values() for r in members]
     in_pilot: set[str] = set()
@@ -213,13 +217,32 @@ def comparison_cohort_import(
     A dry run computes the same report and writes nothing; a repeated run changes nothing.
     """
     today = today or timezone.localdate()
-    rows = [target_group._validate(raw, today) for raw in target_group.read_rows(data)]
+    rows = [validate_row(raw, today) for raw in read_rows(data, COLUMNS)]
     if dry_run:
         return _plan_cohort(rows, today).report
     with transaction.atomic():
-        target_group._serialise_imports()
+        serialise_imports()
         plan = _plan_cohort(rows, today)
         _write_cohort(plan)
+        # One entry per person, by keyed CPR hash: the citizen's access report finds it.
+        audit_log_many(
+            actor=actor,
+            actor_username=actor_username,
+            entries=[
+                *(
+                    AuditEntry(
+                        AuditAction.CREATE, "evaluation.cohort.person_created", cpr_hash=p.cpr_hash
+                    )
+                    for p, _h in plan.new_people
+                ),
+                *(
+                    AuditEntry(
+                        AuditAction.CHANGE, "evaluation.cohort.person_updated", cpr_hash=p.cpr_hash
+                    )
+                    for p, _h in plan.changed_people
+                ),
+            ],
+        )
         _audit(
             "evaluation.cohort.imported",
             plan.report,
@@ -299,7 +322,7 @@ def _validate_outcome(raw, today: datetime.date) -> _OutcomeRow:
             row.errors.append(("cpr", str(exc.messages[0])))
     if not v["date"]:
         row.errors.append(("date", _("The date is missing.")))
-    elif (day := target_group._parse_date(v["date"])) is None:
+    elif (day := parse_date(v["date"])) is None:
         row.errors.append(("date", _("The date is not a real date; write it as YYYY-MM-DD.")))
     elif day > today:
         row.errors.append(("date", _("The date lies in the future.")))
@@ -373,7 +396,11 @@ def _plan_outcomes(rows: list[_OutcomeRow], today: datetime.date):
         else:
             report.unchanged += 1
     report.as_of = max((r.date for r in good), default=today).isoformat()
-    return report, new, changed
+    hashes_by_id = {pk: digest for digest, pk in people.items()}
+    touched: dict[str, int] = defaultdict(int)
+    for status in new + changed:
+        touched[hashes_by_id[status.person_id]] += 1
+    return report, new, changed, touched
 
 
 def comparison_outcomes_import(
@@ -387,15 +414,28 @@ def comparison_outcomes_import(
 ) -> OutcomeReport:
     """Import a `cpr, date, status` register extract for the comparison cohort."""
     today = today or timezone.localdate()
-    raw_rows = target_group.read_rows(data, columns=OUTCOME_COLUMNS)
+    raw_rows = read_rows(data, columns=OUTCOME_COLUMNS)
     rows = [_validate_outcome(raw, today) for raw in raw_rows]
     if dry_run:
         return _plan_outcomes(rows, today)[0]
     with transaction.atomic():
-        target_group._serialise_imports()
-        report, new, changed = _plan_outcomes(rows, today)
+        serialise_imports()
+        report, new, changed, touched = _plan_outcomes(rows, today)
         ComparisonStatus.objects.bulk_create(new, batch_size=2000)
         ComparisonStatus.objects.bulk_update(changed, ["status"], batch_size=2000)
+        audit_log_many(
+            actor=actor,
+            actor_username=actor_username,
+            entries=[
+                AuditEntry(
+                    AuditAction.CHANGE,
+                    "evaluation.outcomes.person_updated",
+                    cpr_hash=digest,
+                    detail={"statuses": n},
+                )
+                for digest, n in sorted(touched.items())
+            ],
+        )
         _audit(
             "evaluation.outcomes.imported",
             report,
@@ -424,17 +464,17 @@ def comparison_upload_create(*, actor, kind: str, data: bytes, file_name: str) -
 
     Raises ImportFileError for an unreadable or too large file; nothing is stored then.
     """
-    if len(data) > target_group.MAX_FILE_BYTES:
+    if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(_("The file is larger than 20 MB."))
     report = IMPORTERS[kind](data=data, dry_run=True)
     # Uncommitted uploads hold CPR numbers: kept only as long as the target-group import's.
     ComparisonUpload.objects.filter(
-        committed_at__isnull=True, created_at__lt=timezone.now() - target_group.STALE_UPLOAD_AGE
+        committed_at__isnull=True, created_at__lt=timezone.now() - STALE_UPLOAD_AGE
     ).delete()
     upload = ComparisonUpload.objects.create(
         kind=kind,
         file_name=file_name[:255],
-        data_encrypted=_fernet().encrypt(data),
+        data_encrypted=encrypt_bytes(data),
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=actor,
         dry_run_report=report.as_dict(),
@@ -458,7 +498,7 @@ def comparison_upload_commit(*, actor, upload: ComparisonUpload) -> ComparisonUp
         raise AlreadyCommitted(_("This file has already been imported."))
     upload = ComparisonUpload.objects.get(pk=upload.pk)
     try:
-        data = _fernet().decrypt(bytes(upload.data_encrypted))
+        data = decrypt_bytes(upload.data_encrypted)
     except InvalidToken:
         data = b""
     if not data or hashlib.sha256(data).hexdigest() != upload.sha256:

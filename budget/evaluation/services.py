@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.lib.errors import ServiceError
 from bi18.outbox import runs
 from bi18.rules import rule
 from budget.evaluation import compute, extract
@@ -23,8 +24,7 @@ from budget.evaluation.models import (
     RunStatus,
     UploadKind,
 )
-from families.cpr import _fernet
-from families.services import ServiceError
+from families.cpr import decrypt_bytes, encrypt_bytes
 
 
 def measurement_date(today: datetime.date | None = None) -> datetime.date | None:
@@ -169,14 +169,13 @@ def evaluation_extract_build(*, extract_id: int) -> EvaluationExtract:
         EvaluationExtract.objects.filter(pk=item.pk).update(progress=share)
 
     rows, people = extract.extract_rows(run=item.run, progress=progress)
-    fernet = _fernet()
     EvaluationExtract.objects.filter(pk=item.pk).update(
         status=RunStatus.DONE,
         progress=100,
         rows=len(rows),
         people=people,
-        csv_encrypted=fernet.encrypt(extract.to_csv(rows)),
-        parquet_encrypted=fernet.encrypt(extract.to_parquet(rows)),
+        csv_encrypted=encrypt_bytes(extract.to_csv(rows)),
+        parquet_encrypted=encrypt_bytes(extract.to_parquet(rows)),
         finished_at=timezone.now(),
         error="",
     )
@@ -196,7 +195,7 @@ def evaluation_extract_download(*, actor, item: EvaluationExtract, fmt: str, pur
     if item.status != RunStatus.DONE:
         raise ServiceError(_("The extract is not ready yet."))
     token = item.csv_encrypted if fmt == "csv" else item.parquet_encrypted
-    data = _fernet().decrypt(bytes(token))
+    data = decrypt_bytes(token)
     audit_log(
         actor=actor,
         action=AuditAction.EXPORT,

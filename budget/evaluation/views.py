@@ -18,11 +18,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bi18.accounts.middleware import background_poll
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.lib.errors import ServiceError
 from bi18.outbox.runs import runs_fail_stale
 from budget.evaluation import importer, selectors, services
 from budget.evaluation.forms import ComparisonUploadForm, ExtractDownloadForm, ExtractRequestForm
 from budget.evaluation.models import ComparisonUpload, EvaluationExtract, RunStatus, UploadKind
-from families.services import ServiceError
 
 
 def _guard(perm: str):

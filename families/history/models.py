@@ -63,8 +63,13 @@ class ChangeRecord(models.Model):
             label = name
             if model is not None:
                 try:
-                    label = str(model._meta.get_field(name).verbose_name)
+                    field = model._meta.get_field(name)
                 except FieldDoesNotExist:
                     label = str(_("CPR number")) if name == "cpr" else name
+                else:
+                    label = str(field.verbose_name)
+                    if field.choices:
+                        shown = {str(value): str(text) for value, text in field.flatchoices}
+                        before, after = shown.get(before, before), shown.get(after, after)
             rows.append((label, before, after))
         return rows

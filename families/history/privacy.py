@@ -1,6 +1,7 @@
 """The change history's part of a person's insight and of a family's erasure."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from families.history.models import ChangeRecord
 from families.registry import PersonalData
@@ -14,7 +15,7 @@ def insight(person) -> dict[str, list[dict]]:
                 {
                     _("Time"): record.at.isoformat(timespec="seconds"),
                     _("By"): str(record.actor or _("system")),
-                    _("Record"): record.model_label,
+                    pgettext("noun", "Record"): record.model_label,
                     _("Field"): label,
                     _("Before"): before,
                     _("After"): after,

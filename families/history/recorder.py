@@ -2,7 +2,7 @@
 
 Models register from their app's ready() (`register(Model, family=..., person=...)`
 with lookup paths to the family and person ids). Saves are caught by pre/post_save;
-the versioned conditional UPDATE (bi18.versioning) tells its observers. bulk_create
+the versioned conditional UPDATE (bi18.lib.versioning) tells its observers. bulk_create
 (demo data, imports) is deliberately not recorded: it is not a caseworker's change.
 """
 
@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from django.db.models import Model
 from django.db.models.signals import post_save, pre_save
 
-from bi18 import versioning
 from bi18.audit.context import current_request
+from bi18.lib import versioning
 from families.cpr import MASK
 
-# Bookkeeping columns, and the CPR hash (the encrypted CPR number is shown as "cpr").
-SKIPPED = {"id", "version", "created_at", "updated_at", "cpr_hash"}
+# Bookkeeping columns, the link to the family (every record has it), and the CPR hash
+# (the encrypted CPR number is shown as "cpr").
+SKIPPED = {"id", "version", "created_at", "updated_at", "cpr_hash", "family"}
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def _post_save(sender, instance, created=False, raw=False, **kwargs):
 
 
 class _VersionedUpdates:
-    """Observer of bi18.versioning.update_if_version (a queryset UPDATE sends no signal)."""
+    """Observer of bi18.lib.versioning.update_if_version (a queryset UPDATE sends no signal)."""
 
     def wants(self, model) -> bool:
         return model in _tracked

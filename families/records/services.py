@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
+from bi18.lib.versioning import update_if_version
 from bi18.rules import rule
-from bi18.versioning import update_if_version
 from families.records import rules, storage
 from families.records.access import Scope
 from families.records.models import Document, Note, NoteAddendum

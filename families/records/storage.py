@@ -8,7 +8,7 @@ import secrets
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 
-from families.cpr import _fernet
+from families.cpr import decrypt_bytes, encrypt_bytes
 from families.registry import EncryptedStore
 
 
@@ -24,14 +24,14 @@ def new_storage_name() -> str:
 def store(content: bytes) -> tuple[str, str]:
     """Encrypt and save; returns (storage name, sha256 of the plain content)."""
     name = new_storage_name()
-    saved = _storage().save(name, ContentFile(_fernet().encrypt(content)))
+    saved = _storage().save(name, ContentFile(encrypt_bytes(content)))
     return saved, hashlib.sha256(content).hexdigest()
 
 
 def load(name: str) -> bytes:
     """The plain content. Raises KeyMismatchError-like InvalidToken for a wrong key."""
     with _storage().open(name, "rb") as f:
-        return _fernet().decrypt(f.read())
+        return decrypt_bytes(f.read())
 
 
 def remove(name: str) -> None:

@@ -13,8 +13,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bi18.audit.citizens import contains_cpr
 from bi18.audit.services import audit_log
+from bi18.lib.cpr import contains_cpr
 from families.access import get_family_for_user
 from families.models import Person
 from families.records import services

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from bi18.audit.services import audit_log
+from bi18.lib.versioning import save_or_conflict
 from families.access import is_coordinator
 from families.records import services as records
 from families.records.access import documents_visible, scope_for
@@ -121,27 +122,21 @@ def meeting_edit(request, family_pk, pk):
         )
     current = None
     if request.method == "POST" and form.is_valid():
-        try:
-            services.meeting_update(
+        result = save_or_conflict(
+            form,
+            lambda: services.meeting_update(
                 actor=request.user,
                 meeting=meeting,
                 data=form.meeting_data(),
                 version=form.cleaned_data["version"] or 0,
-            )
-        except services.PlanConflict as conflict:
-            current = conflict.current
-            form.data = form.data.copy()
-            form.data["version"] = current.version
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this meeting while you were editing. Your changes are "
-                    "kept below; compare them with the saved version and save again."
-                ),
-            )
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+            message=_(
+                "Someone else saved this meeting while you were editing. Your changes are "
+                "kept below; compare them with the saved version and save again."
+            ),
+        )
+        current = result.theirs
+        if result.saved:
             messages.success(request, _("The meeting was saved."))
             return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
     return render(
@@ -213,25 +208,25 @@ def meeting_minutes(request, family_pk, pk):
     form = MinutesForm(request.POST)
     context = {"family": family, "meeting": meeting}
     if form.is_valid():
-        try:
-            meeting = services.meeting_save_minutes(
+        result = save_or_conflict(
+            form,
+            lambda: services.meeting_save_minutes(
                 actor=request.user,
                 meeting=meeting,
                 minutes=form.cleaned_data["minutes"],
                 version=form.cleaned_data["version"],
-            )
-        except services.PlanConflict as conflict:
-            data = request.POST.copy()
-            data["version"] = conflict.current.version
+            ),
+            message=None,
+        )
+        if result.conflict:
             return fragment(
                 request,
                 "networkgroup/_minutes_conflict.html",
-                {**context, "minutes_form": MinutesForm(data), "theirs": conflict.current},
+                {**context, "minutes_form": form, "theirs": result.theirs},
                 title=_("Someone else changed the minutes"),
             )
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if result.saved:
+            meeting = result.value
             if not request.htmx:
                 messages.success(request, _("The minutes were saved."))
                 return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bi18.accounts.middleware import background_poll
 from bi18.audit.services import audit_log
+from bi18.lib.versioning import save_or_conflict
 from networkgroup import selectors, services
 from networkgroup.forms import ActionForm, GoalForm
 from networkgroup.models import Action, Goal, PlanChange
@@ -190,32 +191,27 @@ def goal_edit(request, family_pk, goal_pk):
         )
     form = GoalForm(request.POST, family=family)
     if form.is_valid():
-        try:
-            goal = services.goal_update(
+        result = save_or_conflict(
+            form,
+            lambda: services.goal_update(
                 actor=request.user,
                 goal=goal,
                 data=form.data_dict(),
                 version=form.cleaned_data["version"] or 0,
-            )
-        except services.PlanConflict as conflict:
-            # Nothing typed is lost: the user's text comes back, beside the saved one,
-            # with the current version so that saving again is a deliberate choice.
-            data = request.POST.copy()
-            data["version"] = conflict.current.version
+            ),
+            message=None,
+        )
+        if result.conflict:
+            # Nothing typed is lost: the user's text comes back, beside the saved one.
             return fragment(
                 request,
                 "networkgroup/_goal_conflict.html",
-                {
-                    **context,
-                    "form": GoalForm(data, family=family),
-                    "theirs": conflict.current,
-                },
+                {**context, "form": form, "theirs": result.theirs},
                 title=_("Someone else changed this goal"),
                 status=409 if not request.htmx else 200,
             )
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if result.saved:
+            goal = result.value
             if not request.htmx:
                 messages.success(request, _("The goal was saved."))
                 return redirect(reverse("networkgroup:plan", args=[family.pk]) + f"#goal-{goal.pk}")
@@ -367,30 +363,26 @@ def action_edit(request, family_pk, action_pk):
         )
     form = ActionForm(request.POST, family=family)
     if form.is_valid():
-        try:
-            action = services.action_update(
+        result = save_or_conflict(
+            form,
+            lambda: services.action_update(
                 actor=request.user,
                 action=action,
                 data=form.data_dict(),
                 version=form.cleaned_data["version"] or 0,
-            )
-        except services.PlanConflict as conflict:
-            data = request.POST.copy()
-            data["version"] = conflict.current.version
+            ),
+            message=None,
+        )
+        if result.conflict:
             return fragment(
                 request,
                 "networkgroup/_action_conflict.html",
-                {
-                    **context,
-                    "form": ActionForm(data, family=family),
-                    "theirs": conflict.current,
-                },
+                {**context, "form": form, "theirs": result.theirs},
                 title=_("Someone else changed this action"),
                 status=409 if not request.htmx else 200,
             )
-        except services.ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
+        if result.saved:
+            action = result.value
             if not request.htmx:
                 messages.success(request, _("The action was saved."))
                 return redirect(

@@ -114,6 +114,12 @@ def test_caseworker_note_document_search_lock_addendum_and_uu_scope(
         assert "Rettelse: praktikken er i Netto" in body
         assert "Amina vil gerne i praktik i et supermarked." in body  # the original is kept
 
+    page.goto(reverse("records:documents", args=[family.pk]))
+    screenshot("documents")
+    assert "Praktikaftale" in page.locator("main").inner_text()
+    page.goto(reverse("history:family", args=[family.pk]))
+    screenshot("history")
+
     # UU: a note about a child is seen, the note about the parent is not.
     sara = family.people.get(first_name="Sara")
     from families.records import services

@@ -18,6 +18,7 @@ from rest_framework.response import Response
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.lib.errors import ServiceError
 from bi18.lib.throttling import ScopedRateThrottle, UserRateThrottle
 from budget.evaluation import selectors, services
 from budget.evaluation.api import permissions
@@ -30,7 +31,6 @@ from budget.evaluation.api.serializers import (
 from budget.evaluation.models import EvaluationExtract, RunStatus
 from budget.models import BudgetSnapshot, Scope, TargetSnapshot
 from budget.targets import CODES
-from families.services import ServiceError
 
 
 class AuditedAPIView(GenericAPIView):

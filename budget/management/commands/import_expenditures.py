@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bi18.lib.csvfile import ImportFileError
 from budget.importer import expenditure_import
-from families.importer import ImportFileError
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bi18.lib.csvfile import ImportFileError
 from budget.evaluation.importer import comparison_cohort_import, comparison_outcomes_import
-from families.importer import ImportFileError
 
 
 class Command(BaseCommand):

@@ -378,7 +378,7 @@ def test_unchanged_save_writes_no_history(action, employment_consultant):
 
 def test_history_rows_roll_back_with_a_failed_change(action, caseworker, monkeypatch):
     """History and audit are written in the change's transaction: no change, no rows."""
-    import networkgroup.services as svc
+    import networkgroup.services.plan as svc
 
     def boom(**kwargs):
         raise RuntimeError("audit down")

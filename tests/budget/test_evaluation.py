@@ -441,3 +441,23 @@ def test_the_fast_matching_gives_the_same_matches_as_its_definition(seed):
     compute.match(fast, pool, {}, caliper=caliper)
     compute.match_brute_force(slow, pool, {}, caliper=caliper)
     assert [(u.match_id, u.distance) for u in fast] == [(u.match_id, u.distance) for u in slow]
+
+
+def test_a_comparison_persons_access_report_shows_the_imports(login, administrator):
+    importer.comparison_cohort_import(data=cohort_csv(*FAMILY_ROWS), actor=administrator)
+    importer.comparison_outcomes_import(
+        data=b"cpr;date;status\n010180-1235;2026-02-01;praktik\n", actor=administrator
+    )
+    client = login(administrator)
+    response = client.post(
+        reverse("audit:citizen_report"),
+        {"cpr": "010180-1235", "purpose": "Borgerens anmodning om indsigt"},
+        follow=True,
+    )
+    page = response.content.decode()
+    from bi18.audit.labels import event_label
+
+    assert event_label("evaluation.cohort.person_created") in page
+    assert event_label("evaluation.outcomes.person_updated") in page
+    # Only this person's entries: the spouse's registration is not in the report.
+    assert page.count(event_label("evaluation.cohort.person_created")) == 1

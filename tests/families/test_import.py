@@ -167,6 +167,9 @@ def test_many_new_families_get_distinct_case_numbers_after_the_highest_existing_
         ("district", "  amager   øst "),
         ("benefit_category", "Aktivitetsparat"),
         ("benefit_since", "15-01-2020"),
+        # The one set of date formats (bi18.lib.dates), as the expenditure import and forms.
+        ("benefit_since", "15/01/2020"),
+        ("benefit_since", "15.01.20"),
         ("in_other_effort", "Nej"),
         ("interpreter_needed", "JA"),
         ("cpr", "0201801001"),
@@ -201,7 +204,8 @@ BAD = [
     ("benefit_category", "rich", "parent"),
     ("benefit_category", "job_ready", "child"),
     ("benefit_since", "2020-13-01", "parent"),
-    ("benefit_since", "15/01/2020", "parent"),
+    ("benefit_since", "15/13/2020", "parent"),
+    ("benefit_since", "January 2020", "parent"),
     ("benefit_since", "2999-01-01", "parent"),
     ("benefit_since", "1970-01-01", "parent"),  # before birth
     ("benefit_since", "2020-01-01", "child"),

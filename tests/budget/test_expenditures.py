@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from bi18.audit.models import AuditEvent
+from bi18.lib.csvfile import ImportFileError
 from budget.amounts import AmountError, parse_amount
 from budget.importer import expenditure_import
 from budget.models import Activity, Allocation, Category, Expenditure, ExpenditureImport
-from families.importer import ImportFileError
 from tests.factories import FamilyFactory
 
 D = datetime.date
@@ -367,6 +367,28 @@ def test_upload_preview_then_commit_through_the_pages(login, budget_officer):
     # Committing twice does nothing more.
     client.post(response.url, {"action": "commit"})
     assert Expenditure.objects.count() == 1
+
+
+def test_discarding_an_upload_drops_the_file_imports_nothing_and_is_audited(login, budget_officer):
+    client = login(budget_officer)
+    data = csv_bytes(f"2026-03-31;1.000,00;18.21;{EMPLOYMENT};Konsulentløn;;;UP-9")
+    client.post(
+        reverse("budget:import"), {"file": SimpleUploadedFile("udgifter.csv", data, "text/csv")}
+    )
+    upload = ExpenditureImport.objects.get()
+    url = reverse("budget:import_preview", args=[upload.pk])
+    response = client.post(url, {"action": "discard"}, follow=True)
+    assert "Filen blev kasseret; intet blev importeret." in response.content.decode()
+    upload.refresh_from_db()
+    assert upload.status == ExpenditureImport.Status.DISCARDED and bytes(upload.data) == b""
+    entry = AuditEvent.objects.get(event="budget.expenditures.discarded")
+    assert entry.actor == budget_officer and entry.detail == {"import_id": upload.pk}
+    # A discarded file can be neither discarded again nor committed.
+    again = client.post(url, {"action": "discard"}, follow=True)
+    assert "allerede importeret eller kasseret" in again.content.decode()
+    client.post(url, {"action": "commit"})
+    assert not Expenditure.objects.exists()
+    assert AuditEvent.objects.filter(event="budget.expenditures.discarded").count() == 1
 
 
 def test_an_unreadable_upload_shows_the_error_on_the_form(login, budget_officer):

@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from bi18.versioning import update_if_version
+from bi18.lib.versioning import update_if_version
 from families.models import Family
 from tests.factories import FamilyFactory
 

@@ -1,0 +1,2 @@
+"""Per-language format overrides (settings.FORMAT_MODULE_PATH): the one set of date input
+formats for every form, whatever the language (bi18.lib.dates)."""

@@ -1,0 +1,47 @@
+"""The plan's history rows: who changed which field of a goal or action, before and after."""
+
+import datetime
+
+from django.utils import timezone
+
+from networkgroup.models import PlanChange
+
+
+def history_value(field: str, value) -> str:
+    """How a value is kept in the history: raw codes for choices (translated when
+    shown), names for people, ISO dates."""
+    if value is None:
+        return ""
+    if field == "person":
+        return value.full_name
+    if field == "responsible":
+        return value.get_full_name() or value.get_username()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def record_history(*, plan_id, actor, object_type, changes, goal_id=None, action_id=None, at=None):
+    at = at or timezone.now()
+    PlanChange.objects.bulk_create(
+        PlanChange(
+            plan_id=plan_id,
+            goal_id=goal_id,
+            action_id=action_id,
+            actor=actor,
+            at=at,
+            object_type=object_type,
+            field=field,
+            before=history_value(field, before),
+            after=history_value(field, after),
+        )
+        for field, before, after in changes
+    )
+
+
+def changed_fields(instance, data: dict) -> list[tuple[str, object, object]]:
+    return [
+        (name, getattr(instance, name), value)
+        for name, value in data.items()
+        if getattr(instance, name) != value
+    ]

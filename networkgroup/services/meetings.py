@@ -1,0 +1,252 @@
+"""Everything that writes the meetings: convening, minutes (locked once approved),
+addenda, and decisions that become plan actions."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bi18.audit.services import audit_log
+from bi18.lib.errors import ServiceError
+from bi18.lib.versioning import update_if_version
+from families.models import Family, NetworkMember, Person, PersonRole
+from networkgroup.models import Decision, Goal, Meeting, MinutesAddendum
+from networkgroup.services.common import PlanConflict
+from networkgroup.services.plan import action_create
+
+ADULT_AGE = 18
+
+
+def check_interpreter(person: Person | None, *, family: Family, on: datetime.date) -> None:
+    """A child under 18 is never the interpreter (SPEC §4). A child whose age is
+    unknown is treated as under 18."""
+    if person is None:
+        return
+    if person.family_id != family.pk:
+        raise ServiceError(_("The interpreter must be a member of this family."))
+    if person.role == PersonRole.CHILD:
+        age = person.age_on(on)
+        if age is None or age < ADULT_AGE:
+            raise ServiceError(_("A child under 18 may never interpret."))
+
+
+@dataclass
+class MeetingData:
+    starts_at: datetime.datetime
+    place: str
+    attending_members: list
+    attending_people: list
+    interpreter_booked: bool = False
+    interpreter_language: str = ""
+    interpreting_person: Person | None = None
+    agenda: str = ""
+    next_meeting_date: datetime.date | None = None
+
+
+def _check_meeting(family: Family, data: MeetingData) -> None:
+    check_interpreter(
+        data.interpreting_person, family=family, on=timezone.localtime(data.starts_at).date()
+    )
+    if data.interpreter_booked and not data.interpreter_language.strip():
+        raise ServiceError(_("Give the interpreter's language."))
+    member_ids = set(NetworkMember.objects.filter(family=family).values_list("user_id", flat=True))
+    if any(u.pk not in member_ids for u in data.attending_members):
+        raise ServiceError(_("Only network-group members can attend as members."))
+    if any(p.family_id != family.pk for p in data.attending_people):
+        raise ServiceError(_("Only the family's own members can attend as family members."))
+    if (
+        data.next_meeting_date
+        and data.next_meeting_date < timezone.localtime(data.starts_at).date()
+    ):
+        raise ServiceError(_("The next meeting must be after this one."))
+
+
+_MEETING_FIELDS = (
+    "starts_at",
+    "place",
+    "interpreter_booked",
+    "interpreter_language",
+    "interpreting_person",
+    "agenda",
+    "next_meeting_date",
+)
+
+
+@transaction.atomic
+def meeting_create(*, actor, family: Family, data: MeetingData) -> Meeting:
+    """Convene a meeting. An empty agenda is proposed from the plan."""
+    _check_meeting(family, data)
+    meeting = Meeting(family=family, created_by=actor)
+    for name in _MEETING_FIELDS:
+        setattr(meeting, name, getattr(data, name))
+    if not meeting.agenda.strip():
+        from networkgroup.selectors import agenda_proposal
+
+        meeting.agenda = agenda_proposal(
+            family=family, starts_at=data.starts_at, until=data.next_meeting_date
+        ).as_text()
+    meeting.save()
+    meeting.attending_members.set(data.attending_members)
+    meeting.attending_people.set(data.attending_people)
+    audit_log(
+        actor=actor,
+        action="create",
+        event="networkgroup.meeting.created",
+        family=family,
+        detail={"meeting_id": meeting.pk},
+    )
+    return meeting
+
+
+def _refuse_if_locked(meeting_id: int, version: int) -> None:
+    current = Meeting.objects.get(pk=meeting_id)
+    if current.is_locked:
+        raise ServiceError(_("The minutes are approved and locked. Add an addendum instead."))
+    if current.version != version:
+        raise PlanConflict(current)
+
+
+@transaction.atomic
+def meeting_update(*, actor, meeting: Meeting, data: MeetingData, version: int) -> Meeting:
+    _check_meeting(meeting.family, data)
+    _refuse_if_locked(meeting.pk, version)
+    # The lock and the version are part of the write itself.
+    updated = update_if_version(
+        Meeting.objects.filter(minutes_approved_at__isnull=True),
+        pk=meeting.pk,
+        version=version,
+        **{name: getattr(data, name) for name in _MEETING_FIELDS},
+    )
+    if not updated:
+        _refuse_if_locked(meeting.pk, version)
+        raise PlanConflict(Meeting.objects.get(pk=meeting.pk))
+    meeting.refresh_from_db()
+    meeting.attending_members.set(data.attending_members)
+    meeting.attending_people.set(data.attending_people)
+    audit_log(
+        actor=actor,
+        action="change",
+        event="networkgroup.meeting.changed",
+        family=meeting.family,
+        detail={"meeting_id": meeting.pk},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_save_minutes(*, actor, meeting: Meeting, minutes: str, version: int) -> Meeting:
+    """Save the minutes while they are open; refused once approved or when stale."""
+    _refuse_if_locked(meeting.pk, version)
+    updated = update_if_version(
+        Meeting.objects.filter(minutes_approved_at__isnull=True),
+        pk=meeting.pk,
+        version=version,
+        minutes=minutes,
+    )
+    if not updated:
+        _refuse_if_locked(meeting.pk, version)
+        raise PlanConflict(Meeting.objects.get(pk=meeting.pk))
+    meeting.refresh_from_db()
+    audit_log(
+        actor=actor,
+        action="change",
+        event="networkgroup.meeting.minutes_changed",
+        family=meeting.family,
+        detail={"meeting_id": meeting.pk},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_approve_minutes(
+    *, actor, meeting: Meeting, minutes: str | None = None, version: int | None = None
+) -> Meeting:
+    """The coordinator approves the minutes; from then on they are read-only.
+
+    `minutes`/`version`: what the coordinator has on screen. If it differs from the
+    saved minutes it is saved first (refused with PlanConflict if someone else saved
+    since `version`), so that approving never drops text that was typed but not saved.
+    """
+    if not NetworkMember.objects.filter(
+        family_id=meeting.family_id, user=actor, is_coordinator=True
+    ).exists():
+        raise ServiceError(_("Only the coordinator can approve the minutes."))
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.is_locked:
+        raise ServiceError(_("The minutes are already approved."))
+    if timezone.localtime(current.starts_at).date() > timezone.localdate():
+        raise ServiceError(_("The minutes can be approved once the meeting has taken place."))
+    if minutes is not None and minutes != current.minutes:
+        if version != current.version:
+            raise PlanConflict(current)
+        current.minutes = minutes
+    now = timezone.now()
+    updated = Meeting.objects.filter(pk=meeting.pk, minutes_approved_at__isnull=True).update(
+        minutes=current.minutes,
+        minutes_approved_at=now,
+        minutes_approved_by=actor,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    if not updated:
+        raise ServiceError(_("The minutes are already approved."))
+    meeting.refresh_from_db()
+    audit_log(
+        actor=actor,
+        action="change",
+        event="networkgroup.meeting.minutes_approved",
+        family=meeting.family,
+        detail={"meeting_id": meeting.pk},
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_add_addendum(*, actor, meeting: Meeting, text: str) -> MinutesAddendum:
+    """A change to approved minutes, kept beside them, never in them."""
+    if not meeting.is_locked:
+        raise ServiceError(_("The minutes are not approved yet: edit them directly."))
+    if not text.strip():
+        raise ServiceError(_("Write the addendum."))
+    addendum = MinutesAddendum.objects.create(meeting=meeting, text=text, author=actor)
+    audit_log(
+        actor=actor,
+        action="create",
+        event="networkgroup.meeting.addendum_added",
+        family=meeting.family,
+        detail={"meeting_id": meeting.pk, "addendum_id": addendum.pk},
+    )
+    return addendum
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    actor,
+    meeting: Meeting,
+    text: str,
+    goal: Goal,
+    responsible,
+    deadline: datetime.date,
+) -> Decision:
+    """Record a decision and turn it into a plan action with owner and deadline, in
+    one step. Refused once the minutes are approved."""
+    if Meeting.objects.filter(pk=meeting.pk, minutes_approved_at__isnull=False).exists():
+        raise ServiceError(_("The minutes are approved and locked. Add an addendum instead."))
+    if goal.plan.family_id != meeting.family_id:
+        raise ServiceError(_("The goal must belong to this family's plan."))
+    action = action_create(
+        actor=actor, goal=goal, what=text, responsible=responsible, deadline=deadline
+    )
+    decision = Decision.objects.create(meeting=meeting, text=text, action=action, created_by=actor)
+    audit_log(
+        actor=actor,
+        action="create",
+        event="networkgroup.decision.recorded",
+        family=meeting.family,
+        detail={"meeting_id": meeting.pk, "decision_id": decision.pk, "action_id": action.pk},
+    )
+    return decision

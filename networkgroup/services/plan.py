@@ -1,0 +1,224 @@
+"""Everything that writes the family plan: the plan itself, its goals and actions.
+
+Goals and actions are saved with a conditional UPDATE on their version, so a stale save
+is refused by the database write itself, not only by a form (SPEC §4: no edit silently
+overwrites another). History and audit rows are written in the same transaction.
+"""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bi18.audit.services import audit_log
+from bi18.lib.errors import ServiceError
+from bi18.lib.versioning import update_if_version
+from families.models import Family, NetworkMember, Person
+from networkgroup.models import Action, ActionStatus, Goal, Plan
+from networkgroup.rules import next_review_date
+from networkgroup.services.common import PlanConflict
+from networkgroup.services.history import changed_fields, record_history
+
+
+def _check_responsible(family: Family, user) -> None:
+    if user is not None and not NetworkMember.objects.filter(family=family, user=user).exists():
+        raise ServiceError(_("The responsible person must be a member of the network group."))
+
+
+def _check_person(family: Family, person: Person | None) -> None:
+    if person is not None and person.family_id != family.pk:
+        raise ServiceError(_("The goal must be for a member of this family."))
+
+
+@transaction.atomic
+def plan_for_family(*, family: Family) -> Plan:
+    """The family's plan, created empty (review due in 3 months) on first use."""
+    plan, _created = Plan.objects.get_or_create(
+        family=family, defaults={"review_date": next_review_date(timezone.localdate())}
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_mark_reviewed(*, actor, plan: Plan, on: datetime.date | None = None) -> Plan:
+    """The group reviewed the plan: the next review falls one interval later."""
+    on = on or timezone.localdate()
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    changes = [
+        ("last_reviewed_on", locked.last_reviewed_on, on),
+        ("review_date", locked.review_date, next_review_date(on)),
+    ]
+    Plan.objects.filter(pk=plan.pk).update(
+        last_reviewed_on=on,
+        review_date=next_review_date(on),
+        version=F("version") + 1,
+        updated_at=timezone.now(),
+    )
+    record_history(plan_id=plan.pk, actor=actor, object_type="plan", changes=changes)
+    audit_log(actor=actor, action="change", event="networkgroup.plan.reviewed", family=plan.family)
+    plan.refresh_from_db()
+    return plan
+
+
+@transaction.atomic
+def goal_create(*, actor, plan: Plan, area: str, text: str, person: Person | None = None) -> Goal:
+    _check_person(plan.family, person)
+    now = timezone.now()
+    goal = Goal.objects.create(
+        plan=plan,
+        person=person,
+        area=area,
+        text=text,
+        created_by=actor,
+        updated_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    record_history(
+        plan_id=plan.pk,
+        goal_id=goal.pk,
+        actor=actor,
+        object_type="goal",
+        at=now,
+        changes=[("person", None, person), ("area", None, area), ("text", None, text)],
+    )
+    audit_log(
+        actor=actor,
+        action="create",
+        event="networkgroup.goal.created",
+        family=plan.family,
+        person=person,
+        detail={"goal_id": goal.pk, "area": area},
+    )
+    return goal
+
+
+def _versioned_change(
+    model,
+    current,
+    *,
+    actor,
+    data: dict,
+    version: int,
+    reload,
+    history: dict,
+    event: str,
+    detail: dict,
+):
+    """The one save path of goals and actions: refuse a stale version (PlanConflict),
+    write with a conditional UPDATE, and keep history and audit in the same transaction."""
+    if current.version != version:
+        raise PlanConflict(current)
+    changes = changed_fields(current, data)
+    if not changes:
+        return current
+    now = timezone.now()
+    if not update_if_version(
+        model, pk=current.pk, version=version, **data, updated_by=actor, updated_at=now
+    ):
+        # Someone saved between our read and our write.
+        raise PlanConflict(reload())
+    record_history(plan_id=current.plan_id, actor=actor, at=now, changes=changes, **history)
+    audit_log(
+        actor=actor,
+        action="change",
+        event=event,
+        family=current.plan.family,
+        detail={**detail, "fields": [c[0] for c in changes]},
+    )
+    return reload()
+
+
+@transaction.atomic
+def goal_update(*, actor, goal: Goal, data: dict, version: int) -> Goal:
+    """Save a goal's fields if nobody saved it since `version`, else PlanConflict.
+
+    `data` holds any of person, area, text. Retrying with the current version is
+    the user's decision (they have seen the other version), never automatic.
+    """
+    current = Goal.objects.select_related("plan__family", "person", "updated_by").get(pk=goal.pk)
+    _check_person(current.plan.family, data.get("person"))
+    return _versioned_change(
+        Goal,
+        current,
+        actor=actor,
+        data=data,
+        version=version,
+        reload=lambda: Goal.objects.select_related("person", "updated_by").get(pk=goal.pk),
+        history={"goal_id": goal.pk, "object_type": "goal"},
+        event="networkgroup.goal.changed",
+        detail={"goal_id": goal.pk},
+    )
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor,
+    goal: Goal,
+    what: str,
+    responsible=None,
+    deadline: datetime.date | None = None,
+    status: str = ActionStatus.PLANNED,
+) -> Action:
+    family = goal.plan.family
+    _check_responsible(family, responsible)
+    now = timezone.now()
+    action = Action.objects.create(
+        goal=goal,
+        plan_id=goal.plan_id,
+        what=what,
+        responsible=responsible,
+        deadline=deadline,
+        status=status,
+        created_by=actor,
+        updated_by=actor,
+        created_at=now,
+        updated_at=now,
+    )
+    record_history(
+        plan_id=goal.plan_id,
+        goal_id=goal.pk,
+        action_id=action.pk,
+        actor=actor,
+        object_type="action",
+        at=now,
+        changes=[
+            ("what", None, what),
+            ("responsible", None, responsible),
+            ("deadline", None, deadline),
+            ("status", None, status),
+        ],
+    )
+    audit_log(
+        actor=actor,
+        action="create",
+        event="networkgroup.action.created",
+        family=family,
+        detail={"action_id": action.pk, "goal_id": goal.pk},
+    )
+    return action
+
+
+@transaction.atomic
+def action_update(*, actor, action: Action, data: dict, version: int) -> Action:
+    """Save an action's fields (what, responsible, deadline, status) if nobody saved
+    it since `version`, else PlanConflict carrying the saved version."""
+    current = Action.objects.select_related("plan__family", "responsible", "updated_by").get(
+        pk=action.pk
+    )
+    if "responsible" in data:
+        _check_responsible(current.plan.family, data["responsible"])
+    return _versioned_change(
+        Action,
+        current,
+        actor=actor,
+        data=data,
+        version=version,
+        reload=lambda: Action.objects.select_related("responsible", "updated_by").get(pk=action.pk),
+        history={"goal_id": current.goal_id, "action_id": action.pk, "object_type": "action"},
+        event="networkgroup.action.changed",
+        detail={"action_id": action.pk},
+    )
