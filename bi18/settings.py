@@ -459,6 +459,8 @@ LOGGING = {
         # Request lines carry URLs only; CPR numbers never appear in a URL (POST for search).
         "django.request": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        # runserver's request lines, through the redacting handler (Django gives them their own).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Authlib logs the PKCE verifier at DEBUG; urllib3 logs request lines.
         "authlib": {"level": "WARNING"},
         "urllib3": {"level": "WARNING"},

@@ -42,6 +42,23 @@ for _name, _label in (
     register_event(_name, _label)
 
 
+_SIGN_IN_METHODS = {
+    "sso": gettext_lazy("by single sign-on"),
+    "password": gettext_lazy("with a local password"),
+}
+# Why a sign-in failed (accounts.sso and accounts.twofactor write these reasons).
+_FAILURE_REASONS = {
+    "no_role": gettext_lazy("the user's groups give no role in BI18"),
+    "inactive": gettext_lazy("the user is deactivated"),
+    "no_subject": gettext_lazy("the provider sent no subject id"),
+    "state": gettext_lazy("unknown, replayed or expired sign-in (state)"),
+    "provider": gettext_lazy("refused by the provider"),
+    "id_token": gettext_lazy("invalid ID token"),
+    "unreachable": gettext_lazy("the provider could not be reached"),
+    "second_factor": gettext_lazy("wrong two-factor code"),
+}
+
+
 def detail_summary(event, usernames: Mapping[int, str] | None = None) -> list[str]:
     """Short, translated phrases describing an entry's `detail` for the audit pages.
 
@@ -70,6 +87,20 @@ def detail_summary(event, usernames: Mapping[int, str] | None = None) -> list[st
         parts.append(_("Member: %(user)s") % {"user": name})
     if detail.get("coordinator"):
         parts.append(_("as coordinator"))
+    roles = {
+        "roles_added": _("Roles added: %(roles)s"),
+        "roles_removed": _("Roles removed: %(roles)s"),
+    }
+    for key, text in roles.items():
+        if detail.get(key):
+            parts.append(text % {"roles": ", ".join(map(str, detail[key]))})
+    if detail.get("method") in _SIGN_IN_METHODS:
+        parts.append(str(_SIGN_IN_METHODS[detail["method"]]))
+    reason = str(detail.get("reason") or "")
+    kind, _sep, specific = reason.partition(":")
+    if kind in _FAILURE_REASONS:
+        text = str(_FAILURE_REASONS[kind])
+        parts.append(f"{text} ({specific})" if specific else text)
     if detail.get("reason") in ("idle", "absolute"):
         parts.append(
             _("idle timeout") if detail["reason"] == "idle" else _("maximum session length")

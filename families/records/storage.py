@@ -39,18 +39,22 @@ def remove(name: str) -> None:
 
 
 def _rotate(fernet) -> int:
+    """Re-encrypt each file under a new name, point the row at it, then delete the old
+    file: a crash at any step leaves at most an orphan file, never a document without one."""
+    from django.db import transaction
+
     from families.records.models import Document
 
     count = 0
-    for name in Document.objects.values_list("storage_name", flat=True).iterator(chunk_size=500):
-        storage = _storage()
-        with storage.open(name, "rb") as f:
+    storage = _storage()
+    rows = Document.objects.only("pk", "storage_name").order_by("pk")
+    for document in rows.iterator(chunk_size=500):
+        with storage.open(document.storage_name, "rb") as f:
             token = f.read()
-        rotated = fernet.rotate(token)
-        # Write the re-encrypted copy under the same name (delete + save: storages do not
-        # overwrite); the old token stays readable by the old key until this succeeds.
-        storage.delete(name)
-        storage.save(name, ContentFile(rotated))
+        new_name = storage.save(new_storage_name(), ContentFile(fernet.rotate(token)))
+        with transaction.atomic():
+            Document.objects.filter(pk=document.pk).update(storage_name=new_name)
+        storage.delete(document.storage_name)
         count += 1
     return count
 

@@ -456,3 +456,27 @@ def test_gunicorn_access_lines_carry_no_query_and_no_reset_token():
     RedactAuthorizationResponse().filter(record)
     assert "0123456789abcdef" not in record.getMessage()
     assert "/konto/adgangskode/ny/MQ/[redacted]/" in record.getMessage()
+
+
+def test_the_configured_log_handlers_redact(settings):
+    # runserver's request lines and everything else reach stdout through the redacting filter.
+    server = settings.LOGGING["loggers"]["django.server"]
+    assert server["handlers"] == ["console"] and server["propagate"] is False
+    assert "redact_oidc" in settings.LOGGING["handlers"]["console"]["filters"]
+
+
+def test_the_audit_pages_say_how_and_why_in_danish(db):
+    from bi18.audit.labels import detail_summary
+
+    def summary(**detail):
+        return detail_summary(AuditEvent(detail=detail, event="accounts.user.login_failed"))
+
+    assert summary(method="sso", reason="id_token:ExpiredTokenError") == [
+        "via single sign-on",
+        "ugyldigt ID-token (ExpiredTokenError)",
+    ]
+    assert summary(reason="no_role") == ["brugerens grupper giver ingen rolle i BI18"]
+    assert summary(roles_added=["manager"], roles_removed=["family_caseworker"]) == [
+        "Roller tilføjet: manager",
+        "Roller fjernet: family_caseworker",
+    ]

@@ -81,3 +81,22 @@ def test_rotation_re_encrypts_under_the_new_key_and_the_old_key_can_go(stored, s
     assert decrypt_cpr(stored.cpr_encrypted).formatted == "010203-4005"
     assert keys.check_keys().ok
     assert KeyFingerprint.objects.get().rotated_at is not None
+
+
+def test_rotation_re_encrypts_documents_too(stored, settings, caseworker, family):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from families.records import services as records
+    from families.records import storage
+    from families.records.access import scope_for
+
+    document = records.document_upload(
+        actor=caseworker, family=family, scope=scope_for(caseworker, family),
+        upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4\nrotate me\n%%EOF\n"), title="A",
+        date=stored.date_of_birth, kind="other",
+    )  # fmt: skip
+    settings.CPR_ENCRYPTION_KEY = f"{NEW},{OLD}"
+    call_command("rotate_encryption_key")
+    settings.CPR_ENCRYPTION_KEY = NEW
+    document.refresh_from_db()
+    assert storage.load(document.storage_name) == b"%PDF-1.4\nrotate me\n%%EOF\n"
