@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "bi18.audit",
     "bi18.accounts",
+    "bi18.outbox",
     "families",
     "families.history",
     "families.consent",
@@ -333,10 +334,18 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Redis, cache and Celery. No REDIS_URL: tasks run eagerly in-process.
+# A Redis outage must cost a request nothing (issue 9 §3): the cache (only presence uses it)
+# gives up after a second and its callers degrade; tasks go through the outbox (bi18/outbox),
+# which publishes with short timeouts and keeps what it could not send.
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -347,7 +356,12 @@ else:
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# Tasks are acknowledged when they finish, so a worker killed mid-task loses nothing: its
+# unacknowledged message goes back to the queue after the visibility timeout. That timeout
+# must exceed the longest hard time limit, or Redis would hand a task that is still running
+# to a second worker. See README "Background work".
 CELERY_TASK_ACKS_LATE = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
@@ -355,6 +369,12 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-clear-expired-sessions": {
         "task": "accounts.clear_expired_sessions",
         "schedule": crontab(minute=7),
+    },
+    # Tasks recorded while the broker was down are sent as soon as it is back.
+    "outbox-drain": {
+        "task": "outbox.drain",
+        "schedule": timedelta(seconds=30),
+        "options": {"expires": 25},
     },
     "audit-purge-expired": {
         "task": "audit.purge_expired",
@@ -396,6 +416,11 @@ CELERY_BEAT_SCHEDULE = {
 # A PDF is rendered in a child process killed after this many seconds (bi18/lib/pdf.py), well
 # inside gunicorn's worker timeout (30 s), so one plan cannot block or kill a web worker.
 PDF_TIMEOUT_SECONDS = env.float("PDF_TIMEOUT_SECONDS", default=15.0)
+# Background work the web app asked for (e.g. "Beregn nu") must start within this, or it is
+# marked as failed and can be retried; a running task's heartbeat older than 4 intervals means
+# its worker was lost.
+TASK_START_LIMIT_MINUTES = env.int("TASK_START_LIMIT_MINUTES", default=10)
+TASK_HEARTBEAT_SECONDS = env.int("TASK_HEARTBEAT_SECONDS", default=15)
 # Absolute links in e-mails (the digest), e.g. https://bi18.kk.dk
 SITE_URL = env.str("SITE_URL", default="")
 
@@ -416,7 +441,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Rate limits count in the cache; without it they let requests through (bi18/lib).
+    "DEFAULT_THROTTLE_CLASSES": ["bi18.lib.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_RATE", default="120/min"),
         "extract": env.str("API_EXTRACT_RATE", default="20/hour"),

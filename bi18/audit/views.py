@@ -1,6 +1,5 @@
 """Audit pages for administrators: search the log, and one citizen's access report (SPEC §8)."""
 
-import csv
 import datetime
 import secrets
 from dataclasses import dataclass
@@ -9,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,6 +19,7 @@ from bi18.audit.citizens import citizen_by_hash, events_about, find_citizen
 from bi18.audit.forms import AuditSearchForm, CitizenReportForm
 from bi18.audit.labels import detail_summary, event_label, user_ids_in
 from bi18.audit.models import AuditAction, AuditEvent
+from bi18.lib import exports
 from bi18.lib.cpr import contains_cpr
 from bi18.lib.pickers import PICKER_LIMIT
 
@@ -245,12 +244,6 @@ def citizen_report(request):
     return _no_store(render(request, "audit/citizen_report.html", context))
 
 
-def _cell(value) -> str:
-    # Excel runs a cell starting with = + - @ as a formula (CSV injection).
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @audit_permission
 @require_POST
@@ -260,37 +253,31 @@ def citizen_report_csv(request):
         messages.info(request, _("The report has expired. Enter the CPR number again."))
         return redirect("audit:citizen_report")
     citizen = citizen_by_hash(saved["cpr_hash"], masked=saved["masked"])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"indsigt-logning-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # The BOM makes Excel read UTF-8 (æøå); Danish Excel expects semicolons.
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
     with transaction.atomic(), translation.override("da"):
         events = services.citizen_report_export(
             actor=request.user, citizen=citizen, purpose=saved["purpose"]
         )
-        writer.writerow(
+        header = [
+            _("Time (Danish time)"),
+            _("Name"),
+            _("User name"),
+            _("Action"),
+            _("Event"),
+            _("Case number"),
+            _("Purpose"),
+        ]
+        rows = [
             [
-                _("Time (Danish time)"),
-                _("Name"),
-                _("User name"),
-                _("Action"),
-                _("Event"),
-                _("Case number"),
-                _("Purpose"),
+                f"{timezone.localtime(e.at):%Y-%m-%d %H:%M:%S}",
+                e.actor.get_full_name() if e.actor else "",
+                e.actor_username,
+                e.get_action_display(),
+                event_label(e.event),
+                e.case_number,
+                e.purpose,
             ]
-        )
-        for e in events:
-            writer.writerow(
-                [
-                    _cell(f"{timezone.localtime(e.at):%Y-%m-%d %H:%M:%S}"),
-                    _cell(e.actor.get_full_name() if e.actor else ""),
-                    _cell(e.actor_username),
-                    _cell(e.get_action_display()),
-                    _cell(event_label(e.event)),
-                    _cell(e.case_number),
-                    _cell(e.purpose),
-                ]
-            )
+            for e in events
+        ]
+        response = exports.csv_response([header, *rows], filename=filename)
     return _no_store(response)

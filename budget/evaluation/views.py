@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bi18.accounts.middleware import background_poll
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
 from bi18.lib.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
+from bi18.outbox.runs import runs_fail_stale
 from budget.evaluation import importer, selectors, services
 from budget.evaluation.forms import ComparisonUploadForm, ExtractDownloadForm, ExtractRequestForm
 from budget.evaluation.models import ComparisonUpload, EvaluationExtract, RunStatus, UploadKind
@@ -60,11 +62,13 @@ def run_request(request):
     return redirect("evaluation:decision")
 
 
+@background_poll
 @view_required
 @require_GET
 def run_status(request, pk: int):
     from budget.evaluation.models import EvaluationRun
 
+    runs_fail_stale(EvaluationRun)  # ends the polling of a run that can no longer finish
     run = get_object_or_404(EvaluationRun, pk=pk)
     response = render(request, "evaluation/_run_status.html", {"open_run": run})
     if run.status == RunStatus.DONE and request.htmx:
@@ -131,9 +135,11 @@ def extracts(request):
     )
 
 
+@background_poll
 @export_required
 @require_GET
 def extract_status(request, pk: int):
+    runs_fail_stale(EvaluationExtract)  # ends the polling of one that can no longer finish
     item = get_object_or_404(
         EvaluationExtract.objects.defer("csv_encrypted", "parquet_encrypted"), pk=pk
     )
