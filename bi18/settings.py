@@ -8,6 +8,7 @@ the CPR keys are required, and `manage.py check --deploy` is clean.
 
 import base64
 import hashlib
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
@@ -59,6 +60,18 @@ EVALUATION_PSEUDONYM_KEY = (
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, e.g.
+# "10.0.0.5,10.1.0.0/16"). Empty: the header is ignored and the connecting address is
+# the client's. Anyone else can write the header, so it is never trusted from them.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network."
+        ) from None
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -77,6 +90,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "bi18.audit",
     "bi18.accounts",
+    "bi18.outbox",
     "families",
     "families.history",
     "families.consent",
@@ -211,6 +225,8 @@ PASSWORD_RESET_RATE_PER_IP = env.str("PASSWORD_RESET_RATE_PER_IP", default="20/h
 # --- Sessions (SPEC §8): 30 min idle, 12 h absolute, ended server-side at log-out.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30))
 SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=env.int("SESSION_ABSOLUTE_HOURS", default=12))
+# Database sessions that know their user, so that deactivation can delete them.
+SESSION_ENGINE = "bi18.accounts.sessions"
 SESSION_COOKIE_AGE = int(SESSION_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -222,11 +238,16 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=3
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The same client address as the audit log (X-Forwarded-For only from TRUSTED_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "bi18.audit.context.client_ip"
+# A CPR number typed as the user name is stored pseudonymised, never in clear.
+AXES_USERNAME_CALLABLE = "bi18.accounts.lockout.axes_username"
 # A wrong second-factor code counts as a failed log-in (bi18.accounts.twofactor); the counter is
 # reset only once the second factor is given, not at the password step, so that a stolen password
 # does not buy unlimited code guesses.
 AXES_RESET_ON_SUCCESS = False
-AXES_SENSITIVE_PARAMETERS = ["otp_token"]
+# Axes' default (username, ip_address) kept: the typed user name may be a CPR number.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "otp_token"]
 # SPEC §8 locks the *account*. Locking by IP as well (axes.W006) would lock whole
 # offices out behind the municipality's NAT; password spraying is answered by the
 # 12-character password policy and by the audit log of every failed log-in.
@@ -313,10 +334,18 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Redis, cache and Celery. No REDIS_URL: tasks run eagerly in-process.
+# A Redis outage must cost a request nothing (issue 9 §3): the cache (only presence uses it)
+# gives up after a second and its callers degrade; tasks go through the outbox (bi18/outbox),
+# which publishes with short timeouts and keeps what it could not send.
 REDIS_URL = env.str("REDIS_URL", default="")
+REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": REDIS_CACHE_OPTIONS,
+        }
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
@@ -327,10 +356,26 @@ else:
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# Tasks are acknowledged when they finish, so a worker killed mid-task loses nothing: its
+# unacknowledged message goes back to the queue after the visibility timeout. That timeout
+# must exceed the longest hard time limit, or Redis would hand a task that is still running
+# to a second worker. See README "Background work".
 CELERY_TASK_ACKS_LATE = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
+    # Expired sessions are deleted, not left in the database (and its backups) for good.
+    "accounts-clear-expired-sessions": {
+        "task": "accounts.clear_expired_sessions",
+        "schedule": crontab(minute=7),
+    },
+    # Tasks recorded while the broker was down are sent as soon as it is back.
+    "outbox-drain": {
+        "task": "outbox.drain",
+        "schedule": timedelta(seconds=30),
+        "options": {"expires": 25},
+    },
     "audit-purge-expired": {
         "task": "audit.purge_expired",
         "schedule": crontab(hour=2, minute=15),
@@ -368,6 +413,14 @@ CELERY_BEAT_SCHEDULE = {
         ),
     },
 }
+# A PDF is rendered in a child process killed after this many seconds (bi18/lib/pdf.py), well
+# inside gunicorn's worker timeout (30 s), so one plan cannot block or kill a web worker.
+PDF_TIMEOUT_SECONDS = env.float("PDF_TIMEOUT_SECONDS", default=15.0)
+# Background work the web app asked for (e.g. "Beregn nu") must start within this, or it is
+# marked as failed and can be retried; a running task's heartbeat older than 4 intervals means
+# its worker was lost.
+TASK_START_LIMIT_MINUTES = env.int("TASK_START_LIMIT_MINUTES", default=10)
+TASK_HEARTBEAT_SECONDS = env.int("TASK_HEARTBEAT_SECONDS", default=15)
 # Absolute links in e-mails (the digest), e.g. https://bi18.kk.dk
 SITE_URL = env.str("SITE_URL", default="")
 
@@ -388,7 +441,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    # Rate limits count in the cache; without it they let requests through (bi18/lib).
+    "DEFAULT_THROTTLE_CLASSES": ["bi18.lib.throttling.UserRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {
         "user": env.str("API_RATE", default="120/min"),
         "extract": env.str("API_EXTRACT_RATE", default="20/hour"),
@@ -415,6 +469,14 @@ SPECTACULAR_SETTINGS = {
 
 # --- Audit log retention (SPEC §8, Datatilsynet): default 6 months.
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=183)
+if AUDIT_RETENTION_DAYS < 30:
+    # The database refuses to delete the last 30 days (bi18.audit migration 0004).
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 30.")
+
+# PostgreSQL: the role the app runs as (DATABASE_URL's user in production). Set it where
+# `migrate` runs as the owner, and the owner grants it read/write on the app's tables but
+# only SELECT/INSERT on the audit log (bi18.audit.dbroles; deploy/postgres/README.md).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 
 LOGGING = {
     "version": 1,

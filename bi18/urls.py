@@ -12,6 +12,7 @@ urlpatterns = [
     path("konto/", include("bi18.accounts.urls")),
     path("administration/log/", include("bi18.audit.urls")),
     path("familier/", include("families.urls")),
+    path("administration/bemanding/", include("families.staffing.urls")),
     path("familier/", include("families.history.urls")),
     path("familier/", include("families.consent.urls")),
     path("familier/", include("families.records.urls")),

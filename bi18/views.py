@@ -56,7 +56,10 @@ def healthz(request):
         try:
             import redis
 
-            redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2).ping()
+            # Short timeouts: a probe must answer fast, also when Redis hangs.
+            redis.Redis.from_url(
+                settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1
+            ).ping()
             checks["broker"] = "ok"
         except Exception:
             logger.exception("Health check: broker unavailable")

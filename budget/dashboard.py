@@ -17,10 +17,12 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bi18.outbox.runs import run_waiting_for_broker
 from bi18.rules import rule
 from budget import targets
 from budget.models import BudgetSnapshot, Scope, SnapshotRun, TargetSnapshot
@@ -213,6 +215,15 @@ def budget_totals(rows: list[BudgetSnapshot], views: dict[str, TargetView]) -> B
 
 def latest_run() -> SnapshotRun | None:
     return SnapshotRun.objects.order_by("-created_at", "-id").first()
+
+
+def run_status(run: SnapshotRun | None) -> dict:
+    """What the progress line (budget/_run_status.html) needs to tell about `run`."""
+    return {
+        "run": run,
+        "waiting_for_broker": run_waiting_for_broker(run),
+        "start_limit": settings.TASK_START_LIMIT_MINUTES,
+    }
 
 
 # --- Export --------------------------------------------------------------------------

@@ -254,18 +254,29 @@ class SnapshotRun(models.Model):
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
 
+    class Failure(models.TextChoices):
+        ERROR = "error", _("The computation failed")
+        NOT_STARTED = "not_started", _("Not started in time")
+        LOST = "lost", _("The worker stopped")
+
     date = models.DateField(_("measurement date"))
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    failure = models.CharField(max_length=12, choices=Failure.choices, blank=True)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True)
+    # Refreshed by the worker while it computes; stale means the worker is gone.
+    heartbeat_at = models.DateTimeField(null=True)
     finished_at = models.DateTimeField(null=True)
     error = models.CharField(max_length=300, blank=True)
+    # The Celery task id of the message that computes this run (its outbox message's).
+    task_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "date"], name="budget_run_status_date")]
 
     def __str__(self) -> str:
         return f"{self.date} {self.status}"

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.outbox import runs
 from budget import targets
 from budget.models import (
     Activity,
@@ -322,11 +323,15 @@ def snapshot_compute(*, on: datetime.date) -> dict:
 
 
 def snapshot_run_request(*, actor, on: datetime.date | None = None) -> SnapshotRun:
-    """Queue a recomputation. An open run for the same day is reused rather than doubled.
-    The task is sent only once the run row is committed (the worker must find it)."""
-    from budget.tasks import compute_snapshot
+    """Ask for a recomputation. An open run for the same day is reused rather than doubled;
+    a run that is stuck (never started, or its worker lost) is failed first, so a new
+    request never reuses it.
 
+    Never waits on the broker: the task is recorded in the outbox with the run and sent after
+    the commit; if the broker is down it is sent when it is back (bi18/outbox/runs.py).
+    """
     on = on or timezone.localdate()
+    runs.runs_fail_stale(SnapshotRun)
     with transaction.atomic():
         open_run = (
             SnapshotRun.objects.select_for_update()
@@ -336,31 +341,37 @@ def snapshot_run_request(*, actor, on: datetime.date | None = None) -> SnapshotR
         if open_run is not None:
             return open_run
         run = SnapshotRun.objects.create(date=on, requested_by=actor)
-        run_id = run.pk
-        transaction.on_commit(lambda: compute_snapshot.delay(run_id=run_id))
+        runs.run_enqueue(run, task="budget.compute_snapshot", kwargs={"run_id": run.pk})
     return run
 
 
-def snapshot_run_execute(*, run_id: int | None, on: datetime.date | None = None) -> dict:
+def snapshot_run_execute(
+    *, run_id: int | None, on: datetime.date | None = None, task_id: str | None = None
+) -> dict | None:
     """Run one recomputation (the Celery task's body). Safe to retry: the day's rows are
-    replaced, never added to."""
-    run = SnapshotRun.objects.filter(pk=run_id).first() if run_id else None
-    if run is not None:
-        on = run.date
-        SnapshotRun.objects.filter(pk=run.pk).update(
-            status=SnapshotRun.Status.RUNNING, started_at=timezone.now()
-        )
-    on = on or timezone.localdate()
-    result = snapshot_compute(on=on)
-    if run is not None:
-        SnapshotRun.objects.filter(pk=run.pk).update(
-            status=SnapshotRun.Status.DONE, finished_at=timezone.now(), error=""
-        )
+    replaced, never added to.
+
+    A run is computed only if it can be claimed (runs.run_claim): a run that was failed
+    meanwhile (too late, worker lost) or already done is left alone and None is returned.
+    """
+    if not run_id:
+        return snapshot_compute(on=on or timezone.localdate())
+    if not runs.run_claim(SnapshotRun, pk=run_id, task_id=task_id):
+        return None
+    run = SnapshotRun.objects.get(pk=run_id)
+    with runs.run_heartbeat(SnapshotRun, pk=run.pk):
+        result = snapshot_compute(on=run.date)
+    SnapshotRun.objects.filter(pk=run.pk).update(
+        status=SnapshotRun.Status.DONE, failure="", finished_at=timezone.now(), error=""
+    )
     return result
 
 
 def snapshot_run_failed(*, run_id: int | None, error: str) -> None:
     if run_id:
         SnapshotRun.objects.filter(pk=run_id).update(
-            status=SnapshotRun.Status.FAILED, finished_at=timezone.now(), error=error[:300]
+            status=SnapshotRun.Status.FAILED,
+            failure=SnapshotRun.Failure.ERROR,
+            finished_at=timezone.now(),
+            error=error[:300],
         )

@@ -37,6 +37,11 @@ class EmploymentConfig(AppConfig):
         )
         register_demo_seeder(DemoSeeder(key="employment", order=30, seed=seed_employment))
 
+        from employment.services import mentor_handed_over
+        from families.staffing.registry import register_assignment_handover
+
+        register_assignment_handover("employment.mentor", "job_mentor", mentor_handed_over)
+
 
 def _register_history() -> None:
     """Changes to track records keep a history beyond the audit log's retention."""

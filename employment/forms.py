@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.pickers import staff_field, use_staff_picker
 from bi18.accounts.roles import Role
+from bi18.lib import textlimits
 from bi18.lib.pickers import PickerField, PickerFormMixin
 from employment.clocks import mentor_period_max_end
 from employment.models import (
@@ -129,7 +130,10 @@ class OutcomeForm(forms.Form):
     outcome_hours = _hours_field(_("Hours per week"))
     outcome_employer = forms.CharField(label=_("Employer"), max_length=200, required=False)
     outcome_reason = forms.CharField(
-        label=_("Reason for leaving"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Reason for leaving"),
+        max_length=textlimits.REASON,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -329,7 +333,9 @@ class MentorRenewForm(forms.Form):
 
 class MentorContactForm(forms.Form):
     date = DateField(label=_("Date"), help_text=DATE_HELP)
-    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Note"), max_length=textlimits.NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
     hours_per_week = _hours_field(_("Hours per week now"))
 
     def clean_date(self):

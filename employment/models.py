@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bi18.lib import textlimits
 from bi18.lib.versioning import Versioned
 from employment.validators import validate_cvr
 
@@ -77,7 +78,7 @@ class EmploymentTrack(Versioned):
         blank=True,
         related_name="employment_tracks",
     )
-    goal = models.TextField(_("employment goal"), blank=True)
+    goal = models.TextField(_("employment goal"), blank=True, max_length=textlimits.EMPLOYMENT_GOAL)
     goal_industry = models.CharField(_("industry of the goal"), max_length=120, blank=True)
     internship_aim = models.CharField(
         _("internship aimed at"), max_length=20, choices=InternshipAim.choices, blank=True
@@ -89,7 +90,9 @@ class EmploymentTrack(Versioned):
         _("hours per week"), max_digits=4, decimal_places=1, null=True, blank=True
     )
     outcome_employer = models.CharField(_("employer"), max_length=200, blank=True)
-    outcome_reason = models.TextField(_("reason for leaving"), blank=True)
+    outcome_reason = models.TextField(
+        _("reason for leaving"), blank=True, max_length=textlimits.REASON
+    )
 
     class Meta:
         verbose_name = _("employment track")
@@ -266,7 +269,7 @@ class MentorContact(models.Model):
         MentorAssignment, on_delete=models.CASCADE, related_name="contacts"
     )
     date = models.DateField(_("date"))
-    note = models.TextField(_("note"))
+    note = models.TextField(_("note"), max_length=textlimits.NOTE)
     hours_per_week = models.DecimalField(
         _("hours per week now"), max_digits=4, decimal_places=1, null=True, blank=True
     )
@@ -296,7 +299,7 @@ class JobInterview(models.Model):
         blank=True,
         related_name="+",
     )
-    outcome_note = models.TextField(_("outcome"), blank=True)
+    outcome_note = models.TextField(_("outcome"), blank=True, max_length=textlimits.NOTE)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -385,3 +385,9 @@ def course_save(
         detail={"course_id": course.pk},
     )
     return course
+
+
+def mentor_handed_over(*, old: PersonAssignment, new: PersonAssignment, actor) -> None:
+    """A leaving job mentor's period goes on with the colleague who took over their
+    assignment (families.staffing handover): same period, new mentor and access."""
+    MentorAssignment.objects.filter(access=old).update(mentor=new.user, access=new)

@@ -33,6 +33,11 @@ class FamiliesConfig(AppConfig):
             CitizenDirectory(parse=parse_cpr, digest=cpr_hash, person_by_hash=person_by_hash)
         )
 
+        from bi18.accounts.deactivation import register_deactivation_check
+        from families.staffing.selectors import handover_block
+
+        register_deactivation_check("families.handover", handover_block)
+
         # Memberships and assignments drive access: a change drops cached scopes.
         for model in (NetworkMember, PersonAssignment):
             for signal in (post_save, post_delete):

@@ -24,4 +24,11 @@ EVENTS = {
     "families.import.family_updated": _("Family changed by import"),
     "families.import.person_created": _("Person registered by import"),
     "families.import.person_updated": _("Person changed by import"),
+    # families.staffing: four eyes and handover
+    "families.grant.requested": _("Access to a family asked for (awaiting approval)"),
+    "families.grant.approved": _("Access to a family approved"),
+    "families.grant.rejected": _("Access to a family rejected"),
+    "families.grant.withdrawn": _("Request for access to a family withdrawn"),
+    "families.handover.made": _("Families handed over"),
+    "families.assignment.handed_over": _("Assignment handed over"),
 }

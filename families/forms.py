@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import CASEWORKER_ROLES
+from bi18.lib import textlimits
 from bi18.lib.pickers import PickerField, PickerFormMixin
 from families.cpr import parse_cpr
 from families.models import District, Family, FamilyStatus, Person, PersonRole
@@ -152,7 +153,9 @@ class PersonForm(VersionedModelForm):
 
 class StatusChangeForm(_CrispyMixin, forms.Form):
     to_status = forms.ChoiceField(label=_("New status"), choices=())
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=textlimits.REASON, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, family: Family, **kwargs):
         super().__init__(*args, **kwargs)

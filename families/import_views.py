@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from bi18.accounts.selectors import users_with_role
 from bi18.lib.errors import ServiceError
 from families import importer
+from families.importer.households import COORDINATOR_ROLE
 from families.models import TargetGroupImport
 
 PAGE_SIZE = 25
@@ -43,10 +45,29 @@ class TargetGroupUploadForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, **kwargs):
+    default_coordinator = forms.ModelChoiceField(
+        label=gettext_lazy("Coordinator"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("None: the file's coordinator column only"),
+        help_text=gettext_lazy(
+            "Coordinates the network group of every imported family that has none and that "
+            "the file's optional “coordinator” column (a user name) leaves empty. Takes effect "
+            "when another administrator approves it."
+        ),
+    )
+
+    def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
+        users = users_with_role(COORDINATOR_ROLE)
+        if actor is not None:
+            users = users.exclude(pk=actor.pk)  # four eyes: never oneself
+        self.fields["default_coordinator"].queryset = users
+        self.fields["default_coordinator"].label_from_instance = lambda u: (
+            f"{u.get_full_name() or u.username} ({u.username})"
+        )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -72,9 +93,9 @@ def _report_context(request, report: dict) -> dict:
 @import_required
 def import_upload(request):
     if request.method == "POST":
-        form = TargetGroupUploadForm(request.POST, request.FILES)
+        form = TargetGroupUploadForm(request.POST, request.FILES, actor=request.user)
     else:
-        form = TargetGroupUploadForm()
+        form = TargetGroupUploadForm(actor=request.user)
     if form.is_bound and form.is_valid():
         file = form.cleaned_data["file"]
         try:
@@ -83,9 +104,12 @@ def import_upload(request):
                 data=file.read(),
                 file_name=file.name,
                 cohort=form.cleaned_data["cohort"],
+                default_coordinator=form.cleaned_data["default_coordinator"],
             )
         except importer.ImportFileError as exc:
             form.add_error("file", exc.message)
+        except ServiceError as exc:
+            form.add_error("default_coordinator", str(exc))
         else:
             return redirect("families:import_preview", pk=upload.pk)
     recent = TargetGroupImport.objects.select_related("uploaded_by").defer("data_encrypted")[

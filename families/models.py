@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import Role
+from bi18.lib import textlimits
 from bi18.lib.versioning import Versioned
 from families.cpr import MASK
 from families.scope import scope_changed, scope_for
@@ -68,7 +69,9 @@ class Family(Versioned):
     status = models.CharField(
         _("status"), max_length=20, choices=FamilyStatus.choices, default=FamilyStatus.SCREENED
     )
-    status_reason = models.TextField(_("reason for status"), blank=True)
+    status_reason = models.TextField(
+        _("reason for status"), blank=True, max_length=textlimits.REASON
+    )
     enrolment_date = models.DateField(_("enrolment date"), null=True, blank=True)
     cohort = models.CharField(_("cohort"), max_length=40, blank=True)
     preferred_language = models.CharField(_("preferred language"), max_length=60, blank=True)
@@ -79,7 +82,7 @@ class Family(Versioned):
         _("target-group criterion source"), max_length=120, blank=True
     )
     target_group_date = models.DateField(_("target-group criterion date"), null=True, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=textlimits.FAMILY_NOTES)
 
     objects = FamilyQuerySet.as_manager()
 
@@ -104,7 +107,7 @@ class FamilyStatusChange(models.Model):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="status_changes")
     from_status = models.CharField(max_length=20, choices=FamilyStatus.choices)
     to_status = models.CharField(max_length=20, choices=FamilyStatus.choices)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=textlimits.REASON)
     changed_at = models.DateTimeField(default=timezone.now)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -304,6 +307,15 @@ class TargetGroupImport(models.Model):
     data_encrypted = models.BinaryField(editable=False)
     sha256 = models.CharField(max_length=64, editable=False)
     cohort = models.CharField(_("cohort"), max_length=40, blank=True)
+    # The family caseworker who coordinates each family the file names no coordinator for.
+    default_coordinator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("default coordinator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -326,3 +338,7 @@ class TargetGroupImport(models.Model):
     @property
     def is_committed(self) -> bool:
         return self.committed_at is not None
+
+
+# Access an administrator granted, awaiting a second person's approval (families/staffing).
+from families.staffing.models import AccessGrant  # noqa: E402,F401

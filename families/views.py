@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bi18.accounts.roles import Role
 from bi18.audit.services import audit_log, audit_log_families
+from bi18.lib.cpr import CPR_IN_TEXT
 from bi18.lib.versioning import save_or_conflict
 from families import services
 from families.access import (
@@ -24,7 +25,7 @@ from families.access import (
     get_person_for_user,
     scope_for,
 )
-from families.cpr import cpr_hash, looks_like_cpr
+from families.cpr import MASK, cpr_hash, looks_like_cpr, parse_cpr
 from families.forms import (
     CprRevealForm,
     FamilyFilterForm,
@@ -43,38 +44,54 @@ _MAX_SAVED_SEARCHES = 10
 case_data_required = permission_required("accounts.access_case_data", raise_exception=True)
 
 
-def _saved_search(request) -> tuple[str, str]:
-    """The search text lives in the session, keyed by a token in the URL, so that
-    neither a CPR number nor a name ever appears in a URL or an access log."""
+def _saved_search(request) -> tuple[str, dict]:
+    """The search lives in the session, keyed by a token in the URL, so that neither a
+    CPR number nor a name ever appears in a URL or an access log. A CPR number is kept
+    there only as its keyed hash (and masked for display), never in clear: sessions
+    reach the database and its backups."""
     token = request.GET.get("s", "")
-    return token, request.session.get(_SEARCH_SESSION_KEY, {}).get(token, "")
+    saved = request.session.get(_SEARCH_SESSION_KEY, {}).get(token)
+    return (token, saved) if isinstance(saved, dict) else (token, {})
 
 
-def search_families(queryset, q: str, *, people=None):
-    """Exact CPR (keyed hash), case number or name. With `people` (the people the user
-    may see), a CPR number or a name matches only those: a job mentor finding a family
-    by the other parent's name would learn that that person is in it."""
-    q = q.strip()
-    if not q:
-        return queryset, ""
-    person_q = Q() if people is None else Q(people__in=people)
+def _search_to_save(q: str) -> dict:
+    """What the session keeps of a search: the keyed hash of a CPR number (with its
+    masked form), or the text with any CPR-shaped number in it masked."""
     if looks_like_cpr(q):
         try:
-            digest = cpr_hash(q)
+            cpr = parse_cpr(q)
         except ValidationError:
-            return queryset.none(), ""
-        return queryset.filter(person_q, people__cpr_hash=digest).distinct(), digest
+            # Not a valid number (a typo): it finds nobody; keep nothing of it.
+            return {"cpr_hash": "", "masked": f"••••••-{MASK}"}
+        return {"cpr_hash": cpr_hash(cpr), "masked": cpr.masked}
+    # A CPR-shaped number inside a longer text ("Amina 120385-4012") is masked.
+    return {"q": CPR_IN_TEXT.sub(f"••••••-{MASK}", q)}
+
+
+def search_families(queryset, search: dict, *, people=None):
+    """A saved search (see _search_to_save): exact CPR by keyed hash, or a case number
+    or name. With `people` (the people the user may see), a CPR number or a name
+    matches only those: a job mentor finding a family by the other parent's name would
+    learn that that person is in it."""
+    person_q = Q() if people is None else Q(people__in=people)
+    if "cpr_hash" in search:
+        if not search["cpr_hash"]:
+            return queryset.none()
+        return queryset.filter(person_q, people__cpr_hash=search["cpr_hash"]).distinct()
+    q = search.get("q", "").strip()
+    if not q:
+        return queryset
     name_q = person_q
     for word in q.split():
         name_q &= Q(people__first_name__icontains=word) | Q(people__last_name__icontains=word)
-    return queryset.filter(Q(case_number__iexact=q) | name_q).distinct(), ""
+    return queryset.filter(Q(case_number__iexact=q) | name_q).distinct()
 
 
 @login_required
 @case_data_required
 def family_list(request):
     filter_form = FamilyFilterForm(request.GET or None)
-    token, q = _saved_search(request)
+    token, search = _saved_search(request)
     families = Family.objects.visible_to(request.user)
     if filter_form.is_valid():
         if district := filter_form.cleaned_data["district"]:
@@ -84,21 +101,21 @@ def family_list(request):
     # Only the people the user may see: a job mentor sees the parent they mentor, not
     # the other parent; a youth guidance counsellor sees no parent at all.
     visible_people = Person.objects.visible_to(request.user)
-    families, searched_cpr_hash = search_families(families, q, people=visible_people)
+    families = search_families(families, search, people=visible_people)
     families = families.order_by("case_number").prefetch_related(
         Prefetch("people", queryset=visible_people.filter(role=PersonRole.PARENT).order_by("id"))
     )
     page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
-    if q:
+    if search:
         audit_log_families(
             actor=request.user,
             action="search",
             event="families.family.searched",
             families=page.object_list,
-            cpr_hash=searched_cpr_hash,
+            cpr_hash=search.get("cpr_hash", ""),
             # The criterion is logged, except a CPR number, which is logged as its hash only.
             # A CPR-shaped text that is not a valid number (a typo) is still no criterion to log.
-            detail={"criterion": _("CPR number") if searched_cpr_hash or looks_like_cpr(q) else q},
+            detail={"criterion": _("CPR number") if "cpr_hash" in search else search["q"]},
         )
     elif page.object_list:
         audit_log_families(
@@ -113,9 +130,10 @@ def family_list(request):
         {
             "page": page,
             "filter_form": filter_form,
-            "search_form": FamilySearchForm(initial={"q": q}),
+            "search_form": FamilySearchForm(initial={"q": search.get("q", "")}),
             "search_token": token,
-            "q": q,
+            "q": search.get("q", ""),
+            "searched_cpr": search.get("masked", ""),
             "nav_active": "families",
         },
     )
@@ -133,7 +151,7 @@ def family_search(request):
         token = secrets.token_urlsafe(8)
         saved = request.session.get(_SEARCH_SESSION_KEY, {})
         saved = dict(list(saved.items())[-(_MAX_SAVED_SEARCHES - 1) :])
-        saved[token] = form.cleaned_data["q"].strip()
+        saved[token] = _search_to_save(form.cleaned_data["q"].strip())
         request.session[_SEARCH_SESSION_KEY] = saved
         params["s"] = token
     url = reverse("families:list")

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bi18.lib import textlimits
 from families.models import Person
 from networkgroup import access, services
 from networkgroup.models import ActionStatus, PlanArea
@@ -43,7 +44,9 @@ class GoalForm(_Form):
         empty_label=_("The whole family"),
     )
     area = forms.ChoiceField(label=_("Area"), choices=PlanArea.choices)
-    text = forms.CharField(label=_("Goal"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Goal"), max_length=textlimits.PLAN_ITEM, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, family, user, prefix_id="", **kwargs):
@@ -57,7 +60,9 @@ class GoalForm(_Form):
 
 
 class ActionForm(_Form):
-    what = forms.CharField(label=_("What"), widget=forms.Textarea(attrs={"rows": 2}))
+    what = forms.CharField(
+        label=_("What"), max_length=textlimits.PLAN_ITEM, widget=forms.Textarea(attrs={"rows": 2})
+    )
     responsible = _UserChoiceField(
         label=_("Responsible"), queryset=get_user_model().objects.none(), required=False
     )
@@ -85,7 +90,11 @@ def _goal_label(goal) -> str:
 class DecisionForm(_Form):
     """A decision that becomes a plan action in the same step."""
 
-    text = forms.CharField(label=_("Decision"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(
+        label=_("Decision"),
+        max_length=textlimits.DECISION,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     goal = forms.ModelChoiceField(label=_("Under goal"), queryset=None)
     responsible = _UserChoiceField(label=_("Responsible"), queryset=None)
     deadline = forms.DateField(label=_("Deadline"), widget=DATE_WIDGET)
@@ -153,6 +162,7 @@ class MeetingForm(_Form):
     )
     agenda = forms.CharField(
         label=_("Agenda"),
+        max_length=textlimits.AGENDA,
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,
         help_text=_("Leave empty to have the agenda proposed from the plan."),
@@ -217,10 +227,15 @@ class MeetingForm(_Form):
 
 class MinutesForm(_Form):
     minutes = forms.CharField(
-        label=_("Minutes"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+        label=_("Minutes"),
+        max_length=textlimits.MINUTES,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
 class AddendumForm(_Form):
-    text = forms.CharField(label=_("Addendum"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Addendum"), max_length=textlimits.NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bi18.lib import textlimits
 from bi18.lib.versioning import Versioned
 from families.models import Family, Person
 
@@ -66,7 +67,7 @@ class Goal(models.Model):
         related_name="plan_goals",
     )
     area = models.CharField(_("area"), max_length=30, choices=PlanArea.choices)
-    text = models.TextField(_("goal"))
+    text = models.TextField(_("goal"), max_length=textlimits.PLAN_ITEM)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -91,7 +92,7 @@ class Action(models.Model):
     goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="actions")
     # Denormalised from goal.plan: the agenda and the deadline lists filter on it.
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
-    what = models.TextField(_("what"))
+    what = models.TextField(_("what"), max_length=textlimits.PLAN_ITEM)
     responsible = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("responsible"),
@@ -189,8 +190,8 @@ class Meeting(models.Model):
         blank=True,
         related_name="+",
     )
-    agenda = models.TextField(_("agenda"), blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+    agenda = models.TextField(_("agenda"), blank=True, max_length=textlimits.AGENDA)
+    minutes = models.TextField(_("minutes"), blank=True, max_length=textlimits.MINUTES)
     next_meeting_date = models.DateField(_("next meeting"), null=True, blank=True)
     minutes_approved_at = models.DateTimeField(null=True, blank=True)
     minutes_approved_by = models.ForeignKey(
@@ -228,7 +229,7 @@ class Decision(models.Model):
     """A decision of a meeting; each becomes a plan action in the same step."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
-    text = models.TextField(_("decision"))
+    text = models.TextField(_("decision"), max_length=textlimits.DECISION)
     action = models.OneToOneField(
         Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision"
     )
@@ -248,7 +249,7 @@ class MinutesAddendum(models.Model):
     """A later change to approved minutes: appended, never edited."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="addenda")
-    text = models.TextField(_("addendum"))
+    text = models.TextField(_("addendum"), max_length=textlimits.NOTE)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -2,6 +2,7 @@ import pytest
 
 from bi18.accounts.roles import Role
 from tests.factories import PASSWORD, FamilyFactory, PersonFactory, UserFactory, add_member, child
+from tests.redis_server import app_on_redis, redis_server  # noqa: F401 - fixtures for all tests
 
 
 @pytest.fixture(autouse=True)

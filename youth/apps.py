@@ -28,6 +28,12 @@ class YouthConfig(AppConfig):
             register_deadline_kind(kind)
         register_demo_seeder(demo.SEEDER)
 
+        from families.staffing.registry import register_assignment_handover
+        from youth.services import counsellor_handed_over
+
+        for role in ("retention_counsellor", "youth_guidance_counsellor"):
+            register_assignment_handover(f"youth.{role}", role, counsellor_handed_over)
+
 
 def _register_history() -> None:
     """Changes to track records keep a history beyond the audit log's retention."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.pickers import use_staff_picker
 from bi18.accounts.roles import Role
+from bi18.lib import textlimits
 from bi18.lib.pickers import PickerFormMixin
 from families.forms import DATE_WIDGET, VersionedModelForm, _CrispyMixin
 from youth import rules
@@ -240,7 +241,10 @@ class FollowUpForm(_CrispyMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"),
+        max_length=textlimits.NOTE,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
     def __init__(self, *args, derived_in_education: bool, **kwargs):

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from bi18.lib import textlimits
 from bi18.lib.versioning import Versioned
 from families.models import Person
 
@@ -235,7 +236,7 @@ class GuidanceSession(Versioned):
     )
     date = models.DateField(_("date"))
     education_choice = models.CharField(_("realistic education choice"), max_length=200, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=textlimits.NOTE)
 
     class Meta:
         verbose_name = _("guidance session")
@@ -252,7 +253,7 @@ class Clarification(Versioned):
     date = models.DateField(_("date"), default=timezone.localdate)
     academic_gaps = models.BooleanField(_("academic gaps"), default=False)
     language_gaps = models.BooleanField(_("language gaps"), default=False)
-    text = models.TextField(_("clarification"))
+    text = models.TextField(_("clarification"), max_length=textlimits.NOTE)
 
     class Meta:
         verbose_name = _("early clarification")
@@ -300,7 +301,7 @@ class RetentionContact(Versioned):
     date = models.DateField(_("date"))
     school = models.CharField(_("place (school)"), max_length=200)
     risk = models.CharField(_("risk of drop-out"), max_length=10, choices=Risk.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=textlimits.NOTE)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
@@ -391,7 +392,7 @@ class FollowUp(models.Model):
     derived_in_education = models.BooleanField(
         _("in education according to the enrolments"), default=False
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=textlimits.NOTE)
     recorded_at = models.DateTimeField(default=timezone.now)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -356,3 +357,13 @@ def follow_up_record(*, actor, track: YouthTrack, answer: str, note: str = "") -
         detail={"answer": answer},
     )
     return follow_up
+
+
+def counsellor_handed_over(*, old: PersonAssignment, new: PersonAssignment, actor) -> None:
+    """The young person's track names the colleague who took over a leaving counsellor's
+    assignment (families.staffing handover)."""
+    for field, role in _COUNSELLOR_FIELDS.items():
+        if role == old.role:
+            YouthTrack.objects.filter(person_id=old.person_id, **{field: old.user_id}).update(
+                **{field: new.user_id, "version": F("version") + 1}
+            )

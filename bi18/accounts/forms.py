@@ -4,7 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, UserC
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.login import local_login_allowed
-from bi18.accounts.models import User
+from bi18.accounts.models import GrantStatus, RoleGrant, User
 from bi18.accounts.roles import Role
 
 
@@ -38,7 +38,11 @@ def _roles_field() -> forms.MultipleChoiceField:
         choices=Role.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one role.")},
-        help_text=_("A user may hold more than one role; each role adds its permissions."),
+        help_text=_(
+            "A user may hold more than one role; each role adds its permissions. The "
+            "administrator role, and an account's first role that works with case data, "
+            "take effect only when another administrator approves them."
+        ),
     )
 
 
@@ -130,7 +134,14 @@ class UserEditForm(_CrispyMixin, forms.Form):
                 "first_name": user.first_name,
                 "last_name": user.last_name,
                 "email": user.email,
-                "roles": [g.name for g in user.groups.all() if g.name in Role.values],
+                # Roles awaiting a second administrator's approval stay ticked: saving
+                # the form unchanged must not withdraw them.
+                "roles": [g.name for g in user.groups.all() if g.name in Role.values]
+                + list(
+                    RoleGrant.objects.filter(user=user, status=GrantStatus.PENDING).values_list(
+                        "role", flat=True
+                    )
+                ),
                 "is_active": user.is_active,
             },
         )

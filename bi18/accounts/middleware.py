@@ -39,11 +39,21 @@ class DanishByDefaultLocaleMiddleware:
         return response
 
 
+def background_poll(view):
+    """Mark a view that a page requests on its own timer (`hx-trigger="every …"`: presence,
+    a computation's progress). Such a request is not the user's activity: it does not move
+    the idle clock, so a tab left open still logs out after SESSION_IDLE_TIMEOUT (SPEC §8).
+    An expired session still ends on a poll (the page then reloads to the log-in page)."""
+    view.background_poll = True
+    return view
+
+
 class SessionTimeoutMiddleware:
     """Ends a session after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in all.
 
     The clocks are Unix timestamps in the session: SESSION_AUTH_AT (set at log-in
-    by signals.on_logged_in) and SESSION_SEEN_AT (the last request).
+    by signals.on_logged_in) and SESSION_SEEN_AT (the user's last own request; views
+    marked with @background_poll do not count).
     """
 
     def __init__(self, get_response):
@@ -60,9 +70,17 @@ class SessionTimeoutMiddleware:
                 return self._expire(request, reason="idle" if now - seen_at > idle else "absolute")
             if SESSION_AUTH_AT not in request.session:
                 request.session[SESSION_AUTH_AT] = now
-            if now - seen_at >= _SEEN_RESOLUTION or SESSION_SEEN_AT not in request.session:
+            if SESSION_SEEN_AT not in request.session:
                 request.session[SESSION_SEEN_AT] = now
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # Only here is the view known: a background poll leaves the idle clock alone.
+        if request.user.is_authenticated and not getattr(view_func, "background_poll", False):
+            now = time.time()
+            if now - request.session.get(SESSION_SEEN_AT, 0) >= _SEEN_RESOLUTION:
+                request.session[SESSION_SEEN_AT] = now
+        return None
 
     def _expire(self, request, *, reason: str):
         from bi18.audit.services import audit_log

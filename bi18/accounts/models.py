@@ -1,8 +1,13 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bi18.accounts.roles import PERMISSIONS, Role
+from bi18.accounts.sessions import BaseUserSession
 
 
 class User(AbstractUser):
@@ -30,6 +35,77 @@ class User(AbstractUser):
     @property
     def role_labels(self) -> list[str]:
         return [str(Role(r).label) for r in sorted(self.role_names) if r in Role.values]
+
+
+class Session(BaseUserSession):
+    """A log-in session (SESSION_ENGINE = bi18.accounts.sessions), with its user's id."""
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+
+
+class GrantStatus(models.TextChoices):
+    """The life of a grant that needs a second person's approval (four eyes)."""
+
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", pgettext_lazy("grant status", "Withdrawn")
+
+
+class RoleGrant(models.Model):
+    """A role that an administrator gave and that takes effect only when a second
+    administrator approves it: an account's first case role (it opens the way to case
+    data) and the administrator role (an administrator approves others' grants).
+    The user gets the role's group on approval, not before."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.PROTECT, related_name="role_grants"
+    )
+    role = models.CharField(_("role"), max_length=40, choices=Role.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=GrantStatus.choices, default=GrantStatus.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role grant")
+        verbose_name_plural = _("role grants")
+        ordering = ["-requested_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(status=GrantStatus.PENDING),
+                name="role_grant_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=GrantStatus.PENDING, decided_at__isnull=True)
+                | (~Q(status=GrantStatus.PENDING) & Q(decided_at__isnull=False)),
+                name="role_grant_decided_when_not_pending",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "-requested_at"], name="role_grant_status_requested")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} → {self.user_id} ({self.status})"
 
 
 class OidcIdentity(models.Model):

@@ -6,6 +6,8 @@ Rate limited per address and per client address. Single sign-on accounts have no
 (unusable), so Django's form never finds them; neither does it find users LOCAL_LOGIN shuts out.
 """
 
+import logging
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordResetForm
@@ -19,6 +21,9 @@ from bi18.accounts.login import local_login_allowed
 from bi18.accounts.models import User
 from bi18.audit.context import client_ip
 from bi18.audit.services import audit_log
+from bi18.outbox.services import task_enqueue
+
+logger = logging.getLogger(__name__)
 
 
 class PasswordResetRequestForm(PasswordResetForm):
@@ -31,8 +36,6 @@ class PasswordResetRequestForm(PasswordResetForm):
 
     def queue(self, *, request, base_url: str) -> None:
         """Queue one reset e-mail per local account with this address (usually one)."""
-        from bi18.accounts.tasks import send_password_reset
-
         for user in self.get_users(self.cleaned_data["email"]):
             audit_log(
                 actor=None,
@@ -42,8 +45,10 @@ class PasswordResetRequestForm(PasswordResetForm):
                 detail={"user_id": user.pk, "username": user.get_username()},
                 request=request,
             )
-            transaction.on_commit(
-                lambda pk=user.pk: send_password_reset.delay(user_id=pk, base_url=base_url)
+            # Through the outbox: a broker outage neither fails nor delays the answer.
+            task_enqueue(
+                task="accounts.send_password_reset",
+                kwargs={"user_id": user.pk, "base_url": base_url},
             )
 
 
@@ -52,7 +57,17 @@ def _ip_key(group, request) -> str:
 
 
 def rate_limited(request, email: str) -> bool:
-    """Counts this request; True once the address or the client exceeds its hourly rate."""
+    """Counts this request; True once the address or the client exceeds its hourly rate.
+    The counts live in the cache: while it cannot be reached, no reset mail is sent (the
+    user is asked to try later) rather than the page failing or the limit being lifted."""
+    try:
+        return _rate_limited(request, email)
+    except Exception:  # any cache backend's connection error or timeout
+        logger.warning("Password reset refused: the rate-limit cache did not answer", exc_info=True)
+        return True
+
+
+def _rate_limited(request, email: str) -> bool:
     by_ip = is_ratelimited(
         request,
         group="accounts.password_reset.ip",

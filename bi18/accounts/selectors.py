@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group
 from django.db.models import Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from bi18.accounts.models import User
+from bi18.accounts.lockout import lockout_username
+from bi18.accounts.models import GrantStatus, RoleGrant, User
 from bi18.accounts.roles import Role
 
 
@@ -45,23 +46,32 @@ def locked_usernames(usernames: Iterable[str]) -> set[str]:
     a user name is locked while the failures recorded within the cool-off period
     (summed over IP addresses and browsers) reach AXES_FAILURE_LIMIT. One query.
     """
-    usernames = list(usernames)
-    if not usernames:
+    recorded = {lockout_username(u): u for u in usernames}
+    if not recorded:
         return set()
-    attempts = AccessAttempt.objects.filter(username__in=usernames)
+    attempts = AccessAttempt.objects.filter(username__in=recorded)
     cool_off = get_cool_off()
     if cool_off is not None:
         attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
-    return set(
-        attempts.values("username")
+    return {
+        recorded[name]
+        for name in attempts.values("username")
         .annotate(failures=Sum("failures_since_start"))
         .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
         .values_list("username", flat=True)
-    )
+    }
 
 
 def is_locked_out(user: User) -> bool:
     return user.get_username() in locked_usernames([user.get_username()])
+
+
+def pending_role_grants(user: User) -> list[RoleGrant]:
+    return list(
+        RoleGrant.objects.filter(user=user, status=GrantStatus.PENDING)
+        .select_related("requested_by")
+        .order_by("requested_at")
+    )
 
 
 def users_with_role(role: str) -> QuerySet[User]:

@@ -9,17 +9,31 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bi18.accounts.models import User
+from bi18.accounts.deactivation import DeactivationBlock, deactivation_blocks
+from bi18.accounts.lockout import lockout_username
+from bi18.accounts.models import GrantStatus, RoleGrant, User
 from bi18.accounts.roles import CASEWORKER_ROLES, Role
+from bi18.accounts.sessions import sessions_delete_for_user
 from bi18.audit.services import audit_log
+from bi18.lib.errors import ServiceError
 
 EDITABLE_FIELDS = ("first_name", "last_name", "email")
 
 
-class ServiceError(Exception):
-    """A rule was broken; the message is translated and fit for the user."""
+class DeactivationBlocked(ServiceError):
+    """The user still holds responsibilities (families) that must be handed over first."""
+
+    def __init__(self, blocks: list[DeactivationBlock]):
+        super().__init__(" ".join(b.message for b in blocks))
+        self.blocks = blocks
+
+
+def _check_may_deactivate(user: User) -> None:
+    if blocks := deactivation_blocks(user):
+        raise DeactivationBlocked(blocks)
 
 
 def _subject(user: User) -> dict:
@@ -63,7 +77,9 @@ def user_create(
     user = User(username=username, first_name=first_name, last_name=last_name, email=email)
     user.set_password(password)
     user.save()
-    user.groups.set(groups)
+    wanted = {g.name for g in groups}
+    held = wanted - roles_needing_approval(user=user, roles=wanted, held=set())
+    user.groups.set([g for g in groups if g.name in held])
     audit_log(
         actor=actor,
         action="create",
@@ -71,9 +87,11 @@ def user_create(
         detail={
             **_subject(user),
             "fields": ["username", *EDITABLE_FIELDS],
-            "roles": sorted(g.name for g in groups),
+            "roles": sorted(held),
         },
     )
+    for role in sorted(wanted - held):
+        _role_grant_request(actor=actor, user=user, role=role)
     return user
 
 
@@ -118,12 +136,25 @@ def user_update(
     groups = _role_groups(roles)
     if not groups:
         raise ServiceError(_("Choose at least one role."))
-    new_roles = {g.name for g in groups}
-    _check_not_self_lockout(actor=actor, user=user, roles=new_roles, is_active=is_active)
+    wanted = {g.name for g in groups}
+    _check_not_self_lockout(actor=actor, user=user, roles=wanted, is_active=is_active)
     user = User.objects.select_for_update().get(pk=user.pk)
     values = {"first_name": first_name, "last_name": last_name, "email": email}
     changed = [name for name, value in values.items() if getattr(user, name) != value]
     old_roles = _current_roles(user)
+    pending = pending_roles(user)
+    # A role that needs a second administrator is requested, not given; a pending request
+    # that is no longer ticked is withdrawn.
+    requested = roles_needing_approval(user=user, roles=wanted, held=old_roles)
+    new_roles = wanted - requested
+    groups = [g for g in groups if g.name in new_roles]
+    requests_changed = bool(requested - pending or pending - wanted)
+    for role in sorted(requested - pending):
+        _role_grant_request(actor=actor, user=user, role=role)
+    for grant in RoleGrant.objects.filter(
+        user=user, status=GrantStatus.PENDING, role__in=pending - wanted
+    ):
+        _role_grant_decide(actor=actor, grant=grant, status=GrantStatus.WITHDRAWN)
     for name in changed:
         setattr(user, name, values[name])
     if changed:
@@ -146,19 +177,25 @@ def user_update(
             detail={**_subject(user), "fields": changed, **audit_roles},
         )
     if user.is_active != is_active:
+        if not is_active:
+            _check_may_deactivate(user)
         _set_active(actor=actor, user=user, is_active=is_active)
         changed.append("is_active")
-    return changed
+    return changed + (["role_requests"] if requests_changed else [])
 
 
 def _set_active(*, actor: User, user: User, is_active: bool) -> None:
     user.is_active = is_active
     user.save(update_fields=["is_active"])
+    detail = {**_subject(user), "fields": ["is_active"]}
+    if not is_active:
+        # Ended for good: reactivating the account must not revive an old cookie.
+        detail["sessions_ended"] = sessions_delete_for_user(user.pk)
     audit_log(
         actor=actor,
         action="change",
         event="accounts.user.reactivated" if is_active else "accounts.user.deactivated",
-        detail={**_subject(user), "fields": ["is_active"]},
+        detail=detail,
     )
 
 
@@ -166,8 +203,10 @@ def _set_active(*, actor: User, user: User, is_active: bool) -> None:
 def user_set_active(*, actor: User, user: User, is_active: bool) -> bool:
     """Deactivate or reactivate a user; returns whether anything changed.
 
-    A deactivated user can no longer log in, and their open sessions stop
-    authenticating on the next request. Nobody can deactivate themselves.
+    A deactivated user can no longer log in, and their sessions are deleted, so that
+    a reactivated account starts with no session. Nobody can deactivate themselves,
+    and nobody is deactivated while they hold families that were not handed over
+    (DeactivationBlocked, from the checks in bi18.accounts.deactivation).
     Safe to retry.
     """
     if actor.pk == user.pk and not is_active:
@@ -175,6 +214,8 @@ def user_set_active(*, actor: User, user: User, is_active: bool) -> bool:
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active == is_active:
         return False
+    if not is_active:
+        _check_may_deactivate(user)
     _set_active(actor=actor, user=user, is_active=is_active)
     return True
 
@@ -187,7 +228,7 @@ def user_unlock(*, actor: User, user: User) -> int:
     """
     from axes.utils import reset
 
-    cleared = reset(username=user.get_username())
+    cleared = reset(username=lockout_username(user.get_username()))
     audit_log(
         actor=actor,
         action="change",
@@ -213,3 +254,89 @@ def user_set_password(*, actor: User, user: User, password: str) -> None:
         event="accounts.user.password_set",
         detail={**_subject(user), "fields": ["password"]},
     )
+
+
+# --- Four eyes: roles that take effect only when a second administrator approves --------
+
+_CASE_ROLES = frozenset(str(r) for r in CASEWORKER_ROLES)
+
+
+def roles_needing_approval(*, user: User, roles: set[str], held: set[str]) -> set[str]:
+    """Of the `roles` an administrator gives `user` (who holds `held`), those that need a
+    second administrator: the administrator role, and case roles while the account has
+    none yet (its first case role opens the way to case data; adding a further one to
+    an approved caseworker does not)."""
+    needed = set()
+    if str(Role.ADMIN) in roles - held:
+        needed.add(str(Role.ADMIN))
+    if not held & _CASE_ROLES:
+        needed |= (roles - held) & _CASE_ROLES
+    return needed
+
+
+def pending_roles(user: User) -> set[str]:
+    return set(
+        RoleGrant.objects.filter(user=user, status=GrantStatus.PENDING).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def _role_grant_request(*, actor: User, user: User, role: str) -> RoleGrant:
+    grant = RoleGrant.objects.create(user=user, role=role, requested_by=actor)
+    audit_log(
+        actor=actor,
+        action="create",
+        event="accounts.role.requested",
+        detail={**_subject(user), "role": role, "grant_id": grant.pk},
+    )
+    return grant
+
+
+def _role_grant_decide(*, actor: User, grant: RoleGrant, status: str) -> None:
+    grant.status = status
+    grant.decided_by = actor
+    grant.decided_at = timezone.now()
+    grant.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_log(
+        actor=actor,
+        action="change",
+        event=f"accounts.role.{status}",
+        detail={**_subject(grant.user), "role": grant.role, "grant_id": grant.pk},
+    )
+
+
+def check_may_decide(*, actor: User, requested_by_id: int, subject_id: int) -> None:
+    """Four eyes: the one who asked, and the one who would get the access, never decide."""
+    if actor.pk == requested_by_id:
+        raise ServiceError(_("You asked for this yourself. Another administrator must approve it."))
+    if actor.pk == subject_id:
+        raise ServiceError(_("You cannot approve access for yourself."))
+
+
+@transaction.atomic
+def role_grant_approve(*, actor: User, grant: RoleGrant) -> RoleGrant:
+    """A second administrator approves a role; the user gets it now. Safe to retry
+    (an approved grant is refused as no longer pending)."""
+    grant = RoleGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
+    if grant.status != GrantStatus.PENDING:
+        raise ServiceError(_("This request has already been decided."))
+    if not actor.has_perm("accounts.manage_users"):
+        raise ServiceError(_("Only an administrator can approve a role."))
+    check_may_decide(actor=actor, requested_by_id=grant.requested_by_id, subject_id=grant.user_id)
+    grant.user.groups.add(*_role_groups([grant.role]))
+    _role_grant_decide(actor=actor, grant=grant, status=GrantStatus.APPROVED)
+    return grant
+
+
+@transaction.atomic
+def role_grant_reject(*, actor: User, grant: RoleGrant) -> RoleGrant:
+    """Refuse a requested role (by another administrator), or withdraw one's own request."""
+    grant = RoleGrant.objects.select_for_update().select_related("user").get(pk=grant.pk)
+    if grant.status != GrantStatus.PENDING:
+        raise ServiceError(_("This request has already been decided."))
+    if actor.pk == grant.user_id:
+        raise ServiceError(_("You cannot approve access for yourself."))
+    status = GrantStatus.WITHDRAWN if actor.pk == grant.requested_by_id else GrantStatus.REJECTED
+    _role_grant_decide(actor=actor, grant=grant, status=status)
+    return grant

@@ -4,11 +4,11 @@ from axes.utils import reset as axes_reset
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from bi18.accounts.lockout import lockout_username, mask_cpr
 from bi18.accounts.login import AUTH_METHOD_PASSWORD, SESSION_AUTH_METHOD
 from bi18.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
 from bi18.accounts.twofactor.policy import second_factor_required
 from bi18.audit.services import audit_log
-from bi18.lib.cpr import CPR_IN_TEXT
 
 
 @receiver(user_logged_in)
@@ -25,7 +25,7 @@ def on_logged_in(sender, request, user, **kwargs):
     if method == AUTH_METHOD_PASSWORD and not second_factor_required(request, user):
         # The log-in is complete; with a second factor still owed, the counter of failed
         # attempts is cleared only once the code is given (twofactor.views).
-        axes_reset(username=user.get_username())
+        axes_reset(username=lockout_username(user.get_username()))
 
 
 @receiver(user_logged_out)
@@ -38,9 +38,7 @@ def on_logged_out(sender, request, user, **kwargs):
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # The attempted username is kept, the password never is. Someone may type their CPR
     # number as the username: that is kept masked, as it would be anywhere else.
-    username = str(credentials.get("username", ""))[:150]
-    if CPR_IN_TEXT.search(username):
-        username = CPR_IN_TEXT.sub("••••••-••••", username)
+    username = mask_cpr(str(credentials.get("username", ""))[:150])
     reason = kwargs.get("reason")  # e.g. "second_factor" (a wrong code)
     audit_log(
         actor=None,

@@ -2,6 +2,7 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core.mail import send_mail
+from django.core.management import call_command
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -39,3 +40,13 @@ def send_password_reset(*, user_id: int, base_url: str) -> bool:
         body = render_to_string("accounts/email/password_reset.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
     return True
+
+
+@shared_task(name="accounts.clear_expired_sessions", time_limit=600)
+def clear_expired_sessions() -> None:
+    """Delete expired sessions (Django's `clearsessions`), so that a session's
+    content does not outlive it in the database and its backups.
+
+    Idempotent and safe to retry.
+    """
+    call_command("clearsessions")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 
 from bi18.accounts import selectors, services
+from bi18.accounts.deactivation import deactivation_blocks
 from bi18.accounts.forms import UserCreateForm, UserEditForm, UserFilterForm, UserSetPasswordForm
 from bi18.accounts.models import User
 from bi18.accounts.twofactor.services import has_second_factor
@@ -104,6 +105,7 @@ def user_create(request):
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("The user %(user)s was created.") % {"user": user.username})
+            _tell_pending_roles(request, user)
             return redirect("accounts:user_edit", pk=user.pk)
     return render(request, "accounts/user_create.html", {"form": form, "nav_active": "admin"})
 
@@ -125,6 +127,7 @@ def user_edit(request, pk):
         else:
             if changed:
                 messages.success(request, _("The changes were saved."))
+                _tell_pending_roles(request, subject)
             else:
                 messages.info(request, _("Nothing was changed."))
             return redirect("accounts:user_edit", pk=subject.pk)
@@ -134,21 +137,38 @@ def user_edit(request, pk):
         {
             "subject": subject,
             "roles": selectors.role_labels(subject),
+            "pending_grants": selectors.pending_role_grants(subject),
             "locked": selectors.is_locked_out(subject),
             "second_factor": has_second_factor(subject),
             "sso_identities": subject.oidc_identities.exists(),
             "form": form,
+            "deactivation_blocks": deactivation_blocks(subject) if subject.is_active else [],
             "nav_active": "admin",
         },
     )
 
 
-def _confirm(request, subject, *, action, title, question, button, button_class, refusal=""):
+def _tell_pending_roles(request, user) -> None:
+    if pending := selectors.pending_role_grants(user):
+        messages.info(
+            request,
+            _(
+                "%(roles)s: takes effect when another administrator approves it "
+                "(Administration → Approvals)."
+            )
+            % {"roles": ", ".join(str(g.get_role_display()) for g in pending)},
+        )
+
+
+def _confirm(
+    request, subject, *, action, title, question, button, button_class, refusal="", blocks=()
+):
     return render(
         request,
         "accounts/user_confirm.html",
         {
             "subject": subject,
+            "blocks": blocks,
             "action": action,
             "title": title,
             "question": question,
@@ -167,6 +187,9 @@ def _set_active(request, pk, *, is_active: bool):
             changed = services.user_set_active(
                 actor=request.user, user=subject, is_active=is_active
             )
+        except services.DeactivationBlocked as exc:
+            messages.error(request, str(exc))
+            return redirect(exc.blocks[0].url)
         except services.ServiceError as exc:
             messages.error(request, str(exc))
         else:
@@ -188,10 +211,12 @@ def _set_active(request, pk, *, is_active: bool):
             button=_("Reactivate"),
             button_class="btn-primary",
         )
+    blocks = deactivation_blocks(subject) if subject.pk != request.user.pk else []
     return _confirm(
         request,
         subject,
         action="accounts:user_deactivate",
+        blocks=blocks,
         title=_("Deactivate user"),
         question=_(
             "%(user)s will no longer be able to log in, and any open session ends. "

@@ -6,3 +6,10 @@ class AuditConfig(AppConfig):
     name = "bi18.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from bi18.audit.dbroles import grant_after_migrate
+
+        post_migrate.connect(grant_after_migrate, sender=self)

@@ -25,7 +25,7 @@ def _date_field(label):
 
 
 def _refuse_cpr(value: str) -> str:
-    # These filters travel in the URL (GET): a CPR number must never go there.
+    # These filters go into the log's own "searched" entry: a CPR number must never go there.
     if contains_cpr(value):
         raise ValidationError(
             _("Do not search for CPR numbers here. Use the citizen access report."),

@@ -1,15 +1,21 @@
 """Append-only audit log of the use of personal data (SPEC §8, Datatilsynet).
 
 Rows are only ever inserted. Updates are refused by the model, by the queryset
-and, on PostgreSQL, by a trigger; deletion happens only through
+and, on PostgreSQL, by a trigger and by the application role's missing rights
+(bi18.audit.dbroles); deletion happens only through
 `AuditEvent.objects.purge_before()`, called by the retention job.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
-from django.db import models
+from django.db import connections, models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+# The retention may be configured down to this, never below (also in migration 0004's SQL).
+AUDIT_RETENTION_FLOOR_DAYS = 30
 
 
 class AuditAction(models.TextChoices):
@@ -37,7 +43,19 @@ class AuditEventQuerySet(models.QuerySet):
         raise AppendOnlyError("Audit events are deleted only by the retention job.")
 
     def purge_before(self, cutoff) -> int:
-        """Delete entries older than `cutoff` (the retention job's only tool)."""
+        """Delete entries older than `cutoff` (the retention job's only tool).
+
+        On PostgreSQL through audit_purge_before() (migration 0004): the application's
+        database role has no DELETE on this table. The function refuses, and so does
+        this method everywhere, a cutoff within the last AUDIT_RETENTION_FLOOR_DAYS.
+        """
+        if cutoff > timezone.now() - timedelta(days=AUDIT_RETENTION_FLOOR_DAYS):
+            raise AppendOnlyError("Audit entries of the last 30 days cannot be deleted.")
+        connection = connections[self.db]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT audit_purge_before(%s)", [cutoff])
+                return cursor.fetchone()[0]
         deleted, _per_model = models.QuerySet.delete(self.filter(at__lt=cutoff))
         return deleted
 

@@ -1,6 +1,5 @@
 """Audit pages for administrators: search the log, and one citizen's access report (SPEC §8)."""
 
-import csv
 import datetime
 import secrets
 from dataclasses import dataclass
@@ -9,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,11 +19,14 @@ from bi18.audit.citizens import citizen_by_hash, events_about, find_citizen
 from bi18.audit.forms import AuditSearchForm, CitizenReportForm
 from bi18.audit.labels import detail_summary, event_label, user_ids_in
 from bi18.audit.models import AuditAction, AuditEvent
+from bi18.lib import exports
 from bi18.lib.cpr import contains_cpr
 from bi18.lib.pickers import PICKER_LIMIT
 
 PAGE_SIZE = 50
 _REPORT_SESSION_KEY = "audit_citizen_reports"
+_SEARCH_SESSION_KEY = "audit_searches"
+_MAX_SAVED_SEARCHES = 10
 _MAX_SAVED_REPORTS = 5
 
 audit_permission = permission_required("accounts.view_audit_log", raise_exception=True)
@@ -101,35 +102,70 @@ def _rows(events: list[AuditEvent]) -> list[dict]:
     ]
 
 
+def _search_filters(cleaned: dict) -> dict[str, str]:
+    """The form's filters as strings (dates ISO), for the session and the log."""
+    return {
+        name: value.isoformat() if isinstance(value, datetime.date) else str(value)
+        for name, value in cleaned.items()
+        if value not in (None, "")
+    }
+
+
+def _save_search(request, filters: dict[str, str]) -> str:
+    token = secrets.token_urlsafe(8)
+    saved = request.session.get(_SEARCH_SESSION_KEY, {})
+    saved = dict(list(saved.items())[-(_MAX_SAVED_SEARCHES - 1) :])
+    saved[token] = filters
+    request.session[_SEARCH_SESSION_KEY] = saved
+    return token
+
+
 @login_required
 @audit_permission
 def audit_search(request):
-    form = AuditSearchForm(request.GET or None)
+    """POST: the filters -> kept in the session under a token -> redirect to GET ?s=token.
+
+    The filters are typed by an administrator (a user name, a case number) and might
+    hold a CPR number by mistake: sent as POST, as the family search is, they never
+    reach a URL, the browser history or the web server's access log.
+    """
+    if request.method == "POST":
+        form = AuditSearchForm(request.POST)
+        if form.is_valid():
+            filters = _search_filters(form.cleaned_data)
+            url = reverse("audit:search")
+            return redirect(f"{url}?s={_save_search(request, filters)}" if filters else url)
+        return render(request, "audit/search.html", _search_context(form, None))
+
+    token = request.GET.get("s", "")
+    saved = request.session.get(_SEARCH_SESSION_KEY, {}).get(token) if token else None
+    if token and saved is None:
+        messages.info(request, _("The search has expired. Enter the filters again."))
+    form = AuditSearchForm(saved) if saved else AuditSearchForm()
     page = None
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
         events = _filtered(AuditEvent.objects.select_related("actor"), data).order_by("-at", "-id")
         page = _page(events, request.GET.get("page"))
-        filters = {name: str(value) for name, value in data.items() if value not in (None, "")}
         # Reading the log is itself a use of personal data. The filters never hold a
         # CPR number (the form refuses one).
         services.audit_log(
             actor=request.user,
             action=AuditAction.SEARCH,
             event="audit.log.searched",
-            detail={"filters": filters, "page": page.number},
+            detail={"filters": _search_filters(data), "page": page.number},
         )
-    return render(
-        request,
-        "audit/search.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": _rows(page.object_list) if page else [],
-            "filtered": bool(form.is_bound and any(form.data.get(f) for f in form.fields)),
-            "nav_active": "admin",
-        },
-    )
+    return render(request, "audit/search.html", _search_context(form, page))
+
+
+def _search_context(form, page) -> dict:
+    return {
+        "form": form,
+        "page": page,
+        "rows": _rows(page.object_list) if page else [],
+        "filtered": bool(form.is_bound and any(form.data.get(f) for f in form.fields)),
+        "nav_active": "admin",
+    }
 
 
 @login_required
@@ -208,12 +244,6 @@ def citizen_report(request):
     return _no_store(render(request, "audit/citizen_report.html", context))
 
 
-def _cell(value) -> str:
-    # Excel runs a cell starting with = + - @ as a formula (CSV injection).
-    text = str(value)
-    return f"'{text}" if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 @login_required
 @audit_permission
 @require_POST
@@ -223,37 +253,31 @@ def citizen_report_csv(request):
         messages.info(request, _("The report has expired. Enter the CPR number again."))
         return redirect("audit:citizen_report")
     citizen = citizen_by_hash(saved["cpr_hash"], masked=saved["masked"])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"indsigt-logning-{timezone.localdate():%Y-%m-%d}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # The BOM makes Excel read UTF-8 (æøå); Danish Excel expects semicolons.
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
     with transaction.atomic(), translation.override("da"):
         events = services.citizen_report_export(
             actor=request.user, citizen=citizen, purpose=saved["purpose"]
         )
-        writer.writerow(
+        header = [
+            _("Time (Danish time)"),
+            _("Name"),
+            _("User name"),
+            _("Action"),
+            _("Event"),
+            _("Case number"),
+            _("Purpose"),
+        ]
+        rows = [
             [
-                _("Time (Danish time)"),
-                _("Name"),
-                _("User name"),
-                _("Action"),
-                _("Event"),
-                _("Case number"),
-                _("Purpose"),
+                f"{timezone.localtime(e.at):%Y-%m-%d %H:%M:%S}",
+                e.actor.get_full_name() if e.actor else "",
+                e.actor_username,
+                e.get_action_display(),
+                event_label(e.event),
+                e.case_number,
+                e.purpose,
             ]
-        )
-        for e in events:
-            writer.writerow(
-                [
-                    _cell(f"{timezone.localtime(e.at):%Y-%m-%d %H:%M:%S}"),
-                    _cell(e.actor.get_full_name() if e.actor else ""),
-                    _cell(e.actor_username),
-                    _cell(e.get_action_display()),
-                    _cell(event_label(e.event)),
-                    _cell(e.case_number),
-                    _cell(e.purpose),
-                ]
-            )
+            for e in events
+        ]
+        response = exports.csv_response([header, *rows], filename=filename)
     return _no_store(response)

@@ -16,7 +16,6 @@ has the same pseudonym in every extract made with the same key, and nobody witho
 key can turn it back into a person. `pair` is the matched pilot person's pseudonym.
 """
 
-import csv
 import datetime
 import hashlib
 import hmac
@@ -26,6 +25,7 @@ from collections import defaultdict
 from django.conf import settings
 from django.db.models import Count
 
+from bi18.lib import exports
 from bi18.rules import rule
 from budget.evaluation import rules
 from budget.evaluation.models import ComparisonPerson, ComparisonStatus, Match, MatchKind
@@ -292,11 +292,9 @@ def _person_rows(common: dict, index, until, status, events) -> list[dict]:
 
 
 def to_csv(rows: list[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    # Through the one export helper: a cohort name typed as "=…" must not become a formula.
+    table = [COLUMNS, *([r.get(c) for c in COLUMNS] for r in rows)]
+    return exports.csv_text(table, delimiter=",", lineterminator="\n").encode("utf-8")
 
 
 def to_parquet(rows: list[dict]) -> bytes:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
+from bi18.outbox import runs
 from bi18.rules import rule
 from budget.evaluation import compute, extract
 from budget.evaluation.models import (
@@ -63,8 +64,7 @@ def evaluation_compute(*, on: datetime.date) -> dict:
 
 def evaluation_run_request(*, actor) -> EvaluationRun:
     """Queue a computation (reusing an open one); the task is sent once the row is committed."""
-    from budget.evaluation.tasks import compute_evaluation
-
+    runs.runs_fail_stale(EvaluationRun)  # a stuck run is never reused
     with transaction.atomic():
         open_run = (
             EvaluationRun.objects.select_for_update()
@@ -80,8 +80,7 @@ def evaluation_run_request(*, actor) -> EvaluationRun:
             event="evaluation.run.requested",
             detail={"run_id": run.pk},
         )
-        run_id = run.pk
-        transaction.on_commit(lambda: compute_evaluation.delay(run_id=run_id))
+        runs.run_enqueue(run, task="evaluation.compute", kwargs={"run_id": run.pk})
     return run
 
 
@@ -143,8 +142,6 @@ def evaluation_run_failed(*, run_id: int | None, error: str) -> None:
 
 def evaluation_extract_request(*, actor, purpose: str) -> EvaluationExtract:
     """Queue an extract of the latest computation. Raises ServiceError without one."""
-    from budget.evaluation.tasks import build_extract
-
     run = latest_run()
     if run is None or not run.date:
         raise ServiceError(_("Compute the evaluation first: there is nothing to extract yet."))
@@ -157,8 +154,7 @@ def evaluation_extract_request(*, actor, purpose: str) -> EvaluationExtract:
             purpose=purpose,
             detail={"extract_id": item.pk, "run_id": run.pk},
         )
-        item_id = item.pk
-        transaction.on_commit(lambda: build_extract.delay(extract_id=item_id))
+        runs.run_enqueue(item, task="evaluation.build_extract", kwargs={"extract_id": item.pk})
     return item
 
 

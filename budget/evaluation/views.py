@@ -11,13 +11,17 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bi18.accounts.middleware import background_poll
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
+from bi18.lib.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
+from bi18.outbox.runs import runs_fail_stale
 from budget.evaluation import importer, selectors, services
 from budget.evaluation.forms import ComparisonUploadForm, ExtractDownloadForm, ExtractRequestForm
 from budget.evaluation.models import ComparisonUpload, EvaluationExtract, RunStatus, UploadKind
@@ -58,11 +62,13 @@ def run_request(request):
     return redirect("evaluation:decision")
 
 
+@background_poll
 @view_required
 @require_GET
 def run_status(request, pk: int):
     from budget.evaluation.models import EvaluationRun
 
+    runs_fail_stale(EvaluationRun)  # ends the polling of a run that can no longer finish
     run = get_object_or_404(EvaluationRun, pk=pk)
     response = render(request, "evaluation/_run_status.html", {"open_run": run})
     if run.status == RunStatus.DONE and request.htmx:
@@ -71,10 +77,8 @@ def run_status(request, pk: int):
 
 
 def render_decision_pdf(context: dict) -> bytes:
-    from weasyprint import HTML  # imported late: it loads pango
-
-    html = render_to_string("evaluation/decision_pdf.html", context)
-    return HTML(string=html).write_pdf()
+    """The decision basis as a PDF, in a child process with a time limit (bi18.lib.pdf)."""
+    return html_to_pdf(render_to_string("evaluation/decision_pdf.html", context))
 
 
 @view_required
@@ -83,7 +87,10 @@ def decision_pdf(request):
     run = selectors.latest_run()
     context = selectors.decision_context(run)
     context["printed_at"] = timezone.now()
-    pdf = render_decision_pdf(context)
+    try:
+        pdf = render_decision_pdf(context)
+    except (PdfTimeout, PdfError) as exc:
+        return pdf_failed_response(request, exc, back_url=reverse("evaluation:decision"))
     audit_log(
         actor=request.user,
         action=AuditAction.EXPORT,
@@ -128,9 +135,11 @@ def extracts(request):
     )
 
 
+@background_poll
 @export_required
 @require_GET
 def extract_status(request, pk: int):
+    runs_fail_stale(EvaluationExtract)  # ends the polling of one that can no longer finish
     item = get_object_or_404(
         EvaluationExtract.objects.defer("csv_encrypted", "parquet_encrypted"), pk=pk
     )

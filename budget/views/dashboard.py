@@ -1,20 +1,20 @@
 """The managers' dashboard: targets read from stored snapshots, drill-down, recompute
 with progress, CSV/XLSX export (audited). Counts, rates and money, never a name."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from bi18.accounts.middleware import background_poll
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.lib import exports
+from bi18.outbox.runs import runs_fail_stale
 from bi18.rules import rule
 from budget import dashboard, services
 from budget.models import Scope, SnapshotRun
@@ -39,8 +39,8 @@ def _dashboard(request):
     context = {
         "nav_active": "targets",
         "on": on,
-        "run": run,
         "threshold": rule("small_cell_threshold"),
+        **dashboard.run_status(run),
     }
     if on is not None:
         views = dashboard.target_views(on)
@@ -96,26 +96,40 @@ def target_detail(request, code: str):
 @require_POST
 def snapshot_request(request):
     run = services.snapshot_run_request(actor=request.user)
+    run.refresh_from_db()
+    status = dashboard.run_status(run)
     if request.htmx:
-        run.refresh_from_db()
-        response = render(request, "budget/_run_status.html", {"run": run, "polling": True})
+        response = render(request, "budget/_run_status.html", {**status, "polling": True})
         if run.status == SnapshotRun.Status.DONE:
             # Already computed (tasks run eagerly without a broker): show the new figures.
             response["HX-Refresh"] = "true"
         return response
-    run.refresh_from_db()
     if run.status == SnapshotRun.Status.DONE:
         messages.success(request, _("The figures have been computed."))
+    elif status["waiting_for_broker"]:
+        messages.warning(
+            request,
+            _(
+                "The task queue cannot be reached right now. The computation is saved and "
+                "starts by itself when the queue is back."
+            ),
+        )
     else:
         messages.info(request, _("The computation has started; the page updates when it is done."))
     return redirect("targets_home")
 
 
+@background_poll
 @dashboard_required
 @require_GET
 def snapshot_status(request, pk: int):
+    # Beat may be down with the broker: the poll itself fails a run that can no longer
+    # finish (never started, or its worker lost), which ends the polling.
+    runs_fail_stale(SnapshotRun)
     run = get_object_or_404(SnapshotRun, pk=pk)
-    response = render(request, "budget/_run_status.html", {"run": run, "polling": True})
+    response = render(
+        request, "budget/_run_status.html", {**dashboard.run_status(run), "polling": True}
+    )
     if run.status == SnapshotRun.Status.DONE and request.htmx:
         response["HX-Refresh"] = "true"
     return response
@@ -142,46 +156,11 @@ def dashboard_export(request, fmt: str):
 
 
 def _csv_response(tables, filename):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    for title, header, rows in tables:
-        writer.writerow([title])
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow(
-                [
-                    "" if v is None else str(v).replace(".", ",") if isinstance(v, float) else v
-                    for v in row
-                ]
-            )
-        writer.writerow([])
-    # UTF-8 with BOM and semicolons: opens straight in a Danish Excel.
-    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    return response
+    rows = []
+    for title, header, table_rows in tables:
+        rows += [[title], header, *table_rows, []]
+    return exports.csv_response(rows, filename=f"{filename}.csv")
 
 
 def _xlsx_response(tables, filename):
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    for title, header, rows in tables:
-        sheet = workbook.create_sheet(title=str(title)[:31])
-        sheet.append([str(h) for h in header])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for row in rows:
-            sheet.append(row)
-        for column in sheet.columns:
-            width = max(len(str(c.value or "")) for c in column)
-            sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 50)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
-    return response
+    return exports.xlsx_response(tables, filename=f"{filename}.xlsx")

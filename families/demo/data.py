@@ -221,7 +221,8 @@ ROLE_USERS: dict[str, tuple[str, int, int]] = {
     Role.YOUTH_GUIDANCE_COUNSELLOR: ("uu", 80, 2),
     Role.MANAGER: ("leder", 0, 1),
     Role.BUDGET_OFFICER: ("oekonomi", 0, 1),
-    Role.ADMIN: ("admin", 0, 1),
+    # Two administrators: what one grants, the other approves (four eyes).
+    Role.ADMIN: ("admin", 0, 2),
     Role.EVALUATOR: ("evaluator", 0, 1),
 }
 NAMED_USERS: dict[str, tuple[str, str]] = {
@@ -240,5 +241,6 @@ NAMED_USERS: dict[str, tuple[str, str]] = {
     "leder": ("Birgitte", "Lauridsen"),
     "oekonomi": ("Niels", "Frederiksen"),
     "admin": ("Anne", "Christensen"),
+    "admin2": ("Tobias", "Vestergaard"),
     "evaluator": ("Jakob", "Winther"),
 }

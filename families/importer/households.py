@@ -15,12 +15,15 @@ import datetime
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.utils.translation import gettext as _
 
+from bi18.accounts.roles import Role
 from families.cpr import Cpr
 from families.importer.rows import Row
-from families.models import Family, Person, PersonRole
+from families.models import Family, NetworkMember, Person, PersonRole
+from families.staffing.models import AccessGrant, GrantKind
 
 TARGET_GROUP_SOURCE = "Registerudtræk (import)"
 # Bulk lookups are chunked: SQLite allows at most 999 parameters per query.
@@ -35,6 +38,10 @@ class ImportReport:
     people_updated: int = 0
     excluded: list[dict] = field(default_factory=list)
     rejected: list[dict] = field(default_factory=list)
+    # Families given a coordinator (awaiting a second administrator), and families the
+    # import leaves without one (neither a coordinator column nor a default).
+    coordinators_assigned: int = 0
+    without_coordinator: int = 0
     # Not part of the serialised report.
     rows_read: int = field(default=0, compare=False)
 
@@ -46,6 +53,8 @@ class ImportReport:
             "people_updated": self.people_updated,
             "excluded": [dict(e) for e in self.excluded],
             "rejected": [dict(r) for r in self.rejected],
+            "coordinators_assigned": self.coordinators_assigned,
+            "without_coordinator": self.without_coordinator,
         }
 
     @property
@@ -74,6 +83,8 @@ class Plan:
     # A new person's family may be new too: the family is attached when writing.
     new_people: list[tuple[Person, Family, Cpr]] = field(default_factory=list)
     changed_people: list[tuple[Person, Family, list[str]]] = field(default_factory=list)
+    # (family, user): the family caseworker who is to coordinate the family's group.
+    coordinators: list[tuple[Family, Any]] = field(default_factory=list)
 
 
 def _chunks(items: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -138,9 +149,76 @@ def reject_households(rows: list[Row], report: ImportReport) -> dict[str, list[R
     return clean
 
 
-def plan_import(rows: list[Row], *, cohort: str, today: datetime.date) -> Plan:
+COORDINATOR_ROLE = Role.FAMILY_CASEWORKER
+
+
+def check_coordinators(rows: list[Row], *, actor=None) -> dict[str, Any]:
+    """The coordinator column: each user name must be an active family caseworker's
+    (never the importing administrator: four eyes), one per household. Adds row errors;
+    returns {user name: user}. One query per 900 names."""
+    from django.contrib.auth import get_user_model
+
+    names = sorted({r.coordinator for r in rows if r.coordinator})
+    users: dict[str, Any] = {}
+    for chunk in _chunks(names):
+        users.update(
+            (u.username, u)
+            for u in get_user_model().objects.filter(
+                username__in=chunk, is_active=True, groups__name=COORDINATOR_ROLE
+            )
+        )
+    named: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if not row.coordinator:
+            continue
+        user = users.get(row.coordinator)
+        if user is None:
+            row.errors.append(("coordinator", _("No active family caseworker has this user name.")))
+        elif actor is not None and user.pk == actor.pk:
+            row.errors.append(
+                ("coordinator", _("You cannot make yourself coordinator (four eyes)."))
+            )
+        if row.household_id:
+            named[row.household_id].add(row.coordinator)
+    for row in rows:
+        if len(named.get(row.household_id, ())) > 1:
+            row.errors.append(
+                ("coordinator", _("The rows of this household name different coordinators."))
+            )
+    return users
+
+
+def _coordinated_family_ids(families: list[Family]) -> set[int]:
+    """Of these existing families, those that have a coordinator or a coordinator awaiting
+    approval already: an import never adds a second one (and re-importing adds none)."""
+    ids = [f.pk for f in families if f.pk]
+    covered: set[int] = set()
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start : start + _CHUNK]
+        covered |= set(
+            NetworkMember.objects.filter(family_id__in=chunk, is_coordinator=True).values_list(
+                "family_id", flat=True
+            )
+        )
+        covered |= set(
+            AccessGrant.objects.pending()
+            .filter(family_id__in=chunk, kind=GrantKind.MEMBERSHIP, is_coordinator=True)
+            .values_list("family_id", flat=True)
+        )
+    return covered
+
+
+def plan_import(
+    rows: list[Row],
+    *,
+    cohort: str,
+    today: datetime.date,
+    default_coordinator=None,
+    actor=None,
+) -> Plan:
     report = ImportReport(rows_read=len(rows))
     plan = Plan(report=report)
+    coordinators = check_coordinators(rows, actor=actor)
     households = reject_households(rows, report)
 
     enrolled: dict[str, list[Row]] = {}
@@ -206,6 +284,9 @@ def plan_import(rows: list[Row], *, cohort: str, today: datetime.date) -> Plan:
                 plan.changed_families.append((family, changed))
                 report.families_updated += 1
 
+        named = next((r.coordinator for r in members if r.coordinator), "")
+        plan.coordinators.append((family, coordinators.get(named) or default_coordinator))
+
         for row in members:
             data = {name: getattr(row, name) for name in PERSON_FIELDS}
             person = people.get(row.cpr_hash)
@@ -226,4 +307,16 @@ def plan_import(rows: list[Row], *, cohort: str, today: datetime.date) -> Plan:
                     setattr(person, name, value)
                 plan.changed_people.append((person, family, changed))
                 report.people_updated += 1
+
+    covered = _coordinated_family_ids([f for f, _u in plan.coordinators])
+    wanted = []
+    for family, user in plan.coordinators:
+        if family.pk in covered:
+            continue
+        if user is None:
+            report.without_coordinator += 1
+        else:
+            wanted.append((family, user))
+    plan.coordinators = wanted
+    report.coordinators_assigned = len(wanted)
     return plan

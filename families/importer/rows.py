@@ -29,6 +29,9 @@ COLUMNS = (
     "language",
     "interpreter_needed",
 )
+# Optional: the user name of the family caseworker who coordinates the household's network
+# group (else the default chosen at upload, else none).
+OPTIONAL_COLUMNS = ("coordinator",)
 
 _ROLES = {
     "parent": PersonRole.PARENT,
@@ -81,6 +84,7 @@ class Row:
     in_other_effort: bool = False
     language: str = ""
     interpreter_needed: bool = False
+    coordinator: str = ""  # a user name, checked against the users when planning
     errors: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -190,6 +194,12 @@ def validate_row(raw: RawRow, today: datetime.date) -> Row:
         err("language", _("The language is longer than 60 characters."))
     else:
         row.language = v["language"]
+
+    coordinator = v.get("coordinator", "")
+    if len(coordinator) > 150:
+        err("coordinator", _("The coordinator's user name is longer than 150 characters."))
+    else:
+        row.coordinator = coordinator
 
     interpreter = v["interpreter_needed"]
     if interpreter:

@@ -15,8 +15,8 @@ from bi18.audit.services import audit_log
 from bi18.lib.csvfile import ImportFileError, read_rows
 from bi18.lib.errors import ServiceError
 from families.cpr import decrypt_bytes, encrypt_bytes
-from families.importer.households import ImportReport, plan_import
-from families.importer.rows import COLUMNS, validate_row
+from families.importer.households import COORDINATOR_ROLE, ImportReport, plan_import
+from families.importer.rows import COLUMNS, OPTIONAL_COLUMNS, validate_row
 from families.importer.writing import write_plan
 from families.models import TargetGroupImport
 
@@ -43,6 +43,7 @@ def target_group_import(
     dry_run: bool = False,
     today: datetime.date | None = None,
     detail: dict | None = None,
+    default_coordinator=None,
 ) -> ImportReport:
     """Import a target-group CSV extract; return the report.
 
@@ -50,27 +51,50 @@ def target_group_import(
     A dry run computes the same plan, and so the same report, and writes nothing.
     The real run is one transaction, serialised against other imports, and safe to
     repeat: a second run of the same file creates and updates nothing.
+
+    Each imported family without a coordinator gets one – the household's `coordinator`
+    column, else `default_coordinator` – as an access grant that takes effect when a second
+    administrator approves it (four eyes; all of one import are approved together).
     """
     today = today or timezone.localdate()
     cohort = cohort.strip()
-    rows = [validate_row(raw, today) for raw in read_rows(data, COLUMNS)]
+    if default_coordinator is not None:
+        check_default_coordinator(default_coordinator, actor=actor)
+    rows = [validate_row(raw, today) for raw in read_rows(data, COLUMNS, OPTIONAL_COLUMNS)]
+    planning = {
+        "cohort": cohort,
+        "today": today,
+        "default_coordinator": default_coordinator,
+        "actor": actor,
+    }
     if dry_run:
-        return plan_import(rows, cohort=cohort, today=today).report
+        return plan_import(rows, **planning).report
+    digest = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
         serialise_imports()
-        plan = plan_import(rows, cohort=cohort, today=today)
+        plan = plan_import(rows, **planning)
         write_plan(
             plan,
             actor=actor,
             actor_username=actor_username,
-            detail={"sha256": hashlib.sha256(data).hexdigest(), "cohort": cohort, **(detail or {})},
+            detail={"sha256": digest, "cohort": cohort, **(detail or {})},
+            batch=f"import-{(detail or {}).get('import_id') or digest[:12]}",
         )
     return plan.report
 
 
+def check_default_coordinator(user, *, actor=None) -> None:
+    """The coordinator chosen at import for every family without one: an active family
+    caseworker, and not the importing administrator (four eyes)."""
+    if not (user.is_active and user.has_role(COORDINATOR_ROLE)):
+        raise ServiceError(_("The coordinator must be an active family caseworker."))
+    if actor is not None and user.pk == actor.pk:
+        raise ServiceError(_("You cannot make yourself coordinator (four eyes)."))
+
+
 @transaction.atomic
 def target_group_upload_create(
-    *, actor, data: bytes, file_name: str, cohort: str = ""
+    *, actor, data: bytes, file_name: str, cohort: str = "", default_coordinator=None
 ) -> TargetGroupImport:
     """Dry-run an uploaded file and keep it (encrypted) for the commit.
 
@@ -78,7 +102,13 @@ def target_group_upload_create(
     """
     if len(data) > MAX_FILE_BYTES:
         raise ImportFileError(_("The file is larger than 20 MB."))
-    report = target_group_import(data=data, cohort=cohort, dry_run=True)
+    report = target_group_import(
+        data=data,
+        cohort=cohort,
+        dry_run=True,
+        actor=actor,
+        default_coordinator=default_coordinator,
+    )
     TargetGroupImport.objects.filter(
         committed_at__isnull=True, created_at__lt=timezone.now() - STALE_UPLOAD_AGE
     ).delete()
@@ -87,6 +117,7 @@ def target_group_upload_create(
         data_encrypted=encrypt_bytes(data),
         sha256=hashlib.sha256(data).hexdigest(),
         cohort=cohort.strip(),
+        default_coordinator=default_coordinator,
         uploaded_by=actor,
         dry_run_report=report.as_dict(),
     )
@@ -121,7 +152,11 @@ def target_group_upload_commit(*, actor, upload: TargetGroupImport) -> TargetGro
     if hashlib.sha256(data).hexdigest() != upload.sha256:
         raise ServiceError(_("The stored file is damaged; upload it again."))
     report = target_group_import(
-        data=data, actor=actor, cohort=upload.cohort, detail={"import_id": upload.pk}
+        data=data,
+        actor=actor,
+        cohort=upload.cohort,
+        detail={"import_id": upload.pk},
+        default_coordinator=upload.default_coordinator,
     )
     upload.result = report.as_dict()
     # Data minimisation: the file (with CPR numbers) is not kept once imported.

@@ -10,9 +10,10 @@ from django.utils import timezone
 from bi18.audit.models import AuditAction
 from bi18.audit.services import AuditEntry, audit_log, audit_log_many
 from families.cpr import encrypt_cpr
-from families.importer.households import FAMILY_FIELDS, PERSON_FIELDS, Plan
+from families.importer.households import COORDINATOR_ROLE, FAMILY_FIELDS, PERSON_FIELDS, Plan
 from families.models import Family, Person
 from families.services import CASE_NUMBER_PREFIX, next_case_number
+from families.staffing.models import AccessGrant, GrantKind, GrantSource
 
 
 def _first_case_number() -> int:
@@ -48,7 +49,7 @@ def _update_rows(model, objects: list, field_names: list[str], now: datetime.dat
         obj.updated_at = now
 
 
-def write_plan(plan: Plan, *, actor, actor_username: str, detail: dict) -> None:
+def write_plan(plan: Plan, *, actor, actor_username: str, detail: dict, batch: str = "") -> None:
     now = timezone.now()
     if plan.new_families:
         number = _first_case_number()
@@ -76,10 +77,41 @@ def write_plan(plan: Plan, *, actor, actor_username: str, detail: dict) -> None:
         now,
     )
 
+    grants = AccessGrant.objects.bulk_create(
+        AccessGrant(
+            family=family,
+            kind=GrantKind.MEMBERSHIP,
+            user=user,
+            role=COORDINATOR_ROLE,
+            is_coordinator=True,
+            source=GrantSource.IMPORT,
+            batch=batch,
+            requested_by=actor,
+        )
+        for family, user in plan.coordinators
+    )
+
     audit_log_many(
         actor=actor,
         actor_username=actor_username,
         entries=[
+            # The coordinators take effect when a second administrator approves them.
+            *(
+                AuditEntry(
+                    AuditAction.CREATE,
+                    "families.grant.requested",
+                    family=g.family,
+                    detail={
+                        "grant_id": g.pk,
+                        "kind": g.kind,
+                        "user_id": g.user_id,
+                        "role": g.role,
+                        "coordinator": True,
+                        "source": g.source,
+                    },
+                )
+                for g in grants
+            ),
             *(
                 AuditEntry(AuditAction.CREATE, "families.import.family_created", family=f)
                 for f in plan.new_families
@@ -123,5 +155,6 @@ def write_plan(plan: Plan, *, actor, actor_username: str, detail: dict) -> None:
             "people_updated": report.people_updated,
             "excluded": len(report.excluded),
             "rejected_rows": report.rejected_rows,
+            "coordinators_assigned": report.coordinators_assigned,
         },
     )

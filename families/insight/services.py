@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from bi18.audit.citizens import Citizen, events_about
 from bi18.audit.labels import event_label
 from bi18.audit.services import audit_log
+from bi18.lib.pdf import html_to_pdf
 from families.registry import personal_data_sources
 
 
@@ -83,11 +84,10 @@ def insight_produce(*, actor, citizen: Citizen, purpose: str) -> None:
 
 
 def render_pdf(insight: Insight) -> bytes:
-    from weasyprint import HTML  # imported late: it loads pango
-
+    """In a child process with a time limit (bi18.lib.pdf): raises PdfTimeout or PdfError."""
     with translation.override("da"):
         html = render_to_string("insight/insight_print.html", {"insight": insight})
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def render_zip(insight: Insight) -> bytes:

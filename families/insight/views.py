@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from bi18.audit.citizens import citizen_by_hash, find_citizen
 from bi18.audit.forms import CitizenReportForm
+from bi18.lib.pdf import PdfError, PdfTimeout, pdf_failed_response
 from families.insight import services
 
 # The administrator's data-protection duties (audit log, access report, retention, insight).
@@ -79,9 +80,14 @@ def insight_download(request, fmt):
     if saved is None:
         return redirect("insight:start")
     citizen = _citizen(saved)
-    content, content_type = services.insight_export(
-        actor=request.user, citizen=citizen, purpose=saved["purpose"], fmt=fmt
-    )
+    try:
+        content, content_type = services.insight_export(
+            actor=request.user, citizen=citizen, purpose=saved["purpose"], fmt=fmt
+        )
+    except (PdfTimeout, PdfError) as exc:
+        return pdf_failed_response(
+            request, exc, back_url=f"{reverse('insight:start')}?r={request.POST.get('r', '')}"
+        )
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"indsigt-{citizen.case_number}.{fmt}"

@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_GET
 
 from bi18.audit.services import audit_log
+from bi18.lib.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
 from networkgroup import selectors, services
 from networkgroup.views.common import family_for_member
 
@@ -41,13 +43,11 @@ def plan_print(request, family_pk):
 
 
 def render_plan_pdf(family, language: str, user) -> bytes:
-    """The current plan as `user` may see it, as a PDF in `language` (WeasyPrint; pango
-    and fonts from the OS)."""
-    from weasyprint import HTML  # imported late: it loads pango
-
+    """The current plan as `user` may see it, as a PDF in `language` (WeasyPrint, in a child
+    process with a time limit: raises PdfTimeout or PdfError)."""
     with translation.override(language):
         html = render_to_string("networkgroup/plan_print.html", _print_context(family, user))
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 @login_required
@@ -56,7 +56,15 @@ def plan_pdf(request, family_pk, language):
     if language not in PDF_LANGUAGES:
         raise Http404
     family = family_for_member(request.user, family_pk)
-    pdf = render_plan_pdf(family, language, request.user)
+    try:
+        pdf = render_plan_pdf(family, language, request.user)
+    except (PdfTimeout, PdfError) as exc:
+        return pdf_failed_response(
+            request,
+            exc,
+            back_url=reverse("networkgroup:plan", args=[family.pk]),
+            print_url=reverse("networkgroup:plan_print", args=[family.pk]),
+        )
     audit_log(
         actor=request.user,
         action="export",

@@ -20,6 +20,8 @@ from families import services as family_services
 from families.access import get_family_for_user
 from families.forms import MemberAddForm
 from families.models import Family, NetworkMember
+from families.staffing import services as staffing_services
+from families.staffing.models import AccessGrant
 
 PAGE_SIZE = 25
 
@@ -84,7 +86,9 @@ def group_page(request, family_pk):
             raise Http404
         if form.is_valid():
             try:
-                family_services.member_add(
+                # Added by the coordinator: at once. By an administrator: only when a
+                # second administrator or the coordinator approves (four eyes).
+                added = staffing_services.member_add_or_request(
                     actor=request.user,
                     family=family,
                     user=form.cleaned_data["user"],
@@ -94,14 +98,32 @@ def group_page(request, family_pk):
             except family_services.ServiceError as exc:
                 form.add_error("user", str(exc))
             else:
-                messages.success(request, _("The member was added."))
+                if isinstance(added, AccessGrant):
+                    messages.info(
+                        request,
+                        _(
+                            "%(user)s gets access when another administrator or the family's "
+                            "coordinator approves it."
+                        )
+                        % {"user": added.user},
+                    )
+                else:
+                    messages.success(request, _("The member was added."))
                 return redirect("networkgroup:group", family_pk=family.pk)
     audit_log(actor=request.user, action="view", event="networkgroup.group.viewed", family=family)
+    pending = list(
+        AccessGrant.objects.pending()
+        .filter(family=family)
+        .select_related("user", "requested_by", "replaces", "person", "family")
+    )
+    for grant in pending:
+        grant.may_decide = staffing_services.may_decide(request.user, grant)
     return render(
         request,
         "networkgroup/group_page.html",
         {
             "family": family,
+            "pending_grants": pending,
             "members": list(family.members.select_related("user")),
             "form": form,
             "may_manage": may_manage,

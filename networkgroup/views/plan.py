@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from bi18.accounts.middleware import background_poll
 from bi18.audit.services import audit_log
 from bi18.lib.versioning import save_or_conflict
 from networkgroup import access, selectors, services
@@ -63,6 +64,7 @@ def offers_english(family) -> bool:
     return language not in ("", "da", "dansk", "danish")
 
 
+@background_poll
 @login_required
 @require_GET
 def presence(request, family_pk):

@@ -8,7 +8,10 @@
 (function () {
   "use strict";
 
-  var CPR = /\d{6}[\s-]?\d{4}/;
+  // A search travels in the URL, so it is never sent once the text holds six digits in a
+  // row: the start of a CPR number (its date of birth) as it is being typed, not only the
+  // whole number. No user name or staff name needs six digits.
+  var CPR = /\d{6}/;
 
   function enhance(root) {
     if (root.getAttribute("data-picker-ready")) {

@@ -13,7 +13,6 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth.models import Group
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,7 +20,7 @@ from django.utils.translation import gettext
 
 from bi18.accounts import services
 from bi18.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
-from bi18.accounts.models import User
+from bi18.accounts.models import RoleGrant, Session, User
 from bi18.accounts.roles import ROLE_PERMISSIONS, Role
 from bi18.audit.models import AuditEvent
 from tests.factories import PASSWORD, UserFactory
@@ -293,8 +292,9 @@ def test_user_edit_page_makes_a_fixed_number_of_queries(
     admin_client, target, django_assert_max_num_queries
 ):
     target.groups.add(*Group.objects.all())
-    # 10, plus the two-factor devices (one table per kind) and the single sign-on identity.
-    with django_assert_max_num_queries(13):
+    # 10, plus the two-factor devices (one table per kind), the single sign-on identity,
+    # the roles awaiting approval and the handover check (families held).
+    with django_assert_max_num_queries(15):
         response = admin_client.get(reverse("accounts:user_edit", args=[target.pk]))
     assert response.status_code == 200
 
@@ -321,14 +321,25 @@ def test_administrator_creates_a_user_with_roles_who_can_then_log_in(admin_clien
     user = User.objects.get(username="peter.holm")
     assert response.status_code == 302
     assert response["Location"] == reverse("accounts:user_edit", args=[user.pk])
-    assert user.role_names == {Role.EMPLOYMENT_CONSULTANT, Role.COMPANY_CONSULTANT}
+    # An account's first case roles wait for a second administrator (four eyes).
+    assert user.role_names == set()
     assert user.is_active and user.email == "peter.holm@kk.example"
     event = _events("accounts.user.created").get()
     assert event.actor == administrator
     assert event.action == "create"
     assert event.detail["user_id"] == user.pk
-    assert event.detail["roles"] == ["company_consultant", "employment_consultant"]
+    assert event.detail["roles"] == []
     assert NEW_PASSWORD not in str(event.detail)
+    requested = _events("accounts.role.requested")
+    assert sorted(e.detail["role"] for e in requested) == [
+        "company_consultant",
+        "employment_consultant",
+    ]
+    second = UserFactory(username="admin2", role=Role.ADMIN)
+    for grant in RoleGrant.objects.filter(user=user):
+        services.role_grant_approve(actor=second, grant=grant)
+    user = User.objects.get(pk=user.pk)
+    assert user.role_names == {Role.EMPLOYMENT_CONSULTANT, Role.COMPANY_CONSULTANT}
     fresh = Client()
     assert _log_in(fresh, "peter.holm", NEW_PASSWORD).status_code == 302
     assert _is_logged_in(fresh)
@@ -552,6 +563,52 @@ def test_deactivated_user_is_kept_and_can_be_reactivated(admin_client, target):
     assert target.is_active
     assert _events("accounts.user.reactivated").count() == 1
     assert _log_in(Client(), "anna.jensen").status_code == 302
+
+
+@pytest.mark.parametrize("how", ["deactivate_page", "edit_form"])
+def test_a_reactivated_users_old_cookie_is_refused(admin_client, administrator, target, how):
+    theirs, bystander = Client(), Client()
+    assert _log_in(theirs, "anna.jensen").status_code == 302
+    assert _log_in(bystander, "administrator").status_code == 302
+    old_cookie = theirs.cookies[settings.SESSION_COOKIE_NAME].value
+    assert Session.objects.get(session_key=old_cookie).user_id == target.pk
+    if how == "deactivate_page":
+        admin_client.post(reverse("accounts:user_deactivate", args=[target.pk]))
+    else:
+        admin_client.post(
+            reverse("accounts:user_edit", args=[target.pk]), _edit_data(target, is_active="")
+        )
+    assert not Session.objects.filter(user_id=target.pk).exists()
+    assert _events("accounts.user.deactivated").get().detail["sessions_ended"] == 1
+    admin_client.post(reverse("accounts:user_reactivate", args=[target.pk]))
+    assert User.objects.get(pk=target.pk).is_active
+    # The old cookie (say, on a shared PC or stolen) does not come back to life.
+    replay = Client()
+    replay.cookies[settings.SESSION_COOKIE_NAME] = old_cookie
+    assert not _is_logged_in(replay)
+    assert not _is_logged_in(theirs)
+    # Other users' sessions are untouched; the user can log in afresh.
+    assert _is_logged_in(bystander)
+    assert _log_in(Client(), "anna.jensen").status_code == 302
+
+
+def test_expired_sessions_are_deleted_by_the_scheduled_job(client, caseworker):
+    from bi18.accounts.tasks import clear_expired_sessions
+
+    assert "accounts.clear_expired_sessions" in {
+        entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()
+    }
+    _log_in(client, "caseworker")
+    live = client.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.create(
+        session_key="x" * 32,
+        session_data="expired",
+        expire_date=timezone.now() - timedelta(seconds=1),
+        user_id=caseworker.pk,
+    )
+    clear_expired_sessions.apply().get()
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live]
+    assert _is_logged_in(client)
 
 
 def test_deactivating_twice_logs_once(admin_client, target):

@@ -303,8 +303,16 @@ def test_member_added_and_removed_are_logged(login, administrator, other_casewor
         {"user": other_caseworker.pk, "group_role": Role.FAMILY_CASEWORKER},
     )
     assert response.status_code == 302
+    requested = _event("families.grant.requested")
+    _assert_who_when_where(requested, administrator)
+    assert requested.detail["user_id"] == other_caseworker.pk
+    # A second administrator approves (four eyes); the membership is logged as theirs.
+    second = UserFactory(username="admin2", role=Role.ADMIN)
+    grant_pk = requested.detail["grant_id"]
+    login(second).post(reverse("staffing:grant_decide", args=[grant_pk, "approve"]))
+    client = login(administrator)
     added = _event("families.member.added")
-    _assert_who_when_where(added, administrator)
+    _assert_who_when_where(added, second)
     assert (added.action, added.family_id, added.detail["user_id"]) == (
         "create",
         family.pk,
@@ -377,6 +385,17 @@ def test_every_existing_event_has_a_label_and_unknown_names_fall_back_to_the_nam
 SEARCH = reverse("audit:search")
 
 
+def _search(client, filters: dict):
+    """Search the log as the page does: POST the filters, then GET the token's page."""
+    response = client.post(SEARCH, filters)
+    if response.status_code != 302:
+        return response
+    location = response["Location"]
+    for value in filters.values():
+        assert str(value).lower() not in location.lower()
+    return client.get(location)
+
+
 def _shown(response) -> list[int]:
     return [row["event"].pk for row in response.context["rows"]]
 
@@ -423,32 +442,30 @@ def log(caseworker, other_caseworker):
 
 def test_search_page_lists_newest_first(login, administrator, log):
     # (Before the administrator's own log-in today.)
-    response = login(administrator).get(SEARCH, {"date_to": "2026-06-30"})
+    response = _search(login(administrator), {"date_to": "2026-06-30"})
     assert response.status_code == 200
     assert _shown(response) == [log[k].pk for k in ("failed", "c", "b", "a")]
 
 
 def test_search_page_filters_by_user_including_failed_logins(login, administrator, log):
-    response = login(administrator).get(SEARCH, {"user": "caseworker"})
+    response = _search(login(administrator), {"user": "caseworker"})
     assert _shown(response) == [log["failed"].pk, log["c"].pk, log["a"].pk]
 
 
 def test_search_page_filters_by_family_case_number(login, administrator, log):
-    response = login(administrator).get(SEARCH, {"family": "bi18-0002"})
+    response = _search(login(administrator), {"family": "bi18-0002"})
     assert _shown(response) == [log["b"].pk]
 
 
 def test_search_page_filters_by_action(login, administrator, log):
-    response = login(administrator).get(SEARCH, {"action": "search"})
+    response = _search(login(administrator), {"action": "search"})
     assert _shown(response) == [log["c"].pk]
     assert "Hassan" in response.content.decode()
 
 
 def test_search_page_filters_by_a_period_of_danish_days(login, administrator, log):
     # 11 and 12 June, both days included.
-    response = login(administrator).get(
-        SEARCH, {"date_from": "11.06.2026", "date_to": "12-06-2026"}
-    )
+    response = _search(login(administrator), {"date_from": "11.06.2026", "date_to": "12-06-2026"})
     assert _shown(response) == [log["c"].pk, log["b"].pk]
 
 
@@ -458,10 +475,10 @@ def test_period_follows_danish_midnight_not_utc(login, administrator):
         at=datetime.datetime(2026, 6, 1, 22, 30, tzinfo=UTC), action="view", event="x"
     )
     client = login(administrator)
-    assert _shown(client.get(SEARCH, {"date_from": "2026-06-02", "date_to": "2026-06-02"})) == [
+    assert _shown(_search(client, {"date_from": "2026-06-02", "date_to": "2026-06-02"})) == [
         late.pk
     ]
-    assert _shown(client.get(SEARCH, {"date_to": "2026-06-01"})) == []
+    assert _shown(_search(client, {"date_to": "2026-06-01"})) == []
 
 
 def test_search_page_shows_time_user_label_case_number_and_details(login, administrator, log):
@@ -474,7 +491,7 @@ def test_search_page_shows_time_user_label_case_number_and_details(login, admini
 
 def test_a_cpr_search_shows_only_the_words_cpr_number(login, administrator, caseworker, family):
     login(caseworker).post(reverse("families:search"), {"q": AMINA_CPR}, follow=True)
-    response = login(administrator).get(SEARCH, {"action": "search"})
+    response = _search(login(administrator), {"action": "search"})
     html = response.content.decode()
     assert len(response.context["rows"]) == 1
     assert "CPR" in " ".join(response.context["rows"][0]["details"])
@@ -494,21 +511,21 @@ def test_a_cpr_search_shows_only_the_words_cpr_number(login, administrator, case
     ],
 )
 def test_bad_filters_give_a_form_error_not_a_500(login, administrator, log, params):
-    response = login(administrator).get(SEARCH, params)
+    response = _search(login(administrator), params)
     assert response.status_code == 200
     assert response.context["form"].errors
     assert response.context["page"] is None
 
 
 def test_a_cpr_number_in_a_filter_is_refused_and_never_logged(login, administrator, log):
-    login(administrator).get(SEARCH, {"user": AMINA_CPR})
+    _search(login(administrator), {"user": AMINA_CPR})
     assert not AuditEvent.objects.filter(event="audit.log.searched").exists()
     for row in AuditEvent.objects.all():
         assert "4012" not in _row_text(row)
 
 
 def test_searching_the_log_is_itself_logged_with_its_filters(login, administrator, log):
-    login(administrator).get(SEARCH, {"user": "caseworker", "action": "view"})
+    _search(login(administrator), {"user": "caseworker", "action": "view"})
     row = _event("audit.log.searched")
     _assert_who_when_where(row, administrator)
     assert row.detail["filters"] == {"user": "caseworker", "action": "view"}
@@ -522,7 +539,7 @@ def test_bad_page_numbers_fall_back_to_the_first_page(login, administrator, log)
 
 
 def test_empty_state_says_what_to_do(login, administrator, log):
-    response = login(administrator).get(SEARCH, {"user": "nobody"})
+    response = _search(login(administrator), {"user": "nobody"})
     assert response.context["rows"] == []
     assert "ryd filtrene" in response.content.decode()
 
@@ -539,13 +556,33 @@ def test_filters_survive_paging_with_fifty_per_page(login, administrator, casewo
         for i in range(60)
     )
     client = login(administrator)
-    first = client.get(SEARCH, {"user": "caseworker", "action": "view"})
+    first = _search(client, {"user": "caseworker", "action": "view"})
     assert len(first.context["rows"]) == 50
     assert first.context["page"].has_next
-    assert "user=caseworker&amp;action=view&amp;page=2" in first.content.decode()
-    second = client.get(SEARCH, {"user": "caseworker", "action": "view", "page": 2})
+    token = first.wsgi_request.GET["s"]
+    assert f"s={token}&amp;page=2" in first.content.decode()
+    second = client.get(SEARCH, {"s": token, "page": 2})
     assert len(second.context["rows"]) == 10
     assert not second.context["page"].has_next
+    assert second.context["form"]["user"].value() == "caseworker"
+
+
+def test_the_search_is_sent_as_post_and_never_puts_a_filter_in_the_url(login, administrator, log):
+    client = login(administrator)
+    html = client.get(SEARCH).content.decode()
+    assert 'method="post"' in html and 'method="get"' not in html
+    response = client.post(SEARCH, {"user": "caseworker", "family": "BI18-0001"})
+    assert response.status_code == 302
+    assert "caseworker" not in response["Location"] and "BI18" not in response["Location"]
+    # Filters in a hand-made URL are ignored, not applied.
+    response = client.get(SEARCH, {"user": "other_caseworker"})
+    assert response.context["form"].is_bound is False
+
+
+def test_an_unknown_search_token_says_the_search_expired(login, administrator, log):
+    response = login(administrator).get(SEARCH, {"s": "nope"}, follow=True)
+    assert response.status_code == 200
+    assert "Søgningen er udløbet" in response.content.decode()
 
 
 def _search_page_queries(client) -> int:

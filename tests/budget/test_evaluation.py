@@ -461,3 +461,10 @@ def test_a_comparison_persons_access_report_shows_the_imports(login, administrat
     assert event_label("evaluation.outcomes.person_updated") in page
     # Only this person's entries: the spouse's registration is not in the report.
     assert page.count(event_label("evaluation.cohort.person_created")) == 1
+
+
+def test_an_evaluator_who_can_download_person_level_data_needs_a_second_factor(evaluator, manager):
+    from bi18.accounts.twofactor.policy import needs_second_factor
+
+    assert needs_second_factor(evaluator)
+    assert not needs_second_factor(manager)

@@ -119,6 +119,9 @@ def test_good_rows_create_families_and_people_with_their_fields():
         "people_updated": 0,
         "excluded": [],
         "rejected": [],
+        # No coordinator column and no default: the report says so (issue 9 §4).
+        "coordinators_assigned": 0,
+        "without_coordinator": 2,
     }
     h1 = Family.objects.get(household_id="H1")
     assert h1.case_number.startswith("BI18-")
@@ -540,6 +543,8 @@ def test_json_output_is_exactly_one_object_with_exactly_the_report_keys(csv_file
         "people_created",
         "people_updated",
         "excluded",
+        "coordinators_assigned",
+        "without_coordinator",
         "rejected",
     }
     assert report["families_created"] == 1

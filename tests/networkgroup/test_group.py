@@ -6,6 +6,7 @@ from django.urls import reverse
 from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
 from families.models import NetworkMember
+from families.staffing.models import AccessGrant
 from tests.factories import FamilyFactory, UserFactory, add_member
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +113,12 @@ def test_administrator_adds_and_removes_members_and_sets_the_coordinator(
         {"user": other_caseworker.pk, "group_role": Role.FAMILY_CASEWORKER, "is_coordinator": "on"},
     )
     assert response.status_code == 302
+    # Four eyes: what one administrator grants, a second approves.
+    assert not NetworkMember.objects.filter(family=group, user=other_caseworker).exists()
+    second = UserFactory(username="admin2", role=Role.ADMIN)
+    grant = AccessGrant.objects.get(family=group, user=other_caseworker)
+    login(second).post(reverse("staffing:grant_decide", args=[grant.pk, "approve"]))
+    client = login(administrator)
     new = NetworkMember.objects.get(family=group, user=other_caseworker)
     assert new.is_coordinator
     assert NetworkMember.objects.filter(family=group, is_coordinator=True).count() == 1
@@ -123,10 +130,11 @@ def test_administrator_adds_and_removes_members_and_sets_the_coordinator(
     assert not NetworkMember.objects.filter(pk=new.pk).exists()
     events = set(AuditEvent.objects.filter(actor=administrator).values_list("event", flat=True))
     assert {
-        "families.member.added",
+        "families.grant.requested",
         "families.member.coordinator_set",
         "families.member.removed",
     } <= events
+    assert AuditEvent.objects.filter(event="families.member.added", actor__username="admin2")
 
 
 def test_coordinator_cannot_remove_themselves_before_handing_over(login, group, caseworker):
@@ -200,6 +208,11 @@ def test_administrator_assigns_members_seeing_case_numbers_only(login, administr
         _group_url(family), {"user": newcomer.pk, "group_role": Role.COMPANY_CONSULTANT}
     )
     assert response.status_code == 302
+    # Takes effect when the family's coordinator (or a second administrator) approves it.
+    grant = AccessGrant.objects.get(family=family, user=newcomer)
+    assert not NetworkMember.objects.filter(family=family, user=newcomer).exists()
+    coordinator = NetworkMember.objects.get(family=family, is_coordinator=True).user
+    login(coordinator).post(reverse("staffing:grant_decide", args=[grant.pk, "approve"]))
     assert NetworkMember.objects.filter(family=family, user=newcomer).exists()
 
 

@@ -5,12 +5,14 @@ from django.conf import settings
 from bi18.accounts.login import AUTH_METHOD_SSO, SESSION_AUTH_METHOD
 from bi18.accounts.roles import ROLE_PERMISSIONS, Role
 
-# "Can see case data or administer": case data, or any of the administrator's permissions.
-_GUARDED_PERMISSIONS = ("access_case_data", *ROLE_PERMISSIONS[Role.ADMIN])
+# "Can see case data or administer": case data, or any of the administrator's permissions;
+# and the evaluator's pseudonymised extract (still personal data, person by person).
+_GUARDED_PERMISSIONS = ("access_case_data", "export_evaluation", *ROLE_PERMISSIONS[Role.ADMIN])
 
 
 def needs_second_factor(user) -> bool:
-    """A local account that can see case data or administer must use a second factor."""
+    """A local account that can see case data, download the evaluation extract or
+    administer must use a second factor."""
     return any(user.has_perm(f"accounts.{p}") for p in _GUARDED_PERMISSIONS)
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
+from bi18.accounts.lockout import lockout_username
 from bi18.accounts.models import User
 from bi18.accounts.twofactor import services
 from bi18.accounts.twofactor.forms import CodeForm
@@ -35,7 +36,7 @@ def _next_url(request) -> str:
 def _verified(request, device) -> None:
     otp_login(request, device)
     # Only now is the log-in complete: clear the failed attempts (see AXES_RESET_ON_SUCCESS).
-    axes_reset(username=request.user.get_username())
+    axes_reset(username=lockout_username(request.user.get_username()))
 
 
 @sensitive_post_parameters("otp_token")

@@ -15,11 +15,11 @@ from rest_framework import serializers as drf_serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle, UserRateThrottle
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
+from bi18.lib.throttling import ScopedRateThrottle, UserRateThrottle
 from budget.evaluation import selectors, services
 from budget.evaluation.api import permissions
 from budget.evaluation.api.serializers import (

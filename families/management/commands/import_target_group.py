@@ -7,10 +7,12 @@ fail (exit code 0): the report lists them. An unreadable file is a CommandError.
 import json
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 from django.utils.translation import gettext as _
 
+from bi18.lib.errors import ServiceError
 from families.importer import ImportFileError, target_group_import
 
 
@@ -23,6 +25,13 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="Validate and report; write nothing."
         )
         parser.add_argument("--cohort", default="", help="Cohort of the families created/updated.")
+        parser.add_argument(
+            "--coordinator",
+            default="",
+            help="User name of the family caseworker who coordinates every family without one "
+            "(unless the file's coordinator column names one). Takes effect when an "
+            "administrator approves it.",
+        )
         parser.add_argument(
             "--json", action="store_true", help="Print the report as one JSON object."
         )
@@ -42,15 +51,25 @@ class Command(BaseCommand):
         cohort = options["cohort"].strip()
         if len(cohort) > 40:
             raise CommandError(_("The cohort name is longer than 40 characters."))
+        coordinator = None
+        if options["coordinator"]:
+            coordinator = get_user_model().objects.filter(username=options["coordinator"]).first()
+            if coordinator is None:
+                raise CommandError(
+                    _("No user has the user name %(name)s.") % {"name": options["coordinator"]}
+                )
         try:
             report = target_group_import(
                 data=data,
                 cohort=cohort,
                 dry_run=options["dry_run"],
                 actor_username="manage.py import_target_group",
+                default_coordinator=coordinator,
             )
         except ImportFileError as exc:
             raise CommandError(exc.message) from None
+        except ServiceError as exc:
+            raise CommandError(str(exc)) from None
         except IntegrityError:
             raise CommandError(
                 _(
@@ -73,6 +92,16 @@ class Command(BaseCommand):
         out(_("People created: %(n)d") % {"n": report.people_created})
         out(_("People updated: %(n)d") % {"n": report.people_updated})
         out(_("Excluded (not enrolled): %(n)d") % {"n": len(report.excluded)})
+        out(
+            _("Coordinators assigned (awaiting an administrator's approval): %(n)d")
+            % {"n": report.coordinators_assigned}
+        )
+        if report.without_coordinator:
+            out(
+                self.style.WARNING(
+                    _("Families without a coordinator: %(n)d") % {"n": report.without_coordinator}
+                )
+            )
         for item in report.excluded:
             out(_("  row %(row)d: %(reason)s") % item)
         if report.rejected:
