@@ -516,7 +516,7 @@ def _build_world():
         "record_pk": job.pk,
         "code": "T1",
         "fmt": "csv",
-        "user_pk": member.pk,
+        "user_pk": users["coordinator"].pk,
         "decision": "approve",
         "batch": "handover-none",
         "basis_pk": family.sharing_bases.first().pk,
