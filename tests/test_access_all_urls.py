@@ -104,13 +104,13 @@ def forbidden(name: str) -> list[str]:
 #          it shows nothing of anyone the user may not see.
 # PERM   – not case data; guarded by a permission, so a 403 is allowed.
 # PUBLIC – open without log-in.
-OWN, PERM, PUBLIC = "own", "perm", "public"
+CASE, OWN, PERM, PUBLIC = "case", "own", "perm", "public"
 VIEW, EDIT, MEMBER, FULL, COORD = "view", "edit", "member", "full", "coord"
 AUTHOR = "author"  # the record's author only (the coordinator wrote the world's note); 404 else
 
 
 def case(policy_key: str, subject: str, does: str = VIEW):
-    return ("case", policy_key, subject, does)
+    return (CASE, policy_key, subject, does)
 
 
 PERSON = "families.person"
@@ -319,7 +319,7 @@ def _walk(resolver, ns=None):
 ALL_URLS = dict(_walk(get_resolver()))
 APP_URLS = sorted(n for n in ALL_URLS if not n.startswith("admin:"))
 ADMIN_SITE_URLS = sorted(n for n in ALL_URLS if n.startswith("admin:"))
-CASE_URLS = sorted(n for n in APP_URLS if URLS.get(n, ("",))[0] == "case")
+CASE_URLS = sorted(n for n in APP_URLS if URLS.get(n, ("",))[0] == CASE)
 
 
 def test_every_url_is_classified():
@@ -643,7 +643,7 @@ def test_every_url_answers_each_role_as_the_policies_say_and_shows_only_its_peop
     client.force_login(world["users"][who])
     response = _request(client, method, _url(world, name))
     assert response.status_code != 500
-    if kind == "case":
+    if kind == CASE:
         want = expected(name, who, method)
         if want == "in":
             assert _ok(response.status_code), (want, response.status_code)

@@ -58,7 +58,7 @@ def _who_opens(name: str) -> list[str]:
     if kind == PUBLIC:
         return ["anonymous"]
     if kind in (CASE, OWN):
-        return ["member"]
+        return ["coordinator"]
     return ["manager", "budget_officer", "administrator"]
 
 
@@ -71,9 +71,9 @@ def test_every_page_answers_without_a_5xx_in_under_3_s_while_redis_is_down(
     family_pk = the_world["kwargs"]["family_pk"]
     plan_url = reverse("networkgroup:plan", args=[family_pk])
     # With Redis up, a colleague has the plan open: the member sees their name.
-    colleague = users["member"].__class__.objects.get(username="colleague")
+    colleague = users["consultant"]
     presence_touch(family_id=family_pk, user=colleague)
-    client.force_login(users["member"])
+    client.force_login(users["coordinator"])
     assert "data-presence-user" in client.get(plan_url).content.decode()
 
     if outage == "stopped":
@@ -122,7 +122,7 @@ def test_every_page_answers_without_a_5xx_in_under_3_s_while_redis_is_down(
     assert slow == {}, f"slower than {LIMIT_SECONDS} s because Redis is {outage}: {slow}"
 
     # The plan page works without presence: no list, no error.
-    client.force_login(users["member"])
+    client.force_login(users["coordinator"])
     page = client.get(plan_url).content.decode()
     assert "data-presence-user" not in page and 'data-presence="unavailable"' in page
     assert "Hvem der ellers har planen åben, kan ikke vises lige nu." in page
