@@ -21,18 +21,25 @@ from budget.models import SnapshotRun, TargetSnapshot
 from networkgroup.presence import presence_touch
 from tests.employment_factories import InternshipFactory, TrackFactory
 from tests.factories import FamilyFactory, PersonFactory
-from tests.test_access_all_urls import (  # noqa: F401 - `world` is the access tests' fixture
+from tests.test_access_all_urls import (
     APP_URLS,
     CASE,
     OWN,
-    PERM,
     PUBLIC,
     URLS,
+    _build_world,
     _url,
-    world,
 )
 
 pytestmark = pytest.mark.own_redis
+
+
+@pytest.fixture
+def world(db):
+    """The access matrix's world (every URL's objects and role users), built per test here:
+    these tests stop and start Redis around it."""
+    return _build_world()
+
 
 LIMIT_SECONDS = 3.0
 # What an outage may add to a page that is slow anyway (over LIMIT_SECONDS with Redis up).
