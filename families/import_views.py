@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from bi18.accounts.selectors import users_with_role
+from bi18.accounts.pickers import staff_field
 from bi18.lib.errors import ServiceError
+from bi18.lib.pickers import PickerFormMixin
 from families import importer
 from families.importer.households import COORDINATOR_ROLE
 from families.models import TargetGroupImport
@@ -28,7 +29,7 @@ RECENT_UPLOADS = 10
 import_required = permission_required("accounts.import_target_group", raise_exception=True)
 
 
-class TargetGroupUploadForm(forms.Form):
+class TargetGroupUploadForm(PickerFormMixin, forms.Form):
     file = forms.FileField(
         label=gettext_lazy("CSV file"),
         help_text=gettext_lazy(
@@ -45,29 +46,24 @@ class TargetGroupUploadForm(forms.Form):
         ),
     )
 
-    default_coordinator = forms.ModelChoiceField(
-        label=gettext_lazy("Coordinator"),
-        queryset=None,
-        required=False,
-        empty_label=gettext_lazy("None: the file's coordinator column only"),
-        help_text=gettext_lazy(
-            "Coordinates the network group of every imported family that has none and that "
-            "the file's optional “coordinator” column (a user name) leaves empty. Takes effect "
-            "when another administrator approves it."
-        ),
-    )
-
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
-        users = users_with_role(COORDINATOR_ROLE)
-        if actor is not None:
-            users = users.exclude(pk=actor.pk)  # four eyes: never oneself
-        self.fields["default_coordinator"].queryset = users
-        self.fields["default_coordinator"].label_from_instance = lambda u: (
-            f"{u.get_full_name() or u.username} ({u.username})"
+        # A picker, not a <select>: a municipality has thousands of family caseworkers.
+        field = staff_field(
+            COORDINATOR_ROLE,
+            label=_("Coordinator"),
+            required=False,
+            help_text=_(
+                "Coordinates the network group of every imported family that has none and that "
+                "the file's optional “coordinator” column (a user name) leaves empty. Takes "
+                "effect when another administrator approves it."
+            ),
         )
+        if actor is not None:
+            field.queryset = field.queryset.exclude(pk=actor.pk)  # four eyes: never oneself
+        self.fields["default_coordinator"] = field
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -36,10 +36,14 @@ def use_staff_picker(form, name: str, role: str) -> None:
 @login_required
 def staff_picker(request, role):
     """Names of active staff with a caseworker role, at most 20: for those who work with
-    case data and so fill in the forms that assign staff (others 403). Names only: no user
-    name, e-mail or anything else about them."""
+    case data and so fill in the forms that assign staff, and for the administrators who
+    hand families over and import them (others 403). Names only: no user name, e-mail or
+    anything else about them."""
     if role not in CASEWORKER_ROLES:
         raise Http404
-    if not request.user.has_perm("accounts.access_case_data"):
+    if not any(
+        request.user.has_perm(f"accounts.{p}")
+        for p in ("access_case_data", "manage_network_groups", "import_target_group")
+    ):
         raise PermissionDenied
     return picker_response(request, staff_field(role))

@@ -2,26 +2,27 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from bi18.accounts.roles import Role
-from families.staffing.selectors import caseworkers, users_for_role
+from bi18.accounts.pickers import staff_field
+from bi18.accounts.roles import CASEWORKER_ROLES, Role
+from bi18.lib.pickers import PickerFormMixin
+from families.models import NetworkMember
+
+USE_DEFAULT = ""
+LATER = "later"
 
 
-class _UserChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return obj.get_full_name() or obj.get_username()
+def leaver_role(user) -> str:
+    """The case role a leaver's successor is chosen by (the first they hold)."""
+    held = user.role_names
+    return next((str(r) for r in CASEWORKER_ROLES if str(r) in held), str(Role.FAMILY_CASEWORKER))
 
 
-class HandoverForm(forms.Form):
-    """One successor per membership and assignment the leaving user holds; a colleague
-    chosen under "give everything to" fills every row left empty that their role fits."""
+class HandoverForm(PickerFormMixin, forms.Form):
+    """One colleague for everything (a type-ahead picker: a municipality has thousands of
+    caseworkers), and per row the alternatives that need no list of all staff: a colleague
+    already in the family's network group, or "later" to hand that row over in a next step.
+    """
 
-    default_successor = _UserChoiceField(
-        label=_("Give everything to"),
-        queryset=None,
-        required=False,
-        empty_label=_("Choose per family below"),
-        help_text=_("Fills every row left empty whose role this colleague has."),
-    )
     deactivate = forms.BooleanField(
         label=_("Deactivate the user when the families are handed over"),
         required=False,
@@ -30,54 +31,73 @@ class HandoverForm(forms.Form):
 
     def __init__(self, *args, leaving, memberships, assignments, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["default_successor"].queryset = caseworkers().exclude(pk=leaving.pk)
-        self.fields["default_successor"].widget.attrs["class"] = "form-select"
         self.leaving = leaving
-        # One query per role, not per row: a leaver may hold hundreds of families.
-        self._colleagues: dict[str, dict[int, object]] = {}
-        self.rows = []
-        for member in memberships:
-            if member.handover is None:
-                self._row(f"m{member.pk}", member, member.group_role)
-        for assignment in assignments:
-            if assignment.handover is None:
-                self._row(f"a{assignment.pk}", assignment, assignment.role)
-
-    def _row(self, name, item, role):
-        if role not in self._colleagues:
-            users = users_for_role(role).exclude(pk=self.leaving.pk)
-            self._colleagues[role] = {u.pk: u for u in users}
-        colleagues = self._colleagues[role]
-        self.fields[name] = forms.TypedChoiceField(
-            label=Role(role).label,
-            choices=[("", "–")]
-            + [(pk, u.get_full_name() or u.get_username()) for pk, u in colleagues.items()],
-            coerce=int,
+        self.role = leaver_role(leaving)
+        field = staff_field(
+            self.role,
+            label=_("Give everything to"),
             required=False,
-            empty_value=None,
+            help_text=_(
+                "Fills every row left at “the colleague chosen above” whose role this colleague "
+                "has. A colleague already in a family's group can be chosen in its row instead."
+            ),
         )
-        self.rows.append((name, item, role))
+        field.queryset = field.queryset.exclude(pk=leaving.pk)
+        self.fields = {"default_successor": field, **self.fields}
+        rows = [m for m in memberships if m.handover is None]
+        items = [a for a in assignments if a.handover is None]
+        # The other active members of these families: one query for every row.
+        families = {m.family_id for m in rows} | {a.person.family_id for a in items}
+        self._members: dict[int, dict[int, object]] = {}
+        for member in (
+            NetworkMember.objects.filter(family_id__in=families, user__is_active=True)
+            .exclude(user=leaving)
+            .select_related("user")
+            .prefetch_related("user__groups")
+            .order_by("user__first_name", "user__last_name")
+        ):
+            self._members.setdefault(member.family_id, {})[member.user_id] = member.user
+        self.rows = []
+        for member in rows:
+            self._row(f"m{member.pk}", member, member.group_role, member.family_id)
+        for assignment in items:
+            self._row(f"a{assignment.pk}", assignment, assignment.role, assignment.person.family_id)
 
-    def _successor(self, name, role):
-        pk = self.cleaned_data.get(name)
-        return self._colleagues[role].get(pk) if pk is not None else None
+    def _row(self, name, item, role, family_id):
+        members = self._members.get(family_id, {})
+        if name.startswith("a"):  # an assignment goes only to someone with its role
+            members = {
+                pk: u for pk, u in members.items() if role in {g.name for g in u.groups.all()}
+            }
+        in_group = _("already in the group")
+        choices = [
+            (USE_DEFAULT, _("The colleague chosen above")),
+            *((str(pk), f"{u.get_full_name() or u.get_username()} – {in_group}")
+              for pk, u in members.items()),
+            (LATER, _("Later (keep for a next handover)")),
+        ]  # fmt: skip
+        self.fields[name] = forms.ChoiceField(
+            label=Role(role).label, choices=choices, required=False
+        )
+        self.rows.append((name, item, role, family_id))
 
     def clean(self):
         cleaned = super().clean()
         default = cleaned.get("default_successor")
         missing = 0
-        for name, _item, role in self.rows:
-            cleaned[name] = self._successor(name, role)
-            if (
-                cleaned[name] is None
-                and default is not None
-                and default.pk in self._colleagues[role]
-            ):
-                cleaned[name] = default
-            if cleaned.get(name) is None:
+        for name, _item, role, family_id in self.rows:
+            value = cleaned.get(name) or USE_DEFAULT
+            successor = None
+            if value == USE_DEFAULT:
+                if default is not None and default.has_role(role):
+                    successor = default
+                elif default is not None:
+                    self.add_error(name, _("The colleague chosen above does not have this role."))
+            elif value != LATER:
+                successor = self._members.get(family_id, {}).get(int(value))
+            cleaned[name] = successor
+            if successor is None:
                 missing += 1
-                if cleaned.get("deactivate"):
-                    self.add_error(name, _("Choose a colleague with this role."))
         if cleaned.get("deactivate") and missing:
             raise ValidationError(
                 _(
@@ -93,7 +113,7 @@ class HandoverForm(forms.Form):
     def successors(self) -> tuple[dict, dict]:
         """({NetworkMember id: user}, {PersonAssignment id: user}) for the chosen rows."""
         memberships, assignments = {}, {}
-        for name, item, _role in self.rows:
+        for name, item, _role, _family in self.rows:
             user = self.cleaned_data.get(name)
             if user is not None:
                 (memberships if name.startswith("m") else assignments)[item.pk] = user

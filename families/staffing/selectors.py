@@ -3,7 +3,6 @@ looks after, and the grants awaiting a second person."""
 
 from dataclasses import dataclass
 
-from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
@@ -11,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from bi18.accounts.deactivation import DeactivationBlock
-from bi18.accounts.roles import CASEWORKER_ROLES
 from families.models import Family, FamilyStatus, NetworkMember, PersonAssignment
 from families.staffing.models import AccessGrant, GrantKind
 
@@ -22,25 +20,6 @@ OPEN_STATUSES = (FamilyStatus.SCREENED, FamilyStatus.ENROLLED, FamilyStatus.ACTI
 def open_assignments(user) -> QuerySet[PersonAssignment]:
     """The user's current and future assignments (not those that have ended)."""
     return PersonAssignment.objects.filter(user=user).exclude(end__lt=timezone.localdate())
-
-
-def users_for_role(role: str) -> QuerySet:
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=role)
-        .order_by("first_name", "last_name", "username")
-    )
-
-
-def caseworkers() -> QuerySet:
-    """Active users holding a case role, with their groups (for choosing a successor)."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=[str(r) for r in CASEWORKER_ROLES])
-        .distinct()
-        .order_by("first_name", "last_name", "username")
-        .prefetch_related("groups")
-    )
 
 
 @dataclass

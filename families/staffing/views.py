@@ -83,7 +83,7 @@ def handover(request, user_pk):
             if result.deactivated:
                 messages.success(request, _("%(user)s was deactivated.") % {"user": leaving})
             return redirect("staffing:handover", user_pk=leaving.pk)
-    rows = [(form[name], item, role) for name, item, role in form.rows]
+    rows = [(form[name], item, role, family_id) for name, item, role, family_id in form.rows]
     return render(
         request,
         "families/staffing/handover.html",

@@ -61,6 +61,12 @@ def _handover(client, leaver, data):
     return client.post(reverse("staffing:handover", args=[leaver.pk]), data)
 
 
+def _only(rows: dict, case_number: str, successor) -> dict:
+    """Hand only `case_number` to `successor` (chosen for everything); the other rows later."""
+    data = {name: "later" for number, name in rows.items() if number != case_number}
+    return {**data, "default_successor": successor.pk}
+
+
 def _rows(leaver) -> dict:
     """Form field names of the handover rows: {case number: field name}."""
     return {m.family.case_number: f"m{m.pk}" for m in NetworkMember.objects.filter(user=leaver)}
@@ -123,9 +129,11 @@ def test_handover_to_a_member_takes_effect_at_once_and_deactivates(
         _client(administrator),
         leaver,
         {
+            # In b and c other_caseworker is in the group, so the rows offer them.
             rows[b.case_number]: other_caseworker.pk,
             rows[c.case_number]: other_caseworker.pk,
-            rows[a.case_number]: other_caseworker.pk,
+            # a: the colleague chosen for everything.
+            "default_successor": other_caseworker.pk,
             "deactivate": "on",
         },
     )
@@ -196,7 +204,7 @@ def test_the_familys_coordinator_may_approve_a_handover_into_their_group(
     a, b, c = families
     successor = UserFactory(username="successor", role=Role.FAMILY_CASEWORKER)
     rows = _rows(leaver)
-    _handover(_client(administrator), leaver, {rows[c.case_number]: successor.pk})
+    _handover(_client(administrator), leaver, _only(rows, c.case_number, successor))
     grant = AccessGrant.objects.get(family=c)
     page = _client(other_caseworker).get(reverse("networkgroup:group", args=[c.pk])).text
     assert reverse("staffing:grant_decide", args=[grant.pk, "approve"]) in page
@@ -209,7 +217,7 @@ def test_the_familys_coordinator_may_approve_a_handover_into_their_group(
     assert NetworkMember.objects.filter(family=c, user=successor, is_coordinator=False).exists()
     assert _coordinator(c).user == other_caseworker
     # A caseworker who coordinates neither family gets 404 for another family's grant.
-    _handover(_client(administrator), leaver, {rows[a.case_number]: successor.pk})
+    _handover(_client(administrator), leaver, _only(_rows(leaver), a.case_number, successor))
     other = AccessGrant.objects.pending().get(family=a)
     response = _client(other_caseworker).post(
         reverse("staffing:grant_decide", args=[other.pk, "approve"])
@@ -223,7 +231,7 @@ def test_a_rejected_handover_leaves_the_family_listed_and_can_be_redone(
     a, b, c = families
     successor = UserFactory(username="successor", role=Role.FAMILY_CASEWORKER)
     rows = _rows(leaver)
-    _handover(_client(administrator), leaver, {rows[a.case_number]: successor.pk})
+    _handover(_client(administrator), leaver, _only(rows, a.case_number, successor))
     grant = AccessGrant.objects.get()
     _client(admin2).post(reverse("staffing:grant_decide", args=[grant.pk, "reject"]))
     grant.refresh_from_db()
@@ -252,7 +260,7 @@ def test_a_job_mentors_assignment_follows_the_handover(administrator, admin2, fa
         track=track, mentor=mentor, start=access.start, end=access.end, access=access
     )
     response = _handover(
-        _client(administrator), mentor, {f"a{access.pk}": successor.pk, "deactivate": "on"}
+        _client(administrator), mentor, {"default_successor": successor.pk, "deactivate": "on"}
     )
     assert response.status_code == 302
     grant = AccessGrant.objects.get()
@@ -288,10 +296,26 @@ def test_bad_handover_input_gives_a_danish_error_and_changes_nothing(
     assert User.objects.get(pk=leaver.pk).is_active
 
 
-def test_the_leaver_cannot_be_chosen_as_their_own_successor(administrator, leaver, families):
-    rows = _rows(leaver)
-    response = _handover(_client(administrator), leaver, {next(iter(rows.values())): leaver.pk})
+@pytest.mark.parametrize("field", ["row", "default_successor"])
+def test_the_leaver_cannot_be_chosen_as_their_own_successor(administrator, leaver, families, field):
+    name = next(iter(_rows(leaver).values())) if field == "row" else field
+    response = _handover(_client(administrator), leaver, {name: leaver.pk})
     assert response.status_code == 200 and "Marker en gyldig valgmulighed" in response.text
+    assert not AccessGrant.objects.exists()
+
+
+def test_a_row_offers_the_familys_other_members_not_every_caseworker(
+    administrator, leaver, other_caseworker, families
+):
+    a, b, c = families
+    UserFactory(username="bystander", first_name="Bystander", role=Role.FAMILY_CASEWORKER)
+    page = _client(administrator).get(reverse("staffing:handover", args=[leaver.pk])).text
+    rows = _rows(leaver)
+    row_b = page[page.index(f'name="{rows[b.case_number]}"') :].split("</select>")[0]
+    assert str(other_caseworker.get_full_name()) in row_b
+    assert "Bystander" not in page  # the colleague for everything is found by typing
+    row_a = page[page.index(f'name="{rows[a.case_number]}"') :].split("</select>")[0]
+    assert str(other_caseworker.get_full_name()) not in row_a
 
 
 def test_only_administrators_open_the_handover_page(caseworker, manager, leaver, families):
