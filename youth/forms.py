@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bi18.accounts.pickers import use_staff_picker
 from bi18.accounts.roles import Role
 from bi18.lib import textlimits
+from bi18.lib.forms import DecimalCommaField
 from bi18.lib.pickers import PickerFormMixin
 from families.forms import DATE_WIDGET, VersionedModelForm, _CrispyMixin
 from youth import rules
@@ -131,7 +132,7 @@ class _RecordForm(_DatesInOrder, VersionedModelForm):
 
 
 class LeisureJobForm(_RecordForm):
-    hours_per_week = forms.DecimalField(
+    hours_per_week = DecimalCommaField(
         label=_("Hours per week"),
         min_value=Decimal("0.5"),
         max_value=Decimal("40"),

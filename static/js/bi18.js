@@ -31,7 +31,17 @@
     var cancel = form && form.querySelector("[data-cancel]");
     if (cancel) {
       event.preventDefault();
-      cancel.click();
+      var url = cancel.getAttribute("hx-get");
+      if (window.htmx && url) {
+        // Straight to htmx: does not depend on htmx having processed a just-swapped link.
+        window.htmx.ajax("GET", url, {
+          source: cancel,
+          target: cancel.getAttribute("hx-target"),
+          swap: cancel.getAttribute("hx-swap"),
+        });
+      } else {
+        cancel.click();
+      }
     }
   });
 

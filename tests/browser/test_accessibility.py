@@ -68,11 +68,25 @@ def _axe(page) -> list[str]:
     return found
 
 
+# The document's width, the window's, and the outermost elements that stick out (for the
+# failure message).
+WIDTH_JS = """async () => {
+  // Charts follow the window on the next animation frames (Chart.js's resize observer).
+  for (let i = 0; i < 3; i++) await new Promise(r => requestAnimationFrame(r));
+  const w = window.innerWidth, out = [];
+  for (const el of document.querySelectorAll("body *")) {
+    if (el.getBoundingClientRect().right > w + 1 && !out.some(o => o.contains(el))) out.push(el);
+  }
+  return [document.documentElement.scrollWidth, w,
+          out.slice(0, 3).map(el => el.tagName.toLowerCase() + "." + el.className)];
+}"""
+
+
 def _too_wide(page) -> str | None:
     page.set_viewport_size(PHONE)
-    widths = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    width, window, culprits = page.evaluate(WIDTH_JS)
     page.set_viewport_size(DESKTOP)
-    return None if widths[0] <= widths[1] else f"{widths[0]} px wide at {widths[1]} px"
+    return None if width <= window else f"{width} px wide at {window} px: {culprits}"
 
 
 def _check(page, label, problems):
@@ -162,6 +176,13 @@ def test_every_page_type_passes_axe_and_fits_a_phone_for_three_roles(
     assert not problems, json.dumps(problems, indent=1, ensure_ascii=False)
 
 
+def _settled(page):
+    # A person does not press a key within htmx's 20 ms settle; a test would.
+    page.wait_for_function(
+        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
+    )
+
+
 def test_escape_closes_the_inline_plan_editors_and_keeps_the_saved_text(
     page, browser_login, caseworker, family
 ):
@@ -185,16 +206,22 @@ def test_escape_closes_the_inline_plan_editors_and_keeps_the_saved_text(
     page.locator(f"#goal-{goal.pk}-header a[href$='/rediger/']").press("Enter")
     editor = page.locator(f"form#goal-{goal.pk}-header textarea")
     editor.fill("Ikke gemt")
+    _settled(page)
     editor.press("Escape")
     page.locator(f"div#goal-{goal.pk}-header", has_text="Gå til lægen").wait_for()
     assert page.locator(f"form#goal-{goal.pk}-header").count() == 0
 
     page.locator(f"#goal-{goal.pk}-actions a[href$='/rediger/']").first.press("Enter")
     field = page.locator(f"#goal-{goal.pk}-actions form [name$=what]")
+    field.wait_for()
+    _settled(page)
     field.press("Escape")
     page.locator(f"#goal-{goal.pk}-actions form").wait_for(state="detached")
+    _settled(page)  # the row comes back with focus on its Edit link
 
     page.locator(f"#goal-{goal.pk}-new-action a").press("Enter")
+    page.locator(f"#goal-{goal.pk}-new-action form [name$=what]").wait_for()
+    _settled(page)
     page.locator(f"#goal-{goal.pk}-new-action form [name$=what]").press("Escape")
     page.locator(f"#goal-{goal.pk}-new-action form").wait_for(state="detached")
     goal.refresh_from_db()
