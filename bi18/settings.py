@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "families.custody",
     "families.records",
     "families.insight",
+    "families.worklist",
     "networkgroup",
     "employment",
     "youth",
