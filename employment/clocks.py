@@ -7,6 +7,7 @@ is 28 (or 29) February, never 3 March.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
 
@@ -32,10 +33,32 @@ def six_month_mark(start: datetime.date) -> datetime.date:
     return start + relativedelta(months=T1_MONTHS)
 
 
-def next_interview_due(start: datetime.date, last_held: datetime.date | None) -> datetime.date:
-    """The next statutory job interview: the configured interval after the last one
-    held, or after the track start when none has been held yet."""
-    base = last_held or start
+def interviews_in_first_six_months(start: datetime.date, held: Iterable[datetime.date]) -> int:
+    """How many of the held interviews fall in the first six months (start..month 6)."""
+    mark = six_month_mark(start)
+    return sum(1 for day in held if start <= day <= mark)
+
+
+def next_interview_due(start: datetime.date, held: Iterable[datetime.date]) -> datetime.date:
+    """The next statutory job interview (LAB §§ 31–32, SPEC §5).
+
+    The law asks for at least `job_interviews_first_six_months` (4) interviews in the first
+    six months. Until they are held, the ones still missing are spread evenly over the time
+    left from the last one (or the start) to month 6: 4 missing from the start gives one
+    every 1½ months, and month 6 itself is the last day for the last one. Once they are
+    held, or month 6 has passed with an interview after it, the next one falls due the
+    configured interval (`job_interview_interval_months`) after the last one held.
+    """
+    held = sorted(held)
+    mark = six_month_mark(start)
+    missing = int(rule("job_interviews_first_six_months")) - interviews_in_first_six_months(
+        start, held
+    )
+    last = held[-1] if held else None
+    if missing > 0 and (last is None or last <= mark):
+        base = max(start, last) if last else start
+        return base + datetime.timedelta(days=(mark - base).days // missing)
+    base = last or start
     return base + relativedelta(months=int(rule("job_interview_interval_months")))
 
 
