@@ -15,6 +15,7 @@ class NetworkgroupConfig(AppConfig):
             register_family_panel,
         )
         from networkgroup import access, demo, events, panels
+        from networkgroup.live import checks  # noqa: F401 - registers the deploy check
 
         events.register()
         register_policy(access.PLAN)
