@@ -73,6 +73,8 @@ for _proxy in TRUSTED_PROXIES:
         ) from None
 
 INSTALLED_APPS = [
+    # First: its runserver serves HTTP and WebSockets (ASGI) in development.
+    "daphne",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -84,6 +86,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
+    "channels",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -98,6 +101,7 @@ INSTALLED_APPS = [
     "families.custody",
     "families.records",
     "families.insight",
+    "families.worklist",
     "networkgroup",
     "employment",
     "youth",
@@ -150,6 +154,9 @@ TEMPLATES = [
 ]
 
 WSGI_APPLICATION = "bi18.wsgi.application"
+# WebSockets (live meeting mode, issue 14) are served by the ASGI application; README
+# "Production" runs it under uvicorn beside gunicorn (HTTP stays on gunicorn).
+ASGI_APPLICATION = "bi18.asgi.application"
 
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
@@ -349,8 +356,23 @@ if REDIS_URL:
     }
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    # Live updates between the processes that hold the sockets. A notice that cannot be
+    # published is dropped (logged): the clients reload what changed when they reconnect.
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "capacity": 200,
+                "expiry": 30,
+                "group_expiry": 3600,
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process (runserver): the sockets and the saves meet in memory.
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     CELERY_TASK_ALWAYS_EAGER = True
     CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE

@@ -8,6 +8,7 @@ literals. Calendar months use bi18.lib.dates.add_months (31 August + 6 months is
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import F
 
@@ -68,14 +69,38 @@ def _interview_months() -> int:
     return int(rule("job_interview_interval_months"))
 
 
-def next_interview_due(start: datetime.date, last_held: datetime.date | None) -> datetime.date:
-    """The next statutory job interview: the configured interval after the last one
-    held, or after the track start when none has been held yet."""
-    return add_months(last_held or start, _interview_months())
+def interviews_in_first_six_months(start: datetime.date, held: Iterable[datetime.date]) -> int:
+    """How many of the held interviews fall in the first six months (start..month 6)."""
+    mark = six_month_mark(start)
+    return sum(1 for day in held if start <= day <= mark)
 
 
-def latest_interview_base_due_by(day: datetime.date) -> datetime.date:
-    """The latest last interview (or track start) whose next interview is due by `day`."""
+def next_interview_due(start: datetime.date, held: Iterable[datetime.date]) -> datetime.date:
+    """The next statutory job interview (LAB §§ 31–32, SPEC §5).
+
+    The law asks for at least `job_interviews_first_six_months` (4) interviews in the first
+    six months. Until they are held, the ones still missing are spread evenly over the time
+    left from the last one (or the start) to month 6: 4 missing from the start gives one
+    every 1½ months, and month 6 itself is the last day for the last one. Once they are
+    held, or month 6 has passed with an interview after it, the next one falls due the
+    configured interval (`job_interview_interval_months`) after the last one held.
+    """
+    held = sorted(held)
+    mark = six_month_mark(start)
+    missing = int(rule("job_interviews_first_six_months")) - interviews_in_first_six_months(
+        start, held
+    )
+    last = held[-1] if held else None
+    if missing > 0 and (last is None or last <= mark):
+        base = max(start, last) if last else start
+        return base + datetime.timedelta(days=(mark - base).days // missing)
+    base = last or start
+    return add_months(base, _interview_months())
+
+
+def latest_interval_base_due_by(day: datetime.date) -> datetime.date:
+    """The latest last interview (or track start) from which the configured interval
+    has run out by `day` (the inverse of the interval step in next_interview_due)."""
     return months_back(day, _interview_months())
 
 

@@ -16,19 +16,21 @@ queries (one, plus the user's role lookup).
 
 import datetime
 
-from django.db.models import Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.accounts.roles import Role
+from bi18.rules import rule
 from employment import access, clocks, rules
 from employment.access import can_see_employment
 from employment.models import (
     EmploymentTrack,
     Internship,
     InternshipStatus,
+    JobInterview,
     MentorAssignment,
     TrackKind,
 )
@@ -46,6 +48,7 @@ MENTOR_END = "employment.mentor_period_end"
 INTERNSHIP_OVERRUN = "employment.internship_past_planned_end"
 RISK_WEEK6 = "employment.risk_week6"
 RISK_MONTH6 = "employment.risk_month6"
+RISK_INTERVIEWS = "employment.risk_interviews"
 
 _TRACK_ONLY = (
     "id",
@@ -140,28 +143,65 @@ def collect_intensive_end(user, today, until) -> list[Deadline]:
     ]
 
 
+def _with_held_interviews(qs):
+    return qs.prefetch_related(
+        Prefetch(
+            "interviews",
+            queryset=JobInterview.objects.filter(held_date__isnull=False).only(
+                "track_id", "held_date"
+            ),
+            to_attr="held_interviews",
+        )
+    )
+
+
 def collect_interview_due(user, today, until) -> list[Deadline]:
-    # next_interview_due(start, last_held) <= until, exactly, in the database.
-    base_by = clocks.latest_interview_base_due_by(until)
+    """The next statutory interview by the rule in clocks.next_interview_due: spread over
+    the first six months until the required number is held, then the configured interval."""
+    required = int(rule("job_interviews_first_six_months"))
+    # A filter in the database, the exact due date below: tracks that still lack
+    # interviews of the first six months (counted up to month 6 exactly, as
+    # clocks.interviews_in_first_six_months does), and the others whose interval has run
+    # out by `until` (clocks.latest_interval_base_due_by).
+    interval_base = clocks.latest_interval_base_due_by(until)
     qs = (
         _with_person(tracks_for(user, "employment_consultant"))
         .annotate(
             last_held=Max("interviews__held_date"),
+            early_held=Count(
+                "interviews",
+                filter=Q(
+                    interviews__held_date__gte=F("start"),
+                    interviews__held_date__lte=clocks.six_month_mark_sql(),
+                ),
+            ),
             next_planned=Min(
                 "interviews__planned_date",
                 filter=Q(interviews__held_date__isnull=True, interviews__planned_date__gte=today),
             ),
         )
-        .filter(Q(last_held__lte=base_by) | Q(last_held__isnull=True, start__lte=base_by))
+        .filter(
+            Q(early_held__lt=required)
+            | Q(last_held__lte=interval_base)
+            | Q(last_held__isnull=True, start__lte=interval_base)
+        )
     )
     items = []
-    for t in qs:
-        due = clocks.next_interview_due(t.start, t.last_held)
+    for t in _with_held_interviews(qs):
+        held = [i.held_date for i in t.held_interviews]
+        due = clocks.next_interview_due(t.start, held)
+        if due > until:
+            continue
         detail = (
             _("Planned for %(date)s") % {"date": date_format(t.next_planned, "SHORT_DATE_FORMAT")}
             if t.next_planned
             else _("Not planned yet")
         )
+        if due <= clocks.six_month_mark(t.start):
+            detail += " · " + _("%(held)s of %(required)s in the first 6 months") % {
+                "held": clocks.interviews_in_first_six_months(t.start, held),
+                "required": required,
+            }
         items.append(
             _item(
                 INTERVIEW_DUE,
@@ -335,6 +375,48 @@ def forecast_month6(user, today, until) -> list[Deadline]:
     ]
 
 
+def forecast_interviews(user, today, until) -> list[Deadline]:
+    """Month 6 is near and the interviews held and planned before it are fewer than the
+    law's minimum (SPEC §5: at least 4 in the first six months)."""
+    required = int(rule("job_interviews_first_six_months"))
+    qs = _with_person(
+        tracks_for(user, "employment_consultant").filter(
+            start__gt=clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1)),
+            start__lte=clocks.latest_start_with_mark_by(until),
+        )
+    ).prefetch_related(
+        Prefetch(
+            "interviews",
+            queryset=JobInterview.objects.only("track_id", "held_date", "planned_date"),
+            to_attr="all_interviews",
+        )
+    )
+    items = []
+    for t in qs:
+        mark = clocks.six_month_mark(t.start)
+        held = clocks.interviews_in_first_six_months(
+            t.start, [i.held_date for i in t.all_interviews if i.held_date]
+        )
+        planned = sum(
+            1
+            for i in t.all_interviews
+            if not i.held_date and i.planned_date and today <= i.planned_date <= mark
+        )
+        if held + planned >= required:
+            continue
+        items.append(
+            _item(
+                RISK_INTERVIEWS,
+                _("Fewer than %(required)s job interviews by month 6") % {"required": required},
+                mark,
+                reverse("employment:interview_create", args=[t.person.pk]),
+                t,
+                _("%(held)s held, %(planned)s planned") % {"held": held, "planned": planned},
+            )
+        )
+    return items
+
+
 def register() -> None:
     for key, label, collect in (
         (
@@ -368,5 +450,12 @@ def register() -> None:
             key=RISK_MONTH6,
             label=gettext_lazy("At risk of missing month 6"),
             collect=forecast_month6,
+        )
+    )
+    register_forecast_kind(
+        ForecastKind(
+            key=RISK_INTERVIEWS,
+            label=gettext_lazy("Too few job interviews by month 6"),
+            collect=forecast_interviews,
         )
     )

@@ -107,27 +107,37 @@ class InterviewStatus:
     overdue: bool
     held_first_six_months: int
     required_first_six_months: int
+    six_month_mark: datetime.date
+
+    @property
+    def first_six_months_met(self) -> bool:
+        return self.held_first_six_months >= self.required_first_six_months
+
+    @property
+    def first_six_months_percent(self) -> int:
+        if not self.required_first_six_months:
+            return 100
+        return min(100, 100 * self.held_first_six_months // self.required_first_six_months)
 
 
 def interview_status(
     track: EmploymentTrack, interviews, *, today: datetime.date
 ) -> InterviewStatus:
     held = sorted(i.held_date for i in interviews if i.held_date)
-    last_held = held[-1] if held else None
-    due = clocks.next_interview_due(track.start, last_held)
+    due = clocks.next_interview_due(track.start, held)
     planned = sorted(
         i.planned_date
         for i in interviews
         if i.planned_date and not i.held_date and i.planned_date >= today
     )
-    mark = clocks.six_month_mark(track.start)
     return InterviewStatus(
-        last_held=last_held,
+        last_held=held[-1] if held else None,
         next_due=due,
         next_planned=planned[0] if planned else None,
         overdue=due < today and not track.outcome,
-        held_first_six_months=sum(1 for d in held if track.start <= d <= mark),
+        held_first_six_months=clocks.interviews_in_first_six_months(track.start, held),
         required_first_six_months=int(rule("job_interviews_first_six_months")),
+        six_month_mark=clocks.six_month_mark(track.start),
     )
 
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 EVENTS = {
     "networkgroup.group.viewed": _("Network group viewed"),
     "networkgroup.plan.viewed": _("Family plan viewed"),
+    "networkgroup.plan.live_opened": _("Family plan opened live (updates pushed)"),
     "networkgroup.plan.print_viewed": _("Printable family plan viewed"),
     "networkgroup.plan.exported": _("Family plan downloaded (PDF)"),
     "networkgroup.plan.history_viewed": _("Family plan history viewed"),
@@ -20,6 +21,7 @@ EVENTS = {
     "networkgroup.meeting.listed": _("Meetings listed"),
     "networkgroup.meeting.overview_viewed": _("Family's meetings viewed"),
     "networkgroup.meeting.viewed": _("Meeting viewed"),
+    "networkgroup.meeting.live_opened": _("Meeting opened live (updates pushed)"),
     "networkgroup.meeting.created": _("Meeting planned"),
     "networkgroup.meeting.changed": _("Meeting changed"),
     "networkgroup.meeting.minutes_changed": _("Meeting minutes changed"),

@@ -39,6 +39,30 @@ class DanishByDefaultLocaleMiddleware:
         return response
 
 
+# Sent by the page's own scripts on requests the user did not make (a live refresh after
+# another member's save, issue 14): like a @background_poll view, it leaves the idle clock alone.
+BACKGROUND_HEADER = "X-BI18-Background"
+
+
+def session_expiry(session, *, now: float | None = None) -> str | None:
+    """Why this session has expired ("idle" or "absolute"), or None while it is valid.
+    The one rule for pages (SessionTimeoutMiddleware) and sockets (networkgroup.live)."""
+    now = time.time() if now is None else now
+    seen_at = session.get(SESSION_SEEN_AT, now)
+    auth_at = session.get(SESSION_AUTH_AT, now)
+    if now - seen_at > settings.SESSION_IDLE_TIMEOUT.total_seconds():
+        return "idle"
+    if now - auth_at > settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds():
+        return "absolute"
+    return None
+
+
+def is_background(request, view_func=None) -> bool:
+    return bool(getattr(view_func, "background_poll", False)) or (
+        request.headers.get(BACKGROUND_HEADER) == "1"
+    )
+
+
 def background_poll(view):
     """Mark a view that a page requests on its own timer (`hx-trigger="every …"`: presence,
     a computation's progress). Such a request is not the user's activity: it does not move
@@ -62,12 +86,9 @@ class SessionTimeoutMiddleware:
     def __call__(self, request):
         if request.user.is_authenticated:
             now = time.time()
-            auth_at = request.session.get(SESSION_AUTH_AT, now)
-            seen_at = request.session.get(SESSION_SEEN_AT, now)
-            idle = settings.SESSION_IDLE_TIMEOUT.total_seconds()
-            absolute = settings.SESSION_ABSOLUTE_TIMEOUT.total_seconds()
-            if now - seen_at > idle or now - auth_at > absolute:
-                return self._expire(request, reason="idle" if now - seen_at > idle else "absolute")
+            reason = session_expiry(request.session, now=now)
+            if reason:
+                return self._expire(request, reason=reason)
             if SESSION_AUTH_AT not in request.session:
                 request.session[SESSION_AUTH_AT] = now
             if SESSION_SEEN_AT not in request.session:
@@ -76,7 +97,7 @@ class SessionTimeoutMiddleware:
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         # Only here is the view known: a background poll leaves the idle clock alone.
-        if request.user.is_authenticated and not getattr(view_func, "background_poll", False):
+        if request.user.is_authenticated and not is_background(request, view_func):
             now = time.time()
             if now - request.session.get(SESSION_SEEN_AT, 0) >= _SEEN_RESOLUTION:
                 request.session[SESSION_SEEN_AT] = now

@@ -13,6 +13,7 @@ from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
 from bi18.lib.versioning import update_if_version
 from families.models import Family, NetworkMember, Person, PersonRole
+from networkgroup.live.notify import DECISION, MEETING, MINUTES, live_changed
 from networkgroup.models import Decision, Goal, Meeting, MinutesAddendum
 from networkgroup.services.common import PlanConflict
 from networkgroup.services.plan import action_create
@@ -133,6 +134,9 @@ def meeting_update(*, actor, meeting: Meeting, data: MeetingData, version: int) 
         family=meeting.family,
         detail={"meeting_id": meeting.pk},
     )
+    live_changed(
+        family_id=meeting.family_id, kind=MEETING, pk=meeting.pk, actor=actor, meeting_id=meeting.pk
+    )
     return meeting
 
 
@@ -156,6 +160,9 @@ def meeting_save_minutes(*, actor, meeting: Meeting, minutes: str, version: int)
         event="networkgroup.meeting.minutes_changed",
         family=meeting.family,
         detail={"meeting_id": meeting.pk},
+    )
+    live_changed(
+        family_id=meeting.family_id, kind=MINUTES, pk=meeting.pk, actor=actor, meeting_id=meeting.pk
     )
     return meeting
 
@@ -201,6 +208,9 @@ def meeting_approve_minutes(
         family=meeting.family,
         detail={"meeting_id": meeting.pk},
     )
+    live_changed(
+        family_id=meeting.family_id, kind=MINUTES, pk=meeting.pk, actor=actor, meeting_id=meeting.pk
+    )
     return meeting
 
 
@@ -218,6 +228,9 @@ def meeting_add_addendum(*, actor, meeting: Meeting, text: str) -> MinutesAddend
         event="networkgroup.meeting.addendum_added",
         family=meeting.family,
         detail={"meeting_id": meeting.pk, "addendum_id": addendum.pk},
+    )
+    live_changed(
+        family_id=meeting.family_id, kind=MINUTES, pk=meeting.pk, actor=actor, meeting_id=meeting.pk
     )
     return addendum
 
@@ -248,5 +261,15 @@ def decision_record(
         event="networkgroup.decision.recorded",
         family=meeting.family,
         detail={"meeting_id": meeting.pk, "decision_id": decision.pk, "action_id": action.pk},
+    )
+    live_changed(
+        family_id=meeting.family_id,
+        kind=DECISION,
+        pk=decision.pk,
+        actor=actor,
+        person=goal.person,
+        goal_id=goal.pk,
+        meeting_id=meeting.pk,
+        created=True,
     )
     return decision

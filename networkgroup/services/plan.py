@@ -17,6 +17,7 @@ from bi18.lib.errors import ServiceError
 from bi18.lib.versioning import update_if_version
 from families.models import Family, NetworkMember, Person
 from networkgroup import access
+from networkgroup.live.notify import ACTION, GOAL, live_changed
 from networkgroup.models import Action, ActionStatus, Goal, Plan
 from networkgroup.rules import next_review_date
 from networkgroup.services.common import PlanConflict
@@ -107,6 +108,9 @@ def goal_create(*, actor, plan: Plan, area: str, text: str, person: Person | Non
         person=person,
         detail={"goal_id": goal.pk, "area": area},
     )
+    live_changed(
+        family_id=plan.family_id, kind=GOAL, pk=goal.pk, actor=actor, person=person, created=True
+    )
     return goal
 
 
@@ -121,6 +125,7 @@ def _versioned_change(
     history: dict,
     event: str,
     detail: dict,
+    announce,
 ):
     """The one save path of goals and actions: refuse a stale version (PlanConflict),
     write with a conditional UPDATE, and keep history and audit in the same transaction."""
@@ -143,7 +148,9 @@ def _versioned_change(
         family=current.plan.family,
         detail={**detail, "fields": [c[0] for c in changes]},
     )
-    return reload()
+    saved = reload()
+    announce(saved)
+    return saved
 
 
 @transaction.atomic
@@ -168,7 +175,20 @@ def goal_update(*, actor, goal: Goal, data: dict, version: int) -> Goal:
         history={"goal_id": goal.pk, "object_type": "goal"},
         event="networkgroup.goal.changed",
         detail={"goal_id": goal.pk},
+        announce=lambda saved: _announce_goal(actor, current, saved),
     )
+
+
+def _announce_goal(actor, before: Goal, saved: Goal) -> None:
+    people = [saved.person]
+    if before.person_id != saved.person_id:
+        # Those who saw the goal under its old person learn that it changed (their page
+        # then finds it gone); ids only, nothing about the new person.
+        people.append(before.person)
+    for person in people:
+        live_changed(
+            family_id=before.plan.family_id, kind=GOAL, pk=saved.pk, actor=actor, person=person
+        )
 
 
 @transaction.atomic
@@ -218,6 +238,15 @@ def action_create(
         family=family,
         detail={"action_id": action.pk, "goal_id": goal.pk},
     )
+    live_changed(
+        family_id=family.pk,
+        kind=ACTION,
+        pk=action.pk,
+        actor=actor,
+        person=goal.person,
+        goal_id=goal.pk,
+        created=True,
+    )
     return action
 
 
@@ -241,4 +270,12 @@ def action_update(*, actor, action: Action, data: dict, version: int) -> Action:
         history={"goal_id": current.goal_id, "action_id": action.pk, "object_type": "action"},
         event="networkgroup.action.changed",
         detail={"action_id": action.pk},
+        announce=lambda saved: live_changed(
+            family_id=current.plan.family_id,
+            kind=ACTION,
+            pk=saved.pk,
+            actor=actor,
+            person=current.goal.person,
+            goal_id=current.goal_id,
+        ),
     )

@@ -1,0 +1,234 @@
+"""The live socket of one open plan or meeting page.
+
+Admitted like the page (admission.admit), refused before the handshake completes otherwise
+— the same refusal for a family that does not exist and one the user may not see. While
+open it forwards:
+
+* change notices (notify.live_changed) whose item this user may see, and only for this
+  page (a meeting's notices to that meeting's sockets);
+* presence: who else has the family's plan or meetings open, and which item each is
+  editing — the item only to sockets whose user may see it; the page puts the item's text
+  next to the name from what it already shows.
+
+Messages from the page: {"type": "editing", "kind": "goal"|"action"|null, "id": n},
+{"type": "resync", "since": <last plan change id>} after a reconnect, {"type": "ping"}.
+"""
+
+import asyncio
+import contextlib
+import logging
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.http import Http404
+
+from bi18.audit.services import audit_log
+from networkgroup import access
+from networkgroup.live import admission, notify, reads
+
+logger = logging.getLogger(__name__)
+
+# Sent when access ends while the socket is open (the page reloads and gets the log-in
+# page or 404); a socket refused at the handshake gets HTTP 403 from the server.
+CLOSE_ACCESS_ENDED = 4403
+RESYNC_LIMIT = 200
+
+
+class LiveConsumer(AsyncJsonWebsocketConsumer):
+    grant: admission.Admission | None = None
+    editing: dict | None = None
+
+    # --- opening and closing -----------------------------------------------------------
+
+    async def connect(self):
+        kwargs = self.scope["url_route"]["kwargs"]
+        self.family_id = int(kwargs["family_pk"])
+        self.meeting_id = int(kwargs["meeting_pk"]) if kwargs.get("meeting_pk") else None
+        self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        self.grant = await self._admit(audit=True)
+        if self.grant is None:
+            await self.close()
+            return
+        self.group = notify.group_name(self.family_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json({"type": "hello", "me": self.grant.user.pk})
+        await self._announce("presence.join")
+        self._recheck = asyncio.create_task(self._recheck_loop())
+
+    async def disconnect(self, code):
+        task = getattr(self, "_recheck", None)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self.grant is not None:
+            with contextlib.suppress(Exception):
+                await self._announce("presence.leave")
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    @database_sync_to_async
+    def _admit(self, *, audit: bool):
+        found = admission.admit(
+            session_key=self.session_key, family_id=self.family_id, meeting_id=self.meeting_id
+        )
+        if found is None:
+            return None
+        reads.cover_reads(session_key=self.session_key, family_id=self.family_id)
+        if audit:
+            # The one audited read of this open page; the refreshes it causes are covered.
+            audit_log(
+                actor=found.user,
+                action="view",
+                event="networkgroup.meeting.live_opened"
+                if self.meeting_id
+                else "networkgroup.plan.live_opened",
+                family=found.family,
+                detail={"meeting_id": self.meeting_id} if self.meeting_id else {},
+                request=admission.client_request(self.scope),
+            )
+        self._touch_presence(found.user)
+        return found
+
+    def _touch_presence(self, user) -> None:
+        # Pages that fell back to polling see socket users too (best effort, cache).
+        from networkgroup.presence import presence_touch
+
+        with contextlib.suppress(Exception):
+            presence_touch(family_id=self.family_id, user=user)
+
+    async def _recheck_loop(self):
+        while True:
+            await asyncio.sleep(admission.RECHECK_SECONDS)
+            found = await self._admit(audit=False)
+            if found is None:
+                await self.close(code=CLOSE_ACCESS_ENDED)
+                return
+            self.grant = found
+            # Keeps this socket on the others' lists (a crashed server's sockets fade out).
+            await self._announce("presence.here")
+
+    # --- from the page -----------------------------------------------------------------
+
+    async def receive_json(self, content, **kwargs):
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "ping":
+            await self.send_json({"type": "pong"})
+        elif kind == "editing":
+            self.editing = await self._editing_item(content.get("kind"), content.get("id"))
+            await self._announce("presence.editing")
+        elif kind == "resync":
+            await self.send_json(await self._resync(content.get("since")))
+
+    @database_sync_to_async
+    def _editing_item(self, kind, pk) -> dict | None:
+        """The item this user says they edit, if it is one of this family's that they may
+        see, with its audience; anything else is "editing nothing"."""
+        if kind not in (notify.GOAL, notify.ACTION) or not isinstance(pk, int):
+            return None
+        user, family = self.grant.user, self.grant.family
+        try:
+            if kind == notify.GOAL:
+                person = access.get_goal(user, family, pk).person
+            else:
+                person = access.get_action(user, family, pk).goal.person
+        except Http404:
+            return None
+        return {
+            "kind": kind,
+            "id": pk,
+            "audience": {
+                "person": person.pk if person else None,
+                "role": person.role if person else None,
+            },
+        }
+
+    @database_sync_to_async
+    def _resync(self, since) -> dict:
+        """What changed in the plan after `since` (a plan-history id), as this user may see
+        it: the page refreshes those items after a reconnect."""
+        from networkgroup.models import PlanChange
+
+        since = since if isinstance(since, int) and since >= 0 else 0
+        rows = list(
+            access.changes(
+                self.grant.user,
+                PlanChange.objects.filter(plan__family_id=self.family_id, id__gt=since),
+            )
+            .order_by("id")
+            .values_list("id", "goal_id", "action_id")[: RESYNC_LIMIT + 1]
+        )
+        return {
+            "type": "resync",
+            "too_many": len(rows) > RESYNC_LIMIT,
+            "last": max((r[0] for r in rows), default=since),
+            "goals": sorted({r[1] for r in rows if r[1] and not r[2]}),
+            "actions": sorted({(r[2], r[1]) for r in rows if r[2]}),
+        }
+
+    # --- from the group ----------------------------------------------------------------
+
+    async def live_changed(self, event):
+        if event.get("meeting") is not None and event["meeting"] != self.meeting_id:
+            return
+        if not self.grant.sees(event["audience"]):
+            return
+        await self.send_json(
+            {
+                "type": "changed",
+                **{k: event[k] for k in ("kind", "id", "goal", "meeting", "created", "by")},
+                "by_id": event["by_id"],
+                "data": event.get("data") or {},
+            }
+        )
+
+    async def _announce(self, kind: str, to: str | None = None):
+        message = {
+            "type": kind,
+            "channel": self.channel_name,
+            "user_id": self.grant.user.pk,
+            "name": notify.actor_name(self.grant.user),
+            "editing": self.editing,
+        }
+        if to:
+            await self.channel_layer.send(to, message)
+        else:
+            await self.channel_layer.group_send(self.group, message)
+
+    async def _forward_presence(self, event, what: str):
+        if event["channel"] == self.channel_name:
+            return
+        item = event.get("editing")
+        shown = (
+            {"kind": item["kind"], "id": item["id"]}
+            if item and self.grant.sees(item["audience"])
+            else None
+        )
+        await self.send_json(
+            {
+                "type": "presence",
+                "event": what,
+                "channel": event["channel"],
+                "user_id": event["user_id"],
+                "name": event["name"],
+                "editing": shown,
+            }
+        )
+
+    async def presence_join(self, event):
+        if event["channel"] == self.channel_name:
+            return
+        await self._forward_presence(event, "join")
+        # Tell the newcomer we are here (and what we edit).
+        await self._announce("presence.here", to=event["channel"])
+
+    async def presence_here(self, event):
+        await self._forward_presence(event, "here")
+
+    async def presence_editing(self, event):
+        await self._forward_presence(event, "editing")
+
+    async def presence_leave(self, event):
+        await self._forward_presence(event, "leave")

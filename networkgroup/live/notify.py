@@ -1,0 +1,93 @@
+"""After-commit notices to the members who have a family's plan or meeting open.
+
+A notice names the item and who changed it, never its content: each socket filters it by
+its user's scope (`audience`), and each page fetches the fragment itself through the
+access-checked view. Publishing is best effort: a notice that cannot be sent (the channel
+layer's Redis is down) is logged and dropped, never fails the save; the pages reload what
+changed when their socket reconnects, and polling still reports changes.
+"""
+
+import asyncio
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+logger = logging.getLogger(__name__)
+
+SEND_TIMEOUT_SECONDS = 1.0
+
+# Kinds of item a notice can be about.
+GOAL, ACTION, DECISION, MINUTES, AGENDA, MEETING = (
+    "goal",
+    "action",
+    "decision",
+    "minutes",
+    "agenda",
+    "meeting",
+)
+# Free text about anyone: for the family's full members only (networkgroup.access).
+FULL_MEMBERS_ONLY = frozenset({MINUTES, AGENDA, MEETING})
+
+
+def group_name(family_id: int) -> str:
+    return f"live.family.{int(family_id)}"
+
+
+def actor_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def live_changed(
+    *,
+    family_id: int,
+    kind: str,
+    pk: int,
+    actor,
+    person=None,
+    goal_id: int | None = None,
+    meeting_id: int | None = None,
+    created: bool = False,
+    data: dict | None = None,
+) -> None:
+    """Announce, once the current transaction commits, that `kind` `pk` changed.
+
+    `person`: whom the item is about (None: the whole family); sockets whose user may not
+    see that person never receive the notice. `data`: extra ids or numbers only.
+    """
+    message = {
+        "type": "live.changed",
+        "kind": kind,
+        "id": pk,
+        "goal": goal_id,
+        "meeting": meeting_id,
+        "created": created,
+        "by_id": actor.pk,
+        "by": actor_name(actor),
+        "audience": {
+            "person": person.pk if person is not None else None,
+            "role": person.role if person is not None else None,
+            "full_only": kind in FULL_MEMBERS_ONLY,
+        },
+        "data": data or {},
+    }
+    group = group_name(family_id)
+    transaction.on_commit(lambda: publish(group, message))
+
+
+def publish(group: str, message: dict) -> bool:
+    """Send `message` to `group` now; False (logged) if the channel layer did not take it."""
+    layer = get_channel_layer()
+    if layer is None:
+        return False
+    try:
+        async_to_sync(_send)(layer, group, message)
+    except Exception:  # any channel layer's connection error or our timeout
+        logger.warning("Live notice not sent to %s", group, exc_info=True)
+        return False
+    return True
+
+
+async def _send(layer, group: str, message: dict) -> None:
+    await asyncio.wait_for(layer.group_send(group, message), timeout=SEND_TIMEOUT_SECONDS)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from networkgroup.live.consumers import LiveConsumer
+
+# Beside the pages they serve (networkgroup/urls.py), under /ws/ so that a proxy can route
+# sockets to the ASGI server (deploy/haproxy.cfg).
+websocket_urlpatterns = [
+    path("ws/netvaerk/<int:family_pk>/plan/", LiveConsumer.as_asgi(), name="live_plan"),
+    path(
+        "ws/netvaerk/<int:family_pk>/moeder/<int:meeting_pk>/",
+        LiveConsumer.as_asgi(),
+        name="live_meeting",
+    ),
+]

@@ -1,0 +1,343 @@
+"""The live socket of the plan and meeting pages (issue 14), through the project's real ASGI
+application (origin check, session, consumer) with channels' WebsocketCommunicator.
+
+The channel layer is the one the settings choose: channels-redis on the real Redis when
+REDIS_URL is set (CI), the in-memory layer otherwise.
+"""
+
+import datetime
+import time
+import uuid
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from bi18.accounts.middleware import SESSION_SEEN_AT
+from bi18.accounts.roles import Role
+from bi18.asgi import application
+from bi18.audit.models import AuditEvent
+from networkgroup import services
+from networkgroup.models import Meeting, PlanArea
+from tests.factories import UserFactory, add_member
+
+# The consumer reads the database from its own threads: no test transaction around it.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = b"http://testserver"
+WAIT = 3  # seconds; a notice normally arrives in milliseconds
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    settings.CACHES = {
+        "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    }
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+def plan_path(family) -> str:
+    return f"/ws/netvaerk/{family.pk}/plan/"
+
+
+def socket(path: str, cookie: str | None, origin: bytes = ORIGIN) -> WebsocketCommunicator:
+    headers = [(b"host", b"testserver"), (b"origin", origin)]
+    if cookie:
+        headers.append((b"cookie", f"sessionid={cookie}".encode()))
+    return WebsocketCommunicator(application, path, headers=headers)
+
+
+def run(coroutine_function):
+    return async_to_sync(coroutine_function)()
+
+
+async def connects(path, cookie, origin=ORIGIN) -> bool:
+    communicator = socket(path, cookie, origin)
+    connected, _code = await communicator.connect(timeout=WAIT)
+    await communicator.disconnect()
+    return connected
+
+
+async def next_of(communicator, kind: str) -> dict:
+    """The next message of `kind`, skipping others (presence, hello)."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        message = await communicator.receive_json_from(timeout=WAIT)
+        if message.get("type") == kind:
+            return message
+    raise AssertionError(f"no {kind!r} message")
+
+
+async def drain(communicator) -> list[dict]:
+    """Everything that arrives within a short while."""
+    seen = []
+    while not await communicator.receive_nothing(timeout=0.3):
+        seen.append(await communicator.receive_json_from())
+    return seen
+
+
+@pytest.fixture
+def world(family, caseworker, employment_consultant):
+    add_member(family, employment_consultant, role=Role.EMPLOYMENT_CONSULTANT)
+    uu = UserFactory(username="uu", role=Role.YOUTH_GUIDANCE_COUNSELLOR, first_name="Ulla")
+    add_member(family, uu, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    plan = services.plan_for_family(family=family)
+    parent = family.people.get(first_name="Amina")
+    young = family.people.get(first_name="Sara")
+    parent_goal = services.goal_create(
+        actor=caseworker, plan=plan, person=parent, area=PlanArea.EMPLOYMENT, text="Praktik"
+    )
+    youth_goal = services.goal_create(
+        actor=caseworker, plan=plan, person=young, area=PlanArea.EDUCATION, text="Dansk 02"
+    )
+    return {
+        "family": family,
+        "uu": uu,
+        "parent_goal": parent_goal,
+        "youth_goal": youth_goal,
+    }
+
+
+def test_a_non_member_an_unknown_family_and_a_stranger_are_refused_alike(world, other_caseworker):
+    family = world["family"]
+
+    async def scenario():
+        assert not await connects(plan_path(family), session_cookie_async_outsider)
+        assert not await connects("/ws/netvaerk/999999/plan/", member_cookie)
+        assert not await connects(plan_path(family), None)
+        assert await connects(plan_path(family), member_cookie)
+
+    session_cookie_async_outsider = session_cookie(other_caseworker)
+    member_cookie = session_cookie(world["uu"])
+    run(scenario)
+
+
+def test_a_socket_from_another_site_is_refused(world, caseworker):
+    cookie = session_cookie(caseworker)
+
+    async def scenario():
+        assert not await connects(
+            plan_path(world["family"]), cookie, origin=b"https://evil.example"
+        )
+        assert await connects(plan_path(world["family"]), cookie)
+
+    run(scenario)
+
+
+def test_a_job_mentor_of_a_parent_gets_no_plan_socket(world, job_mentor):
+    from tests.factories import assign
+
+    assign(world["family"].people.get(first_name="Amina"), job_mentor)
+    cookie = session_cookie(job_mentor)
+
+    async def scenario():
+        assert not await connects(plan_path(world["family"]), cookie)
+
+    run(scenario)
+
+
+def test_an_expired_session_and_a_missing_second_factor_are_refused(world, caseworker, settings):
+    cookie = session_cookie(caseworker)
+    family = world["family"]
+
+    async def scenario():
+        assert not await connects(plan_path(family), cookie)
+
+    # Idle for longer than the timeout.
+    from django.contrib.sessions.backends.base import SessionBase  # noqa: F401
+
+    from bi18.accounts.sessions import SessionStore
+
+    store = SessionStore(session_key=cookie)
+    store[SESSION_SEEN_AT] = time.time() - settings.SESSION_IDLE_TIMEOUT.total_seconds() - 60
+    store.save()
+    run(scenario)
+
+    # A password log-in that has not given its second factor.
+    settings.TWO_FACTOR_REQUIRED = True
+    cookie = session_cookie(caseworker)
+    run(scenario)
+
+
+def test_opening_is_one_audited_read_and_saves_arrive_without_more(world, caseworker):
+    family, goal = world["family"], world["parent_goal"]
+    cookie = session_cookie(caseworker)
+    other = world["family"].members.exclude(user=caseworker).first().user
+
+    async def scenario():
+        communicator = socket(plan_path(family), cookie)
+        assert (await communicator.connect(timeout=WAIT))[0]
+        for text in ("Praktik hos Netto", "Praktik hos Føtex"):
+            version = (await database_sync_to_async(type(goal).objects.get)(pk=goal.pk)).version
+            await database_sync_to_async(services.goal_update)(
+                actor=other, goal=goal, data={"text": text}, version=version
+            )
+            notice = await next_of(communicator, "changed")
+            assert notice["kind"] == "goal" and notice["id"] == goal.pk
+            assert notice["by"] == other.get_full_name()
+            assert text not in str(notice)  # ids and a name, never the content
+        await communicator.disconnect()
+
+    run(scenario)
+    opened = AuditEvent.objects.filter(event="networkgroup.plan.live_opened", actor=caseworker)
+    assert opened.count() == 1
+    assert opened.get().family_id == family.pk
+
+
+def test_a_youth_counsellor_receives_nothing_about_the_parents(world, caseworker):
+    family, uu = world["family"], world["uu"]
+    parent_goal, youth_goal = world["parent_goal"], world["youth_goal"]
+    uu_cookie, cw_cookie = session_cookie(uu), session_cookie(caseworker)
+
+    async def scenario():
+        uu_socket = socket(plan_path(family), uu_cookie)
+        cw_socket = socket(plan_path(family), cw_cookie)
+        assert (await uu_socket.connect(timeout=WAIT))[0]
+        assert (await cw_socket.connect(timeout=WAIT))[0]
+        await drain(uu_socket)
+        await drain(cw_socket)
+
+        # The caseworker edits the parent's goal and adds an action to it.
+        await cw_socket.send_json_to({"type": "editing", "kind": "goal", "id": parent_goal.pk})
+        await database_sync_to_async(services.goal_update)(
+            actor=caseworker, goal=parent_goal, data={"text": "Praktik i Valby"}, version=1
+        )
+        await database_sync_to_async(services.action_create)(
+            actor=caseworker, goal=parent_goal, what="Ring til Netto"
+        )
+        seen_by_uu = await drain(uu_socket)
+        assert [m for m in seen_by_uu if m["type"] == "changed"] == []
+        editing = [m for m in seen_by_uu if m["type"] == "presence" and m["event"] == "editing"]
+        assert editing and all(m["editing"] is None for m in editing)
+
+        # The young person's goal reaches both (so the UU socket is listening).
+        await database_sync_to_async(services.goal_update)(
+            actor=caseworker, goal=youth_goal, data={"text": "Dansk 4"}, version=1
+        )
+        notice = await next_of(uu_socket, "changed")
+        assert (notice["kind"], notice["id"]) == ("goal", youth_goal.pk)
+        await uu_socket.disconnect()
+        await cw_socket.disconnect()
+
+    run(scenario)
+
+
+def test_presence_shows_who_joins_what_they_edit_and_who_leaves(world, caseworker):
+    family, goal = world["family"], world["parent_goal"]
+    consultant = family.members.exclude(user=caseworker).exclude(user=world["uu"]).get().user
+    cw_cookie, ec_cookie = session_cookie(caseworker), session_cookie(consultant)
+
+    async def scenario():
+        first = socket(plan_path(family), cw_cookie)
+        assert (await first.connect(timeout=WAIT))[0]
+        await drain(first)
+        second = socket(plan_path(family), ec_cookie)
+        assert (await second.connect(timeout=WAIT))[0]
+
+        joined = await next_of(first, "presence")
+        assert (joined["event"], joined["user_id"]) == ("join", consultant.pk)
+        here = await next_of(second, "presence")
+        assert (here["event"], here["user_id"]) == ("here", caseworker.pk)
+
+        await second.send_json_to({"type": "editing", "kind": "goal", "id": goal.pk})
+        editing = await next_of(first, "presence")
+        assert editing["event"] == "editing"
+        assert editing["editing"] == {"kind": "goal", "id": goal.pk}
+
+        # An item of another family (or none at all) is "editing nothing".
+        await second.send_json_to({"type": "editing", "kind": "goal", "id": 10**9})
+        assert (await next_of(first, "presence"))["editing"] is None
+
+        await second.disconnect()
+        left = await next_of(first, "presence")
+        assert (left["event"], left["user_id"]) == ("leave", consultant.pk)
+        await first.disconnect()
+
+    run(scenario)
+
+
+def test_a_reconnecting_page_learns_what_changed_meanwhile(world, caseworker):
+    from networkgroup.models import PlanChange
+
+    family, uu = world["family"], world["uu"]
+    since = PlanChange.objects.order_by("-id").values_list("id", flat=True).first()
+    services.goal_update(
+        actor=caseworker, goal=world["parent_goal"], data={"text": "Ny tekst"}, version=1
+    )
+    services.goal_update(
+        actor=caseworker, goal=world["youth_goal"], data={"text": "Dansk 7"}, version=1
+    )
+    cookies = {"cw": session_cookie(caseworker), "uu": session_cookie(uu)}
+
+    async def resync(cookie):
+        communicator = socket(plan_path(family), cookie)
+        assert (await communicator.connect(timeout=WAIT))[0]
+        await communicator.send_json_to({"type": "resync", "since": since})
+        reply = await next_of(communicator, "resync")
+        await communicator.disconnect()
+        return reply
+
+    caseworker_view = async_to_sync(resync)(cookies["cw"])
+    assert caseworker_view["goals"] == sorted([world["parent_goal"].pk, world["youth_goal"].pk])
+    assert caseworker_view["last"] > since
+    assert async_to_sync(resync)(cookies["uu"])["goals"] == [world["youth_goal"].pk]
+
+
+def test_meeting_sockets_get_their_own_meetings_decisions_and_minutes(world, caseworker):
+    from django.utils import timezone
+
+    family = world["family"]
+    consultant = family.members.exclude(user=caseworker).exclude(user=world["uu"]).get().user
+    meeting = services.meeting_create(
+        actor=caseworker,
+        family=family,
+        data=services.MeetingData(
+            starts_at=timezone.now(), place="Rådhuset", attending_members=[], attending_people=[]
+        ),
+    )
+    cookie = session_cookie(consultant)
+    uu_cookie = session_cookie(world["uu"])
+    path = f"/ws/netvaerk/{family.pk}/moeder/{meeting.pk}/"
+
+    async def scenario():
+        # The UU counsellor does not attend this meeting: no socket, as no page.
+        assert not await connects(path, uu_cookie)
+        on_meeting = socket(path, cookie)
+        on_plan = socket(plan_path(family), cookie)
+        assert (await on_meeting.connect(timeout=WAIT))[0]
+        assert (await on_plan.connect(timeout=WAIT))[0]
+        await drain(on_meeting)
+        await drain(on_plan)
+        decision = await database_sync_to_async(services.decision_record)(
+            actor=caseworker,
+            meeting=meeting,
+            text="Søg praktik",
+            goal=world["parent_goal"],
+            responsible=consultant,
+            deadline=datetime.date(2030, 1, 31),
+        )
+        await database_sync_to_async(services.meeting_save_minutes)(
+            actor=caseworker, meeting=meeting, minutes="Referat", version=meeting.version
+        )
+        on_meeting_seen = {
+            (m["kind"], m["id"]) for m in await drain(on_meeting) if m["type"] == "changed"
+        }
+        assert ("decision", decision.pk) in on_meeting_seen
+        assert ("minutes", meeting.pk) in on_meeting_seen
+        assert ("action", decision.action_id) in on_meeting_seen
+        on_plan_seen = {
+            (m["kind"], m["id"]) for m in await drain(on_plan) if m["type"] == "changed"
+        }
+        assert on_plan_seen == {("action", decision.action_id)}
+        await on_meeting.disconnect()
+        await on_plan.disconnect()
+
+    run(scenario)
+    assert Meeting.objects.get(pk=meeting.pk).minutes == "Referat"
