@@ -16,6 +16,9 @@ class NetworkgroupConfig(AppConfig):
         )
         from networkgroup import access, demo, events, panels
         from networkgroup.live import checks  # noqa: F401 - registers the deploy check
+        from networkgroup.live import signals as live_signals
+
+        live_signals.connect()
 
         events.register()
         register_policy(access.PLAN)

@@ -50,14 +50,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close()
             return
         self.group = notify.group_name(self.family_id)
+        self.user_group = notify.user_group(self.grant.user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "me": self.grant.user.pk})
         await self._announce("presence.join")
-        self._recheck = asyncio.create_task(self._recheck_loop())
+        self._recheck_task = asyncio.create_task(self._recheck_loop())
 
     async def disconnect(self, code):
-        task = getattr(self, "_recheck", None)
+        task = getattr(self, "_recheck_task", None)
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -66,6 +68,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             with contextlib.suppress(Exception):
                 await self._announce("presence.leave")
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
 
     @database_sync_to_async
     def _admit(self, *, audit: bool):
@@ -100,13 +103,24 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     async def _recheck_loop(self):
         while True:
             await asyncio.sleep(admission.RECHECK_SECONDS)
-            found = await self._admit(audit=False)
-            if found is None:
-                await self.close(code=CLOSE_ACCESS_ENDED)
+            if not await self._recheck():
                 return
-            self.grant = found
             # Keeps this socket on the others' lists (a crashed server's sockets fade out).
             await self._announce("presence.here")
+
+    async def _recheck(self) -> bool:
+        found = await self._admit(audit=False)
+        if found is None:
+            self.grant_ended = True
+            await self.close(code=CLOSE_ACCESS_ENDED)
+            return False
+        self.grant = found
+        return True
+
+    async def live_recheck(self, event):
+        """Access may have changed (notify.recheck_user): check now, not at the next round."""
+        if not getattr(self, "grant_ended", False):
+            await self._recheck()
 
     # --- from the page -----------------------------------------------------------------
 

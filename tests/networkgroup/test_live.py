@@ -341,3 +341,48 @@ def test_meeting_sockets_get_their_own_meetings_decisions_and_minutes(world, cas
 
     run(scenario)
     assert Meeting.objects.get(pk=meeting.pk).minutes == "Referat"
+
+
+async def closed_with(communicator) -> int | None:
+    """The close code the server sends within WAIT seconds (None: still open)."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            output = await communicator.receive_output(timeout=deadline - time.monotonic())
+        except TimeoutError:
+            return None
+        if output["type"] == "websocket.close":
+            return output.get("code")
+    return None
+
+
+def test_losing_the_membership_or_logging_out_closes_the_socket_at_once(world, caseworker):
+    from families.models import NetworkMember
+
+    family, uu = world["family"], world["uu"]
+    uu_cookie, cw_cookie = session_cookie(uu), session_cookie(caseworker)
+
+    async def scenario():
+        uu_socket = socket(plan_path(family), uu_cookie)
+        cw_socket = socket(plan_path(family), cw_cookie)
+        assert (await uu_socket.connect(timeout=WAIT))[0]
+        assert (await cw_socket.connect(timeout=WAIT))[0]
+        await drain(uu_socket)
+        await drain(cw_socket)
+
+        membership = await database_sync_to_async(NetworkMember.objects.get)(family=family, user=uu)
+        await database_sync_to_async(membership.delete)()
+        assert await closed_with(uu_socket) == 4403
+
+        # Logging out in another tab ends this session's socket too.
+        def log_out():
+            from django.urls import reverse
+
+            client = Client()
+            client.cookies["sessionid"] = cw_cookie
+            assert client.post(reverse("accounts:logout")).status_code == 302
+
+        await database_sync_to_async(log_out)()
+        assert await closed_with(cw_socket) == 4403
+
+    run(scenario)
