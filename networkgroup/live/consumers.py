@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 # page or 404); a socket refused at the handshake gets HTTP 403 from the server.
 CLOSE_ACCESS_ENDED = 4403
 RESYNC_LIMIT = 200
+MAX_MESSAGE_CHARS = 1000  # what a page sends is a few dozen characters
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -123,6 +124,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._recheck()
 
     # --- from the page -----------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Anything but a small JSON text is ignored, never an error that ends the socket.
+        if not text_data or len(text_data) > MAX_MESSAGE_CHARS:
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            return
+        await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
         if not isinstance(content, dict):

@@ -386,3 +386,26 @@ def test_losing_the_membership_or_logging_out_closes_the_socket_at_once(world, c
         assert await closed_with(cw_socket) == 4403
 
     run(scenario)
+
+
+def test_nonsense_from_a_page_is_ignored_and_the_socket_stays_open(world, caseworker):
+    cookie = session_cookie(caseworker)
+
+    async def scenario():
+        communicator = socket(plan_path(world["family"]), cookie)
+        assert (await communicator.connect(timeout=WAIT))[0]
+        await drain(communicator)
+        for junk in (
+            "not json",
+            "[1, 2]",
+            '{"type": "editing", "kind": "goal", "id": "x"}',
+            '{"type": "resync", "since": "drop table"}',
+            "x" * 5000,
+        ):
+            await communicator.send_to(text_data=junk)
+        await communicator.send_to(bytes_data=b"\x00\x01")
+        await communicator.send_json_to({"type": "ping"})
+        assert (await next_of(communicator, "pong"))["type"] == "pong"
+        await communicator.disconnect()
+
+    run(scenario)
