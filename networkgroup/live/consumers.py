@@ -94,12 +94,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self._touch_presence(found.user)
         return found
 
-    def _touch_presence(self, user) -> None:
-        # Pages that fell back to polling see socket users too (best effort, cache).
+    def _touch_presence(self, user) -> list[dict]:
+        """Pages that fell back to polling see socket users too (best effort, cache); returns
+        everyone else on the cache's list (staff names only)."""
         from networkgroup.presence import presence_touch
 
-        with contextlib.suppress(Exception):
-            presence_touch(family_id=self.family_id, user=user)
+        try:
+            present = presence_touch(family_id=self.family_id, user=user)
+        except Exception:
+            return []
+        return [e for e in present if e["user_id"] != user.pk]
 
     async def _recheck_loop(self):
         while True:
@@ -140,7 +144,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         kind = content.get("type")
         if kind == "ping":
-            await self.send_json({"type": "pong"})
+            # Stay on the polling pages' list (cache presence), and learn who is there by
+            # polling only (a proxy that blocks their sockets).
+            present = await database_sync_to_async(self._touch_presence)(self.grant.user)
+            await self.send_json({"type": "pong", "present": present})
         elif kind == "editing":
             self.editing = await self._editing_item(content.get("kind"), content.get("id"))
             await self._announce("presence.editing")

@@ -30,6 +30,7 @@
   var me = null;
   var since = parseInt(cfg.since || "0", 10) || 0;
   var others = {}; // socket channel -> {userId, name, editing, at}
+  var polled = []; // who is here by polling only (from the socket's pong): [{user_id, name}]
   var editing = null; // what this page edits: {kind, id}
 
   function t(key, a, b) {
@@ -300,6 +301,11 @@
       var person = people[entry.userId] || (people[entry.userId] = { name: entry.name, editing: null });
       person.editing = person.editing || entry.editing;
     });
+    polled.forEach(function (entry) {
+      if (!people[entry.user_id]) {
+        people[entry.user_id] = { name: entry.name, editing: null };
+      }
+    });
     box.textContent = "";
     var ids = Object.keys(people);
     if (!ids.length) {
@@ -333,6 +339,9 @@
     if (message.event === "leave") {
       var left = others[message.channel];
       delete others[message.channel];
+      polled = polled.filter(function (entry) {
+        return !left || entry.user_id !== left.userId;
+      });
       if (left && !stillHere(left.userId)) {
         announce(t("Left", left.name));
       }
@@ -415,6 +424,9 @@
       presence(message);
     } else if (message.type === "resync") {
       resynced(message);
+    } else if (message.type === "pong") {
+      polled = message.present || [];
+      renderPresence();
     }
   }
 
@@ -436,6 +448,7 @@
       connected = true;
       attempts = 0;
       setState("live");
+      send({ type: "ping" });
       if (missed) {
         send({ type: "resync", since: since });
         missed = false;
@@ -458,6 +471,7 @@
       missed = true;
       socket = null;
       others = {};
+      polled = [];
       if (event.code === 4403) {
         window.location.reload(); // access ended: the page shows why (log-in, 404)
         return;

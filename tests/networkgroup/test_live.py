@@ -409,3 +409,32 @@ def test_nonsense_from_a_page_is_ignored_and_the_socket_stays_open(world, casewo
         await communicator.disconnect()
 
     run(scenario)
+
+
+def test_a_socket_learns_who_is_here_by_polling_only(world, caseworker):
+    """A member whose proxy blocks sockets polls the presence URL; socket pages list them too."""
+    from django.urls import reverse
+
+    family = world["family"]
+    consultant = family.members.exclude(user=caseworker).exclude(user=world["uu"]).get().user
+    poller = Client()
+    poller.force_login(consultant)
+    poller.get(reverse("networkgroup:presence", args=[family.pk]), HTTP_HX_REQUEST="true")
+    cookie = session_cookie(caseworker)
+
+    async def scenario():
+        communicator = socket(plan_path(family), cookie)
+        assert (await communicator.connect(timeout=WAIT))[0]
+        await communicator.send_json_to({"type": "ping"})
+        pong = await next_of(communicator, "pong")
+        await communicator.disconnect()
+        return pong
+
+    assert run(scenario)["present"] == [
+        {"user_id": consultant.pk, "name": consultant.get_full_name()}
+    ]
+    # ... and the poller sees the socket's user.
+    html = poller.get(
+        reverse("networkgroup:presence", args=[family.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f'data-presence-user="{caseworker.pk}"' in html
