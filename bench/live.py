@@ -9,14 +9,15 @@
    network group of `--clients` staff users per family — the last one a UU counsellor, who
    may see the young person's goal but not the parent's — and a session per user (as a
    single sign-on log-in, so no second-factor step).
-2. Starts the ASGI server as production runs it (uvicorn, production settings, channels-redis
-   on REDIS_URL) on a free loopback port, and opens `--clients` sockets per family, each with
-   its user's session cookie and the site's Origin (N × clients sockets in all).
+2. Starts the servers as production runs them — uvicorn for the sockets (production settings,
+   channels-redis on REDIS_URL) and gunicorn for the pages and fragments — on free loopback
+   ports, and opens `--clients` sockets per family, each with its user's session cookie and
+   the site's Origin (N × clients sockets in all).
 3. Saves one goal per family per second (alternately the parent's and the young person's) for
    `--seconds`, through the same service the plan page calls (`goal_update`: version check,
    history, audit, after-commit notice), from a thread pool as gunicorn workers would.
-4. Each socket that receives a notice then fetches the goal's fragment over HTTP as the page
-   does (`--no-fetch`: stop at the notice). Per save it measures the time from the start of
+4. Each socket that receives a notice then fetches the goal's fragment from gunicorn as the
+   page does (`--no-fetch`: stop at the notice). Per save it measures the time from the start of
    the save to the moment EVERY socket that should learn of it had its update (notice, and
    fragment unless --no-fetch), and checks that no socket learnt of a save it may not see.
 5. Prints, as Markdown: sockets opened, saves, deliveries (expected / received / refused to
@@ -155,6 +156,19 @@ def build_world(families: int, clients: int):
 # --- 2. the server --------------------------------------------------------------------------
 
 
+def start_web(port: int, env: dict, workers: int) -> subprocess.Popen:
+    """gunicorn, as production serves the pages and the fragments the live pages fetch."""
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "bi18.wsgi",
+        f"--workers={workers}",
+        f"--bind=127.0.0.1:{port}",
+        "--access-logfile=/dev/null",
+        "--log-level=warning",
+    ]
+    return _started(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True), port)  # noqa: S603
+
+
 def start_server(port: int, env: dict) -> subprocess.Popen:
     command = [
         str(VENV_BIN / "uvicorn"),
@@ -166,17 +180,22 @@ def start_server(port: int, env: dict) -> subprocess.Popen:
         "--no-access-log",
         "--log-level=warning",
     ]
-    server = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+    # As docker-compose's `live`: no persistent connections in the ASGI server's threads.
+    env = {**env, "CONN_MAX_AGE": "0"}
+    return _started(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True), port)  # noqa: S603
+
+
+def _started(server: subprocess.Popen, port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with contextlib.suppress(OSError):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
             return server
         if server.poll() is not None:
-            sys.exit("bench/live.py: the ASGI server did not start")
+            sys.exit(f"bench/live.py: the server on :{port} did not start")
         time.sleep(0.3)
     stop_server(server)
-    sys.exit("bench/live.py: the ASGI server did not answer /healthz within 60 s")
+    sys.exit(f"bench/live.py: the server on :{port} did not answer /healthz within 60 s")
 
 
 def stop_server(server: subprocess.Popen) -> None:
@@ -200,10 +219,10 @@ class Client:
 
     async def fetch(self, goal_id: int) -> None:
         path = f"/netvaerk/{self.family['family']}/plan/maal/{goal_id}/"
-        reader, writer = await asyncio.open_connection("127.0.0.1", self.run.port)
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.run.web_port)
         writer.write(
             (
-                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.run.port}\r\n"
+                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.run.web_port}\r\n"
                 f"Cookie: sessionid={self.session['key']}\r\nHX-Request: true\r\n"
                 "X-BI18-Background: 1\r\nConnection: close\r\n\r\n"
             ).encode()
@@ -214,6 +233,14 @@ class Client:
         writer.close()
         if b" 200 " not in head:
             self.run.fetch_errors += 1
+
+    async def fetch_and_record(self, goal: int, k: int, notice_at: float) -> None:
+        try:
+            await self.fetch(goal)
+        except OSError:
+            self.run.fetch_errors += 1
+            return
+        self.run.delivered(goal, k, notice_at, time.perf_counter())
 
     async def listen(self, websockets_connect) -> None:
         url = f"ws://127.0.0.1:{self.run.port}/ws/netvaerk/{self.family['family']}/plan/"
@@ -243,8 +270,12 @@ class Client:
                 if self.session["youth"] and goal == self.family["parent_goal"]:
                     self.run.leaked += 1  # must never happen: filtered by the consumer
                 if self.run.fetching:
-                    await self.fetch(goal)
-                self.run.delivered(goal, k, notice_at, time.perf_counter())
+                    # As a browser: the fetch runs beside the socket, which keeps reading.
+                    task = asyncio.create_task(self.fetch_and_record(goal, k, notice_at))
+                    self.run.fetches.add(task)
+                    task.add_done_callback(self.run.fetches.discard)
+                else:
+                    self.run.delivered(goal, k, notice_at, notice_at)
         except Exception:
             self.run.dropped += 1
         finally:
@@ -252,13 +283,14 @@ class Client:
 
 
 class Run:
-    def __init__(self, port: int, fetching: bool):
-        self.port, self.fetching = port, fetching
+    def __init__(self, port: int, web_port: int, fetching: bool):
+        self.port, self.web_port, self.fetching = port, web_port, fetching
         self.opening = asyncio.Semaphore(50)
         self.opened = self.refused = self.dropped = self.leaked = self.fetch_errors = 0
         self.saves: dict[int, list[dict]] = {}  # goal id -> its saves in order
         self.save_seconds: list[float] = []
         self.lock = threading.Lock()
+        self.fetches: set = set()
 
     def delivered(self, goal: int, k: int, notice_at: float, updated_at: float) -> None:
         with self.lock:
@@ -269,13 +301,13 @@ class Run:
                 save["updates"].append(updated_at - save["at"])
 
 
-async def load(args, world, sessions, actor, port) -> Run:
+async def load(args, world, sessions, actor, port, web_port) -> Run:
     from websockets.asyncio.client import connect
 
     from networkgroup import services
     from networkgroup.models import Goal
 
-    run = Run(port, fetching=not args.no_fetch)
+    run = Run(port, web_port, fetching=not args.no_fetch)
     clients = [Client(run, family, session) for family in world for session in sessions]
     listeners = [asyncio.create_task(c.listen(connect)) for c in clients]
     deadline = time.monotonic() + 120
@@ -383,6 +415,9 @@ def main() -> None:
         "--grace", type=float, default=5.0, help="seconds to wait after the last save"
     )
     parser.add_argument("--no-fetch", action="store_true", help="stop at the notice")
+    parser.add_argument(
+        "--web-workers", type=int, default=2, help="gunicorn workers for the fetches"
+    )
     args = parser.parse_args()
     if args.clients < 2:
         parser.error("--clients must be at least 2 (the last is the UU counsellor)")
@@ -396,16 +431,22 @@ def main() -> None:
     print(f"filling {args.families} families × {args.clients} members …", flush=True)
     world, sessions, actor = build_world(args.families, args.clients)
 
-    port = free_port()
+    port, web_port = free_port(), free_port()
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
     server = start_server(port, env)
+    web = start_web(web_port, env, args.web_workers) if not args.no_fetch else None
     try:
         args.server_pid = server.pid
         memory_idle_kb = rss_kb(server.pid)
-        print(f"server on :{port}; opening {args.families * args.clients} sockets …", flush=True)
-        run = asyncio.run(load(args, world, sessions, actor, port))
+        print(
+            f"sockets on :{port}, pages on :{web_port}; opening {args.families * args.clients} sockets …",
+            flush=True,
+        )
+        run = asyncio.run(load(args, world, sessions, actor, port, web_port))
     finally:
         stop_server(server)
+        if web is not None:
+            stop_server(web)
     report(args, run, memory_idle_kb)
 
 
