@@ -222,6 +222,25 @@
     root.appendChild(note);
   }
 
+  // One fetch at a time per item: notices that arrive meanwhile cause one more fetch after
+  // it (the latest state), not one each.
+  var inflight = {};
+  function coalesce(key, run) {
+    var state = inflight[key];
+    if (state) {
+      state.next = run;
+      return;
+    }
+    state = inflight[key] = { next: null };
+    var done = function () {
+      delete inflight[key];
+      if (state.next) {
+        coalesce(key, state.next);
+      }
+    };
+    run().then(done, done);
+  }
+
   function changed(message) {
     var mine = message.by_id === me;
     switch (message.kind) {
@@ -229,24 +248,34 @@
         if (mine && document.getElementById("goal-" + message.id)) {
           return; // this page (or its twin tab) saved it already
         }
-        refreshGoal(message.id, message.by);
+        coalesce("goal:" + message.id, function () {
+          return refreshGoal(message.id, message.by);
+        });
         break;
       case "action":
         if (mine && document.getElementById("action-" + message.id)) {
           return;
         }
-        refreshAction(message.id, message.goal, message.by);
+        coalesce("action:" + message.id, function () {
+          return refreshAction(message.id, message.goal, message.by);
+        });
         break;
       case "decision":
-        refreshById("decision-list", cfg.decisionsUrl, mine ? "" : message.by);
+        coalesce("decisions", function () {
+          return refreshById("decision-list", cfg.decisionsUrl, mine ? "" : message.by);
+        });
         break;
       case "minutes":
         if (!mine) {
-          refreshById("minutes", cfg.minutesUrl, message.by);
+          coalesce("minutes", function () {
+            return refreshById("minutes", cfg.minutesUrl, message.by);
+          });
         }
         break;
       case "agenda":
-        refreshById("agenda", cfg.agendaUrl, "");
+        coalesce("agenda", function () {
+          return refreshById("agenda", cfg.agendaUrl, "");
+        });
         break;
       case "meeting":
         if (!mine) {
