@@ -40,6 +40,7 @@ from families.access import policies, policy
 from families.models import PersonAssignment
 from families.records import access as records_access
 from families.records import services as records_services
+from families.worklist.models import Snooze
 from networkgroup.models import Action, Decision, Goal, Meeting, Plan, PlanArea, PlanChange
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
@@ -185,6 +186,9 @@ URLS: dict[str, tuple] = {
     "families:import_discard": (PERM, "target-group import, administrators only"),
     "families:import_result": (PERM, "target-group import, administrators only"),
     "networkgroup:my_meetings": (OWN, "the user's own meetings"),
+    "worklist:filter": (OWN, "Mit arbejde: the user's own filter"),
+    "worklist:snooze": (OWN, "Mit arbejde: snooze an item of the user's own list"),
+    "worklist:snooze_remove": (OWN, "Mit arbejde: the user's own snoozes only (404 else)"),
     "networkgroup:group_admin_list": (PERM, "network-group administration"),
     "networkgroup:group": case(PLAN, FAMILY, MEMBER),
     "networkgroup:member_candidates": case(PLAN, FAMILY, COORD),
@@ -198,6 +202,7 @@ URLS: dict[str, tuple] = {
     "networkgroup:plan_pdf": case(PLAN, FAMILY),
     "networkgroup:goal_create": case(PLAN, FAMILY, EDIT),
     "networkgroup:goal": case(PLAN, PARENT_A),
+    "networkgroup:goal_block": case(PLAN, PARENT_A),
     "networkgroup:goal_edit": case(PLAN, PARENT_A, EDIT),
     "networkgroup:goal_history": case(PLAN, PARENT_A),
     "networkgroup:action_create": case(PLAN, PARENT_A, EDIT),
@@ -212,6 +217,8 @@ URLS: dict[str, tuple] = {
     "networkgroup:meeting_approve": case(MEETING, FAMILY, FULL),
     "networkgroup:meeting_addendum": case(MEETING, FAMILY, FULL),
     "networkgroup:meeting_decision": case(MEETING, FAMILY, EDIT),
+    "networkgroup:meeting_decision_list": case(MEETING, FAMILY),
+    "networkgroup:meeting_agenda": case(MEETING, FAMILY, FULL),
     "networkgroup:meeting_document": case(MEETING, FAMILY, EDIT),
     "employment:parent": case(TRACK, PARENT_A),
     "employment:track_edit": case(TRACK, PARENT_A, EDIT),
@@ -477,6 +484,12 @@ def _build_world():
         meeting=meeting, text="Junipeyouth decision", action=child_action, created_by=coordinator
     )
 
+    snooze = Snooze.objects.create(
+        user=coordinator, family=family, person=parent, kind="networkgroup.plan_action",
+        item_key=f"networkgroup.plan_action:/netvaerk/{family.pk}/plan/#action-{parent_action.pk}",
+        until=date.today() + timedelta(days=5), reason="Xylographparent snooze",
+    )  # fmt: skip
+
     scope = records_access.scope_for(coordinator, family)
     note = records_services.note_create(
         actor=coordinator, family=family, scope=scope, kind="conversation",
@@ -548,6 +561,7 @@ def _build_world():
         "consent": family.pk,
         "retention": family.pk,
         "records:note": note.pk,
+        "worklist": snooze.pk,
         "records:document": document.pk,
         "budget:snapshot": snapshot.pk,
         "budget:allocation": Allocation.objects.first().pk,

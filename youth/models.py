@@ -2,15 +2,14 @@
 apprenticeship search, retention contacts, education enrolments and the 3-month follow-up.
 
 Rules that other places use (the 02 rule, "in education on date D", the follow-up date)
-live once, in youth.rules; the queryset version of "in education on D" lives here as
-`Enrolment.objects.active_on(day)` and agrees with the Python one.
+live once, in youth.rules, each with its query twin.
 """
 
 import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -194,19 +193,12 @@ class ExamPreparation(Versioned):
             for g in (self.danish_written_after, self.danish_oral_after, self.maths_after)
         )
 
-    def latest_grades(self) -> tuple[int | None, int | None, int | None]:
-        """The exam result if recorded, else the grades from before the preparation."""
-        if self.has_after_grades:
-            return (self.danish_written_after, self.danish_oral_after, self.maths_after)
-        return (self.danish_written_before, self.danish_oral_before, self.maths_before)
-
     @property
     def meets_eud_latest(self) -> bool:
-        """Target T6: whether the latest grades meet the EUD entry requirement."""
-        from youth.rules import meets_eud_requirement
+        """Target T6 for this preparation (youth.rules.latest_grades_meet_eud)."""
+        from youth.rules import latest_grades_meet_eud
 
-        written, oral, maths = self.latest_grades()
-        return meets_eud_requirement(danish_written=written, danish_oral=oral, maths=maths)
+        return latest_grades_meet_eud(self)
 
     @property
     def meets_eud_before(self) -> bool:
@@ -384,29 +376,6 @@ class EnrolmentEnd(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred")
 
 
-class EnrolmentQuerySet(models.QuerySet):
-    def active_on(self, day: datetime.date):
-        """Enrolments that make their person "in education" on `day` (inclusive ends).
-
-        The database twin of youth.rules.in_education_on – the two are tested to agree:
-        an enrolment covers its start..end (end included; no end = still running); a
-        drop-out or completion ends it; a transfer carries on over the gap until the
-        person's next enrolment starts, if one is recorded and nothing started (and
-        stopped) in between.
-        """
-        covering = Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
-        later = Enrolment.objects.filter(person=OuterRef("person"), start__gt=day)
-        in_between = Enrolment.objects.filter(
-            person=OuterRef("person"), start__gt=OuterRef("end"), start__lte=day
-        )
-        bridging = (
-            Q(end_reason=EnrolmentEnd.TRANSFERRED, end__lt=day)
-            & Exists(later)
-            & ~Exists(in_between)
-        )
-        return self.filter(covering | bridging)
-
-
 class Enrolment(Versioned):
     """An education enrolment. "In education on D" is derived from these, never typed in."""
 
@@ -418,8 +387,6 @@ class Enrolment(Versioned):
     end_reason = models.CharField(
         _("how it ended"), max_length=20, choices=EnrolmentEnd.choices, blank=True
     )
-
-    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("education enrolment")

@@ -293,12 +293,14 @@ def test_my_work_lists_items_grouped_by_kind_with_links(track, company_consultan
     assert "Amina Hassan" in html
 
 
-def test_my_work_links_name_whom_each_item_is_about(track, company_consultant, login):
-    """Under a heading per kind, links that only repeat the kind are all alike."""
+def test_my_work_links_the_task_and_names_whom_it_is_about(track, company_consultant, login):
+    """The link is the task itself; whom it is about heads its family's group (issue 16 §1)."""
     html = login(company_consultant).get(reverse("home")).content.decode()
     url = reverse("employment:internship_create", args=[track.person_id])
     link = re.search(rf'<a href="{re.escape(url)}"[^>]*>([^<]*)</a>', html)
-    assert link and link.group(1).endswith("– Amina Hassan")
+    assert link and link.group(1) == "Frist for praktik (uge 6)"
+    summary = html[html.rfind("<summary", 0, link.start()) : link.start()]
+    assert "Amina Hassan" in summary
 
 
 @pytest.mark.parametrize("who", ["company_consultant", "caseworker"])
