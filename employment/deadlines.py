@@ -16,7 +16,6 @@ queries (one, plus the user's role lookup).
 
 import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from bi18.accounts.roles import Role
 from bi18.rules import rule
-from employment import access, clocks
+from employment import access, clocks, rules
 from employment.access import can_see_employment
 from employment.models import (
     EmploymentTrack,
@@ -82,10 +81,6 @@ def tracks_for(user, *owner_fields: str):
     return access.tracks(user, EmploymentTrack.objects.filter(responsible, outcome=""))
 
 
-def _established(track_ref="pk"):
-    return Internship.objects.established().filter(track=OuterRef(track_ref))
-
-
 def _item(
     kind: str, label: str, due: datetime.date, url: str, track, detail: str = "", **extra
 ) -> Deadline:
@@ -107,11 +102,10 @@ def _with_person(qs):
 
 
 def collect_internship_deadline(user, today, until) -> list[Deadline]:
-    days = int(rule("internship_deadline_days"))
     qs = _with_person(
         tracks_for(user, "company_consultant")
-        .filter(kind=TrackKind.INTENSIVE, start__lte=until - datetime.timedelta(days=days))
-        .exclude(Exists(_established()))
+        .filter(rules.week6_pending_q())
+        .filter(start__lte=clocks.latest_start_with_deadline_by(until))
     )
     return [
         _item(
@@ -127,12 +121,14 @@ def collect_internship_deadline(user, today, until) -> list[Deadline]:
 
 
 def collect_intensive_end(user, today, until) -> list[Deadline]:
-    weeks = int(rule("intensive_phase_weeks"))
     # Once the phase has ended it stays on the list only while no employment goal is set.
+    ended_before_today = clocks.latest_start_with_intensive_end_by(today - datetime.timedelta(1))
     qs = _with_person(
         tracks_for(user, "company_consultant")
-        .filter(kind=TrackKind.INTENSIVE, start__lte=until - datetime.timedelta(weeks=weeks))
-        .filter(Q(goal="") | Q(start__gte=today - datetime.timedelta(weeks=weeks)))
+        .filter(
+            kind=TrackKind.INTENSIVE, start__lte=clocks.latest_start_with_intensive_end_by(until)
+        )
+        .filter(Q(goal="") | Q(start__gt=ended_before_today))
     ).only(*_TRACK_ONLY, "goal")
     return [
         _item(
@@ -162,13 +158,12 @@ def _with_held_interviews(qs):
 def collect_interview_due(user, today, until) -> list[Deadline]:
     """The next statutory interview by the rule in clocks.next_interview_due: spread over
     the first six months until the required number is held, then the configured interval."""
-    interval = relativedelta(months=int(rule("job_interview_interval_months")))
     required = int(rule("job_interviews_first_six_months"))
-    # A loose filter in the database (month lengths vary), the exact one below: tracks
-    # that may still lack interviews of the first six months (6 months are at least
-    # 181 days, so this count never exceeds the true one), and the others whose interval
-    # may have run out.
-    loose = until - interval + datetime.timedelta(days=4)
+    # A filter in the database, the exact due date below: tracks that still lack
+    # interviews of the first six months (counted up to month 6 exactly, as
+    # clocks.interviews_in_first_six_months does), and the others whose interval has run
+    # out by `until` (clocks.latest_interval_base_due_by).
+    interval_base = clocks.latest_interval_base_due_by(until)
     qs = (
         _with_person(tracks_for(user, "employment_consultant"))
         .annotate(
@@ -177,7 +172,7 @@ def collect_interview_due(user, today, until) -> list[Deadline]:
                 "interviews",
                 filter=Q(
                     interviews__held_date__gte=F("start"),
-                    interviews__held_date__lte=F("start") + datetime.timedelta(days=181),
+                    interviews__held_date__lte=clocks.six_month_mark_sql(),
                 ),
             ),
             next_planned=Min(
@@ -187,8 +182,8 @@ def collect_interview_due(user, today, until) -> list[Deadline]:
         )
         .filter(
             Q(early_held__lt=required)
-            | Q(last_held__lte=loose)
-            | Q(last_held__isnull=True, start__lte=loose)
+            | Q(last_held__lte=interval_base)
+            | Q(last_held__isnull=True, start__lte=interval_base)
         )
     )
     items = []
@@ -250,7 +245,6 @@ def collect_internship_gap(user, today, until) -> list[Deadline]:
 
 
 def collect_internship_cap(user, today, until) -> list[Deadline]:
-    weeks = int(rule("internship_cap_weeks_activity_ready"))
     later = Internship.objects.established().filter(
         track=OuterRef("track_id"), start__gt=OuterRef("start")
     )
@@ -259,7 +253,7 @@ def collect_internship_cap(user, today, until) -> list[Deadline]:
             track__in=tracks_for(user, "company_consultant"),
             status=InternshipStatus.ONGOING,
             actual_end__isnull=True,
-            start__lte=until - datetime.timedelta(weeks=weeks),
+            start__lte=clocks.latest_start_with_cap_by(until),
             track__person__benefit_category=BenefitCategory.ACTIVITY_READY,
         )
         .exclude(Exists(later))
@@ -330,15 +324,17 @@ def collect_mentor_end(user, today, until) -> list[Deadline]:
 
 
 def forecast_week6(user, today, until) -> list[Deadline]:
-    days = int(rule("internship_deadline_days"))
+    """Intensive tracks whose week 6 falls between today and `until` and that will miss
+    it as things stand: no internship starting by the deadline (employment.rules.week6_met,
+    T3's rule – an internship agreed to start after the deadline misses it too)."""
     qs = _with_person(
         tracks_for(user, "company_consultant", "employment_consultant")
         .filter(
             kind=TrackKind.INTENSIVE,
-            start__gte=today - datetime.timedelta(days=days),
-            start__lte=until - datetime.timedelta(days=days),
+            start__gte=clocks.latest_start_with_deadline_by(today),
+            start__lte=clocks.latest_start_with_deadline_by(until),
         )
-        .exclude(Exists(_established()))
+        .exclude(rules.week6_met_q())
     )
     return [
         _item(
@@ -354,42 +350,39 @@ def forecast_week6(user, today, until) -> list[Deadline]:
 
 
 def forecast_month6(user, today, until) -> list[Deadline]:
-    months = relativedelta(months=clocks.T1_MONTHS)
-    slack = datetime.timedelta(days=4)
+    """Tracks whose month 6 falls between today and `until` that do not meet T1's rule
+    on it as things stand (employment.rules.t1_achieved: in an internship then, or gone
+    on to a job, wage subsidy or education by then)."""
     qs = _with_person(
-        tracks_for(user, "company_consultant", "employment_consultant").filter(
-            start__gte=today - months - slack, start__lte=until - months + slack
+        tracks_for(user, "company_consultant", "employment_consultant")
+        .filter(
+            start__gt=clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1)),
+            start__lte=clocks.latest_start_with_mark_by(until),
         )
-    ).prefetch_related("internships")
-    items = []
-    for t in qs:
-        mark = clocks.six_month_mark(t.start)
-        if not today <= mark <= until:
-            continue
-        if any(i.is_active_on(mark) for i in t.internships.all()):
-            continue
-        items.append(
-            _item(
-                RISK_MONTH6,
-                _("At risk of missing month 6"),
-                mark,
-                reverse("employment:parent", args=[t.person.pk]),
-                t,
-                _("Not in an internship on the 6-month date"),
-            )
+        .annotate(mark=clocks.six_month_mark_sql())
+        .exclude(rules.t1_achieved_q(F("mark")))
+    )
+    return [
+        _item(
+            RISK_MONTH6,
+            _("At risk of missing month 6"),
+            clocks.six_month_mark(t.start),
+            reverse("employment:parent", args=[t.person.pk]),
+            t,
+            _("Not in an internship on the 6-month date"),
         )
-    return items
+        for t in qs
+    ]
 
 
 def forecast_interviews(user, today, until) -> list[Deadline]:
     """Month 6 is near and the interviews held and planned before it are fewer than the
     law's minimum (SPEC §5: at least 4 in the first six months)."""
     required = int(rule("job_interviews_first_six_months"))
-    months = relativedelta(months=clocks.T1_MONTHS)
-    slack = datetime.timedelta(days=4)
     qs = _with_person(
         tracks_for(user, "employment_consultant").filter(
-            start__gte=today - months - slack, start__lte=until - months + slack
+            start__gt=clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1)),
+            start__lte=clocks.latest_start_with_mark_by(until),
         )
     ).prefetch_related(
         Prefetch(
@@ -401,8 +394,6 @@ def forecast_interviews(user, today, until) -> list[Deadline]:
     items = []
     for t in qs:
         mark = clocks.six_month_mark(t.start)
-        if not today <= mark <= until:
-            continue
         held = clocks.interviews_in_first_six_months(
             t.start, [i.held_date for i in t.all_interviews if i.held_date]
         )

@@ -186,13 +186,6 @@ class Internship(Versioned):
     def end(self):
         return self.actual_end or self.planned_end
 
-    def is_active_on(self, day) -> bool:
-        return (
-            self.status != InternshipStatus.CANCELLED
-            and self.start <= day
-            and (self.actual_end is None or self.actual_end >= day)
-        )
-
 
 class InternshipHours(models.Model):
     """Weekly hours from a date on: the series the mentor works to raise."""

@@ -1,10 +1,10 @@
 """The family page's "Employment track" section, one entry per parent."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Prefetch, Subquery
 from django.utils import timezone
 
 from bi18.rules import rule
-from employment import clocks
+from employment import clocks, rules
 from employment.access import TRACK, can_see_employment
 from employment.models import EmploymentTrack, Internship, JobInterview
 from families.models import PersonRole
@@ -17,15 +17,12 @@ def family_panel_context(request, family, people) -> dict | None:
     if not parents or not can_see_employment(user):
         return None
     today = timezone.localdate()
-    established = Internship.objects.established().filter(track=OuterRef("pk"))
-    current = established.filter(start__lte=today).filter(
-        Q(actual_end__isnull=True) | Q(actual_end__gte=today)
-    )
+    current = Internship.objects.filter(rules.internship_active_q(today), track=OuterRef("pk"))
     tracks = {
         t.person_id: t
         for t in EmploymentTrack.objects.filter(person__in=parents)
         .annotate(
-            has_internship=Exists(established),
+            week6_pending=ExpressionWrapper(rules.week6_pending_q(), output_field=BooleanField()),
             current_company=Subquery(current.order_by("-start").values("company__name")[:1]),
         )
         .prefetch_related(
@@ -48,7 +45,7 @@ def family_panel_context(request, family, people) -> dict | None:
             interview_due = clocks.next_interview_due(track.start, held)
             row.update(
                 week6=week6,
-                week6_overdue=not track.has_internship and week6 < today and not track.outcome,
+                week6_overdue=track.week6_pending and week6 < today,
                 week13=clocks.intensive_phase_end(track.start),
                 month6=clocks.six_month_mark(track.start),
                 current=track.current_company,

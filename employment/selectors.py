@@ -10,7 +10,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from bi18.rules import rule
-from employment import clocks
+from employment import clocks, rules
 from employment.models import (
     EmploymentTrack,
     Internship,
@@ -165,7 +165,7 @@ def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[Time
         # Week 6 is the intensive track's clock (SPEC §5; T3 counts intensive tracks only).
         deadline = clocks.internship_deadline(track.start)
         first = min((i.start for i in established), default=None)
-        missed = first is None or first > deadline
+        missed = not rules.week6_met(track)
         entries.append(
             TimelineEntry(
                 deadline,
@@ -183,11 +183,10 @@ def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[Time
                 clocks.intensive_phase_end(track.start), "clock", _("Week 13: intensive phase ends")
             )
         )
+    # Month 6 shows T1's own rule (employment.rules.t1_achieved) on the track's mark.
     mark = clocks.six_month_mark(track.start)
-    in_internship = any(i.is_active_on(mark) for i in established)
-    left_ok = track.outcome in ("ordinary_job", "wage_subsidy", "education") and (
-        track.outcome_date and track.outcome_date <= mark
-    )
+    in_internship = rules.in_internship(track, mark)
+    left_ok = rules.gone_on(track, mark)
     entries.append(
         TimelineEntry(
             mark,

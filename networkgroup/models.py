@@ -229,6 +229,9 @@ class Meeting(models.Model):
         related_name="+",
     )
     agenda = models.TextField(_("agenda"), blank=True, max_length=textlimits.AGENDA)
+    # Meeting mode: the agenda item the group is on (0-based, see agenda_items); the
+    # coordinator moves it and every open meeting page follows.
+    current_agenda_item = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     minutes = models.TextField(_("minutes"), blank=True, max_length=textlimits.MINUTES)
     next_meeting_date = models.DateField(_("next meeting"), null=True, blank=True)
     minutes_approved_at = models.DateTimeField(null=True, blank=True)
@@ -261,6 +264,20 @@ class Meeting(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.minutes_approved_at is not None
+
+    @property
+    def agenda_items(self) -> list[str]:
+        """The agenda as items: a line that starts at the margin opens an item; indented
+        lines (the "   - …" of the proposal) belong to the item above."""
+        items: list[str] = []
+        for line in self.agenda.splitlines():
+            if not line.strip():
+                continue
+            if items and line[:1].isspace():
+                items[-1] += "\n" + line.rstrip()
+            else:
+                items.append(line.rstrip())
+        return items
 
 
 class Decision(models.Model):

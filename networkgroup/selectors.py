@@ -6,13 +6,11 @@ Callers pass a family they already got through families.access (the one access r
 import datetime
 from dataclasses import dataclass, field
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bi18.rules import rule
 from networkgroup import access
 from networkgroup.models import (
     OPEN_STATUSES,
@@ -25,6 +23,7 @@ from networkgroup.models import (
     PlanChange,
     PlanEvent,
 )
+from networkgroup.rules import next_review_date
 
 AGENDA_CHANGES_SHOWN = 20
 
@@ -108,7 +107,7 @@ def agenda_proposal(
         return proposal
     if until is None:
         # No next meeting set yet: look one review interval ahead.
-        until = day + relativedelta(months=rule("plan_review_interval_months"))
+        until = next_review_date(day)
     proposal.until = until
     if goals is None:
         goals = plan_goals(plan, user)

@@ -26,6 +26,7 @@ from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
+from bi18.lib.dates import add_months
 from bi18.rules import rule
 from budget import targets
 from budget.evaluation import rules
@@ -36,6 +37,7 @@ from budget.evaluation.models import (
     MatchKind,
 )
 from budget.models import Expenditure
+from employment import rules as employment_rules
 from employment.models import EmploymentTrack
 from families.models import PersonRole
 from youth.models import YouthTrack
@@ -297,9 +299,9 @@ def measure(units: list[Unit], on: datetime.date, histories: dict[int, list]) ->
                 unit.outcomes["t1"] = both("t1", t1[unit.track_id], unit.index)
             track = tracks[unit.track_id]
             for code in ("work_6", "work_12"):
-                day = rules.mark(unit.index, rules.OUTCOME_MONTHS[code])
+                day = add_months(unit.index, rules.OUTCOME_MONTHS[code])
                 if day <= on:
-                    pilot = rules.pilot_in_work_by(track, track.internships.all(), day)
+                    pilot = employment_rules.gone_on(track, day, employment_rules.WORK)
                     unit.outcomes[code] = both(code, pilot, unit.index)
         elif unit.track_id in t2 and unit.outcome_index is not None:
             unit.outcomes["t2"] = both("t2", t2[unit.track_id], unit.outcome_index)

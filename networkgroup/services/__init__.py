@@ -17,6 +17,7 @@ from networkgroup.services.meetings import (
     meeting_add_addendum,
     meeting_approve_minutes,
     meeting_create,
+    meeting_move_agenda,
     meeting_save_minutes,
     meeting_update,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "meeting_add_addendum",
     "meeting_approve_minutes",
     "meeting_create",
+    "meeting_move_agenda",
     "meeting_save_minutes",
     "meeting_update",
     "next_review_date",

@@ -13,7 +13,7 @@ from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
 from bi18.lib.versioning import update_if_version
 from families.models import Family, NetworkMember, Person, PersonRole
-from networkgroup.live.notify import DECISION, MEETING, MINUTES, live_changed
+from networkgroup.live.notify import AGENDA, DECISION, MEETING, MINUTES, live_changed
 from networkgroup.models import Decision, Goal, Meeting, MinutesAddendum
 from networkgroup.services.common import PlanConflict
 from networkgroup.services.plan import action_create
@@ -273,3 +273,29 @@ def decision_record(
         created=True,
     )
     return decision
+
+
+@transaction.atomic
+def meeting_move_agenda(*, actor, meeting: Meeting, item: int | None) -> Meeting:
+    """The coordinator moves the meeting to agenda item `item` (0-based; None: no item);
+    every open meeting page follows. Not personal data (a position), so not audited."""
+    if not NetworkMember.objects.filter(
+        family_id=meeting.family_id, user=actor, is_coordinator=True
+    ).exists():
+        raise ServiceError(_("Only the coordinator moves the meeting through the agenda."))
+    current = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if current.is_locked:
+        raise ServiceError(_("The minutes are approved and locked. Add an addendum instead."))
+    if item is not None and not 0 <= item < len(current.agenda_items):
+        raise ServiceError(_("The agenda has no such item."))
+    Meeting.objects.filter(pk=meeting.pk).update(current_agenda_item=item)
+    meeting.current_agenda_item = item
+    live_changed(
+        family_id=meeting.family_id,
+        kind=AGENDA,
+        pk=meeting.pk,
+        actor=actor,
+        meeting_id=meeting.pk,
+        data={"current": item},
+    )
+    return meeting

@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bi18.accounts.middleware import background_poll
+from bi18.accounts.middleware import background_poll, is_background
 from bi18.audit.services import audit_log
 from bi18.lib.versioning import save_or_conflict
 from networkgroup import access, selectors, services
 from networkgroup.forms import ActionForm, GoalForm
+from networkgroup.live.reads import read_is_covered
+from networkgroup.live.routing import socket_path
 from networkgroup.models import Action, Goal, PlanChange, PlanEvent
 from networkgroup.presence import POLL_SECONDS, presence_others
 from networkgroup.views.common import family_for_member, fragment, retarget
@@ -33,6 +35,7 @@ def plan_context(request, family) -> dict:
         "goal_form": GoalForm(family=family, user=request.user),
         "others": presence_others(family_id=family.pk, user=request.user),
         "poll_seconds": POLL_SECONDS,
+        "live_socket": socket_path(family.pk),
         # The presence poll reports changes made by others after this point.
         "last_change_id": access.changes(request.user, PlanChange.objects.filter(plan=plan))
         .order_by("-id")
@@ -109,7 +112,10 @@ def plan_review(request, family_pk):
 
 
 def _audit_item_view(request, family, kind: str, pk: int) -> None:
-    """An in-place fragment shows one goal or action: a view of personal data like any other."""
+    """An in-place fragment shows one goal or action: a view of personal data like any other
+    (a live refresh is covered by the audited read of the open page, networkgroup.live)."""
+    if read_is_covered(request, family.pk):
+        return
     audit_log(
         actor=request.user,
         action="view",
@@ -166,7 +172,24 @@ def goal_header(request, family_pk, goal_pk):
     return fragment(
         request,
         "networkgroup/_goal_header.html",
-        {"family": family, "goal": goal, "focus": True},
+        # A live refresh must not take the focus from what the user is doing.
+        {"family": family, "goal": goal, "focus": not is_background(request)},
+        title=_("Goal"),
+    )
+
+
+@login_required
+@require_GET
+def goal_block(request, family_pk, goal_pk):
+    """A goal with its actions: what a live page inserts when another member adds a goal."""
+    family = family_for_member(request.user, family_pk)
+    goal = _goal(request, family, goal_pk)
+    actions = access.actions(request.user, goal.actions.select_related("responsible"))
+    _audit_item_view(request, family, "goal", goal.pk)
+    return fragment(
+        request,
+        "networkgroup/_goal.html",
+        {"family": family, "goal": goal, "actions": actions},
         title=_("Goal"),
     )
 
@@ -337,7 +360,7 @@ def action_row(request, family_pk, action_pk):
     return fragment(
         request,
         "networkgroup/_action_row.html",
-        {"family": family, "action": action, "focus": True},
+        {"family": family, "action": action, "focus": not is_background(request)},
         title=_("Action"),
     )
 
