@@ -2,7 +2,7 @@
 "Mette Sørensen tilføjede handlingen 'Kontakt Netto' (frist 20.12.2026)" or
 "Mette Sørensen ændrede fristen for 'Kontakt Netto' fra 12.01 til 19.01.2027".
 
-Events written before there were events (migration 0005) read the same way: they carry
+Events written before there were events (migration 0006) read the same way: they carry
 the same field rows. Values are kept as text (networkgroup.services.history.history_value):
 choice codes, names, ISO dates.
 """

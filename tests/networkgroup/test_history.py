@@ -1,5 +1,5 @@
 """The plan's history as sentences, one event per save (issue 16 §2), with the person rule
-of docs/access.md, and the history written before events existed (migration 0005)."""
+of docs/access.md, and the history written before events existed (migration 0006)."""
 
 import datetime
 import re
@@ -171,10 +171,10 @@ def test_history_page_queries_do_not_grow_with_events(netto, family, mette, logi
 
 @pytest.mark.django_db(transaction=True)
 def test_history_written_before_events_is_grouped_into_one_event_per_save(caseworker, family):
-    """Migration 0005: the old rows of one save (same time, actor, goal, action) become one
+    """Migration 0006: the old rows of one save (same time, actor, goal, action) become one
     event with the right verb, nothing is lost, and the migration reverses."""
     executor = MigrationExecutor(connection)
-    old = [("networkgroup", "0003_free_text_maximum_lengths")]
+    old = [("networkgroup", "0004_meeting_current_agenda_item")]
     executor.migrate(old)
     old_apps = executor.loader.project_state(old).apps
     Plan = old_apps.get_model("networkgroup", "Plan")

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("networkgroup", "0005_plan_events_from_history")]
+    dependencies = [("networkgroup", "0006_plan_events_from_history")]
 
     operations = [
         migrations.AlterField(

@@ -85,6 +85,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("networkgroup", "0004_plan_events")]
+    dependencies = [("networkgroup", "0005_plan_events")]
 
     operations = [migrations.RunPython(forward, backward)]

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('networkgroup', '0003_free_text_maximum_lengths'),
+        ('networkgroup', '0004_meeting_current_agenda_item'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
