@@ -41,7 +41,16 @@ from families.models import PersonAssignment
 from families.records import access as records_access
 from families.records import services as records_services
 from families.worklist.models import Snooze
-from networkgroup.models import Action, Decision, Goal, Meeting, Plan, PlanArea, PlanChange
+from networkgroup.models import (
+    Action,
+    Decision,
+    Goal,
+    Meeting,
+    Plan,
+    PlanArea,
+    PlanChange,
+    PlanEvent,
+)
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
 from tests.families.test_import import family_rows, to_csv
@@ -448,9 +457,12 @@ def _build_world():
             goal=g, plan=plan, what=what, responsible=responsible, created_by=coordinator,
             updated_by=coordinator, deadline=today + timedelta(days=3),
         )  # fmt: skip
+        event = PlanEvent.objects.create(
+            plan=plan, goal=g, action=a, actor=coordinator, object_type="action", verb="created"
+        )
         PlanChange.objects.create(
-            plan=plan, goal=g, action=a, actor=coordinator, object_type="action", field="what",
-            after=what,
+            event=event, plan=plan, goal=g, action=a, actor=coordinator, object_type="action",
+            field="what", after=what,
         )  # fmt: skip
         return a
 
