@@ -108,6 +108,16 @@ def changes(user, queryset):
     )
 
 
+def events(user, queryset):
+    """History events (one per save), by the rule of `changes`: an event about a goal or its
+    action follows the goal's person; one that names a person the goal is no longer for (a
+    move, or the goal's earlier events after one) is for full members only."""
+    full = sorted(scope_for(user).full_families)
+    return PLAN.filter(user, queryset, person="goal__person", family="plan__family_id").exclude(
+        Q(names_former_person=True) & ~Q(plan__family_id__in=full)
+    )
+
+
 def get_goal(user, family, goal_pk, *, queryset=None):
     from networkgroup.models import Goal
 

@@ -138,9 +138,47 @@ class Action(models.Model):
         return self.is_open and self.deadline is not None and self.deadline < timezone.localdate()
 
 
-class PlanChange(models.Model):
-    """The plan's history: one row per changed field, written with the change."""
+class PlanEventVerb(models.TextChoices):
+    CREATED = "created", _("created")
+    CHANGED = "changed", _("changed")
+    REVIEWED = "reviewed", _("reviewed")
 
+
+class PlanEvent(models.Model):
+    """The plan's history: one row per save (a goal or action created or changed, the plan
+    reviewed), with its field changes as PlanChange rows. Shown as a sentence
+    (networkgroup.history)."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="events")
+    goal = models.ForeignKey(
+        Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    object_type = models.CharField(max_length=10)  # "plan", "goal", "action"
+    verb = models.CharField(max_length=10, choices=PlanEventVerb.choices)
+    # An event naming a person the goal is no longer for (the move itself, and the goal's
+    # earlier events once it moved) is for full members only (networkgroup.access.events).
+    names_former_person = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [
+            models.Index(fields=["plan", "at"], name="planevent_plan_at"),
+            models.Index(fields=["goal", "at"], name="planevent_goal_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_type} {self.verb}"
+
+
+class PlanChange(models.Model):
+    """One changed field of a PlanEvent, before and after."""
+
+    event = models.ForeignKey(PlanEvent, on_delete=models.CASCADE, related_name="changes")
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="changes")
     goal = models.ForeignKey(
         Goal, on_delete=models.CASCADE, null=True, blank=True, related_name="changes"

@@ -50,6 +50,7 @@ from networkgroup.models import (
     Plan,
     PlanArea,
     PlanChange,
+    PlanEvent,
 )
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
@@ -459,9 +460,12 @@ def _build_world():
             goal=g, plan=plan, what=what, responsible=responsible, created_by=coordinator,
             updated_by=coordinator, deadline=today + timedelta(days=3),
         )  # fmt: skip
+        event = PlanEvent.objects.create(
+            plan=plan, goal=g, action=a, actor=coordinator, object_type="action", verb="created"
+        )
         PlanChange.objects.create(
-            plan=plan, goal=g, action=a, actor=coordinator, object_type="action", field="what",
-            after=what,
+            event=event, plan=plan, goal=g, action=a, actor=coordinator, object_type="action",
+            field="what", after=what,
         )  # fmt: skip
         return a
 

@@ -15,7 +15,7 @@ from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
 from families.models import PersonRole
 from networkgroup import services
-from networkgroup.models import Action, ActionStatus, Decision, Meeting, PlanArea, PlanChange
+from networkgroup.models import Action, ActionStatus, Decision, Meeting, PlanArea, PlanEvent
 from networkgroup.selectors import agenda_proposal
 from tests.factories import PersonFactory, add_member
 
@@ -98,7 +98,7 @@ def test_agenda_is_proposed_from_overdue_due_soon_and_changes_since_last_meeting
     _action(goal, caseworker, "After the next meeting: pension", 60)
     _action(goal, caseworker, "Done already", -5, status=ActionStatus.DONE)
     # A change made before the last meeting is not "since the last meeting".
-    PlanChange.objects.filter(plan=goal.plan, field="text", object_type="goal").update(
+    PlanEvent.objects.filter(plan=goal.plan, object_type="goal").update(
         at=last.starts_at - datetime.timedelta(days=1)
     )
     proposal = agenda_proposal(
@@ -110,9 +110,9 @@ def test_agenda_is_proposed_from_overdue_due_soon_and_changes_since_last_meeting
     assert proposal.overdue == [overdue]
     assert proposal.due_soon == [due]
     assert proposal.since == last.starts_at
-    changed = {(c.action_id, c.field) for c in proposal.changes}
-    assert (overdue.pk, "what") in changed
-    assert not any(c.object_type == "goal" and c.field == "text" for c in proposal.changes)
+    changed = {(c.action_id, c.verb) for c in proposal.changes}
+    assert (overdue.pk, "created") in changed
+    assert not any(c.object_type == "goal" for c in proposal.changes)
     text = proposal.as_text()
     assert "Overdue: debt counselling" in text and "Due soon: open a bank account" in text
     assert "pension" not in text and "Done already" not in text
@@ -239,7 +239,7 @@ def test_a_decision_becomes_a_plan_action_in_one_step(
     assert f'hx-swap-oob="beforeend:#goal-{goal.pk}-actions"' in body
     assert f'id="action-{action.pk}"' in body
     assert f'id="goal-{goal.pk}"' not in body
-    assert PlanChange.objects.filter(action=action).count() == 4
+    assert PlanEvent.objects.filter(action=action).count() == 1  # one save, one event
     assert AuditEvent.objects.filter(event="networkgroup.decision.recorded").exists()
 
 

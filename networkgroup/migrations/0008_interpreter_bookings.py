@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('networkgroup', '0004_meeting_current_agenda_item'),
+        ('networkgroup', '0007_plan_change_belongs_to_event'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
