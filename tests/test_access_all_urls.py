@@ -263,6 +263,7 @@ URLS: dict[str, tuple] = {
     "budget:snapshot_request": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:snapshot_status": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:export": (PERM, "aggregated dashboard export, view_dashboard"),
+    "budget:capacity": (PERM, "capacity counts per cohort, view_dashboard; no names"),
     "budget:overview": (PERM, "budget pages, manage_budget"),
     "budget:allocation_create": (PERM, "budget pages, manage_budget"),
     "budget:allocation_edit": (PERM, "budget pages, manage_budget"),
