@@ -266,6 +266,11 @@ class Meeting(models.Model):
         return self.minutes_approved_at is not None
 
     @property
+    def has_taken_place(self) -> bool:
+        """The meeting's day has come: its minutes may be approved (not before)."""
+        return timezone.localtime(self.starts_at).date() <= timezone.localdate()
+
+    @property
     def agenda_items(self) -> list[str]:
         """The agenda as items: a line that starts at the margin opens an item; indented
         lines (the "   - …" of the proposal) belong to the item above."""

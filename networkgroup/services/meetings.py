@@ -184,7 +184,7 @@ def meeting_approve_minutes(
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if current.is_locked:
         raise ServiceError(_("The minutes are already approved."))
-    if timezone.localtime(current.starts_at).date() > timezone.localdate():
+    if not current.has_taken_place:
         raise ServiceError(_("The minutes can be approved once the meeting has taken place."))
     if minutes is not None and minutes != current.minutes:
         if version != current.version:

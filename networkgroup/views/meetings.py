@@ -326,6 +326,11 @@ def meeting_minutes(request, family_pk, pk):
 def meeting_approve(request, family_pk, pk):
     """Approve and lock the minutes, including any text typed but not yet saved."""
     family, meeting = _full_member_meeting(request, family_pk, pk)
+    url = reverse("networkgroup:meeting", args=[family.pk, meeting.pk])
+    if request.POST.get("confirmed") != "1":
+        # Approving cannot be undone: only the confirmation's own button approves.
+        messages.error(request, _("Confirm that the minutes are to be approved and locked."))
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     form = MinutesForm(request.POST)
     minutes = version = None
     if "minutes" in request.POST and form.is_valid():
@@ -353,7 +358,6 @@ def meeting_approve(request, family_pk, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The minutes are approved and now locked."))
-    url = reverse("networkgroup:meeting", args=[family.pk, meeting.pk])
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)

@@ -320,10 +320,10 @@ def test_approved_minutes_are_locked_and_changes_go_to_an_audited_addendum(
     services.meeting_save_minutes(actor=caseworker, meeting=meeting, minutes="Agreed.", version=1)
     member = _client(employment_consultant)
     # Only the coordinator approves.
-    member.post(_url("meeting_approve", group.pk, meeting.pk))
+    member.post(_url("meeting_approve", group.pk, meeting.pk), {"confirmed": "1"})
     meeting.refresh_from_db()
     assert not meeting.is_locked
-    _client(caseworker).post(_url("meeting_approve", group.pk, meeting.pk))
+    _client(caseworker).post(_url("meeting_approve", group.pk, meeting.pk), {"confirmed": "1"})
     meeting.refresh_from_db()
     assert meeting.is_locked and meeting.minutes_approved_by == caseworker
     assert AuditEvent.objects.filter(event="networkgroup.meeting.minutes_approved").exists()
@@ -421,7 +421,11 @@ def test_approving_keeps_minutes_typed_but_not_saved(group, caseworker):
     meeting = _meeting(group, caseworker)
     response = _client(caseworker).post(
         _url("meeting_approve", group.pk, meeting.pk),
-        {"minutes": "Typed at the end of the meeting.", "version": meeting.version},
+        {
+            "minutes": "Typed at the end of the meeting.",
+            "version": meeting.version,
+            "confirmed": "1",
+        },
         **HTMX,
     )
     assert response["HX-Redirect"] == _url("meeting", group.pk, meeting.pk)
@@ -439,7 +443,7 @@ def test_approving_over_someone_elses_minutes_shows_the_conflict_instead(
     )
     response = _client(caseworker).post(
         _url("meeting_approve", group.pk, meeting.pk),
-        {"minutes": "Mine.", "version": 1},
+        {"minutes": "Mine.", "version": 1, "confirmed": "1"},
         **HTMX,
     )
     body = response.content.decode()
@@ -522,3 +526,22 @@ def test_minutes_of_a_future_meeting_cannot_be_approved(group, caseworker):
         services.meeting_approve_minutes(actor=caseworker, meeting=meeting)
     meeting.refresh_from_db()
     assert not meeting.is_locked
+
+
+def test_approving_asks_for_confirmation_first_and_only_after_the_meeting(
+    group, caseworker, client
+):
+    past = _meeting(group, caseworker)
+    client.force_login(caseworker)
+    page = client.get(_url("meeting", group.pk, past.pk)).content.decode()
+    assert "Godkend referatet…" in page and "kan ikke fortrydes" in page
+    # Without the confirmation's own button nothing is approved.
+    response = client.post(_url("meeting_approve", group.pk, past.pk), {"minutes": "x"})
+    assert response.status_code == 302
+    past.refresh_from_db()
+    assert not past.is_locked
+    assert "Bekræft" in client.get(response.url).content.decode()
+    upcoming = _meeting(group, caseworker, days=3)
+    page = client.get(_url("meeting", group.pk, upcoming.pk)).content.decode()
+    assert "Godkend referatet…" not in page
+    assert "når mødet har fundet sted" in page
