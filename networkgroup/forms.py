@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from bi18.lib import textlimits
 from families.models import Person
 from networkgroup import access, services
-from networkgroup.models import ActionStatus, PlanArea
+from networkgroup.models import ActionStatus, InterpreterBookingStatus, PlanArea
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -290,3 +290,53 @@ class AddendumForm(_Form):
     text = forms.CharField(
         label=_("Addendum"), max_length=textlimits.NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class InterpreterBookingForm(_Form):
+    """Request (or change) an interpreter for a meeting."""
+
+    language = forms.CharField(label=_("Language"), max_length=60)
+    starts_at = forms.DateTimeField(label=_("From"), widget=DATETIME_WIDGET)
+    minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=15, max_value=600, initial=90
+    )
+    supplier = forms.CharField(
+        label=_("Interpreting supplier"),
+        max_length=200,
+        help_text=_(
+            "The agency or interpreter booked, e.g. the municipality's framework agreement."
+        ),
+    )
+    remote = forms.BooleanField(label=_("By phone or video"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=InterpreterBookingStatus.choices, initial="requested"
+    )
+    cost = forms.DecimalField(
+        label=_("Cost (DKK)"),
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        help_text=_(
+            "When known (the invoice): booked as an interpreter expenditure on BIU 18.21. "
+            "E.g. 1250,50"
+        ),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def booking_data(self):
+        from networkgroup.services.interpreters import BookingData
+
+        c = self.cleaned_data
+        return BookingData(
+            language=c["language"],
+            starts_at=c["starts_at"],
+            minutes=c["minutes"],
+            supplier=c["supplier"],
+            remote=c["remote"],
+            status=c["status"],
+            cost=c["cost"],
+            note=c["note"],
+        )

@@ -45,6 +45,7 @@ from networkgroup.models import (
     Action,
     Decision,
     Goal,
+    InterpreterBooking,
     Meeting,
     Plan,
     PlanArea,
@@ -229,6 +230,8 @@ URLS: dict[str, tuple] = {
     "networkgroup:meeting_decision_list": case(MEETING, FAMILY),
     "networkgroup:meeting_agenda": case(MEETING, FAMILY, FULL),
     "networkgroup:meeting_document": case(MEETING, FAMILY, EDIT),
+    "networkgroup:meeting_interpreter_create": case(MEETING, FAMILY, FULL),
+    "networkgroup:meeting_interpreter_edit": case(MEETING, FAMILY, FULL),
     "employment:parent": case(TRACK, PARENT_A),
     "employment:track_edit": case(TRACK, PARENT_A, EDIT),
     "employment:track_outcome": case(TRACK, PARENT_A, EDIT),
@@ -260,6 +263,7 @@ URLS: dict[str, tuple] = {
     "budget:snapshot_request": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:snapshot_status": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:export": (PERM, "aggregated dashboard export, view_dashboard"),
+    "budget:capacity": (PERM, "capacity counts per cohort, view_dashboard; no names"),
     "budget:overview": (PERM, "budget pages, manage_budget"),
     "budget:allocation_create": (PERM, "budget pages, manage_budget"),
     "budget:allocation_edit": (PERM, "budget pages, manage_budget"),
@@ -502,6 +506,11 @@ def _build_world():
         until=date.today() + timedelta(days=5), reason="Xylographparent snooze",
     )  # fmt: skip
 
+    booking = InterpreterBooking.objects.create(
+        meeting=meeting, language="Arabisk", starts_at=meeting.starts_at, supplier="Tolkeservice",
+        requested_by=coordinator,
+    )  # fmt: skip
+
     scope = records_access.scope_for(coordinator, family)
     note = records_services.note_create(
         actor=coordinator, family=family, scope=scope, kind="conversation",
@@ -539,6 +548,7 @@ def _build_world():
         "language": "da",
         "kind": "leisure_job",
         "record_pk": job.pk,
+        "booking_pk": booking.pk,
         "code": "T1",
         "fmt": "csv",
         "user_pk": users["coordinator"].pk,

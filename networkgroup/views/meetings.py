@@ -232,6 +232,7 @@ def meeting_detail(request, family_pk, pk):
             ),
             "decisions": _decisions(request, meeting),
             "addenda": list(meeting.addenda.select_related("author")) if sees_everyone else [],
+            "interpreter_bookings": list(meeting.interpreter_bookings.all()),
             "decision_form": _decision_form(request, family, context["plan"], page=context),
             "minutes_form": MinutesForm(
                 initial={"minutes": meeting.minutes, "version": meeting.version}
