@@ -14,6 +14,6 @@ def forward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("networkgroup", "0008_decision_about_a_person")]
+    dependencies = [("networkgroup", "0009_decision_about_a_person")]
 
     operations = [migrations.RunPython(forward, migrations.RunPython.noop)]

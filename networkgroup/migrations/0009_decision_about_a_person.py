@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('families', '0006_import_assigns_a_coordinator'),
-        ('networkgroup', '0007_plan_change_belongs_to_event'),
+        ('networkgroup', '0008_interpreter_bookings'),
     ]
 
     operations = [
