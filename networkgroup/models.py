@@ -286,10 +286,20 @@ class Meeting(models.Model):
 
 
 class Decision(models.Model):
-    """A decision of a meeting; each becomes a plan action in the same step."""
+    """A decision of a meeting: an action under an existing goal, a new goal of the plan, or
+    a decision on its own (recorded with the meeting only)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("decision"), max_length=textlimits.DECISION)
+    # Whom the decision is about (empty: the whole family); it decides who may see it.
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("about"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     action = models.OneToOneField(
         Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision"
     )
