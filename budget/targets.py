@@ -103,6 +103,7 @@ def rate(numerator: int, denominator: int) -> float | None:
 def _t1_units(on: datetime.date):
     return (
         EmploymentTrack.objects.filter(start__lte=clocks.latest_start_with_mark_by(on))
+        .filter(employment_rules.counting_track_q())
         .annotate(mark=clocks.six_month_mark_sql())
         .annotate(
             achieved=ExpressionWrapper(
@@ -132,7 +133,9 @@ def _t3_units(on: datetime.date):
     return (
         EmploymentTrack.objects.filter(
             kind=TrackKind.INTENSIVE, start__lte=clocks.latest_start_with_deadline_by(on)
-        ).annotate(
+        )
+        .filter(employment_rules.counting_track_q())
+        .annotate(
             achieved=ExpressionWrapper(employment_rules.week6_met_q(), output_field=BooleanField())
         )
     ), "person__family__"

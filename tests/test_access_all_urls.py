@@ -235,6 +235,7 @@ URLS: dict[str, tuple] = {
     "employment:parent": case(TRACK, PARENT_A),
     "employment:track_edit": case(TRACK, PARENT_A, EDIT),
     "employment:track_outcome": case(TRACK, PARENT_A, EDIT),
+    "employment:track_new": case(TRACK, PARENT_A, EDIT),
     "employment:internship_create": case(TRACK, PARENT_A, EDIT),
     "employment:internship_edit": case(TRACK, PARENT_A, EDIT),
     "employment:internship_hours": case(MENTOR, PARENT_A, EDIT),

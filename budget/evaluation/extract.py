@@ -164,9 +164,9 @@ def _chunk_rows(chunk: list[Match], until: datetime.date) -> list[dict]:
     }
     tracks = {
         t.person_id: t
-        for t in EmploymentTrack.objects.filter(person_id__in=pilot_ids).prefetch_related(
-            "internships"
-        )
+        for t in EmploymentTrack.objects.filter(person_id__in=pilot_ids)
+        .filter(employment_rules.counting_track_q())  # each parent once: their first track
+        .prefetch_related("internships")
     }
     youth = {t.person_id: t for t in YouthTrack.objects.filter(person_id__in=pilot_ids)}
     enrolments: dict[int, list] = defaultdict(list)
