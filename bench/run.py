@@ -213,7 +213,7 @@ def discover_pages() -> list[Page]:
         ).values_list("pk", flat=True)[:40]
     )
     young = list(
-        Person.objects.filter(family_id__in=mine, youth_track__isnull=False).values_list(
+        Person.objects.filter(family_id__in=mine, youth_tracks__isnull=False).values_list(
             "pk", flat=True
         )[:40]
     )

@@ -120,6 +120,7 @@ def _t2_units(on: datetime.date):
             actual_end__isnull=False,
             actual_end__lte=youth_rules.latest_end_due_by(on),
         )
+        .filter(youth_rules.counting_track_q(education_only=True))
         .annotate(mark=youth_rules.follow_up_due_sql())
         .annotate(
             achieved=ExpressionWrapper(
@@ -171,6 +172,7 @@ def _t5_units(on: datetime.date):
 def _t6_units(on: datetime.date):
     return (
         YouthTrack.objects.filter(start__lte=on)
+        .filter(youth_rules.counting_track_q())
         .filter(youth_rules.exam_known_q(on))
         .annotate(
             achieved=ExpressionWrapper(youth_rules.t6_achieved_q(on), output_field=BooleanField())
