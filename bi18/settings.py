@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "families.custody",
     "families.records",
     "families.insight",
+    "families.worklist",
     "networkgroup",
     "employment",
     "youth",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("familier/", include("families.records.urls")),
     path("administration/opbevaring/", include("families.retention.urls")),
     path("administration/indsigt/", include("families.insight.urls")),
+    path("mit-arbejde/", include("families.worklist.urls")),
     path("netvaerk/", include("networkgroup.urls")),
     path("beskaeftigelse/", include("employment.urls")),
     path("unge/", include("youth.urls")),

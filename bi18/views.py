@@ -16,16 +16,9 @@ def home(request):
     """Land each role where its work is (SPEC §9)."""
     user = request.user
     if user.has_perm("accounts.access_case_data"):
-        from bi18.audit.services import audit_log
-        from families.deadlines import WORKLIST_VIEWED, audit_detail, items_for
+        from families.worklist.views import my_work
 
-        # "Mit arbejde": the user's deadlines from every registered kind, grouped by
-        # kind, plus the forecast of people at risk of missing a target clock.
-        work = items_for(user, with_forecast=True)
-        if work or work.at_risk:
-            # The list shows citizens' names: a view of personal data, logged.
-            audit_log(actor=user, action="view", event=WORKLIST_VIEWED, detail=audit_detail(work))
-        return render(request, "home.html", {"work": work, "nav_active": "home"})
+        return my_work(request)
     if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
         return redirect("targets_home")
     if user.has_perm("accounts.view_evaluation"):

@@ -17,8 +17,9 @@ the value for D: it is a correction of the record, and the snapshot of that date
 recomputed by re-running it. Rows without a date of their own (the "before" grades of an
 exam preparation) count from their track's start.
 
-The date rules themselves live once, in employment.clocks and youth.rules; their SQL
-twins are in budget.dbdates and are tested to agree.
+Every rule lives once, in employment.rules/clocks and youth.rules, as a Python predicate
+with its query twin (tested to agree on every day of a period); this module only chooses
+the units and counts. docs/rules.md names each rule.
 
 Definitions (SPEC §7):
 * T1 — denominator: parents whose employment track started at S with S + 6 months ≤ D.
@@ -26,50 +27,35 @@ Definitions (SPEC §7):
   before; an internship ending on that very day still counts), or already gone to
   ordinary employment, wage subsidy or education by then – recorded either as the track's
   outcome (outcome date ≤ S + 6 months) or as an internship's end reason (ended ≤ S + 6
-  months).
+  months). employment.rules.t1_achieved on clocks.six_month_mark.
 * T2 — denominator: young people on the education effort whose effort ended at E with
   E + 3 months ≤ D. Numerator: in education on E + 3 months (youth.rules' rule: an
   enrolment covers start..end inclusive; a transfer bridges to the next enrolment – here
-  only to one that started on or before D).
+  only to one that started on or before D: in_education_from(..., known_on=D)).
 * T3 — denominator: intensive tracks with S + 42 days ≤ D. Numerator: the first
-  (non-cancelled) internship started no later than S + 42 days.
+  (non-cancelled) internship started no later than S + 42 days (employment.rules.week6_met).
 * T4 — denominator: internships ended on or before D (not cancelled). Numerator: those
   completed – ended for a job, wage subsidy, education or the next internship, or ran to
   their planned end.
 * T5 — same denominator as T4. Numerator: ended for an ordinary job.
 * T6 — denominator: young people on a youth track started by D with an exam preparation
   known on D (exam date ≤ D, or not yet dated). Numerator: their latest preparation's
-  latest grades meet the EUD requirement (youth.rules' 02 rule) – youth.selectors'
-  latest_grades_outcomes in SQL: the exam result once recorded, else the grades before.
+  latest grades meet the EUD requirement (youth.rules.t6_achieved: the exam result once
+  recorded, else the grades before; the 02 rule is youth.rules.meets_eud_requirement).
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    Exists,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q
 from django.utils.translation import gettext_lazy as _
 
 from bi18.rules import rule
-from budget.dbdates import AddDays, AddMonths
 from employment import clocks
-from employment.models import EmploymentTrack, EndReason, Internship, Outcome, TrackKind
-from youth.models import Enrolment, EnrolmentEnd, ExamPreparation, YouthTrack
-from youth.rules import EUD_MINIMUM, latest_end_due_by
+from employment import rules as employment_rules
+from employment.models import EmploymentTrack, EndReason, Internship, TrackKind
+from youth import rules as youth_rules
+from youth.models import YouthTrack
 
 CODES = ("T1", "T2", "T3", "T4", "T5", "T6")
 GROUP_FIELDS = ("cohort", "district")
@@ -109,96 +95,50 @@ def rate(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-# --- Month-end arithmetic for the denominators ---------------------------------------
-
-
-def latest_start_measured_by(on: datetime.date, months: int) -> datetime.date:
-    """The latest S with S + `months` calendar months ≤ `on` (relativedelta clamping).
-
-    Adding months is monotone; when `on` is a month's last day every S in the last days
-    of the earlier month maps onto it (31 Aug + 6 months = 28 Feb).
-    """
-    candidate = on - relativedelta(months=months)
-    if on.day == calendar.monthrange(on.year, on.month)[1]:
-        return candidate.replace(day=calendar.monthrange(candidate.year, candidate.month)[1])
-    return candidate
-
-
 # --- The units of each target, each annotated with `achieved` ---------------------------
+# Every condition is the tracks' own rule (employment.rules, youth.rules) in its query
+# form; nothing is re-stated here.
 
 
 def _t1_units(on: datetime.date):
-    months = clocks.T1_MONTHS
-    internships = Internship.objects.established().filter(track=OuterRef("pk"))
-    in_internship = internships.filter(start__lte=OuterRef("mark")).filter(
-        Q(actual_end__isnull=True) | Q(actual_end__gte=OuterRef("mark"))
-    )
-    gone = (EndReason.ORDINARY_JOB, EndReason.WAGE_SUBSIDY, EndReason.EDUCATION)
-    left_from_internship = internships.filter(end_reason__in=gone, actual_end__lte=OuterRef("mark"))
-    left_track = Q(
-        outcome__in=(Outcome.ORDINARY_JOB, Outcome.WAGE_SUBSIDY, Outcome.EDUCATION),
-        outcome_date__lte=F("mark"),
-    )
     return (
-        EmploymentTrack.objects.filter(start__lte=latest_start_measured_by(on, months))
-        .annotate(mark=AddMonths(F("start"), months))
+        EmploymentTrack.objects.filter(start__lte=clocks.latest_start_with_mark_by(on))
+        .filter(employment_rules.counting_track_q())
+        .annotate(mark=clocks.six_month_mark_sql())
         .annotate(
             achieved=ExpressionWrapper(
-                Exists(in_internship) | Exists(left_from_internship) | left_track,
-                output_field=BooleanField(),
+                employment_rules.t1_achieved_q(F("mark")), output_field=BooleanField()
             )
         )
     ), "person__family__"
 
 
-def _in_education_on_mark(on: datetime.date):
-    """Exists(...) for a YouthTrack row annotated with `mark`: youth's
-    Enrolment.objects.active_on(mark) with the bridging enrolment known by `on`."""
-    person = OuterRef("person_id")
-    covering = Enrolment.objects.filter(person_id=person, start__lte=OuterRef("mark")).filter(
-        Q(end__isnull=True) | Q(end__gte=OuterRef("mark"))
-    )
-    later = Enrolment.objects.filter(
-        person_id=OuterRef("person_id"), start__gt=OuterRef(OuterRef("mark")), start__lte=on
-    )
-    in_between = Enrolment.objects.filter(
-        person_id=OuterRef("person_id"),
-        start__gt=OuterRef("end"),
-        start__lte=OuterRef(OuterRef("mark")),
-    )
-    bridging = Enrolment.objects.filter(
-        person_id=person, end_reason=EnrolmentEnd.TRANSFERRED, end__lt=OuterRef("mark")
-    ).filter(Exists(later), ~Exists(in_between))
-    return Exists(covering) | Exists(bridging)
-
-
 def _t2_units(on: datetime.date):
-    months = int(rule("youth_follow_up_months"))
     return (
         YouthTrack.objects.filter(
             education_effort=True,
             actual_end__isnull=False,
-            actual_end__lte=latest_end_due_by(on),
+            actual_end__lte=youth_rules.latest_end_due_by(on),
         )
-        .annotate(mark=AddMonths(F("actual_end"), months))
+        .filter(youth_rules.counting_track_q(education_only=True))
+        .annotate(mark=youth_rules.follow_up_due_sql())
         .annotate(
-            achieved=ExpressionWrapper(_in_education_on_mark(on), output_field=BooleanField())
+            achieved=ExpressionWrapper(
+                youth_rules.in_education_q(F("mark"), known_on=on), output_field=BooleanField()
+            )
         )
     ), "person__family__"
 
 
 def _t3_units(on: datetime.date):
-    days = int(rule("internship_deadline_days"))
-    # employment.clocks.internship_deadline(S) = S + days; its SQL twin is AddDays.
-    first_in_time = Internship.objects.established().filter(
-        track=OuterRef("pk"), start__lte=OuterRef("deadline")
-    )
     return (
         EmploymentTrack.objects.filter(
-            kind=TrackKind.INTENSIVE, start__lte=on - datetime.timedelta(days=days)
+            kind=TrackKind.INTENSIVE, start__lte=clocks.latest_start_with_deadline_by(on)
         )
-        .annotate(deadline=AddDays(F("start"), days))
-        .annotate(achieved=ExpressionWrapper(Exists(first_in_time), output_field=BooleanField()))
+        .filter(employment_rules.counting_track_q())
+        .annotate(
+            achieved=ExpressionWrapper(employment_rules.week6_met_q(), output_field=BooleanField())
+        )
     ), "person__family__"
 
 
@@ -229,54 +169,13 @@ def _t5_units(on: datetime.date):
     ), "track__person__family__"
 
 
-def _meets(prefix: str) -> Q:
-    """youth.rules.meets_eud_requirement as SQL over one set of grade columns."""
-    written, oral, maths = (
-        f"danish_written_{prefix}",
-        f"danish_oral_{prefix}",
-        f"maths_{prefix}",
-    )
-    return Q(
-        **{f"{written}__isnull": False, f"{oral}__isnull": False, f"{maths}__isnull": False}
-    ) & Q(
-        **{f"_danish_sum_{prefix}__gte": 2 * EUD_MINIMUM, f"{maths}__gte": EUD_MINIMUM},
-    )
-
-
 def _t6_units(on: datetime.date):
-    """youth.selectors.latest_grades_outcomes in SQL: per young person the latest
-    preparation (by exam date, undated ones oldest; exams after `on` not yet known),
-    judged on its exam result if recorded, else on the grades from before."""
-    has_after = (
-        Q(danish_written_after__isnull=False)
-        | Q(danish_oral_after__isnull=False)
-        | Q(maths_after__isnull=False)
-    )
-    known = Q(exam_date__lte=on) | Q(exam_date__isnull=True)
-    latest = (
-        ExamPreparation.objects.filter(known, track=OuterRef("pk"))
-        .annotate(
-            _danish_sum_after=F("danish_written_after") + F("danish_oral_after"),
-            _danish_sum_before=F("danish_written_before") + F("danish_oral_before"),
-            meets=Case(
-                When(has_after & _meets("after"), then=Value(True)),
-                When(~has_after & _meets("before"), then=Value(True)),
-                default=Value(False),
-                output_field=BooleanField(),
-            ),
-        )
-        .order_by(Coalesce("exam_date", Value(datetime.date.min)).desc(), "-pk")
-        .values("meets")[:1]
-    )
     return (
         YouthTrack.objects.filter(start__lte=on)
-        .filter(Exists(ExamPreparation.objects.filter(known, track=OuterRef("pk"))))
+        .filter(youth_rules.counting_track_q())
+        .filter(youth_rules.exam_known_q(on))
         .annotate(
-            achieved=Coalesce(
-                Subquery(latest, output_field=BooleanField()),
-                Value(False),
-                output_field=BooleanField(),
-            )
+            achieved=ExpressionWrapper(youth_rules.t6_achieved_q(on), output_field=BooleanField())
         )
     ), "person__family__"
 

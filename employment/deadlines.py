@@ -16,8 +16,7 @@ queries (one, plus the user's role lookup).
 
 import datetime
 
-from dateutil.relativedelta import relativedelta
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -25,12 +24,13 @@ from django.utils.translation import gettext_lazy
 
 from bi18.accounts.roles import Role
 from bi18.rules import rule
-from employment import access, clocks
+from employment import access, clocks, rules
 from employment.access import can_see_employment
 from employment.models import (
     EmploymentTrack,
     Internship,
     InternshipStatus,
+    JobInterview,
     MentorAssignment,
     TrackKind,
 )
@@ -48,6 +48,7 @@ MENTOR_END = "employment.mentor_period_end"
 INTERNSHIP_OVERRUN = "employment.internship_past_planned_end"
 RISK_WEEK6 = "employment.risk_week6"
 RISK_MONTH6 = "employment.risk_month6"
+RISK_INTERVIEWS = "employment.risk_interviews"
 
 _TRACK_ONLY = (
     "id",
@@ -80,10 +81,6 @@ def tracks_for(user, *owner_fields: str):
     return access.tracks(user, EmploymentTrack.objects.filter(responsible, outcome=""))
 
 
-def _established(track_ref="pk"):
-    return Internship.objects.established().filter(track=OuterRef(track_ref))
-
-
 def _item(
     kind: str, label: str, due: datetime.date, url: str, track, detail: str = "", **extra
 ) -> Deadline:
@@ -105,11 +102,10 @@ def _with_person(qs):
 
 
 def collect_internship_deadline(user, today, until) -> list[Deadline]:
-    days = int(rule("internship_deadline_days"))
     qs = _with_person(
         tracks_for(user, "company_consultant")
-        .filter(kind=TrackKind.INTENSIVE, start__lte=until - datetime.timedelta(days=days))
-        .exclude(Exists(_established()))
+        .filter(rules.week6_pending_q())
+        .filter(start__lte=clocks.latest_start_with_deadline_by(until))
     )
     return [
         _item(
@@ -125,12 +121,14 @@ def collect_internship_deadline(user, today, until) -> list[Deadline]:
 
 
 def collect_intensive_end(user, today, until) -> list[Deadline]:
-    weeks = int(rule("intensive_phase_weeks"))
     # Once the phase has ended it stays on the list only while no employment goal is set.
+    ended_before_today = clocks.latest_start_with_intensive_end_by(today - datetime.timedelta(1))
     qs = _with_person(
         tracks_for(user, "company_consultant")
-        .filter(kind=TrackKind.INTENSIVE, start__lte=until - datetime.timedelta(weeks=weeks))
-        .filter(Q(goal="") | Q(start__gte=today - datetime.timedelta(weeks=weeks)))
+        .filter(
+            kind=TrackKind.INTENSIVE, start__lte=clocks.latest_start_with_intensive_end_by(until)
+        )
+        .filter(Q(goal="") | Q(start__gt=ended_before_today))
     ).only(*_TRACK_ONLY, "goal")
     return [
         _item(
@@ -145,24 +143,53 @@ def collect_intensive_end(user, today, until) -> list[Deadline]:
     ]
 
 
+def _with_held_interviews(qs):
+    return qs.prefetch_related(
+        Prefetch(
+            "interviews",
+            queryset=JobInterview.objects.filter(held_date__isnull=False).only(
+                "track_id", "held_date"
+            ),
+            to_attr="held_interviews",
+        )
+    )
+
+
 def collect_interview_due(user, today, until) -> list[Deadline]:
-    interval = relativedelta(months=int(rule("job_interview_interval_months")))
-    # A loose filter in the database (month lengths vary), the exact one below.
-    loose = until - interval + datetime.timedelta(days=4)
+    """The next statutory interview by the rule in clocks.next_interview_due: spread over
+    the first six months until the required number is held, then the configured interval."""
+    required = int(rule("job_interviews_first_six_months"))
+    # A filter in the database, the exact due date below: tracks that still lack
+    # interviews of the first six months (counted up to month 6 exactly, as
+    # clocks.interviews_in_first_six_months does), and the others whose interval has run
+    # out by `until` (clocks.latest_interval_base_due_by).
+    interval_base = clocks.latest_interval_base_due_by(until)
     qs = (
         _with_person(tracks_for(user, "employment_consultant"))
         .annotate(
             last_held=Max("interviews__held_date"),
+            early_held=Count(
+                "interviews",
+                filter=Q(
+                    interviews__held_date__gte=F("start"),
+                    interviews__held_date__lte=clocks.six_month_mark_sql(),
+                ),
+            ),
             next_planned=Min(
                 "interviews__planned_date",
                 filter=Q(interviews__held_date__isnull=True, interviews__planned_date__gte=today),
             ),
         )
-        .filter(Q(last_held__lte=loose) | Q(last_held__isnull=True, start__lte=loose))
+        .filter(
+            Q(early_held__lt=required)
+            | Q(last_held__lte=interval_base)
+            | Q(last_held__isnull=True, start__lte=interval_base)
+        )
     )
     items = []
-    for t in qs:
-        due = clocks.next_interview_due(t.start, t.last_held)
+    for t in _with_held_interviews(qs):
+        held = [i.held_date for i in t.held_interviews]
+        due = clocks.next_interview_due(t.start, held)
         if due > until:
             continue
         detail = (
@@ -170,6 +197,11 @@ def collect_interview_due(user, today, until) -> list[Deadline]:
             if t.next_planned
             else _("Not planned yet")
         )
+        if due <= clocks.six_month_mark(t.start):
+            detail += " · " + _("%(held)s of %(required)s in the first 6 months") % {
+                "held": clocks.interviews_in_first_six_months(t.start, held),
+                "required": required,
+            }
         items.append(
             _item(
                 INTERVIEW_DUE,
@@ -213,7 +245,6 @@ def collect_internship_gap(user, today, until) -> list[Deadline]:
 
 
 def collect_internship_cap(user, today, until) -> list[Deadline]:
-    weeks = int(rule("internship_cap_weeks_activity_ready"))
     later = Internship.objects.established().filter(
         track=OuterRef("track_id"), start__gt=OuterRef("start")
     )
@@ -222,7 +253,7 @@ def collect_internship_cap(user, today, until) -> list[Deadline]:
             track__in=tracks_for(user, "company_consultant"),
             status=InternshipStatus.ONGOING,
             actual_end__isnull=True,
-            start__lte=until - datetime.timedelta(weeks=weeks),
+            start__lte=clocks.latest_start_with_cap_by(until),
             track__person__benefit_category=BenefitCategory.ACTIVITY_READY,
         )
         .exclude(Exists(later))
@@ -293,15 +324,17 @@ def collect_mentor_end(user, today, until) -> list[Deadline]:
 
 
 def forecast_week6(user, today, until) -> list[Deadline]:
-    days = int(rule("internship_deadline_days"))
+    """Intensive tracks whose week 6 falls between today and `until` and that will miss
+    it as things stand: no internship starting by the deadline (employment.rules.week6_met,
+    T3's rule – an internship agreed to start after the deadline misses it too)."""
     qs = _with_person(
         tracks_for(user, "company_consultant", "employment_consultant")
         .filter(
             kind=TrackKind.INTENSIVE,
-            start__gte=today - datetime.timedelta(days=days),
-            start__lte=until - datetime.timedelta(days=days),
+            start__gte=clocks.latest_start_with_deadline_by(today),
+            start__lte=clocks.latest_start_with_deadline_by(until),
         )
-        .exclude(Exists(_established()))
+        .exclude(rules.week6_met_q())
     )
     return [
         _item(
@@ -317,28 +350,68 @@ def forecast_week6(user, today, until) -> list[Deadline]:
 
 
 def forecast_month6(user, today, until) -> list[Deadline]:
-    months = relativedelta(months=clocks.T1_MONTHS)
-    slack = datetime.timedelta(days=4)
+    """Tracks whose month 6 falls between today and `until` that do not meet T1's rule
+    on it as things stand (employment.rules.t1_achieved: in an internship then, or gone
+    on to a job, wage subsidy or education by then)."""
     qs = _with_person(
-        tracks_for(user, "company_consultant", "employment_consultant").filter(
-            start__gte=today - months - slack, start__lte=until - months + slack
+        tracks_for(user, "company_consultant", "employment_consultant")
+        .filter(
+            start__gt=clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1)),
+            start__lte=clocks.latest_start_with_mark_by(until),
         )
-    ).prefetch_related("internships")
+        .annotate(mark=clocks.six_month_mark_sql())
+        .exclude(rules.t1_achieved_q(F("mark")))
+    )
+    return [
+        _item(
+            RISK_MONTH6,
+            _("At risk of missing month 6"),
+            clocks.six_month_mark(t.start),
+            reverse("employment:parent", args=[t.person.pk]),
+            t,
+            _("Not in an internship on the 6-month date"),
+        )
+        for t in qs
+    ]
+
+
+def forecast_interviews(user, today, until) -> list[Deadline]:
+    """Month 6 is near and the interviews held and planned before it are fewer than the
+    law's minimum (SPEC §5: at least 4 in the first six months)."""
+    required = int(rule("job_interviews_first_six_months"))
+    qs = _with_person(
+        tracks_for(user, "employment_consultant").filter(
+            start__gt=clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1)),
+            start__lte=clocks.latest_start_with_mark_by(until),
+        )
+    ).prefetch_related(
+        Prefetch(
+            "interviews",
+            queryset=JobInterview.objects.only("track_id", "held_date", "planned_date"),
+            to_attr="all_interviews",
+        )
+    )
     items = []
     for t in qs:
         mark = clocks.six_month_mark(t.start)
-        if not today <= mark <= until:
-            continue
-        if any(i.is_active_on(mark) for i in t.internships.all()):
+        held = clocks.interviews_in_first_six_months(
+            t.start, [i.held_date for i in t.all_interviews if i.held_date]
+        )
+        planned = sum(
+            1
+            for i in t.all_interviews
+            if not i.held_date and i.planned_date and today <= i.planned_date <= mark
+        )
+        if held + planned >= required:
             continue
         items.append(
             _item(
-                RISK_MONTH6,
-                _("At risk of missing month 6"),
+                RISK_INTERVIEWS,
+                _("Fewer than %(required)s job interviews by month 6") % {"required": required},
                 mark,
-                reverse("employment:parent", args=[t.person.pk]),
+                reverse("employment:interview_create", args=[t.person.pk]),
                 t,
-                _("Not in an internship on the 6-month date"),
+                _("%(held)s held, %(planned)s planned") % {"held": held, "planned": planned},
             )
         )
     return items
@@ -377,5 +450,12 @@ def register() -> None:
             key=RISK_MONTH6,
             label=gettext_lazy("At risk of missing month 6"),
             collect=forecast_month6,
+        )
+    )
+    register_forecast_kind(
+        ForecastKind(
+            key=RISK_INTERVIEWS,
+            label=gettext_lazy("Too few job interviews by month 6"),
+            collect=forecast_interviews,
         )
     )

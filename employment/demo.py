@@ -9,11 +9,9 @@ internship gaps, caps reached, mentor periods ending.
 import datetime
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.db import connection
 
 from bi18.accounts.roles import Role
-from bi18.rules import rule
 from employment import clocks
 from employment.models import (
     Company,
@@ -139,7 +137,7 @@ def seed_employment(*, rng, family_ids, users, today, **_kwargs) -> None:
         parents = list(
             Person.objects.filter(family_id__in=chunk, role=PersonRole.PARENT)
             .exclude(family__enrolment_date=None)
-            .filter(employment_track__isnull=True)
+            .filter(employment_tracks__isnull=True)
             .order_by("id")
             .values_list("id", "family_id", "family__enrolment_date")
         )
@@ -199,25 +197,40 @@ def _seed_chunk(rng, parents, consultants, mentor_access, companies, users, toda
         if age > 14 and rng.random() < 0.8:
             first = track.start + datetime.timedelta(days=rng.randint(7, min(60, age)))
             plans.append((track, first))
-        # Statutory interviews roughly every 3 months, the last one sometimes missed.
-        day = track.start + datetime.timedelta(days=rng.randint(0, 10))
-        while day < today:
-            if rng.random() < 0.85:
-                interviews.append(
-                    JobInterview(
-                        track=track,
-                        planned_date=day,
-                        held_date=day,
-                        held_by_id=track.employment_consultant_id,
-                        outcome_note="",
-                    )
-                )
-            day = day + relativedelta(months=int(rule("job_interview_interval_months")))
-            day -= datetime.timedelta(days=rng.randint(0, 20))
-        if rng.random() < 0.3:
+        # Statutory interviews by the rule (clocks.next_interview_due: 4 spread over the
+        # first six months, then the interval), mostly held a few days before they fall
+        # due, now and then late; a late last one leaves the track one short at month 6.
+        held: list[datetime.date] = []
+        on_time = 0.5 if rng.random() < 0.2 else 0.92  # one in five falls behind
+        while True:
+            due = clocks.next_interview_due(track.start, held)
+            if rng.random() < on_time:
+                day = due - datetime.timedelta(days=rng.randint(0, 10))
+            else:
+                day = due + datetime.timedelta(days=rng.randint(5, 30))
+            if held:
+                day = max(day, held[-1] + datetime.timedelta(days=7))
+            if day >= today or (track.outcome_date and day > track.outcome_date):
+                break
+            held.append(day)
             interviews.append(
                 JobInterview(
-                    track=track, planned_date=today + datetime.timedelta(days=rng.randint(1, 30))
+                    track=track,
+                    planned_date=day,
+                    held_date=day,
+                    held_by_id=track.employment_consultant_id,
+                    outcome_note="",
+                )
+            )
+        due = clocks.next_interview_due(track.start, held)
+        if not track.outcome and due <= today + datetime.timedelta(days=30) and rng.random() < 0.5:
+            interviews.append(
+                JobInterview(
+                    track=track,
+                    planned_date=max(
+                        today + datetime.timedelta(days=1),
+                        due - datetime.timedelta(days=rng.randint(0, 5)),
+                    ),
                 )
             )
 

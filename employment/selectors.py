@@ -10,7 +10,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from bi18.rules import rule
-from employment import clocks
+from employment import clocks, rules
 from employment.models import (
     EmploymentTrack,
     Internship,
@@ -23,11 +23,28 @@ from employment.models import (
 )
 
 
+def current_track(person) -> EmploymentTrack | None:
+    """The parent's current track: the open one, else the latest (None without a track)."""
+    return EmploymentTrack.objects.filter(person=person).current_first().first()
+
+
+def earlier_tracks(person, current: EmploymentTrack | None) -> list[EmploymentTrack]:
+    """The parent's other tracks, newest first: the history a new track keeps."""
+    if current is None:
+        return []
+    return list(
+        EmploymentTrack.objects.filter(person=person)
+        .exclude(pk=current.pk)
+        .order_by("-start", "-id")
+    )
+
+
 def track_with_records(person) -> EmploymentTrack | None:
-    """The parent's track with everything its page and timeline show, in a fixed number
-    of queries (None without a track)."""
+    """The parent's current track with everything its page and timeline show, in a fixed
+    number of queries (None without a track)."""
     return (
         EmploymentTrack.objects.filter(person=person)
+        .current_first()
         .select_related("company_consultant", "employment_consultant")
         .prefetch_related(
             Prefetch(
@@ -107,27 +124,37 @@ class InterviewStatus:
     overdue: bool
     held_first_six_months: int
     required_first_six_months: int
+    six_month_mark: datetime.date
+
+    @property
+    def first_six_months_met(self) -> bool:
+        return self.held_first_six_months >= self.required_first_six_months
+
+    @property
+    def first_six_months_percent(self) -> int:
+        if not self.required_first_six_months:
+            return 100
+        return min(100, 100 * self.held_first_six_months // self.required_first_six_months)
 
 
 def interview_status(
     track: EmploymentTrack, interviews, *, today: datetime.date
 ) -> InterviewStatus:
     held = sorted(i.held_date for i in interviews if i.held_date)
-    last_held = held[-1] if held else None
-    due = clocks.next_interview_due(track.start, last_held)
+    due = clocks.next_interview_due(track.start, held)
     planned = sorted(
         i.planned_date
         for i in interviews
         if i.planned_date and not i.held_date and i.planned_date >= today
     )
-    mark = clocks.six_month_mark(track.start)
     return InterviewStatus(
-        last_held=last_held,
+        last_held=held[-1] if held else None,
         next_due=due,
         next_planned=planned[0] if planned else None,
         overdue=due < today and not track.outcome,
-        held_first_six_months=sum(1 for d in held if track.start <= d <= mark),
+        held_first_six_months=clocks.interviews_in_first_six_months(track.start, held),
         required_first_six_months=int(rule("job_interviews_first_six_months")),
+        six_month_mark=clocks.six_month_mark(track.start),
     )
 
 
@@ -155,7 +182,7 @@ def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[Time
         # Week 6 is the intensive track's clock (SPEC §5; T3 counts intensive tracks only).
         deadline = clocks.internship_deadline(track.start)
         first = min((i.start for i in established), default=None)
-        missed = first is None or first > deadline
+        missed = not rules.week6_met(track)
         entries.append(
             TimelineEntry(
                 deadline,
@@ -173,11 +200,10 @@ def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[Time
                 clocks.intensive_phase_end(track.start), "clock", _("Week 13: intensive phase ends")
             )
         )
+    # Month 6 shows T1's own rule (employment.rules.t1_achieved) on the track's mark.
     mark = clocks.six_month_mark(track.start)
-    in_internship = any(i.is_active_on(mark) for i in established)
-    left_ok = track.outcome in ("ordinary_job", "wage_subsidy", "education") and (
-        track.outcome_date and track.outcome_date <= mark
-    )
+    in_internship = rules.in_internship(track, mark)
+    left_ok = rules.gone_on(track, mark)
     entries.append(
         TimelineEntry(
             mark,

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from employment.models import DigestSent
 from families.deadlines import items_for
+from families.worklist.selectors import by_family, without_snoozed
 
 logger = logging.getLogger(__name__)
 
@@ -48,7 +49,8 @@ def digest_send_for_user(*, user, today: datetime.date) -> bool:
     retry sends the mail. (The one window left is a crash between the SMTP hand-off
     and the commit, which could send a second mail on retry: at-least-once, never lost.)
     """
-    work = items_for(user, today)
+    # As on "Mit arbejde": without the items the user snoozed, grouped by family.
+    work = without_snoozed(user, items_for(user, today))
     if not work:
         return False
     site_url = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
@@ -61,6 +63,8 @@ def digest_send_for_user(*, user, today: datetime.date) -> bool:
                 context = {
                     "user": user,
                     "work": work,
+                    "overdue_families": by_family(work.overdue, today, {}),
+                    "upcoming_families": by_family(work.upcoming, today, {}),
                     "site_url": site_url,
                     "home_url": site_url + reverse("home"),
                 }

@@ -52,9 +52,22 @@ class Deadline:
     person_name: str = ""
     detail: str = ""
     extra: dict = field(default_factory=dict)
+    # The task in the user's own words where there is one (a plan action's "what"); the
+    # work list links it instead of the kind's label.
+    task: str = ""
 
     def is_overdue(self, today: datetime.date) -> bool:
         return self.due < today
+
+    @property
+    def title(self) -> str:
+        return self.task or self.label
+
+    @property
+    def key(self) -> str:
+        """A stable identity of the item across days (a snooze refers to it): its kind and
+        where it is resolved, which names the track, internship, action or plan."""
+        return f"{self.kind}:{self.url}"
 
 
 @dataclass(frozen=True)

@@ -73,7 +73,8 @@ def collect_plan_actions(user, today: datetime.date, until: datetime.date) -> li
             url=reverse("networkgroup:plan", args=[a.plan.family_id]) + f"#action-{a.pk}",
             family_case_number=a.plan.family.case_number,
             person_name=a.goal.person.full_name if a.goal.person else "",
-            detail=a.what[:120],
+            task=a.what[:120],
+            extra={"person_id": a.goal.person_id} if a.goal.person_id else {},
         )
         for a in actions
     ]

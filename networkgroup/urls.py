@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networkgroup.views import export, group, meetings, overview, plan
+from networkgroup.views import export, group, interpreters, meetings, overview, plan
 
 app_name = "networkgroup"
 
@@ -33,6 +33,7 @@ urlpatterns = [
     path("<int:family_pk>/plan/pdf/<str:language>/", export.plan_pdf, name="plan_pdf"),
     path("<int:family_pk>/plan/maal/ny/", plan.goal_create, name="goal_create"),
     path("<int:family_pk>/plan/maal/<int:goal_pk>/", plan.goal_header, name="goal"),
+    path("<int:family_pk>/plan/maal/<int:goal_pk>/blok/", plan.goal_block, name="goal_block"),
     path("<int:family_pk>/plan/maal/<int:goal_pk>/rediger/", plan.goal_edit, name="goal_edit"),
     path(
         "<int:family_pk>/plan/maal/<int:goal_pk>/historik/",
@@ -75,6 +76,26 @@ urlpatterns = [
         "<int:family_pk>/moeder/<int:pk>/beslutninger/",
         meetings.meeting_decision,
         name="meeting_decision",
+    ),
+    path(
+        "<int:family_pk>/moeder/<int:pk>/beslutninger/liste/",
+        meetings.meeting_decision_list,
+        name="meeting_decision_list",
+    ),
+    path(
+        "<int:family_pk>/moeder/<int:pk>/dagsorden/",
+        meetings.meeting_agenda,
+        name="meeting_agenda",
+    ),
+    path(
+        "<int:family_pk>/moeder/<int:pk>/tolk/ny/",
+        interpreters.interpreter_booking,
+        name="meeting_interpreter_create",
+    ),
+    path(
+        "<int:family_pk>/moeder/<int:pk>/tolk/<int:booking_pk>/",
+        interpreters.interpreter_booking,
+        name="meeting_interpreter_edit",
     ),
     path(
         "<int:family_pk>/moeder/<int:pk>/dokumenter/",

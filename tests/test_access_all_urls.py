@@ -40,7 +40,18 @@ from families.access import policies, policy
 from families.models import PersonAssignment
 from families.records import access as records_access
 from families.records import services as records_services
-from networkgroup.models import Action, Decision, Goal, Meeting, Plan, PlanArea, PlanChange
+from families.worklist.models import Snooze
+from networkgroup.models import (
+    Action,
+    Decision,
+    Goal,
+    InterpreterBooking,
+    Meeting,
+    Plan,
+    PlanArea,
+    PlanChange,
+    PlanEvent,
+)
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
 from tests.families.test_import import family_rows, to_csv
@@ -185,6 +196,9 @@ URLS: dict[str, tuple] = {
     "families:import_discard": (PERM, "target-group import, administrators only"),
     "families:import_result": (PERM, "target-group import, administrators only"),
     "networkgroup:my_meetings": (OWN, "the user's own meetings"),
+    "worklist:filter": (OWN, "Mit arbejde: the user's own filter"),
+    "worklist:snooze": (OWN, "Mit arbejde: snooze an item of the user's own list"),
+    "worklist:snooze_remove": (OWN, "Mit arbejde: the user's own snoozes only (404 else)"),
     "networkgroup:group_admin_list": (PERM, "network-group administration"),
     "networkgroup:group": case(PLAN, FAMILY, MEMBER),
     "networkgroup:member_candidates": case(PLAN, FAMILY, COORD),
@@ -198,6 +212,7 @@ URLS: dict[str, tuple] = {
     "networkgroup:plan_pdf": case(PLAN, FAMILY),
     "networkgroup:goal_create": case(PLAN, FAMILY, EDIT),
     "networkgroup:goal": case(PLAN, PARENT_A),
+    "networkgroup:goal_block": case(PLAN, PARENT_A),
     "networkgroup:goal_edit": case(PLAN, PARENT_A, EDIT),
     "networkgroup:goal_history": case(PLAN, PARENT_A),
     "networkgroup:action_create": case(PLAN, PARENT_A, EDIT),
@@ -212,10 +227,15 @@ URLS: dict[str, tuple] = {
     "networkgroup:meeting_approve": case(MEETING, FAMILY, FULL),
     "networkgroup:meeting_addendum": case(MEETING, FAMILY, FULL),
     "networkgroup:meeting_decision": case(MEETING, FAMILY, EDIT),
+    "networkgroup:meeting_decision_list": case(MEETING, FAMILY),
+    "networkgroup:meeting_agenda": case(MEETING, FAMILY, FULL),
     "networkgroup:meeting_document": case(MEETING, FAMILY, EDIT),
+    "networkgroup:meeting_interpreter_create": case(MEETING, FAMILY, FULL),
+    "networkgroup:meeting_interpreter_edit": case(MEETING, FAMILY, FULL),
     "employment:parent": case(TRACK, PARENT_A),
     "employment:track_edit": case(TRACK, PARENT_A, EDIT),
     "employment:track_outcome": case(TRACK, PARENT_A, EDIT),
+    "employment:track_new": case(TRACK, PARENT_A, EDIT),
     "employment:internship_create": case(TRACK, PARENT_A, EDIT),
     "employment:internship_edit": case(TRACK, PARENT_A, EDIT),
     "employment:internship_hours": case(MENTOR, PARENT_A, EDIT),
@@ -244,6 +264,7 @@ URLS: dict[str, tuple] = {
     "budget:snapshot_request": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:snapshot_status": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:export": (PERM, "aggregated dashboard export, view_dashboard"),
+    "budget:capacity": (PERM, "capacity counts per cohort, view_dashboard; no names"),
     "budget:overview": (PERM, "budget pages, manage_budget"),
     "budget:allocation_create": (PERM, "budget pages, manage_budget"),
     "budget:allocation_edit": (PERM, "budget pages, manage_budget"),
@@ -441,9 +462,12 @@ def _build_world():
             goal=g, plan=plan, what=what, responsible=responsible, created_by=coordinator,
             updated_by=coordinator, deadline=today + timedelta(days=3),
         )  # fmt: skip
+        event = PlanEvent.objects.create(
+            plan=plan, goal=g, action=a, actor=coordinator, object_type="action", verb="created"
+        )
         PlanChange.objects.create(
-            plan=plan, goal=g, action=a, actor=coordinator, object_type="action", field="what",
-            after=what,
+            event=event, plan=plan, goal=g, action=a, actor=coordinator, object_type="action",
+            field="what", after=what,
         )  # fmt: skip
         return a
 
@@ -476,6 +500,17 @@ def _build_world():
     Decision.objects.create(
         meeting=meeting, text="Junipeyouth decision", action=child_action, created_by=coordinator
     )
+
+    snooze = Snooze.objects.create(
+        user=coordinator, family=family, person=parent, kind="networkgroup.plan_action",
+        item_key=f"networkgroup.plan_action:/netvaerk/{family.pk}/plan/#action-{parent_action.pk}",
+        until=date.today() + timedelta(days=5), reason="Xylographparent snooze",
+    )  # fmt: skip
+
+    booking = InterpreterBooking.objects.create(
+        meeting=meeting, language="Arabisk", starts_at=meeting.starts_at, supplier="Tolkeservice",
+        requested_by=coordinator,
+    )  # fmt: skip
 
     scope = records_access.scope_for(coordinator, family)
     note = records_services.note_create(
@@ -514,6 +549,7 @@ def _build_world():
         "language": "da",
         "kind": "leisure_job",
         "record_pk": job.pk,
+        "booking_pk": booking.pk,
         "code": "T1",
         "fmt": "csv",
         "user_pk": users["coordinator"].pk,
@@ -548,6 +584,7 @@ def _build_world():
         "consent": family.pk,
         "retention": family.pk,
         "records:note": note.pk,
+        "worklist": snooze.pk,
         "records:document": document.pk,
         "budget:snapshot": snapshot.pk,
         "budget:allocation": Allocation.objects.first().pk,

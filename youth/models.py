@@ -2,19 +2,19 @@
 apprenticeship search, retention contacts, education enrolments and the 3-month follow-up.
 
 Rules that other places use (the 02 rule, "in education on date D", the follow-up date)
-live once, in youth.rules; the queryset version of "in education on D" lives here as
-`Enrolment.objects.active_on(day)` and agrees with the Python one.
+live once, in youth.rules, each with its query twin.
 """
 
 import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bi18.lib import textlimits
+from bi18.lib.cvr import validate_cvr
 from bi18.lib.versioning import Versioned
 from families.models import Person
 
@@ -46,12 +46,25 @@ class YouthTrackQuerySet(models.QuerySet):
     def responsible(self, user):
         return self.filter(Q(retention_counsellor=user) | Q(guidance_counsellor=user))
 
+    def current_first(self):
+        """The open track first, then the latest: `.first()` is a person's current track."""
+        return self.order_by(
+            models.Case(models.When(actual_end__isnull=True, then=0), default=1), "-start", "-id"
+        )
+
 
 class YouthTrack(Versioned):
-    """One youth track per child or young person (under the age limit at its start)."""
+    """A child's or young person's youth track (under the age limit at its start).
 
-    person = models.OneToOneField(
-        Person, on_delete=models.CASCADE, related_name="youth_track", verbose_name=_("young person")
+    A young person may have several over time: a new one once the previous one has ended
+    (at most one open track, without an actual end, at a time); each keeps its own
+    follow-up. Which one a target counts is youth.rules.counting_track_q."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="youth_tracks",
+        verbose_name=_("young person"),
     )
     education_effort = models.BooleanField(_("education effort"), default=False)
     leisure_job_effort = models.BooleanField(_("leisure-job effort"), default=False)
@@ -92,6 +105,11 @@ class YouthTrack(Versioned):
             models.CheckConstraint(
                 condition=Q(actual_end__isnull=True) | Q(actual_end__gte=F("start")),
                 name="youthtrack_actual_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(actual_end__isnull=True),
+                name="youthtrack_one_open_per_person",
             ),
         ]
         indexes = [
@@ -193,19 +211,12 @@ class ExamPreparation(Versioned):
             for g in (self.danish_written_after, self.danish_oral_after, self.maths_after)
         )
 
-    def latest_grades(self) -> tuple[int | None, int | None, int | None]:
-        """The exam result if recorded, else the grades from before the preparation."""
-        if self.has_after_grades:
-            return (self.danish_written_after, self.danish_oral_after, self.maths_after)
-        return (self.danish_written_before, self.danish_oral_before, self.maths_before)
-
     @property
     def meets_eud_latest(self) -> bool:
-        """Target T6: whether the latest grades meet the EUD entry requirement."""
-        from youth.rules import meets_eud_requirement
+        """Target T6 for this preparation (youth.rules.latest_grades_meet_eud)."""
+        from youth.rules import latest_grades_meet_eud
 
-        written, oral, maths = self.latest_grades()
-        return meets_eud_requirement(danish_written=written, danish_oral=oral, maths=maths)
+        return latest_grades_meet_eud(self)
 
     @property
     def meets_eud_before(self) -> bool:
@@ -290,6 +301,69 @@ class ApprenticeshipApplication(Versioned):
         return f"{self.company} ({self.applied_on})"
 
 
+class InternshipEnd(models.TextChoices):
+    COMPLETED = "completed", _("Completed as planned")
+    APPRENTICESHIP = "apprenticeship", _("Led to an apprenticeship")
+    EDUCATION = "education", _("Led to education")
+    JOB = "job", _("Led to a job")
+    DROPPED_OUT = "dropped_out", _("Dropped out")
+    OTHER = "other", _("Other")
+
+
+class CompanyInternship(Versioned):
+    """A company internship (virksomhedspraktik) for a young person (the budget note's
+    "Virksomhedspraktik og hjælp til at søge praktikplads"). Its own model, not the parents'
+    employment.Internship: the youth and employment tracks never import each other, and a
+    young person's placement is a taste of a trade, not the parents' road to a job (no
+    week-6 clock, no cap, no T1)."""
+
+    track = models.ForeignKey(YouthTrack, on_delete=models.CASCADE, related_name="internships")
+    company = models.CharField(_("company"), max_length=200)
+    cvr = models.CharField(_("CVR number"), max_length=8, blank=True, validators=[validate_cvr])
+    industry = models.CharField(_("industry"), max_length=120, blank=True)
+    start = models.DateField(_("start"))
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    hours_per_week = models.DecimalField(
+        _("hours per week"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    end_reason = models.CharField(
+        _("how it ended"), max_length=20, choices=InternshipEnd.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True, max_length=textlimits.NOTE)
+
+    class Meta:
+        verbose_name = _("company internship")
+        verbose_name_plural = _("company internships")
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_end__gte=F("start")),
+                name="youthinternship_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True) | Q(actual_end__gte=F("start")),
+                name="youthinternship_actual_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True)
+                | (Q(hours_per_week__gt=0) & Q(hours_per_week__lte=40)),
+                name="youthinternship_hours_in_range",
+            ),
+            # An end reason needs an actual end.
+            models.CheckConstraint(
+                condition=Q(end_reason="") | Q(actual_end__isnull=False),
+                name="youthinternship_reason_needs_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} ({self.start})"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.start <= day and (self.actual_end is None or self.actual_end >= day)
+
+
 class Risk(models.TextChoices):
     LOW = "low", _("Low")
     MEDIUM = "medium", _("Medium")
@@ -320,29 +394,6 @@ class EnrolmentEnd(models.TextChoices):
     TRANSFERRED = "transferred", _("Transferred")
 
 
-class EnrolmentQuerySet(models.QuerySet):
-    def active_on(self, day: datetime.date):
-        """Enrolments that make their person "in education" on `day` (inclusive ends).
-
-        The database twin of youth.rules.in_education_on – the two are tested to agree:
-        an enrolment covers its start..end (end included; no end = still running); a
-        drop-out or completion ends it; a transfer carries on over the gap until the
-        person's next enrolment starts, if one is recorded and nothing started (and
-        stopped) in between.
-        """
-        covering = Q(start__lte=day) & (Q(end__isnull=True) | Q(end__gte=day))
-        later = Enrolment.objects.filter(person=OuterRef("person"), start__gt=day)
-        in_between = Enrolment.objects.filter(
-            person=OuterRef("person"), start__gt=OuterRef("end"), start__lte=day
-        )
-        bridging = (
-            Q(end_reason=EnrolmentEnd.TRANSFERRED, end__lt=day)
-            & Exists(later)
-            & ~Exists(in_between)
-        )
-        return self.filter(covering | bridging)
-
-
 class Enrolment(Versioned):
     """An education enrolment. "In education on D" is derived from these, never typed in."""
 
@@ -354,8 +405,6 @@ class Enrolment(Versioned):
     end_reason = models.CharField(
         _("how it ended"), max_length=20, choices=EnrolmentEnd.choices, blank=True
     )
-
-    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("education enrolment")

@@ -1,19 +1,31 @@
 """The youth track's rules, each in one place (used by the pages, the deadline
-engine, the timeline and the targets T2 and T6).
+engine, the timeline and the targets T2 and T6): the Python predicate and, where lists
+or targets need it in the database, its query twin (`<name>_q`) side by side.
+tests/youth/test_rules.py holds each pair equal on every day of a period.
 
 Plain functions with no database access unless stated.
 """
 
-import calendar
 import datetime
 from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
+from bi18.lib.dates import AddMonths, add_months, months_back, outer
 from bi18.rules import rule
-from youth.models import GRADE_CHOICES, GRADE_VALUES, Enrolment, EnrolmentEnd
+from youth.models import (
+    GRADE_CHOICES,
+    GRADE_VALUES,
+    Enrolment,
+    EnrolmentEnd,
+    ExamPreparation,
+    YouthTrack,
+)
 
 # --- Grades and the EUD entry requirement (SPEC §6, target T6) -------------------------
 
@@ -53,6 +65,82 @@ def meets_eud_requirement(
     return danish_written + danish_oral >= 2 * EUD_MINIMUM and maths >= EUD_MINIMUM
 
 
+def meets_eud_q(danish_written: str, danish_oral: str, maths: str) -> Q:
+    """meets_eud_requirement as a Q over three grade columns (of an ExamPreparation)."""
+    return Q(
+        **{f"{danish_written}__isnull": False, f"{danish_oral}__isnull": False},
+        **{f"{maths}__gte": EUD_MINIMUM},
+    ) & Q(GreaterThanOrEqual(F(danish_written) + F(danish_oral), 2 * EUD_MINIMUM))
+
+
+_BEFORE = ("danish_written_before", "danish_oral_before", "maths_before")
+_AFTER = ("danish_written_after", "danish_oral_after", "maths_after")
+
+
+def latest_grades(exam: ExamPreparation) -> tuple[int | None, int | None, int | None]:
+    """The exam result once any of it is recorded, else the grades from before."""
+    after = tuple(getattr(exam, f) for f in _AFTER)
+    if any(g is not None for g in after):
+        return after  # type: ignore[return-value]
+    return tuple(getattr(exam, f) for f in _BEFORE)  # type: ignore[return-value]
+
+
+def latest_grades_meet_eud(exam: ExamPreparation) -> bool:
+    """Target T6 for one preparation: its latest grades meet the EUD requirement."""
+    written, oral, maths = latest_grades(exam)
+    return meets_eud_requirement(danish_written=written, danish_oral=oral, maths=maths)
+
+
+def latest_grades_meet_eud_q() -> Q:
+    has_after = Q(**{f"{f}__isnull": False for f in _AFTER[:1]})
+    for f in _AFTER[1:]:
+        has_after |= Q(**{f"{f}__isnull": False})
+    return (has_after & meets_eud_q(*_AFTER)) | (~has_after & meets_eud_q(*_BEFORE))
+
+
+# --- T6: the latest known exam preparation meets the 02 rule ----------------------------------
+
+
+def _known_on(exam: ExamPreparation, on: datetime.date) -> bool:
+    return exam.exam_date is None or exam.exam_date <= on
+
+
+def latest_exam_known_on(track: YouthTrack, on: datetime.date) -> ExamPreparation | None:
+    """The track's latest exam preparation known on `on`: by exam date, undated ones
+    oldest (their grades from before are known from the start); an exam after `on` is
+    not held yet. Reads track.exams.all() (prefetch it)."""
+    known = [x for x in track.exams.all() if _known_on(x, on)]
+    return max(known, key=lambda x: (x.exam_date or datetime.date.min, x.pk), default=None)
+
+
+def exam_known_q(on) -> Q:
+    """Q over YouthTrack rows: an exam preparation is known on `on` (T6's denominator)."""
+    return Q(Exists(ExamPreparation.objects.filter(_exam_known(on), track=OuterRef("pk"))))
+
+
+def _exam_known(on) -> Q:
+    return Q(exam_date__lte=on) | Q(exam_date__isnull=True)
+
+
+def t6_achieved(track: YouthTrack, on: datetime.date) -> bool:
+    """T6 (SPEC §7): the latest preparation known on `on` has grades meeting EUD's 02."""
+    exam = latest_exam_known_on(track, on)
+    return exam is not None and latest_grades_meet_eud(exam)
+
+
+def t6_achieved_q(on: datetime.date) -> Q:
+    # Nested one level below `meeting`: the track is the outer row's outer row.
+    latest = (
+        ExamPreparation.objects.filter(_exam_known(on), track=OuterRef(OuterRef("pk")))
+        .order_by(Coalesce("exam_date", Value(datetime.date.min)).desc(), "-pk")
+        .values("pk")[:1]
+    )
+    meeting = ExamPreparation.objects.filter(
+        latest_grades_meet_eud_q(), track=OuterRef("pk"), pk=Subquery(latest)
+    )
+    return Q(Exists(meeting))
+
+
 # --- Age limit -------------------------------------------------------------------------
 
 
@@ -85,29 +173,32 @@ def check_age_at_start(*, date_of_birth: datetime.date | None, start: datetime.d
 # --- The 3-month follow-up -----------------------------------------------------------------
 
 
+def _follow_up_months() -> int:
+    return int(rule("youth_follow_up_months"))
+
+
 def follow_up_due_date(end: datetime.date) -> datetime.date:
     """Effort end + 3 calendar months (clamped to the month's last day: 30 Nov → 28 Feb)."""
-    return end + relativedelta(months=rule("youth_follow_up_months"))
+    return add_months(end, _follow_up_months())
+
+
+def follow_up_due_sql(end: str = "actual_end"):
+    """follow_up_due_date in SQL, over the track's `end` column."""
+    return AddMonths(F(end), _follow_up_months())
 
 
 def latest_end_due_by(until: datetime.date) -> datetime.date:
-    """The latest effort end whose follow-up falls due on or before `until`.
-
-    Lets the database select due follow-ups with a plain `actual_end <= …` filter.
-    Adding months is monotone, and every end in the last days of a month maps onto the
-    last day of a shorter month, hence the month-end case.
-    """
-    candidate = until - relativedelta(months=rule("youth_follow_up_months"))
-    if until.day == calendar.monthrange(until.year, until.month)[1]:
-        last = calendar.monthrange(candidate.year, candidate.month)[1]
-        return candidate.replace(day=last)
-    return candidate
+    """The latest effort end whose follow-up falls due on or before `until` (lets the
+    database select due follow-ups with a plain `actual_end <= …` filter)."""
+    return months_back(until, _follow_up_months())
 
 
 # --- "In education on date D" (SPEC §6, target T2) ------------------------------------------
 
 
-def in_education_from(enrolments: Iterable[Enrolment], day: datetime.date) -> bool:
+def in_education_from(
+    enrolments: Iterable[Enrolment], day: datetime.date, *, known_on: datetime.date | None = None
+) -> bool:
     """Whether someone with these enrolments is in education on `day`.
 
     * an enrolment covers start..end, both days included; no end = still running;
@@ -115,7 +206,11 @@ def in_education_from(enrolments: Iterable[Enrolment], day: datetime.date) -> bo
     * a transfer carries on over the gap until the next enrolment starts – if one is
       recorded, and nothing else started in between (which would have ended first).
 
-    The queryset twin is Enrolment.objects.active_on(day); tests hold them equal.
+    `known_on`: judge as of that date – an enrolment starting after it does not bridge a
+    transfer (the targets: a value for a date depends only on events dated by then).
+    None: every recorded enrolment counts (the pages, the follow-up).
+
+    The query twin is in_education_q; tests hold them equal on every day of a period.
     """
     rows = sorted(enrolments, key=lambda e: (e.start, e.pk or 0))
     for e in rows:
@@ -125,11 +220,31 @@ def in_education_from(enrolments: Iterable[Enrolment], day: datetime.date) -> bo
         if e.end_reason != EnrolmentEnd.TRANSFERRED or e.end is None or e.end >= day:
             continue
         started_after = [n for n in rows if n.start > e.end]
-        if any(n.start > day for n in started_after) and not any(
-            n.start <= day for n in started_after
-        ):
+        if any(
+            n.start > day and (known_on is None or n.start <= known_on) for n in started_after
+        ) and not any(n.start <= day for n in started_after):
             return True
     return False
+
+
+def in_education_q(day, *, known_on: datetime.date | None = None, person: str = "person") -> Q:
+    """in_education_from as a Q over rows with a person column named `person` (YouthTrack
+    rows: "person"; Person rows: "pk"). `day` is a date or an F() naming a date column of
+    the row (a track's own follow-up date)."""
+    mine = OuterRef(person)
+    covering = Enrolment.objects.filter(person_id=mine, start__lte=outer(day, 1)).filter(
+        Q(end__isnull=True) | Q(end__gte=outer(day, 1))
+    )
+    later = Enrolment.objects.filter(person_id=OuterRef("person_id"), start__gt=outer(day, 2))
+    if known_on is not None:
+        later = later.filter(start__lte=known_on)
+    in_between = Enrolment.objects.filter(
+        person_id=OuterRef("person_id"), start__gt=OuterRef("end"), start__lte=outer(day, 2)
+    )
+    bridging = Enrolment.objects.filter(
+        person_id=mine, end_reason=EnrolmentEnd.TRANSFERRED, end__lt=outer(day, 1)
+    ).filter(Exists(later), ~Exists(in_between))
+    return Q(Exists(covering)) | Q(Exists(bridging))
 
 
 def in_education_on(person, day: datetime.date) -> bool:
@@ -140,6 +255,26 @@ def in_education_on(person, day: datetime.date) -> bool:
     return in_education_from(Enrolment.objects.filter(person=person), day)
 
 
-def people_in_education_on(day: datetime.date):
-    """Person ids in education on `day` (a subquery for filters: `person_id__in=...`)."""
-    return Enrolment.objects.active_on(day).values("person_id")
+# --- Which track counts -----------------------------------------------------------------
+# A young person may have several youth tracks over time. T2 counts each young person once,
+# with their first track on the education effort; T6 with their first track. Like the
+# parents' (employment.rules.counting_track): the effort they were enrolled into.
+
+
+def counting_track(track, tracks_of_person, *, education_only: bool = False) -> bool:
+    """Whether `track` is the one a target counts among all of its person's tracks."""
+    candidates = [t for t in tracks_of_person if t.education_effort or not education_only]
+    if track not in candidates:
+        return False
+    return min(candidates, key=lambda t: (t.start, t.pk)).pk == track.pk
+
+
+def counting_track_q(*, education_only: bool = False) -> Q:
+    """`counting_track` as a filter on YouthTrack rows (combine it with the target's own
+    filter, e.g. education_effort=True for T2)."""
+    earlier = YouthTrack.objects.filter(person=OuterRef("person")).filter(
+        Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk"))
+    )
+    if education_only:
+        earlier = earlier.filter(education_effort=True)
+    return ~Exists(earlier)

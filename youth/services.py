@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bi18.accounts.roles import Role
@@ -20,6 +21,7 @@ from youth import rules
 from youth.models import (
     ApprenticeshipApplication,
     Clarification,
+    CompanyInternship,
     Enrolment,
     ExamPreparation,
     FollowUp,
@@ -104,8 +106,15 @@ def _assignment_close(*, actor, person: Person, user, role: str, today: datetime
 def track_create(*, actor, person: Person, data: dict) -> YouthTrack:
     """Start a youth track. Precondition: the actor may see `person` (families.access)."""
     _check_track(person, data)
-    if YouthTrack.objects.filter(person=person).exists():
-        raise ServiceError(_("This young person already has a youth track."))
+    earlier = YouthTrack.objects.filter(person=person)
+    if earlier.filter(actual_end__isnull=True).exists():
+        raise ServiceError(_("This young person already has an open youth track; end it first."))
+    ended = earlier.order_by("-actual_end").values_list("actual_end", flat=True).first()
+    if ended and data["start"] <= ended:
+        raise ServiceError(
+            _("A new youth track starts after the previous one ended (%(date)s).")
+            % {"date": date_format(ended, "SHORT_DATE_FORMAT")}
+        )
     track = YouthTrack.objects.create(person=person, **data)
     today = timezone.localdate()
     for field, role in _COUNSELLOR_FIELDS.items():
@@ -193,6 +202,49 @@ def leisure_job_update(*, actor, job: LeisureJob, data: dict, version: int) -> L
         actor=actor,
         event="youth.leisure_job.changed",
         about=job.track.person,
+        data=data,
+        version=version,
+    )
+
+
+def _check_internship(data: dict) -> None:
+    start = data.get("start")
+    for name in ("planned_end", "actual_end"):
+        if start and data.get(name) and data[name] < start:
+            raise ServiceError(_("An end date cannot be before the start."))
+    if data.get("end_reason") and not data.get("actual_end"):
+        raise ServiceError(_("Give the actual end when you record how the internship ended."))
+
+
+@transaction.atomic
+def internship_create(*, actor, track: YouthTrack, data: dict) -> CompanyInternship:
+    """A young person's company internship (virksomhedspraktik); audited."""
+    _check_internship(data)
+    return _record_create(
+        CompanyInternship,
+        actor=actor,
+        event="youth.internship.created",
+        about=track.person,
+        track=track,
+        **data,
+    )
+
+
+@transaction.atomic
+def internship_update(
+    *, actor, internship: CompanyInternship, data: dict, version: int
+) -> CompanyInternship:
+    _check_internship(
+        {
+            name: data.get(name, getattr(internship, name))
+            for name in ("start", "planned_end", "actual_end", "end_reason")
+        }
+    )
+    return _record_update(
+        internship,
+        actor=actor,
+        event="youth.internship.changed",
+        about=internship.track.person,
         data=data,
         version=version,
     )

@@ -18,8 +18,8 @@ import random
 from django.db.models import Count
 from django.utils import timezone
 
+from bi18.lib.dates import add_months
 from budget import targets
-from budget.evaluation import rules
 from budget.evaluation.models import (
     ComparisonHousehold,
     ComparisonPerson,
@@ -28,6 +28,7 @@ from budget.evaluation.models import (
     RegisterStatus,
     UploadKind,
 )
+from employment import rules as employment_rules
 from employment.models import EmploymentTrack
 from families.cpr import cpr_hash
 from families.demo.build import fictitious_cpr
@@ -51,9 +52,9 @@ def pilot_rates(family_ids: list[int], today: datetime.date) -> dict[str, float]
     )
     work = []
     for track in tracks.prefetch_related("internships"):
-        day = rules.mark(track.start, 6)
+        day = add_months(track.start, 6)
         if day <= today:
-            work.append(rules.pilot_in_work_by(track, track.internships.all(), day))
+            work.append(employment_rules.gone_on(track, day, employment_rules.WORK))
     youth = YouthTrack.objects.filter(person__family_id__in=family_ids)
     t2 = list(
         targets.units("T2", today)

@@ -26,11 +26,14 @@ from django.conf import settings
 from django.db.models import Count
 
 from bi18.lib import exports
+from bi18.lib.dates import add_months
 from bi18.rules import rule
 from budget.evaluation import rules
 from budget.evaluation.models import ComparisonPerson, ComparisonStatus, Match, MatchKind
+from employment import rules as employment_rules
 from employment.models import EmploymentTrack
 from families.models import Person
+from youth import rules as youth_rules
 from youth.models import Enrolment, YouthTrack
 from youth.rules import in_education_from
 
@@ -57,7 +60,6 @@ COLUMNS = (
     "t2",
 )
 CHUNK = 500
-_LEFT_FOR = {"ordinary_job", "wage_subsidy", "education"}
 
 
 def pseudonym(identity: str, key: str | None = None) -> str:
@@ -72,10 +74,10 @@ def _identity(cpr_hash: str | None, pk: int) -> str:
 def _periods(index: datetime.date, until: datetime.date):
     months = int(rule("evaluation_extract_months"))
     for m in range(months):
-        start = rules.mark(index, m)
+        start = add_months(index, m)
         if start > until:
             return
-        end = min(rules.mark(index, m + 1) - datetime.timedelta(days=1), until)
+        end = min(add_months(index, m + 1) - datetime.timedelta(days=1), until)
         yield m, start, end
 
 
@@ -83,9 +85,12 @@ def _periods(index: datetime.date, until: datetime.date):
 
 
 def _parent_status(track, internships, day: datetime.date) -> str:
+    """The parent's status on `day`: the track's outcome once dated, else in an
+    internship (employment.rules.internship_active), else the reason the latest internship
+    ended for, if it was a job, wage subsidy or education (gone on), else on benefits."""
     if track.outcome and track.outcome_date and track.outcome_date <= day:
         return "left_effort" if track.outcome == "left" else track.outcome
-    if any(i.is_active_on(day) for i in internships):
+    if any(employment_rules.internship_active(i, day) for i in internships):
         return "internship"
     ended = [
         i
@@ -93,7 +98,7 @@ def _parent_status(track, internships, day: datetime.date) -> str:
         if i.status != "cancelled"
         and i.actual_end
         and i.actual_end < day
-        and i.end_reason in _LEFT_FOR
+        and i.end_reason in employment_rules.GONE_ON
     ]
     if ended:
         return max(ended, key=lambda i: i.actual_end).end_reason
@@ -160,11 +165,16 @@ def _chunk_rows(chunk: list[Match], until: datetime.date) -> list[dict]:
     }
     tracks = {
         t.person_id: t
-        for t in EmploymentTrack.objects.filter(person_id__in=pilot_ids).prefetch_related(
-            "internships"
+        for t in EmploymentTrack.objects.filter(person_id__in=pilot_ids)
+        .filter(employment_rules.counting_track_q())  # each parent once: their first track
+        .prefetch_related("internships")
+    }
+    youth = {
+        t.person_id: t
+        for t in YouthTrack.objects.filter(person_id__in=pilot_ids).filter(
+            youth_rules.counting_track_q()  # each young person once: their first track
         )
     }
-    youth = {t.person_id: t for t in YouthTrack.objects.filter(person_id__in=pilot_ids)}
     enrolments: dict[int, list] = defaultdict(list)
     for e in Enrolment.objects.filter(person_id__in=pilot_ids).order_by("start", "pk"):
         enrolments[e.person_id].append(e)

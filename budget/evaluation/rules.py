@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 
 from dateutil.relativedelta import relativedelta
 
+from bi18.lib.dates import add_months
 from budget.evaluation.models import RegisterStatus
 
 # Outcomes compared, with the months from the index date at which they are measured.
@@ -64,11 +65,6 @@ def months_between(start: datetime.date | None, end: datetime.date) -> int | Non
     return delta.years * 12 + delta.months
 
 
-def mark(index: datetime.date, months: int) -> datetime.date:
-    """The measurement day: index + calendar months (31 Aug + 6 months = 28/29 Feb)."""
-    return index + relativedelta(months=months)
-
-
 # --- The register's status history ----------------------------------------------------
 
 
@@ -107,7 +103,7 @@ def comparison_outcome(
       recorded as the track's outcome or an internship's end reason by then);
     * t2 – in education on index + 3 months (index: the pilot person's effort end).
     """
-    day = mark(index, OUTCOME_MONTHS[code])
+    day = add_months(index, OUTCOME_MONTHS[code])
     if code == "t2":
         return status_on(history, day) == RegisterStatus.EDUCATION
     wanted = WORK if code != "t1" else GONE_ON
@@ -115,21 +111,3 @@ def comparison_outcome(
     if code == "t1":
         return moved or status_on(history, day) == RegisterStatus.INTERNSHIP
     return moved
-
-
-# --- The pilot's employment outcome -----------------------------------------------------------
-
-
-def pilot_in_work_by(track, internships: Iterable, day: datetime.date) -> bool:
-    """A pilot parent in ordinary job or wage subsidy by `day`: recorded as the track's
-    outcome (dated by then) or as the end reason of an internship that ended by then –
-    the way the dashboard's T1 counts a parent "gone to" a job."""
-    if track.outcome in WORK and track.outcome_date is not None and track.outcome_date <= day:
-        return True
-    return any(
-        i.status != "cancelled"
-        and i.end_reason in WORK
-        and i.actual_end is not None
-        and i.actual_end <= day
-        for i in internships
-    )

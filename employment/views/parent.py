@@ -5,10 +5,10 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from bi18.audit.services import audit_log
-from employment import clocks
+from employment import clocks, rules
 from employment.access import can_edit_track, get_parent_for_user
-from employment.models import InternshipStatus
 from employment.selectors import (
+    earlier_tracks,
     internship_gaps,
     interview_status,
     track_timeline,
@@ -26,6 +26,7 @@ def parent_detail(request, person_pk):
         "family": person.family,
         "track": track,
         "can_edit": can_edit_track(request.user, person),
+        "earlier_tracks": earlier_tracks(person, track),
         "nav_active": "families",
         "today": today,
     }
@@ -52,7 +53,9 @@ def parent_detail(request, person_pk):
                 "week13": clocks.intensive_phase_end(track.start),
                 "month6": clocks.six_month_mark(track.start),
             },
-            has_internship=any(i.status != InternshipStatus.CANCELLED for i in internships),
+            week6_overdue=(
+                rules.week6_pending(track) and clocks.internship_deadline(track.start) < today
+            ),
             renewable={m.pk for m in mentors if m.is_open} - {m.renewed_from_id for m in mentors},
         )
     audit_log(actor=request.user, action="view", event="employment.parent.viewed", person=person)

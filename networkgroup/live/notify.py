@@ -9,6 +9,7 @@ changed when their socket reconnects, and polling still reports changes.
 
 import asyncio
 import logging
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -33,6 +34,19 @@ FULL_MEMBERS_ONLY = frozenset({MINUTES, AGENDA, MEETING})
 
 def group_name(family_id: int) -> str:
     return f"live.family.{int(family_id)}"
+
+
+def user_group(user_id: int) -> str:
+    """Every live socket of one user (to re-check their access at once)."""
+    return f"live.user.{int(user_id)}"
+
+
+def recheck_user(user_id: int) -> None:
+    """After the commit, have every open socket of this user check its access again (they
+    logged out, lost a membership, were deactivated): the socket closes if the page would
+    now be refused. A bulk change that sends no signal is caught by the periodic check."""
+    group = user_group(user_id)
+    transaction.on_commit(lambda: publish(group, {"type": "live.recheck"}))
 
 
 def actor_name(user) -> str:
@@ -82,9 +96,23 @@ def publish(group: str, message: dict) -> bool:
     if layer is None:
         return False
     try:
-        async_to_sync(_send)(layer, group, message)
+        if _loop_running_here():
+            # Called from code that runs an event loop in this thread (a sync caller inside
+            # one, e.g. a browser-test driver): send from a helper thread instead.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                pool.submit(async_to_sync(_send), layer, group, message).result()
+        else:
+            async_to_sync(_send)(layer, group, message)
     except Exception:  # any channel layer's connection error or our timeout
         logger.warning("Live notice not sent to %s", group, exc_info=True)
+        return False
+    return True
+
+
+def _loop_running_here() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
         return False
     return True
 

@@ -12,3 +12,10 @@ websocket_urlpatterns = [
         name="live_meeting",
     ),
 ]
+
+
+def socket_path(family_id: int, meeting_id: int | None = None) -> str:
+    """The socket a plan (or meeting) page opens, as the routes above spell it."""
+    if meeting_id:
+        return f"/ws/netvaerk/{int(family_id)}/moeder/{int(meeting_id)}/"
+    return f"/ws/netvaerk/{int(family_id)}/plan/"

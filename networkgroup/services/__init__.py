@@ -11,12 +11,14 @@ from bi18.lib.errors import ConflictError, ServiceError
 from networkgroup.rules import next_review_date
 from networkgroup.services.common import PlanConflict
 from networkgroup.services.meetings import (
+    DecisionKind,
     MeetingData,
     check_interpreter,
     decision_record,
     meeting_add_addendum,
     meeting_approve_minutes,
     meeting_create,
+    meeting_move_agenda,
     meeting_save_minutes,
     meeting_update,
 )
@@ -31,6 +33,7 @@ from networkgroup.services.plan import (
 
 __all__ = [
     "ConflictError",
+    "DecisionKind",
     "MeetingData",
     "PlanConflict",
     "ServiceError",
@@ -43,6 +46,7 @@ __all__ = [
     "meeting_add_addendum",
     "meeting_approve_minutes",
     "meeting_create",
+    "meeting_move_agenda",
     "meeting_save_minutes",
     "meeting_update",
     "next_review_date",

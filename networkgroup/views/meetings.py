@@ -20,6 +20,8 @@ from families.records.access import scope_for as records_scope_for
 from families.records.forms import DocumentForm
 from networkgroup import access, selectors, services
 from networkgroup.forms import AddendumForm, DecisionForm, MeetingForm, MinutesForm
+from networkgroup.live.reads import read_is_covered
+from networkgroup.live.routing import socket_path
 from networkgroup.models import Goal, Meeting
 from networkgroup.views.common import family_for_member, fragment, retarget
 from networkgroup.views.plan import plan_context
@@ -166,6 +168,7 @@ def _decision_form(request, family, plan, data=None, *, page=None):
     return DecisionForm(
         data,
         family=family,
+        user=request.user,
         goals=access.goals(request.user, Goal.objects.filter(plan=plan))
         .select_related("person")
         .order_by("area", "id"),
@@ -177,9 +180,19 @@ def _decision_form(request, family, plan, data=None, *, page=None):
 def _decisions(request, meeting) -> list:
     return list(
         access.decisions(request.user, meeting.decisions.all()).select_related(
-            "action__responsible"
+            "action__responsible", "person"
         )
     )
+
+
+def _interpreter_language(meeting, family) -> str:
+    """The language the meeting is interpreted into: the booked interpreter's, else the
+    family's preferred language when it needs an interpreter."""
+    if meeting.interpreter_booked and meeting.interpreter_language:
+        return meeting.interpreter_language
+    if family.interpreter_needed:
+        return family.preferred_language or ""
+    return ""
 
 
 @login_required
@@ -219,6 +232,7 @@ def meeting_detail(request, family_pk, pk):
             ),
             "decisions": _decisions(request, meeting),
             "addenda": list(meeting.addenda.select_related("author")) if sees_everyone else [],
+            "interpreter_bookings": list(meeting.interpreter_bookings.all()),
             "decision_form": _decision_form(request, family, context["plan"], page=context),
             "minutes_form": MinutesForm(
                 initial={"minutes": meeting.minutes, "version": meeting.version}
@@ -228,6 +242,11 @@ def meeting_detail(request, family_pk, pk):
                 documents_visible(request.user, family).filter(meeting_id=meeting.pk)
             ),
             "document_form": DocumentForm(for_note=True),
+            "agenda_items": meeting.agenda_items,
+            "live_socket": socket_path(family.pk, meeting.pk),
+            # The shared screen in the meeting room: large type, the agenda and the plan.
+            "big_screen": request.GET.get("visning") == "storskaerm",
+            "interpreter_language": _interpreter_language(meeting, family),
             "nav_active": "families",
         }
     )
@@ -241,12 +260,35 @@ def meeting_detail(request, family_pk, pk):
     return render(request, "networkgroup/meeting_detail.html", context)
 
 
+def _audit_meeting_part(request, family, meeting, part: str) -> None:
+    """A fragment of a meeting read on its own (a live refresh within the open page's
+    audited read is not audited again)."""
+    if read_is_covered(request, family.pk):
+        return
+    audit_log(
+        actor=request.user,
+        action="view",
+        event="networkgroup.meeting.viewed",
+        family=family,
+        detail={"meeting_id": meeting.pk, "page": part},
+    )
+
+
 @login_required
-@require_POST
 def meeting_minutes(request, family_pk, pk):
     family, meeting = _full_member_meeting(request, family_pk, pk)
-    form = MinutesForm(request.POST)
     context = {"family": family, "meeting": meeting}
+    if request.method != "POST":
+        # The minutes as saved (a live page refreshes them after another member's save).
+        _audit_meeting_part(request, family, meeting, "minutes")
+        form = MinutesForm(initial={"minutes": meeting.minutes, "version": meeting.version})
+        return fragment(
+            request,
+            "networkgroup/_minutes.html",
+            {**context, "minutes_form": form, "locked": meeting.is_locked},
+            title=_("Minutes"),
+        )
+    form = MinutesForm(request.POST)
     if form.is_valid():
         result = save_or_conflict(
             form,
@@ -285,6 +327,11 @@ def meeting_minutes(request, family_pk, pk):
 def meeting_approve(request, family_pk, pk):
     """Approve and lock the minutes, including any text typed but not yet saved."""
     family, meeting = _full_member_meeting(request, family_pk, pk)
+    url = reverse("networkgroup:meeting", args=[family.pk, meeting.pk])
+    if request.POST.get("confirmed") != "1":
+        # Approving cannot be undone: only the confirmation's own button approves.
+        messages.error(request, _("Confirm that the minutes are to be approved and locked."))
+        return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
     form = MinutesForm(request.POST)
     minutes = version = None
     if "minutes" in request.POST and form.is_valid():
@@ -312,7 +359,6 @@ def meeting_approve(request, family_pk, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The minutes are approved and now locked."))
-    url = reverse("networkgroup:meeting", args=[family.pk, meeting.pk])
     if request.htmx:
         return HttpResponseClientRedirect(url)
     return redirect(url)
@@ -340,24 +386,26 @@ def meeting_addendum(request, family_pk, pk):
 @login_required
 @require_POST
 def meeting_decision(request, family_pk, pk):
-    """A decision becomes a plan action in one step; the plan side updates in place."""
+    """A decision becomes a plan action or a new goal in one step (the plan side updates in
+    place), or is recorded on its own."""
     family = family_for_member(request.user, family_pk)
     meeting = _meeting(request, family, pk)
     plan = services.plan_for_family(family=family)
     form = _decision_form(request, family, plan, request.POST)
-    new_action = None
+    new_action = new_goal = None
     if form.is_valid():
         try:
             decision = services.decision_record(
-                actor=request.user, meeting=meeting, **form.cleaned_data
+                actor=request.user, meeting=meeting, **form.data_dict()
             )
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             if not request.htmx:
-                messages.success(request, _("The decision was recorded and added to the plan."))
+                messages.success(request, _("The decision was recorded."))
                 return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
             new_action = decision.action
+            new_goal = decision.new_goal
             form = _decision_form(request, family, plan)
             # Ready for the next decision.
             form.fields["text"].widget.attrs["autofocus"] = True
@@ -366,10 +414,67 @@ def meeting_decision(request, family_pk, pk):
         "meeting": meeting,
         "decisions": _decisions(request, meeting),
         "decision_form": form,
-        "new_action": new_action,
-        "focus_decision_form": new_action is not None,
+        "new_action": None if new_goal else new_action,
+        "new_goal": new_goal,
+        "new_goal_actions": [new_action] if new_goal and new_action else [],
+        "focus_decision_form": form.is_bound is False,
     }
     return fragment(request, "networkgroup/_decisions.html", context, title=_("Decisions"))
+
+
+@login_required
+@require_GET
+def meeting_decision_list(request, family_pk, pk):
+    """The decisions this user may see (a live page refreshes the list, not the form)."""
+    family = family_for_member(request.user, family_pk)
+    meeting = _meeting(request, family, pk)
+    _audit_meeting_part(request, family, meeting, "decisions")
+    return fragment(
+        request,
+        "networkgroup/_decision_list.html",
+        {"family": family, "meeting": meeting, "decisions": _decisions(request, meeting)},
+        title=_("Decisions"),
+    )
+
+
+def _agenda_context(family, meeting, user) -> dict:
+    return {
+        "family": family,
+        "meeting": meeting,
+        "agenda_items": meeting.agenda_items,
+        "is_coordinator": is_coordinator(user, family),
+    }
+
+
+@login_required
+def meeting_agenda(request, family_pk, pk):
+    """The agenda with the item the meeting is on; the coordinator moves it (POST `item`:
+    an index, "next" or "previous") and every open meeting page follows."""
+    family, meeting = _full_member_meeting(request, family_pk, pk)
+    context = _agenda_context(family, meeting, request.user)
+    if request.method == "POST":
+        current, count = meeting.current_agenda_item, len(context["agenda_items"])
+        wanted = request.POST.get("item", "")
+        if wanted == "next":
+            item = 0 if current is None else min(current + 1, count - 1)
+        elif wanted == "previous":
+            item = None if current in (None, 0) else current - 1
+        else:
+            try:
+                item = int(wanted)
+            except ValueError:
+                item = -1
+        try:
+            services.meeting_move_agenda(actor=request.user, meeting=meeting, item=item)
+        except services.ServiceError as exc:
+            context["error"] = str(exc)
+        if not request.htmx:
+            if "error" in context:
+                messages.error(request, context["error"])
+            return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
+    else:
+        _audit_meeting_part(request, family, meeting, "agenda")
+    return fragment(request, "networkgroup/_agenda.html", context, title=_("Agenda"))
 
 
 @login_required

@@ -8,12 +8,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from bi18.accounts.middleware import background_poll
+from bi18.accounts.middleware import background_poll, is_background
 from bi18.audit.services import audit_log
 from bi18.lib.versioning import save_or_conflict
 from networkgroup import access, selectors, services
 from networkgroup.forms import ActionForm, GoalForm
-from networkgroup.models import Action, Goal, PlanChange
+from networkgroup.live.reads import read_is_covered
+from networkgroup.live.routing import socket_path
+from networkgroup.models import Action, Goal, PlanChange, PlanEvent
 from networkgroup.presence import POLL_SECONDS, presence_others
 from networkgroup.views.common import family_for_member, fragment, retarget
 
@@ -33,6 +35,7 @@ def plan_context(request, family) -> dict:
         "goal_form": GoalForm(family=family, user=request.user),
         "others": presence_others(family_id=family.pk, user=request.user),
         "poll_seconds": POLL_SECONDS,
+        "live_socket": socket_path(family.pk),
         # The presence poll reports changes made by others after this point.
         "last_change_id": access.changes(request.user, PlanChange.objects.filter(plan=plan))
         .order_by("-id")
@@ -49,9 +52,9 @@ def plan_page(request, family_pk):
     context = plan_context(request, family)
     context["next_meeting"] = selectors.next_meeting(family)
     context["recent_changes"] = list(
-        access.changes(
-            request.user, PlanChange.objects.filter(plan=context["plan"])
-        ).select_related("actor", "goal")[:8]
+        selectors.history_events(
+            access.events(request.user, PlanEvent.objects.filter(plan=context["plan"]))
+        )[:8]
     )
     context["offer_english"] = offers_english(family)
     context["nav_active"] = "families"
@@ -78,7 +81,9 @@ def presence(request, family_pk):
     changed_by_others = (
         access.changes(request.user, PlanChange.objects.filter(plan__family=family, id__gt=since))
         .exclude(actor=request.user)
-        .count()
+        .values("event_id")
+        .distinct()
+        .count()  # saves, not changed fields
         if since is not None
         else 0
     )
@@ -107,7 +112,10 @@ def plan_review(request, family_pk):
 
 
 def _audit_item_view(request, family, kind: str, pk: int) -> None:
-    """An in-place fragment shows one goal or action: a view of personal data like any other."""
+    """An in-place fragment shows one goal or action: a view of personal data like any other
+    (a live refresh is covered by the audited read of the open page, networkgroup.live)."""
+    if read_is_covered(request, family.pk):
+        return
     audit_log(
         actor=request.user,
         action="view",
@@ -164,7 +172,24 @@ def goal_header(request, family_pk, goal_pk):
     return fragment(
         request,
         "networkgroup/_goal_header.html",
-        {"family": family, "goal": goal, "focus": True},
+        # A live refresh must not take the focus from what the user is doing.
+        {"family": family, "goal": goal, "focus": not is_background(request)},
+        title=_("Goal"),
+    )
+
+
+@login_required
+@require_GET
+def goal_block(request, family_pk, goal_pk):
+    """A goal with its actions: what a live page inserts when another member adds a goal."""
+    family = family_for_member(request.user, family_pk)
+    goal = _goal(request, family, goal_pk)
+    actions = access.actions(request.user, goal.actions.select_related("responsible"))
+    _audit_item_view(request, family, "goal", goal.pk)
+    return fragment(
+        request,
+        "networkgroup/_goal.html",
+        {"family": family, "goal": goal, "actions": actions},
         title=_("Goal"),
     )
 
@@ -231,8 +256,8 @@ def goal_edit(request, family_pk, goal_pk):
 def goal_history(request, family_pk, goal_pk):
     family = family_for_member(request.user, family_pk)
     goal = _goal(request, family, goal_pk)
-    changes = access.changes(request.user, PlanChange.objects.filter(goal=goal)).select_related(
-        "actor", "action"
+    changes = selectors.history_events(
+        access.events(request.user, PlanEvent.objects.filter(goal=goal))
     )
     page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(
@@ -254,8 +279,8 @@ def goal_history(request, family_pk, goal_pk):
 def plan_history(request, family_pk):
     family = family_for_member(request.user, family_pk)
     plan = services.plan_for_family(family=family)
-    changes = access.changes(request.user, PlanChange.objects.filter(plan=plan)).select_related(
-        "actor", "goal", "action"
+    changes = selectors.history_events(
+        access.events(request.user, PlanEvent.objects.filter(plan=plan))
     )
     page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(
@@ -335,7 +360,7 @@ def action_row(request, family_pk, action_pk):
     return fragment(
         request,
         "networkgroup/_action_row.html",
-        {"family": family, "action": action, "focus": True},
+        {"family": family, "action": action, "focus": not is_background(request)},
         title=_("Action"),
     )
 

@@ -8,6 +8,7 @@ to $BROWSER_SCREENSHOTS (default: <tmp>/bi18-browser-screenshots/<test name>/).
 import os
 import re
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -63,7 +64,7 @@ def _roles(request):
     """Browser tests use a transactional database (the live server runs in another thread),
     and each transactional test ends by emptying every table – including the role groups
     that migration accounts/0002 created. Put them back before each browser test."""
-    if "live_server" not in request.fixturenames:
+    if not _serves_browser(request):
         return
     request.getfixturevalue("transactional_db")
     for role, codenames in ROLE_PERMISSIONS.items():
@@ -104,8 +105,12 @@ def screenshot(request, page):
 @pytest.fixture(autouse=True)
 def _two_factor_on(request):
     """Browser journeys log in through the form as in production: with a second factor."""
-    if "live_server" in request.fixturenames:
+    if _serves_browser(request):
         request.getfixturevalue("settings").TWO_FACTOR_REQUIRED = True
+
+
+def _serves_browser(request) -> bool:
+    return bool({"live_server", "asgi_server"} & set(request.fixturenames))
 
 
 def _fresh_recovery_code(user) -> str:
@@ -148,3 +153,20 @@ def browser_login(page):
         return log_in(page, user, password)
 
     return _login
+
+
+@pytest.fixture
+def asgi_server(transactional_db, settings):
+    """The project's ASGI application (HTTP and WebSockets) under uvicorn, on a free port
+    in a thread of this process (pytest-django's live_server speaks WSGI only). The channel
+    layer is the settings' own: channels-redis on the real Redis when REDIS_URL is set."""
+    from tests.browser.asgi import AsgiServer
+
+    layers = settings.CHANNEL_LAYERS["default"]
+    if "CONFIG" in layers:  # Redis: a key space of this test's own
+        layers = {**layers, "CONFIG": {**layers["CONFIG"], "prefix": f"t{uuid.uuid4().hex[:12]}"}}
+    settings.CHANNEL_LAYERS = {"default": layers}  # a fresh layer for this server's loop
+    server = AsgiServer()
+    server.start()
+    yield server
+    server.stop()

@@ -368,6 +368,7 @@ def test_the_decision_basis_reads_stored_figures_in_a_fixed_number_of_queries(
 
 
 def test_a_pilot_parent_is_in_work_from_the_recorded_job_on(db):
+    from employment import rules as employment_rules
     from tests.employment_factories import InternshipFactory, TrackFactory
 
     track = TrackFactory(start=datetime.date(2026, 1, 5))
@@ -379,15 +380,19 @@ def test_a_pilot_parent_is_in_work_from_the_recorded_job_on(db):
         status="ended",
         end_reason="wage_subsidy",
     )
-    internships = [ended]
-    assert not rules.pilot_in_work_by(track, internships, datetime.date(2026, 3, 31))
-    assert rules.pilot_in_work_by(track, internships, datetime.date(2026, 4, 1))
+
+    def in_work(day):
+        return employment_rules.gone_on(track, day, employment_rules.WORK)
+
+    assert not in_work(datetime.date(2026, 3, 31))
+    assert in_work(datetime.date(2026, 4, 1))
     ended.end_reason = "new_internship"
-    assert not rules.pilot_in_work_by(track, internships, datetime.date(2026, 7, 5))
+    ended.save()
+    assert not in_work(datetime.date(2026, 7, 5))
     track.outcome, track.outcome_date = "ordinary_job", datetime.date(2026, 7, 1)
-    assert rules.pilot_in_work_by(track, internships, datetime.date(2026, 7, 5))
+    assert in_work(datetime.date(2026, 7, 5))
     track.outcome = "education"
-    assert not rules.pilot_in_work_by(track, internships, datetime.date(2026, 7, 5))
+    assert not in_work(datetime.date(2026, 7, 5))
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -51,15 +51,50 @@ def test_clocks_follow_the_configured_rules(settings):
         "internship_deadline_days": 30,
         "intensive_phase_weeks": 10,
         "job_interview_interval_months": 1,
+        "job_interviews_first_six_months": 2,
     }
     assert clocks.internship_deadline(D(2026, 1, 1)) == D(2026, 1, 31)
     assert clocks.intensive_phase_end(D(2026, 1, 1)) == D(2026, 3, 12)
-    assert clocks.next_interview_due(D(2026, 1, 31), None) == D(2026, 2, 28)
+    # Two in the first six months (181 days): the first after 90 days.
+    assert clocks.next_interview_due(D(2026, 1, 1), []) == D(2026, 4, 1)
+    # Both held: the one-month interval, clamped to the month's end.
+    assert clocks.next_interview_due(D(2026, 1, 1), [D(2026, 1, 2), D(2026, 1, 31)]) == D(
+        2026, 2, 28
+    )
 
 
-def test_next_interview_is_due_an_interval_after_the_last_one_held():
-    assert clocks.next_interview_due(D(2026, 1, 5), None) == D(2026, 4, 5)
-    assert clocks.next_interview_due(D(2026, 1, 5), D(2025, 11, 30)) == D(2026, 2, 28)
+def test_four_interviews_are_spread_over_the_first_six_months():
+    start = D(2026, 1, 1)  # month 6 is 1 July, 181 days later
+    assert clocks.next_interview_due(start, []) == D(2026, 2, 15)  # 181 // 4 = 45 days
+    held = [D(2026, 2, 10)]
+    assert clocks.next_interview_due(start, held) == D(2026, 3, 29)  # 141 // 3 = 47 days
+    held.append(D(2026, 3, 29))
+    assert clocks.next_interview_due(start, held) == D(2026, 5, 15)  # 94 // 2
+    held.append(D(2026, 5, 15))
+    assert clocks.next_interview_due(start, held) == D(2026, 7, 1)  # the last one by month 6
+    held.append(D(2026, 6, 30))
+    # All four held: the configured 3-month interval from the last one.
+    assert clocks.next_interview_due(start, held) == D(2026, 9, 30)
+    assert clocks.interviews_in_first_six_months(start, held) == 4
+
+
+def test_a_late_interview_leaves_less_time_for_the_rest_but_never_a_due_date_behind_it():
+    start = D(2026, 1, 1)
+    assert clocks.next_interview_due(start, [D(2026, 6, 20)]) == D(2026, 6, 23)  # 11 // 3
+    assert clocks.next_interview_due(start, [D(2026, 7, 1)]) == D(2026, 7, 1)
+
+
+def test_after_month_6_the_interval_runs_from_the_last_interview_even_if_some_were_missed():
+    start = D(2026, 1, 1)
+    held = [D(2026, 2, 15), D(2026, 8, 10)]
+    assert clocks.interviews_in_first_six_months(start, held) == 1
+    assert clocks.next_interview_due(start, held) == D(2026, 11, 10)
+
+
+def test_interviews_before_the_start_do_not_count_or_move_the_schedule_back():
+    start = D(2026, 1, 1)
+    assert clocks.interviews_in_first_six_months(start, [D(2025, 12, 1)]) == 0
+    assert clocks.next_interview_due(start, [D(2025, 12, 1)]) == D(2026, 2, 15)
 
 
 def test_mentor_period_max_end_is_six_calendar_months():
@@ -179,10 +214,11 @@ def test_overlapping_internships_have_no_gap():
 
 
 @pytest.mark.django_db
-def test_interview_is_overdue_when_none_held_within_the_interval():
-    track = TrackFactory(start=D(2026, 1, 5))
-    status = interview_status(track, [], today=D(2026, 4, 6))
-    assert status.next_due == D(2026, 4, 5) and status.overdue
+def test_interview_is_overdue_when_the_first_one_is_not_held_after_six_weeks():
+    track = TrackFactory(start=D(2026, 1, 5))  # month 6: 5 July, 181 days
+    status = interview_status(track, [], today=D(2026, 2, 20))
+    assert status.next_due == D(2026, 2, 19) and status.overdue
+    assert status.held_first_six_months == 0 and not status.first_six_months_met
 
 
 @pytest.mark.django_db
@@ -195,10 +231,11 @@ def test_interview_cadence_counts_from_the_last_interview_held():
     ]
     status = interview_status(track, rows, today=D(2026, 5, 1))
     assert status.last_held == D(2026, 3, 31)
-    assert status.next_due == D(2026, 6, 30)
+    assert status.next_due == D(2026, 5, 18)  # 96 days to month 6, two still missing
     assert not status.overdue
     assert status.next_planned == D(2026, 6, 1)
     assert status.held_first_six_months == 2 and status.required_first_six_months == 4
+    assert status.first_six_months_percent == 50
 
 
 @pytest.mark.django_db

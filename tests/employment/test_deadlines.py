@@ -16,6 +16,7 @@ from employment.deadlines import (
     INTERNSHIP_OVERRUN,
     INTERVIEW_DUE,
     MENTOR_END,
+    RISK_INTERVIEWS,
     RISK_MONTH6,
     RISK_WEEK6,
 )
@@ -46,7 +47,7 @@ def team(family, company_consultant, employment_consultant):
 
 @pytest.fixture
 def track(team, parent, company_consultant, employment_consultant):
-    # Started 1 January: week 6 was 12 February (overdue), interviews due 1 April.
+    # Started 1 January: week 6 was 12 February (overdue), the first interview 15 February.
     return TrackFactory(
         person=parent,
         start=D(2026, 1, 1),
@@ -99,14 +100,40 @@ def test_employment_consultant_gets_interviews_but_not_internship_items(
     work = items_for(employment_consultant, D(2026, 4, 2))
     assert kinds(work) == [INTERVIEW_DUE]
     [item] = work.overdue
-    assert item.due == D(2026, 4, 1)
+    assert item.due == D(2026, 2, 15)  # 4 in the first six months: the first after 45 days
+    assert "0 af 4 i de første 6 måneder" in item.detail
 
 
 def test_interview_held_moves_the_next_due_date(track, employment_consultant):
     interview(track, held=D(2026, 3, 15), by=employment_consultant)
     assert not items_for(employment_consultant, D(2026, 4, 2))
-    [item] = items_for(employment_consultant, D(2026, 6, 10)).upcoming
-    assert item.due == D(2026, 6, 15)
+    [item] = items_for(employment_consultant, D(2026, 4, 10)).upcoming
+    assert item.due == D(2026, 4, 20)  # the 3 still missing spread over the 108 days left
+
+
+def test_once_four_are_held_in_six_months_the_interval_takes_over(track, employment_consultant):
+    for day in (D(2026, 2, 10), D(2026, 3, 25), D(2026, 5, 5), D(2026, 6, 20)):
+        interview(track, held=day, by=employment_consultant)
+    assert not items_for(employment_consultant, D(2026, 9, 1))
+    [item] = items_for(employment_consultant, D(2026, 9, 15)).upcoming
+    assert item.due == D(2026, 9, 20)
+    assert "første 6 måneder" not in item.detail
+
+
+def test_too_few_interviews_by_month_6_is_forecast_until_enough_are_planned(
+    track, employment_consultant
+):
+    for day in (D(2026, 2, 10), D(2026, 3, 25)):
+        interview(track, held=day, by=employment_consultant)
+    today = D(2026, 6, 20)  # month 6 is 1 July, within the horizon
+    at_risk = items_for(employment_consultant, today, with_forecast=True).at_risk
+    [risk] = [r for r in at_risk if r.kind == RISK_INTERVIEWS]
+    assert risk.kind == RISK_INTERVIEWS and risk.due == D(2026, 7, 1)
+    assert risk.detail == "2 holdt, 0 planlagt"
+    interview(track, planned=D(2026, 6, 24))
+    interview(track, planned=D(2026, 6, 30))
+    at_risk = items_for(employment_consultant, today, with_forecast=True).at_risk
+    assert RISK_INTERVIEWS not in {r.kind for r in at_risk}
 
 
 def test_intensive_phase_end_stays_overdue_only_without_a_goal(track, company_consultant):
@@ -266,12 +293,14 @@ def test_my_work_lists_items_grouped_by_kind_with_links(track, company_consultan
     assert "Amina Hassan" in html
 
 
-def test_my_work_links_name_whom_each_item_is_about(track, company_consultant, login):
-    """Under a heading per kind, links that only repeat the kind are all alike."""
+def test_my_work_links_the_task_and_names_whom_it_is_about(track, company_consultant, login):
+    """The link is the task itself; whom it is about heads its family's group (issue 16 §1)."""
     html = login(company_consultant).get(reverse("home")).content.decode()
     url = reverse("employment:internship_create", args=[track.person_id])
     link = re.search(rf'<a href="{re.escape(url)}"[^>]*>([^<]*)</a>', html)
-    assert link and link.group(1).endswith("– Amina Hassan")
+    assert link and link.group(1) == "Frist for praktik (uge 6)"
+    summary = html[html.rfind("<summary", 0, link.start()) : link.start()]
+    assert "Amina Hassan" in summary
 
 
 @pytest.mark.parametrize("who", ["company_consultant", "caseworker"])

@@ -60,7 +60,9 @@ def test_digest_is_in_danish_whatever_language_is_active(track, company_consulta
 def test_running_twice_sends_one_mail_per_user_per_day(track, company_consultant, caseworker):
     first = send_daily_digest(DAY)
     second = send_daily_digest(DAY)
-    assert first == 2 and second == 0  # company consultant and the coordinating caseworker
+    # The company consultant (week 6), the employment consultant (the first job interview
+    # fell due on 15 February) and the coordinating caseworker.
+    assert first == 3 and second == 0
     assert len(mails_to(company_consultant)) == 1
     assert DigestSent.objects.filter(user=company_consultant, date=D(2026, 3, 1)).count() == 1
     send_daily_digest("2026-03-02")

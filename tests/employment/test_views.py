@@ -767,3 +767,21 @@ def test_permission_matrix(role, request, track, family, caseworker, job_mentor,
         for name, url in MATRIX_URLS.items()
     }
     assert got == MATRIX[role]
+
+
+def test_the_track_and_the_family_page_show_the_interviews_of_the_first_six_months(
+    track, family, employment_consultant, login
+):
+    interview(track, held=D(2026, 2, 10), by=employment_consultant)
+    interview(track, held=D(2026, 3, 20), by=employment_consultant)
+    interview(track, held=D(2026, 8, 1), by=employment_consultant)  # after month 6
+    client = login(employment_consultant)
+    page = client.get(parent_url(track.person)).content.decode()
+    assert "2 af 4 samtaler i de første 6 måneder" in page
+    assert 'aria-valuenow="2"' in page
+    family_page = client.get(reverse("families:detail", args=[family.pk])).content.decode()
+    assert "2 af 4 samtaler i de første 6 måneder" in family_page
+    for day in (D(2026, 4, 30), D(2026, 6, 1)):
+        interview(track, held=day, by=employment_consultant)
+    page = client.get(parent_url(track.person)).content.decode()
+    assert "4 af 4 samtaler i de første 6 måneder" in page

@@ -4,9 +4,17 @@ import datetime
 
 import pytest
 from django import forms
+from django.db.models import F
 from django.utils import translation
 
-from bi18.lib.dates import DATE_INPUT_FORMATS, parse_date
+from bi18.lib.dates import (
+    DATE_INPUT_FORMATS,
+    AddDays,
+    AddMonths,
+    add_months,
+    months_back,
+    parse_date,
+)
 
 D = datetime.date(2026, 1, 31)
 TYPED = [
@@ -42,3 +50,48 @@ def test_the_formats_are_defined_once():
 
     for language in ("da", "en"):
         assert tuple(get_format("DATE_INPUT_FORMATS", language)) == DATE_INPUT_FORMATS
+
+
+# --- Calendar arithmetic: add_months, its inverse and its SQL twin ---------------------
+
+
+@pytest.mark.parametrize(
+    ("day", "months", "expected"),
+    [
+        (datetime.date(2024, 8, 31), 6, datetime.date(2025, 2, 28)),
+        (datetime.date(2023, 8, 31), 6, datetime.date(2024, 2, 29)),  # leap year
+        (datetime.date(2025, 11, 30), 3, datetime.date(2026, 2, 28)),
+        (datetime.date(2025, 1, 15), 3, datetime.date(2025, 4, 15)),
+        (datetime.date(2025, 12, 31), 3, datetime.date(2026, 3, 31)),
+    ],
+)
+def test_add_months_clamps_to_the_last_day_of_the_month(day, months, expected):
+    assert add_months(day, months) == expected
+
+
+@pytest.mark.parametrize("months", [1, 3, 6, 12])
+def test_months_back_is_the_exact_inverse_of_add_months_on_every_day(months):
+    one = datetime.timedelta(days=1)
+    for until in (datetime.date(2023, 12, 1) + n * one for n in range(800)):
+        latest = months_back(until, months)
+        assert add_months(latest, months) <= until < add_months(latest + one, months), until
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("months", [3, 6])
+def test_the_sql_twins_agree_with_python_on_every_day(months):
+    from employment.models import EmploymentTrack
+    from tests.employment_factories import TrackFactory
+    from tests.factories import FamilyFactory, PersonFactory
+
+    family = FamilyFactory()
+    starts = [datetime.date(2023, 8, 25) + datetime.timedelta(days=n) for n in range(0, 400, 3)]
+    starts += [datetime.date(y, m, d) for y, m, d in ((2024, 8, 31), (2023, 8, 31), (2024, 2, 29))]
+    for start in starts:
+        TrackFactory(person=PersonFactory(family=family), start=start)
+    rows = EmploymentTrack.objects.annotate(
+        later=AddMonths(F("start"), months), d42=AddDays(F("start"), 42)
+    ).values_list("start", "later", "d42")
+    for start, later, d42 in rows:
+        assert later == add_months(start, months), start
+        assert d42 == start + datetime.timedelta(days=42), start

@@ -435,9 +435,7 @@ def test_open_actions_show_for_their_responsible_member(
     action, goal, caseworker, employment_consultant
 ):
     work = items_for(employment_consultant)
-    assert [d.detail for d in work.upcoming if d.kind == "networkgroup.plan_action"] == [
-        action.what
-    ]
+    assert [d.task for d in work.upcoming if d.kind == "networkgroup.plan_action"] == [action.what]
     Action.objects.filter(pk=action.pk).update(
         deadline=timezone.localdate() - datetime.timedelta(days=2)
     )
@@ -602,6 +600,11 @@ def test_presence_poll_tells_when_someone_else_changed_the_plan(
         action=action,
         data={"what": "theirs", "status": ActionStatus.DONE},
         version=2,
+    )
+    poll = first.get(_url("presence", group.pk), {"since": since}, **HTMX).content.decode()
+    assert 'data-changed-by-others="1"' in poll  # one save of two fields is one change
+    services.action_update(
+        actor=employment_consultant, action=action, data={"what": "again"}, version=3
     )
     poll = first.get(_url("presence", group.pk), {"since": since}, **HTMX).content.decode()
     assert 'data-changed-by-others="2"' in poll

@@ -3,12 +3,14 @@ and the follow-up date."""
 
 import datetime
 import itertools
+import random
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 
-from families.models import PersonRole
+from families.models import Person, PersonRole
 from tests.factories import FamilyFactory, PersonFactory
 from youth import rules
 from youth.models import Enrolment, EnrolmentEnd, ExamPreparation, YouthTrack
@@ -87,6 +89,87 @@ def test_the_latest_grades_are_the_exam_result_once_recorded():
     assert exam.meets_eud_latest is False
 
 
+GRADES = [-3, 0, 2, 4, 7, None]
+
+
+@pytest.mark.django_db
+def test_the_02_rule_and_its_query_agree_on_every_grade_combination():
+    track = _track(_young_person())
+    for n, (written, oral, maths) in enumerate(itertools.product(GRADES, GRADES, GRADES)):
+        after = (oral, maths, written) if n % 3 == 0 else (None, None, None)
+        ExamPreparation.objects.create(
+            track=track,
+            danish_written_before=written,
+            danish_oral_before=oral,
+            maths_before=maths,
+            danish_written_after=after[0],
+            danish_oral_after=after[1],
+            maths_after=after[2],
+        )
+    exams = list(ExamPreparation.objects.all())
+    before = rules.meets_eud_q("danish_written_before", "danish_oral_before", "maths_before")
+    assert set(ExamPreparation.objects.filter(before).values_list("pk", flat=True)) == {
+        x.pk for x in exams if x.meets_eud_before
+    }
+    assert set(
+        ExamPreparation.objects.filter(rules.latest_grades_meet_eud_q()).values_list(
+            "pk", flat=True
+        )
+    ) == {x.pk for x in exams if rules.latest_grades_meet_eud(x)}
+    assert 0 < sum(x.meets_eud_latest for x in exams) < len(exams)
+
+
+@pytest.mark.django_db
+def test_t6_python_and_query_agree_on_every_day():
+    rng = random.Random(6)  # noqa: S311 - test data
+    for _ in range(30):
+        track = _track(_young_person())
+        for _i in range(rng.randrange(0, 4)):
+            grades = [rng.choice(GRADES) for _g in range(6)]
+            if rng.random() < 0.5:
+                grades[3:] = [None, None, None]
+            exam_date = (
+                None
+                if rng.random() < 0.3
+                else D(2025, 1, 1) + datetime.timedelta(rng.randrange(200))
+            )
+            ExamPreparation.objects.create(
+                track=track,
+                exam_date=exam_date,
+                **dict(zip(ExamPreparation.GRADE_FIELDS, grades, strict=True)),
+            )
+    tracks = list(YouthTrack.objects.prefetch_related("exams"))
+    for day in (D(2024, 12, 20) + datetime.timedelta(days=i) for i in range(220)):
+        in_python = {t.pk for t in tracks if rules.t6_achieved(t, day)}
+        in_db = set(
+            YouthTrack.objects.filter(rules.t6_achieved_q(day)).values_list("pk", flat=True)
+        )
+        assert in_db == in_python, day
+        known = {t.pk for t in tracks if rules.latest_exam_known_on(t, day) is not None}
+        assert known == set(
+            YouthTrack.objects.filter(rules.exam_known_q(day)).values_list("pk", flat=True)
+        )
+    assert 0 < len(in_python) < len(tracks)
+
+
+@pytest.mark.django_db
+def test_t6_judges_the_latest_preparation_known_on_the_day():
+    track = _track(_young_person())
+    ExamPreparation.objects.create(
+        track=track, exam_date=D(2025, 6, 1),
+        danish_written_before=0, danish_oral_before=0, maths_before=0,
+    )  # fmt: skip
+    ExamPreparation.objects.create(
+        track=track, exam_date=D(2026, 1, 10),
+        danish_written_before=0, danish_oral_before=0, maths_before=0,
+        danish_written_after=0, danish_oral_after=4, maths_after=2,
+    )  # fmt: skip
+    track = YouthTrack.objects.prefetch_related("exams").get(pk=track.pk)
+    assert not rules.t6_achieved(track, D(2025, 12, 31))
+    assert rules.t6_achieved(track, D(2026, 1, 10))
+    assert rules.latest_exam_known_on(track, D(2025, 5, 31)) is None
+
+
 # --- Age limit ----------------------------------------------------------------------------------
 
 
@@ -139,11 +222,14 @@ def test_the_follow_up_falls_due_three_calendar_months_after_the_end(end, due):
     assert rules.follow_up_due_date(end) == due
 
 
-def test_latest_end_due_by_agrees_with_adding_months_for_every_day_of_two_years():
-    ends = [D(2023, 6, 1) + datetime.timedelta(days=i) for i in range(800)]
+def test_latest_end_due_by_is_the_inverse_of_the_follow_up_date_on_every_day():
     for until in (D(2024, 1, 1) + datetime.timedelta(days=i) for i in range(600)):
-        expected = max(e for e in ends if rules.follow_up_due_date(e) <= until)
-        assert rules.latest_end_due_by(until) == expected, until
+        latest = rules.latest_end_due_by(until)
+        assert (
+            rules.follow_up_due_date(latest)
+            <= until
+            < rules.follow_up_due_date(latest + datetime.timedelta(days=1))
+        ), until
 
 
 # --- In education on date D ---------------------------------------------------------------------
@@ -232,28 +318,90 @@ def test_in_education_on_a_day_is_derived_from_the_enrolments(scenario, day):
         _enrol(person, start, end, reason)
     expected = EXPECTED[(scenario, day)]
     assert rules.in_education_on(person, day) is expected
-    in_db = Enrolment.objects.active_on(day).filter(person=person).exists()
+    in_db = Person.objects.filter(rules.in_education_q(day, person="pk"), pk=person.pk).exists()
     assert in_db is expected
 
 
-@pytest.mark.django_db
-def test_the_python_and_the_database_versions_agree_on_every_day():
+def _scenario_people():
     people = {}
     for rows in SCENARIOS.values():
         person = _young_person()
         for start, end, reason in rows:
             _enrol(person, start, end, reason)
         people[person.pk] = person
-    days = [D(2024, 12, 25) + datetime.timedelta(days=i) for i in range(200)]
-    enrolments = list(Enrolment.objects.all())
-    for day in days:
-        in_db = set(rules.people_in_education_on(day).values_list("person_id", flat=True))
+    return people
+
+
+def _random_people(seed, count=25):
+    """Young people with 0–4 enrolments: open, completed, dropped out or transferred,
+    overlapping, back to back or with gaps of up to three months."""
+    rng = random.Random(seed)  # noqa: S311 - test data
+    for _ in range(count):
+        person = _young_person()
+        day = D(2024, 12, 1) + datetime.timedelta(days=rng.randrange(0, 90))
+        for _i in range(rng.randrange(0, 5)):
+            reason = rng.choice(["", *EnrolmentEnd.values, EnrolmentEnd.TRANSFERRED])
+            end = day + datetime.timedelta(days=rng.randrange(0, 100)) if reason else None
+            _enrol(person, day, end, reason)
+            day = (end or day) + datetime.timedelta(days=rng.choice([-10, 1, 15, 60, 95]))
+
+
+KNOWN_ON = [None, D(2025, 3, 1), D(2025, 6, 30)]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "known_on", KNOWN_ON, ids=["all_recorded", "known_1_march", "known_30_june"]
+)
+def test_in_education_python_and_query_agree_on_every_day(known_on):
+    _scenario_people()
+    _random_people(seed=5)
+    people = list(Person.objects.prefetch_related("enrolments").order_by("pk"))
+    for day in (D(2024, 12, 25) + datetime.timedelta(days=i) for i in range(220)):
+        in_db = set(
+            Person.objects.filter(
+                rules.in_education_q(day, known_on=known_on, person="pk")
+            ).values_list("pk", flat=True)
+        )
         in_python = {
-            pk
-            for pk in people
-            if rules.in_education_from([e for e in enrolments if e.person_id == pk], day)
+            p.pk
+            for p in people
+            if rules.in_education_from(p.enrolments.all(), day, known_on=known_on)
         }
         assert in_db == in_python, day
+
+
+@pytest.mark.django_db
+def test_in_education_on_each_tracks_own_follow_up_day_agrees_with_the_predicate():
+    _random_people(seed=9, count=40)
+    rng = random.Random(9)  # noqa: S311 - test data
+    for person in Person.objects.all():
+        end = D(2024, 12, 1) + datetime.timedelta(days=rng.randrange(0, 200))
+        if rng.random() < 0.2:
+            end = rng.choice([D(2024, 11, 30), D(2025, 5, 31), D(2024, 12, 31)])
+        YouthTrack.objects.create(
+            person=person, education_effort=True, start=D(2024, 1, 1), actual_end=end
+        )
+    known_on = D(2025, 6, 1)
+    tracks = YouthTrack.objects.select_related("person").prefetch_related("person__enrolments")
+    in_python = {
+        t.pk
+        for t in tracks
+        if rules.in_education_from(
+            t.person.enrolments.all(), rules.follow_up_due_date(t.actual_end), known_on=known_on
+        )
+    }
+    in_db = set(
+        YouthTrack.objects.annotate(mark=rules.follow_up_due_sql())
+        .filter(rules.in_education_q(F("mark"), known_on=known_on))
+        .values_list("pk", flat=True)
+    )
+    assert in_db == in_python
+    assert 0 < len(in_python) < len(tracks)
+    marks = dict(
+        YouthTrack.objects.annotate(mark=rules.follow_up_due_sql()).values_list("pk", "mark")
+    )
+    assert all(marks[t.pk] == rules.follow_up_due_date(t.actual_end) for t in tracks)
 
 
 @pytest.mark.django_db
@@ -262,7 +410,9 @@ def test_people_of_other_enrolments_do_not_bridge_a_transfer():
     _enrol(anna, D(2025, 1, 1), D(2025, 1, 31), EnrolmentEnd.TRANSFERRED)
     _enrol(bo, D(2025, 6, 1))
     assert not rules.in_education_on(anna, D(2025, 3, 1))
-    assert not Enrolment.objects.active_on(D(2025, 3, 1)).filter(person=anna).exists()
+    assert not Person.objects.filter(
+        rules.in_education_q(D(2025, 3, 1), person="pk"), pk=anna.pk
+    ).exists()
 
 
 @pytest.mark.django_db

@@ -1,0 +1,239 @@
+"""The "Mit arbejde" page: the user's work list (families.deadlines), filtered, without the
+items they snoozed, grouped by family. A fixed number of queries whatever the data: the
+collectors' own, one for the snoozes, one for the families' ids."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from families.deadlines import WorkList, default_horizon_days, forecast_kinds, items_for
+from families.models import Family
+from families.registry import Deadline, deadline_kinds
+from families.worklist.models import Period, Snooze
+
+# Above this many items in a section, its families start collapsed (the page stays short).
+OPEN_UP_TO = 12
+
+
+def period_days(period: str) -> int:
+    return {
+        Period.OVERDUE: 0,
+        Period.WEEK: 7,
+        Period.MONTH: 30,
+    }.get(period, default_horizon_days())
+
+
+def period_choices() -> list[tuple[str, str]]:
+    """The period choices, the default one naming the configured horizon."""
+    n = default_horizon_days()
+    return [
+        (Period.OVERDUE.value, _("Overdue only")),
+        (Period.WEEK.value, _("Overdue and the next 7 days")),
+        (Period.HORIZON.value, _("Overdue and the next %(n)s days") % {"n": n}),
+        (Period.MONTH.value, _("Overdue and the next 30 days")),
+    ]
+
+
+@dataclass
+class Row:
+    item: Deadline
+    overdue_days: int
+    snooze: Snooze | None = None
+
+
+@dataclass
+class FamilyGroup:
+    case_number: str
+    family_id: int | None
+    rows: list[Row]
+    open: bool = True
+
+    @property
+    def people(self) -> list[str]:
+        return sorted({r.item.person_name for r in self.rows if r.item.person_name})
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def first_due(self) -> datetime.date:
+        return self.rows[0].item.due
+
+
+@dataclass
+class Section:
+    key: str  # the anchor: overdue, upcoming, at-risk, snoozed
+    title: str
+    badge: str
+    families: list[FamilyGroup]
+    empty_text: str = ""
+    note: str = ""
+
+    @property
+    def count(self) -> int:
+        return sum(g.count for g in self.families)
+
+
+@dataclass
+class MyWork:
+    today: datetime.date
+    horizon_days: int
+    sections: list[Section]
+    kind_choices: list[tuple[str, str]]
+    family_choices: list[tuple[str, str]]
+    shown: list[Deadline] = field(default_factory=list)
+    total: int = 0  # items before the filter, snoozed ones included
+
+    @property
+    def section(self) -> dict[str, Section]:
+        return {s.key: s for s in self.sections}
+
+
+def active_snoozes(user, today: datetime.date) -> dict[str, Snooze]:
+    """The user's snoozes still running today (an item comes back on its `until` day)."""
+    return {s.item_key: s for s in Snooze.objects.filter(user=user, until__gt=today)}
+
+
+def without_snoozed(user, work: WorkList) -> WorkList:
+    """`work` less the items the user snoozed (the daily digest). One query."""
+    snoozed = active_snoozes(user, work.today)
+    if not snoozed:
+        return work
+    return WorkList(
+        today=work.today,
+        overdue=[d for d in work.overdue if d.key not in snoozed],
+        upcoming=[d for d in work.upcoming if d.key not in snoozed],
+        at_risk=[d for d in work.at_risk if d.key not in snoozed],
+        horizon_days=work.horizon_days,
+    )
+
+
+def by_family(items: list[Deadline], today, family_ids: dict[str, int], snoozes=None):
+    """Items grouped by family, the family with the earliest item first; within a family
+    by due date (items arrive sorted by due date)."""
+    groups: dict[str, FamilyGroup] = {}
+    for item in items:
+        group = groups.get(item.family_case_number)
+        if group is None:
+            group = groups[item.family_case_number] = FamilyGroup(
+                item.family_case_number, family_ids.get(item.family_case_number), []
+            )
+        group.rows.append(Row(item, (today - item.due).days, (snoozes or {}).get(item.key)))
+    return list(groups.values())
+
+
+def my_work(
+    user,
+    *,
+    kind: str = "",
+    family_id: int | None = None,
+    period: str = Period.HORIZON,
+    today: datetime.date | None = None,
+) -> MyWork:
+    today = today or timezone.localdate()
+    days = period_days(period)
+    work = items_for(user, today, horizon_days=days, with_forecast=True)
+    everything = work.overdue + work.upcoming + work.at_risk
+    snoozes = active_snoozes(user, today)
+    case_numbers = sorted({d.family_case_number for d in everything if d.family_case_number})
+    family_ids = dict(
+        Family.objects.filter(case_number__in=case_numbers).values_list("case_number", "pk")
+    )
+
+    labels = {k.key: str(k.label) for k in deadline_kinds()}
+    labels.update({k.key: str(k.label) for k in forecast_kinds()})
+    present_kinds = {d.kind for d in everything}
+    kind_choices = [(k, v) for k, v in labels.items() if k in present_kinds]
+    family_choices = [(str(family_ids[c]), c) for c in case_numbers if c in family_ids]
+    if family_id and str(family_id) not in dict(family_choices):
+        # The remembered family has nothing now: keep it selectable, so the filter is visible.
+        case = Family.objects.filter(pk=family_id).values_list("case_number", flat=True).first()
+        if case:
+            family_choices.append((str(family_id), case))
+
+    def keep(d: Deadline) -> bool:
+        if kind and d.kind != kind:
+            return False
+        return not family_id or family_ids.get(d.family_case_number) == family_id
+
+    overdue = [d for d in work.overdue if keep(d)]
+    upcoming = [d for d in work.upcoming if keep(d)] if period != Period.OVERDUE else []
+    at_risk = [d for d in work.at_risk if keep(d)] if period != Period.OVERDUE else []
+    snoozed = sorted(
+        (d for d in overdue + upcoming + at_risk if d.key in snoozes),
+        key=lambda d: (d.family_case_number, d.due),
+    )
+
+    def active(items):
+        return [d for d in items if d.key not in snoozes]
+
+    def section(key, title, badge, items, empty_text="", note="", snoozes_shown=None):
+        families = by_family(items, today, family_ids, snoozes_shown)
+        many = len(items) > OPEN_UP_TO and len(families) > 1
+        for group in families:
+            group.open = not many
+        return Section(key, title, badge, families, empty_text, note)
+
+    sections = [
+        section(
+            "overdue", _("Overdue"), "text-bg-danger", active(overdue), _("Nothing is overdue.")
+        )
+    ]
+    if period != Period.OVERDUE:
+        sections.append(
+            section(
+                "upcoming",
+                _("Due in the next %(n)s days") % {"n": days},
+                "text-bg-secondary",
+                active(upcoming),
+                _("Nothing is due soon."),
+            )
+        )
+        risk = active(at_risk)
+        if risk:
+            sections.append(
+                section(
+                    "at-risk",
+                    _("At risk unless something happens"),
+                    "text-bg-warning",
+                    risk,
+                    note=_(
+                        "Parents who will miss week 6 or month 6 within %(n)s days unless an "
+                        "internship is arranged."
+                    )
+                    % {"n": days},
+                )
+            )
+    if snoozed:
+        snoozed_section = section(
+            "snoozed", _("Snoozed"), "text-bg-light border", snoozed, snoozes_shown=snoozes
+        )
+        sections.append(snoozed_section)
+    return MyWork(
+        today=today,
+        horizon_days=days,
+        sections=sections,
+        kind_choices=kind_choices,
+        family_choices=family_choices,
+        shown=overdue + upcoming + at_risk,
+        total=len(everything),
+    )
+
+
+def find_item(user, key: str, today: datetime.date | None = None) -> Deadline | None:
+    """The item with `key` on the user's list (any period), or None: a snooze may only name
+    an item the user has. The collectors' queries, nothing more."""
+    today = today or timezone.localdate()
+    work = items_for(
+        user,
+        today,
+        horizon_days=max(period_days(Period.MONTH), default_horizon_days()),
+        with_forecast=True,
+    )
+    for item in work.overdue + work.upcoming + work.at_risk:
+        if item.key == key:
+            return item
+    return None

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from families.worklist import views
+
+app_name = "worklist"
+
+urlpatterns = [
+    path("filter/", views.filter_save, name="filter"),
+    path("udsaet/", views.snooze, name="snooze"),
+    path("udsat/<int:pk>/fortryd/", views.snooze_remove, name="snooze_remove"),
+]

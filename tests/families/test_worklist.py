@@ -1,0 +1,278 @@
+"""Mit arbejde (issue 16 §1): the task as the link, grouped by family, filters that are
+remembered, snoozing with a reason (audited; the item comes back), constant queries."""
+
+import datetime
+import re
+from urllib.parse import quote
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from bi18.audit.models import AuditEvent
+from employment.tasks import digest_send_for_user
+from families.worklist import selectors
+from families.worklist.models import Snooze, WorklistFilter
+from networkgroup import services as plan
+from tests.factories import FamilyFactory, PersonFactory, add_member
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def days(n):
+    return TODAY + datetime.timedelta(days=n)
+
+
+def _family_with_actions(caseworker, *whats_and_days, name="Karim"):
+    family = FamilyFactory()
+    person = PersonFactory(family=family, first_name=name, last_name="Nasser")
+    add_member(family, caseworker, coordinator=True)
+    goal = plan.goal_create(
+        actor=caseworker,
+        plan=plan.plan_for_family(family=family),
+        area="employment",
+        text="Arbejde",
+        person=person,
+    )
+    actions = [
+        plan.action_create(
+            actor=caseworker, goal=goal, what=what, responsible=caseworker, deadline=days(n)
+        )
+        for what, n in whats_and_days
+    ]
+    return family, actions
+
+
+def _key(action):
+    return f"networkgroup.plan_action:{reverse('networkgroup:plan', args=[action.plan.family_id])}#action-{action.pk}"
+
+
+def _section(html, key):
+    """The HTML of one section of the page (overdue, upcoming, at-risk, snoozed)."""
+    match = re.search(rf'<section[^>]*id="{key}".*?</section>', html, re.S)
+    return match.group(0) if match else ""
+
+
+@pytest.fixture
+def two_families(caseworker):
+    first, first_actions = _family_with_actions(
+        caseworker, ("Kontakt Netto", -3), ("Ring til skolen", 4)
+    )
+    second, second_actions = _family_with_actions(caseworker, ("Book tolk", -10), name="Leila")
+    return first, first_actions, second, second_actions
+
+
+def test_the_task_is_the_link_and_items_are_grouped_by_family(two_families, caseworker, login):
+    first, _a, second, _b = two_families
+    html = login(caseworker).get(reverse("home")).content.decode()
+    overdue = _section(html, "overdue")
+    assert re.search(r'<a href="[^"]*#action-\d+" class="fw-semibold">Kontakt Netto</a>', overdue)
+    assert "Handling i planen –" not in html
+    # One collapsible group per family, with its count; the older overdue family first.
+    groups = re.findall(r'<details class="worklist-family[^"]*"[^>]*data-family="([^"]+)"', overdue)
+    assert groups == [second.case_number, first.case_number]
+    assert "1 opgave" in overdue
+    upcoming = _section(html, "upcoming")
+    assert "Ring til skolen" in upcoming and "Kontakt Netto" not in upcoming
+    # Jump links with the count of each section.
+    assert re.search(r'<a href="#overdue">Overskredet</a> <span class="badge[^"]*">2</span>', html)
+    assert re.search(r'<a href="#upcoming">[^<]+</a> <span class="badge[^"]*">1</span>', html)
+
+
+def test_filters_narrow_the_list_and_are_remembered_per_user(two_families, caseworker, login):
+    first, _a, second, _b = two_families
+    client = login(caseworker)
+    response = client.post(
+        reverse("worklist:filter"), {"kind": "", "family": second.pk, "period": "overdue"}
+    )
+    assert response.status_code == 302
+    html = client.get(response.url).content.decode()
+    assert "Book tolk" in html and "Kontakt Netto" not in html
+    assert 'id="upcoming"' not in html  # overdue only
+    saved = WorklistFilter.objects.get(user=caseworker)
+    assert (saved.family_id, saved.period) == (second.pk, "overdue")
+    # Next visit without parameters: the same filter, shown as chosen.
+    html = client.get(reverse("home")).content.decode()
+    assert "Book tolk" in html and "Kontakt Netto" not in html
+    assert f'<option value="{second.pk}" selected>' in html
+    # "Show everything" forgets it.
+    client.post(reverse("worklist:filter"), {"reset": "1"})
+    html = client.get(reverse("home")).content.decode()
+    assert "Kontakt Netto" in html and "Ring til skolen" in html
+    assert not WorklistFilter.objects.filter(user=caseworker).exists()
+
+
+def test_bad_filter_values_are_ignored_not_an_error(
+    two_families, caseworker, other_caseworker, login
+):
+    elsewhere = FamilyFactory()
+    add_member(elsewhere, other_caseworker)
+    client = login(caseworker)
+    for family in ("abc", elsewhere.pk, 987654):
+        response = client.post(
+            reverse("worklist:filter"), {"kind": "nonsense", "family": family, "period": "x"}
+        )
+        assert response.status_code == 302
+        saved = WorklistFilter.objects.get(user=caseworker)
+        assert (saved.family_id, saved.period) == (None, "horizon")
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "Kontakt Netto" not in response.content.decode()  # an unknown kind matches nothing
+    assert elsewhere.case_number not in response.content.decode()
+
+
+def test_a_snoozed_item_leaves_the_list_with_its_reason_and_comes_back(
+    two_families, caseworker, login
+):
+    _first, (netto, _school), _second, _b = two_families
+    client = login(caseworker)
+    url = reverse("worklist:snooze") + "?item=" + quote(_key(netto), safe="")
+    form = client.get(url).content.decode()
+    assert "Kontakt Netto" in form
+    response = client.post(
+        reverse("worklist:snooze"),
+        {"item": _key(netto), "until": days(5).isoformat(), "reason": "Netto svarer efter jul"},
+    )
+    assert response.status_code == 302
+    html = client.get(reverse("home")).content.decode()
+    assert "Kontakt Netto" not in _section(html, "overdue")
+    snoozed = _section(html, "snoozed")
+    assert "Kontakt Netto" in snoozed and "Netto svarer efter jul" in snoozed
+    assert '<details class="worklist-snoozed">' in snoozed  # collapsed
+    event = AuditEvent.objects.get(event="worklist.item.snoozed", actor=caseworker)
+    assert event.family_id == netto.plan.family_id and "Netto" not in str(event.detail)
+    # On the chosen day it is back among the overdue items.
+    back = selectors.my_work(caseworker, today=days(5))
+    assert "Kontakt Netto" in [
+        r.item.title for g in back.section["overdue"].families for r in g.rows
+    ]
+    assert "snoozed" not in back.section
+
+
+def test_snooze_refuses_bad_input_and_keeps_what_was_typed(two_families, caseworker, login):
+    _first, (netto, _school), _second, _b = two_families
+    client = login(caseworker)
+    for until, reason, error in (
+        (TODAY.isoformat(), "Venter", "Vælg en dag efter i dag."),
+        (days(200).isoformat(), "Venter", "højst udsættes 90 dage"),
+        (days(3).isoformat(), "   ", "Skriv, hvorfor"),
+        ("31.02.2027", "Venter", "gyldig dato"),
+    ):
+        response = client.post(
+            reverse("worklist:snooze"), {"item": _key(netto), "until": until, "reason": reason}
+        )
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert error in html, error
+        assert reason.strip() in html
+    assert not Snooze.objects.exists()
+
+
+def test_undo_puts_the_item_back_and_is_audited(two_families, caseworker, login):
+    _first, (netto, _school), _second, _b = two_families
+    client = login(caseworker)
+    client.post(
+        reverse("worklist:snooze"),
+        {"item": _key(netto), "until": days(5).isoformat(), "reason": "Venter"},
+    )
+    snooze = Snooze.objects.get()
+    client.post(reverse("worklist:snooze_remove", args=[snooze.pk]))
+    assert not Snooze.objects.exists()
+    assert "Kontakt Netto" in _section(client.get(reverse("home")).content.decode(), "overdue")
+    assert AuditEvent.objects.filter(event="worklist.item.snooze_removed").count() == 1
+
+
+def test_one_may_snooze_only_items_of_ones_own_list(
+    two_families, caseworker, other_caseworker, login
+):
+    _first, (netto, _school), _second, _b = two_families
+    client = login(other_caseworker)
+    assert client.get(reverse("worklist:snooze"), {"item": _key(netto)}).status_code == 404
+    response = client.post(
+        reverse("worklist:snooze"),
+        {"item": _key(netto), "until": days(5).isoformat(), "reason": "x"},
+    )
+    assert response.status_code == 404
+    mine = Snooze.objects.create(
+        user=caseworker,
+        family=netto.plan.family,
+        item_key=_key(netto),
+        kind="networkgroup.plan_action",
+        until=days(3),
+        reason="x",
+    )
+    assert client.post(reverse("worklist:snooze_remove", args=[mine.pk])).status_code == 404
+    assert Snooze.objects.filter(pk=mine.pk).exists()
+    assert client.get(reverse("worklist:snooze"), {"item": "nonsense"}).status_code == 404
+
+
+def test_page_queries_do_not_grow_with_families_snoozes_or_filters(
+    caseworker, login, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(caseworker)
+
+    def load(**params):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse("home"), params).status_code == 200
+        return len(ctx)
+
+    _family_with_actions(caseworker, ("A", -2), ("B", 3))
+    client.get(reverse("home"))
+    small = load()
+    actions = []
+    for i in range(12):
+        _f, made = _family_with_actions(caseworker, ("A", -2 - i), ("B", 3), name=f"N{i}")
+        actions += made
+    for action in actions[:6]:
+        Snooze.objects.create(
+            user=caseworker,
+            family=action.plan.family,
+            item_key=_key(action),
+            kind="networkgroup.plan_action",
+            until=days(4),
+            reason="r",
+        )
+    large = load()
+    assert large == small
+    client.post(reverse("worklist:filter"), {"kind": "networkgroup.plan_action", "period": "week"})
+    assert load() == small  # a filter costs no query more
+    with django_assert_max_num_queries(small):
+        client.get(reverse("home"))
+
+
+def test_digest_leaves_out_snoozed_items_and_groups_by_family(two_families, caseworker):
+    first, (netto, _school), second, (tolk,) = two_families
+    Snooze.objects.create(
+        user=caseworker,
+        family=second,
+        item_key=_key(tolk),
+        kind="networkgroup.plan_action",
+        until=days(2),
+        reason="r",
+    )
+    assert digest_send_for_user(user=caseworker, today=TODAY)
+    [message] = mail.outbox
+    assert f"{first.case_number} (1):" in message.body
+    assert second.case_number not in message.body
+
+
+def test_erasing_the_family_blanks_snooze_reasons(two_families, caseworker):
+    from families.worklist.privacy import erase
+
+    _first, _a, second, (tolk,) = two_families
+    Snooze.objects.create(
+        user=caseworker,
+        family=second,
+        item_key=_key(tolk),
+        kind="networkgroup.plan_action",
+        until=days(2),
+        reason="Leila er på barsel",
+    )
+    assert erase(second) == 1
+    assert Snooze.objects.get().reason == ""
