@@ -17,6 +17,8 @@ DEFAULTS: dict[str, object] = {
     "job_mentor_period_months": 6,
     # Youth track (SPEC §6)
     "youth_age_limit_years": 30,
+    # The youngest on a youth track: a leisure job is allowed from 13 (issue 16 §4).
+    "youth_min_age_years": 13,
     "youth_follow_up_months": 3,
     # Family plan (SPEC §4)
     "plan_review_interval_months": 3,

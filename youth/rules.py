@@ -145,7 +145,8 @@ def t6_achieved_q(on: datetime.date) -> Q:
 
 
 def check_age_at_start(*, date_of_birth: datetime.date | None, start: datetime.date) -> None:
-    """A youth track is for people under the age limit (30) on the day it starts."""
+    """A youth track is for people from the lower age limit (13) and under the age limit
+    (30) on the day it starts."""
     limit = rule("youth_age_limit_years")
     if date_of_birth is None:
         raise ValidationError(
@@ -167,6 +168,16 @@ def check_age_at_start(*, date_of_birth: datetime.date | None, start: datetime.d
             )
             % {"age": age, "limit": limit},
             code="too_old",
+        )
+    youngest = rule("youth_min_age_years")
+    if age < youngest:
+        raise ValidationError(
+            _(
+                "The child is %(age)s years old on the start date; a youth track is for "
+                "young people from %(youngest)s years."
+            )
+            % {"age": age, "youngest": youngest},
+            code="too_young",
         )
 
 

@@ -198,6 +198,22 @@ def test_the_age_limit_is_configuration(settings):
     rules.check_age_at_start(date_of_birth=D(2000, 1, 1), start=D(2024, 12, 31))
 
 
+def test_a_two_year_old_gets_no_youth_track_and_a_13_year_old_does():
+    with pytest.raises(ValidationError) as exc:
+        rules.check_age_at_start(date_of_birth=D(2024, 3, 1), start=D(2026, 6, 1))
+    assert exc.value.code == "too_young"
+    assert "13" in exc.value.messages[0]
+    with pytest.raises(ValidationError):  # the day before the 13th birthday
+        rules.check_age_at_start(date_of_birth=D(2013, 6, 2), start=D(2026, 6, 1))
+    rules.check_age_at_start(date_of_birth=D(2013, 6, 1), start=D(2026, 6, 1))
+
+
+def test_the_lower_age_limit_is_configuration(settings):
+    settings.BI18_RULES = {"youth_min_age_years": 15}
+    with pytest.raises(ValidationError):
+        rules.check_age_at_start(date_of_birth=D(2012, 1, 1), start=D(2026, 6, 1))
+
+
 def test_an_unknown_date_of_birth_is_a_clear_error():
     with pytest.raises(ValidationError) as exc:
         rules.check_age_at_start(date_of_birth=None, start=D(2026, 1, 1))
