@@ -19,6 +19,9 @@ DEFAULTS: dict[str, object] = {
     "youth_age_limit_years": 30,
     # The youngest on a youth track: a leisure job is allowed from 13 (issue 16 §4).
     "youth_min_age_years": 13,
+    # Ages the person form questions (a warning, never a block): a typo in the CPR number.
+    "parent_age_warning_years": 80,
+    "child_age_warning_years": 30,
     "youth_follow_up_months": 3,
     # Family plan (SPEC §4)
     "plan_review_interval_months": 3,
