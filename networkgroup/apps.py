@@ -15,6 +15,10 @@ class NetworkgroupConfig(AppConfig):
             register_family_panel,
         )
         from networkgroup import access, demo, events, panels
+        from networkgroup.live import checks  # noqa: F401 - registers the deploy check
+        from networkgroup.live import signals as live_signals
+
+        live_signals.connect()
 
         events.register()
         register_policy(access.PLAN)

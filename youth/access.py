@@ -36,6 +36,7 @@ TRACK = _policy("track", _("Youth track"), FC, UU, RETENTION)
 # One policy per kind of record on the track (the keys of youth.views.RECORD_KINDS).
 RECORDS: dict[str, RecordPolicy] = {
     "leisure_job": _policy("leisure_job", _("Leisure job"), FC, UU),
+    "internship": _policy("internship", _("Company internship"), FC, UU),
     "exam": _policy("exam", _("Exam preparation"), FC, UU),
     "guidance": _policy("guidance", _("Guidance session"), UU),
     "clarification": _policy("clarification", _("Early clarification"), FC, UU),

@@ -42,5 +42,11 @@ def _register_history() -> None:
 
     for model in (m.YouthTrack, m.Enrolment):
         register(model, family="person__family_id", person="person_id")
-    for model in (m.LeisureJob, m.ExamPreparation, m.ApprenticeshipApplication, m.FollowUp):
+    for model in (
+        m.LeisureJob,
+        m.CompanyInternship,
+        m.ExamPreparation,
+        m.ApprenticeshipApplication,
+        m.FollowUp,
+    ):
         register(model, family="track__person__family_id", person="track__person_id")

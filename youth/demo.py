@@ -20,12 +20,14 @@ from youth.models import (
     ApplicationStatus,
     ApprenticeshipApplication,
     Clarification,
+    CompanyInternship,
     Enrolment,
     EnrolmentEnd,
     ExamPreparation,
     FollowUp,
     FollowUpAnswer,
     GuidanceSession,
+    InternshipEnd,
     LeisureJob,
     RetentionContact,
     Risk,
@@ -52,6 +54,17 @@ EMPLOYERS = (
     "Vesterbro Boldklub",
     "Q8",
     "Fakta",
+)
+# Company internships (virksomhedspraktik) for young people: (company, industry).
+PLACEMENTS = (
+    ("Valby Autoværksted ApS", "Auto og mekanik"),
+    ("Nørrebro Frisør", "Frisør"),
+    ("Amager Byg A/S", "Byggeri"),
+    ("Hotel Vesterport", "Hotel og restauration"),
+    ("Østerbro Plejecenter", "Pleje og omsorg"),
+    ("Kløver Køkken A/S", "Køkken"),
+    ("Havne Lager ApS", "Lager og logistik"),
+    ("Centrum Elektrik ApS", "El-installation"),
 )
 INSTITUTIONS = (
     "TEC",
@@ -232,6 +245,13 @@ def _seed_chunk(rng, children, rc_of, uu_of, today, demo_rc, demo_uu, recorder, 
         [],
         [],
     )
+    internships = []
+    for track, plan in zip(tracks, plans, strict=True):
+        # Its own generator per person, so adding internships moved no other demo record.
+        irng = random.Random(f"internship-{track.person_id}")
+        if plan["education"] and irng.random() < 0.35:
+            internships += _internships(irng, track, today)
+    CompanyInternship.objects.bulk_create(internships, batch_size=BATCH)
     for track, plan in zip(tracks, plans, strict=True):
         start, end = track.start, track.actual_end
         horizon = end or today
@@ -370,6 +390,41 @@ def _enrolment(rng, plan, start, end, reason) -> Enrolment:
         end=end,
         end_reason=reason,
     )
+
+
+def _internships(rng, track, today) -> list[CompanyInternship]:
+    """One or two two-to-four-week placements during the effort; the last may be running."""
+    rows = []
+    day = track.start + datetime.timedelta(days=rng.randint(14, 60))
+    last_day = track.actual_end or today + datetime.timedelta(days=30)
+    for _n in range(rng.choice((1, 1, 2))):
+        if day > last_day:
+            break
+        company, industry = rng.choice(PLACEMENTS)
+        planned_end = day + datetime.timedelta(weeks=rng.choice((2, 3, 4)))
+        ended = planned_end < today and rng.random() < 0.9
+        reason = (
+            rng.choices(
+                [InternshipEnd.COMPLETED, InternshipEnd.APPRENTICESHIP, InternshipEnd.DROPPED_OUT],
+                [0.7, 0.2, 0.1],
+            )[0]
+            if ended
+            else ""
+        )
+        rows.append(
+            CompanyInternship(
+                track_id=track.pk,
+                company=company,
+                industry=industry,
+                start=day,
+                planned_end=planned_end,
+                actual_end=planned_end if ended else None,
+                hours_per_week=Decimal(rng.choice((15, 20, 25, 30))),
+                end_reason=reason,
+            )
+        )
+        day = planned_end + datetime.timedelta(days=rng.randint(30, 120))
+    return rows
 
 
 SEEDER = DemoSeeder(key="youth", order=40, seed=seed)

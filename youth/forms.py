@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bi18.accounts.pickers import use_staff_picker
 from bi18.accounts.roles import Role
 from bi18.lib import textlimits
+from bi18.lib.cvr import normalize_cvr
 from bi18.lib.pickers import PickerFormMixin
 from families.forms import DATE_WIDGET, VersionedModelForm, _CrispyMixin
 from youth import rules
@@ -17,6 +18,7 @@ from youth.models import (
     GRADE_CHOICES,
     ApprenticeshipApplication,
     Clarification,
+    CompanyInternship,
     Enrolment,
     ExamPreparation,
     FollowUpAnswer,
@@ -198,6 +200,55 @@ class ClarificationForm(_RecordForm):
         model = Clarification
         fields = ["date", "academic_gaps", "language_gaps", "text"]
         widgets = {"date": DATE_WIDGET, "text": forms.Textarea(attrs={"rows": 3})}
+
+
+class CompanyInternshipForm(_RecordForm):
+    end_fields = ("planned_end", "actual_end")
+    # Longer than 8: people write "DK 1234 5678"; clean_cvr normalises before the model checks.
+    cvr = forms.CharField(
+        label=_("CVR number"), max_length=20, required=False, help_text=_("8 digits; optional.")
+    )
+    hours_per_week = forms.DecimalField(
+        label=_("Hours per week"),
+        min_value=Decimal("0.5"),
+        max_value=Decimal("40"),
+        max_digits=4,
+        decimal_places=1,
+        required=False,
+        localize=True,
+        help_text=_("E.g. 12 or 12,5"),
+    )
+
+    class Meta:
+        model = CompanyInternship
+        fields = [
+            "company",
+            "cvr",
+            "industry",
+            "start",
+            "planned_end",
+            "hours_per_week",
+            "actual_end",
+            "end_reason",
+            "note",
+        ]
+        widgets = {
+            "start": DATE_WIDGET,
+            "planned_end": DATE_WIDGET,
+            "actual_end": DATE_WIDGET,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_cvr(self):
+        return normalize_cvr(self.cleaned_data.get("cvr") or "")
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("end_reason") and not cleaned.get("actual_end"):
+            self.add_error(
+                "actual_end", _("Give the actual end when you record how the internship ended.")
+            )
+        return cleaned
 
 
 class ApplicationForm(_RecordForm):

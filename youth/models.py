@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bi18.lib import textlimits
+from bi18.lib.cvr import validate_cvr
 from bi18.lib.versioning import Versioned
 from families.models import Person
 
@@ -236,6 +237,69 @@ class ApprenticeshipApplication(Versioned):
 
     def __str__(self) -> str:
         return f"{self.company} ({self.applied_on})"
+
+
+class InternshipEnd(models.TextChoices):
+    COMPLETED = "completed", _("Completed as planned")
+    APPRENTICESHIP = "apprenticeship", _("Led to an apprenticeship")
+    EDUCATION = "education", _("Led to education")
+    JOB = "job", _("Led to a job")
+    DROPPED_OUT = "dropped_out", _("Dropped out")
+    OTHER = "other", _("Other")
+
+
+class CompanyInternship(Versioned):
+    """A company internship (virksomhedspraktik) for a young person (the budget note's
+    "Virksomhedspraktik og hjælp til at søge praktikplads"). Its own model, not the parents'
+    employment.Internship: the youth and employment tracks never import each other, and a
+    young person's placement is a taste of a trade, not the parents' road to a job (no
+    week-6 clock, no cap, no T1)."""
+
+    track = models.ForeignKey(YouthTrack, on_delete=models.CASCADE, related_name="internships")
+    company = models.CharField(_("company"), max_length=200)
+    cvr = models.CharField(_("CVR number"), max_length=8, blank=True, validators=[validate_cvr])
+    industry = models.CharField(_("industry"), max_length=120, blank=True)
+    start = models.DateField(_("start"))
+    planned_end = models.DateField(_("planned end"), null=True, blank=True)
+    actual_end = models.DateField(_("actual end"), null=True, blank=True)
+    hours_per_week = models.DecimalField(
+        _("hours per week"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    end_reason = models.CharField(
+        _("how it ended"), max_length=20, choices=InternshipEnd.choices, blank=True
+    )
+    note = models.TextField(_("note"), blank=True, max_length=textlimits.NOTE)
+
+    class Meta:
+        verbose_name = _("company internship")
+        verbose_name_plural = _("company internships")
+        ordering = ["start", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_end__isnull=True) | Q(planned_end__gte=F("start")),
+                name="youthinternship_planned_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(actual_end__isnull=True) | Q(actual_end__gte=F("start")),
+                name="youthinternship_actual_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True)
+                | (Q(hours_per_week__gt=0) & Q(hours_per_week__lte=40)),
+                name="youthinternship_hours_in_range",
+            ),
+            # An end reason needs an actual end.
+            models.CheckConstraint(
+                condition=Q(end_reason="") | Q(actual_end__isnull=False),
+                name="youthinternship_reason_needs_end",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} ({self.start})"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return self.start <= day and (self.actual_end is None or self.actual_end >= day)
 
 
 class Risk(models.TextChoices):

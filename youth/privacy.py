@@ -7,6 +7,7 @@ from families.registry import PersonalData
 from youth.models import (
     ApprenticeshipApplication,
     Clarification,
+    CompanyInternship,
     Enrolment,
     ExamPreparation,
     FollowUp,
@@ -21,6 +22,7 @@ def insight(person) -> dict[str, list[dict]]:
     tracks = YouthTrack.objects.filter(person=person)
     by_track = {
         _("Leisure jobs"): LeisureJob,
+        _("Company internships"): CompanyInternship,
         _("Exam preparation"): ExamPreparation,
         _("Guidance sessions"): GuidanceSession,
         _("Clarifications"): Clarification,
@@ -42,6 +44,7 @@ def erase(family) -> int:
     changed = GuidanceSession.objects.filter(track__in=tracks).update(education_choice="", note="")
     changed += Clarification.objects.filter(track__in=tracks).update(text="")
     changed += RetentionContact.objects.filter(track__in=tracks).update(note="")
+    changed += CompanyInternship.objects.filter(track__in=tracks).update(note="")
     changed += FollowUp.objects.filter(track__in=tracks).update(note="")
     return changed
 

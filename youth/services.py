@@ -20,6 +20,7 @@ from youth import rules
 from youth.models import (
     ApprenticeshipApplication,
     Clarification,
+    CompanyInternship,
     Enrolment,
     ExamPreparation,
     FollowUp,
@@ -193,6 +194,49 @@ def leisure_job_update(*, actor, job: LeisureJob, data: dict, version: int) -> L
         actor=actor,
         event="youth.leisure_job.changed",
         about=job.track.person,
+        data=data,
+        version=version,
+    )
+
+
+def _check_internship(data: dict) -> None:
+    start = data.get("start")
+    for name in ("planned_end", "actual_end"):
+        if start and data.get(name) and data[name] < start:
+            raise ServiceError(_("An end date cannot be before the start."))
+    if data.get("end_reason") and not data.get("actual_end"):
+        raise ServiceError(_("Give the actual end when you record how the internship ended."))
+
+
+@transaction.atomic
+def internship_create(*, actor, track: YouthTrack, data: dict) -> CompanyInternship:
+    """A young person's company internship (virksomhedspraktik); audited."""
+    _check_internship(data)
+    return _record_create(
+        CompanyInternship,
+        actor=actor,
+        event="youth.internship.created",
+        about=track.person,
+        track=track,
+        **data,
+    )
+
+
+@transaction.atomic
+def internship_update(
+    *, actor, internship: CompanyInternship, data: dict, version: int
+) -> CompanyInternship:
+    _check_internship(
+        {
+            name: data.get(name, getattr(internship, name))
+            for name in ("start", "planned_end", "actual_end", "end_reason")
+        }
+    )
+    return _record_update(
+        internship,
+        actor=actor,
+        event="youth.internship.changed",
+        about=internship.track.person,
         data=data,
         version=version,
     )

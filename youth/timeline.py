@@ -51,6 +51,27 @@ def build_timeline(track, enrolments, *, today: datetime.date) -> list[Event]:
             events.append(Event(job.start, _("Leisure job starts"), job.employer, order=4))
             if job.end:
                 events.append(Event(job.end, _("Leisure job ends"), job.employer, order=6))
+        for internship in track.internships.all():
+            events.append(
+                Event(internship.start, _("Company internship starts"), internship.company, order=4)
+            )
+            if internship.actual_end:
+                ended = internship.company
+                if internship.end_reason:
+                    ended += " – " + internship.get_end_reason_display()
+                events.append(
+                    Event(internship.actual_end, _("Company internship ends"), ended, order=6)
+                )
+            elif internship.planned_end and internship.planned_end >= today:
+                events.append(
+                    Event(
+                        internship.planned_end,
+                        _("Company internship planned to end"),
+                        internship.company,
+                        kind="future",
+                        order=6,
+                    )
+                )
         for exam in track.exams.all():
             if exam.exam_date:
                 result = rules.meets_eud_after(exam)

@@ -18,6 +18,7 @@ from youth import access, forms, rules, services
 from youth.models import (
     ApprenticeshipApplication,
     Clarification,
+    CompanyInternship,
     Enrolment,
     ExamPreparation,
     GuidanceSession,
@@ -47,6 +48,7 @@ def _track_with_records(person):
         .select_related("retention_counsellor", "guidance_counsellor", "follow_up__recorded_by")
         .prefetch_related(
             "leisure_jobs",
+            "internships",
             "exams",
             "guidance_sessions",
             "clarifications",
@@ -82,6 +84,9 @@ def person_detail(request, pk):
                 rules.in_education_from(enrolments, follow_up_due) if follow_up_due else None
             ),
             "today": today,
+            "may_record_internship": access.RECORDS["internship"].may_edit_person(
+                request.user, person
+            ),
             "nav_active": "families",
         },
     )
@@ -189,6 +194,13 @@ RECORD_KINDS: dict[str, RecordKind] = {
         services.leisure_job_create,
         services.leisure_job_update,
     ),
+    "internship": RecordKind(
+        gettext_lazy("Company internship"),
+        CompanyInternship,
+        forms.CompanyInternshipForm,
+        services.internship_create,
+        services.internship_update,
+    ),
     "exam": RecordKind(
         gettext_lazy("Exam preparation"),
         ExamPreparation,
@@ -233,6 +245,7 @@ RECORD_KINDS: dict[str, RecordKind] = {
 # The keyword each update service takes its object by.
 _UPDATE_ARG = {
     "leisure_job": "job",
+    "internship": "internship",
     "exam": "exam",
     "application": "application",
     "enrolment": "enrolment",

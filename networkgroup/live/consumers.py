@@ -32,6 +32,7 @@ logger = logging.getLogger(__name__)
 # page or 404); a socket refused at the handshake gets HTTP 403 from the server.
 CLOSE_ACCESS_ENDED = 4403
 RESYNC_LIMIT = 200
+MAX_MESSAGE_CHARS = 1000  # what a page sends is a few dozen characters
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -50,14 +51,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close()
             return
         self.group = notify.group_name(self.family_id)
+        self.user_group = notify.user_group(self.grant.user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.channel_layer.group_add(self.user_group, self.channel_name)
         await self.accept()
         await self.send_json({"type": "hello", "me": self.grant.user.pk})
         await self._announce("presence.join")
-        self._recheck = asyncio.create_task(self._recheck_loop())
+        self._recheck_task = asyncio.create_task(self._recheck_loop())
 
     async def disconnect(self, code):
-        task = getattr(self, "_recheck", None)
+        task = getattr(self, "_recheck_task", None)
         if task is not None:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -66,6 +69,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             with contextlib.suppress(Exception):
                 await self._announce("presence.leave")
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            await self.channel_layer.group_discard(self.user_group, self.channel_name)
 
     @database_sync_to_async
     def _admit(self, *, audit: bool):
@@ -90,32 +94,60 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self._touch_presence(found.user)
         return found
 
-    def _touch_presence(self, user) -> None:
-        # Pages that fell back to polling see socket users too (best effort, cache).
+    def _touch_presence(self, user) -> list[dict]:
+        """Pages that fell back to polling see socket users too (best effort, cache); returns
+        everyone else on the cache's list (staff names only)."""
         from networkgroup.presence import presence_touch
 
-        with contextlib.suppress(Exception):
-            presence_touch(family_id=self.family_id, user=user)
+        try:
+            present = presence_touch(family_id=self.family_id, user=user)
+        except Exception:
+            return []
+        return [e for e in present if e["user_id"] != user.pk]
 
     async def _recheck_loop(self):
         while True:
             await asyncio.sleep(admission.RECHECK_SECONDS)
-            found = await self._admit(audit=False)
-            if found is None:
-                await self.close(code=CLOSE_ACCESS_ENDED)
+            if not await self._recheck():
                 return
-            self.grant = found
             # Keeps this socket on the others' lists (a crashed server's sockets fade out).
             await self._announce("presence.here")
 
+    async def _recheck(self) -> bool:
+        found = await self._admit(audit=False)
+        if found is None:
+            self.grant_ended = True
+            await self.close(code=CLOSE_ACCESS_ENDED)
+            return False
+        self.grant = found
+        return True
+
+    async def live_recheck(self, event):
+        """Access may have changed (notify.recheck_user): check now, not at the next round."""
+        if not getattr(self, "grant_ended", False):
+            await self._recheck()
+
     # --- from the page -----------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None, **kwargs):
+        # Anything but a small JSON text is ignored, never an error that ends the socket.
+        if not text_data or len(text_data) > MAX_MESSAGE_CHARS:
+            return
+        try:
+            content = await self.decode_json(text_data)
+        except ValueError:
+            return
+        await self.receive_json(content)
 
     async def receive_json(self, content, **kwargs):
         if not isinstance(content, dict):
             return
         kind = content.get("type")
         if kind == "ping":
-            await self.send_json({"type": "pong"})
+            # Stay on the polling pages' list (cache presence), and learn who is there by
+            # polling only (a proxy that blocks their sockets).
+            present = await database_sync_to_async(self._touch_presence)(self.grant.user)
+            await self.send_json({"type": "pong", "present": present})
         elif kind == "editing":
             self.editing = await self._editing_item(content.get("kind"), content.get("id"))
             await self._announce("presence.editing")

@@ -36,6 +36,19 @@ def group_name(family_id: int) -> str:
     return f"live.family.{int(family_id)}"
 
 
+def user_group(user_id: int) -> str:
+    """Every live socket of one user (to re-check their access at once)."""
+    return f"live.user.{int(user_id)}"
+
+
+def recheck_user(user_id: int) -> None:
+    """After the commit, have every open socket of this user check its access again (they
+    logged out, lost a membership, were deactivated): the socket closes if the page would
+    now be refused. A bulk change that sends no signal is caught by the periodic check."""
+    group = user_group(user_id)
+    transaction.on_commit(lambda: publish(group, {"type": "live.recheck"}))
+
+
 def actor_name(user) -> str:
     return user.get_full_name() or user.get_username()
 

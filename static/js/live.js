@@ -30,6 +30,7 @@
   var me = null;
   var since = parseInt(cfg.since || "0", 10) || 0;
   var others = {}; // socket channel -> {userId, name, editing, at}
+  var polled = []; // who is here by polling only (from the socket's pong): [{user_id, name}]
   var editing = null; // what this page edits: {kind, id}
 
   function t(key, a, b) {
@@ -221,6 +222,25 @@
     root.appendChild(note);
   }
 
+  // One fetch at a time per item: notices that arrive meanwhile cause one more fetch after
+  // it (the latest state), not one each.
+  var inflight = {};
+  function coalesce(key, run) {
+    var state = inflight[key];
+    if (state) {
+      state.next = run;
+      return;
+    }
+    state = inflight[key] = { next: null };
+    var done = function () {
+      delete inflight[key];
+      if (state.next) {
+        coalesce(key, state.next);
+      }
+    };
+    run().then(done, done);
+  }
+
   function changed(message) {
     var mine = message.by_id === me;
     switch (message.kind) {
@@ -228,24 +248,34 @@
         if (mine && document.getElementById("goal-" + message.id)) {
           return; // this page (or its twin tab) saved it already
         }
-        refreshGoal(message.id, message.by);
+        coalesce("goal:" + message.id, function () {
+          return refreshGoal(message.id, message.by);
+        });
         break;
       case "action":
         if (mine && document.getElementById("action-" + message.id)) {
           return;
         }
-        refreshAction(message.id, message.goal, message.by);
+        coalesce("action:" + message.id, function () {
+          return refreshAction(message.id, message.goal, message.by);
+        });
         break;
       case "decision":
-        refreshById("decision-list", cfg.decisionsUrl, mine ? "" : message.by);
+        coalesce("decisions", function () {
+          return refreshById("decision-list", cfg.decisionsUrl, mine ? "" : message.by);
+        });
         break;
       case "minutes":
         if (!mine) {
-          refreshById("minutes", cfg.minutesUrl, message.by);
+          coalesce("minutes", function () {
+            return refreshById("minutes", cfg.minutesUrl, message.by);
+          });
         }
         break;
       case "agenda":
-        refreshById("agenda", cfg.agendaUrl, "");
+        coalesce("agenda", function () {
+          return refreshById("agenda", cfg.agendaUrl, "");
+        });
         break;
       case "meeting":
         if (!mine) {
@@ -300,6 +330,11 @@
       var person = people[entry.userId] || (people[entry.userId] = { name: entry.name, editing: null });
       person.editing = person.editing || entry.editing;
     });
+    polled.forEach(function (entry) {
+      if (!people[entry.user_id]) {
+        people[entry.user_id] = { name: entry.name, editing: null };
+      }
+    });
     box.textContent = "";
     var ids = Object.keys(people);
     if (!ids.length) {
@@ -333,6 +368,9 @@
     if (message.event === "leave") {
       var left = others[message.channel];
       delete others[message.channel];
+      polled = polled.filter(function (entry) {
+        return !left || entry.user_id !== left.userId;
+      });
       if (left && !stillHere(left.userId)) {
         announce(t("Left", left.name));
       }
@@ -415,6 +453,9 @@
       presence(message);
     } else if (message.type === "resync") {
       resynced(message);
+    } else if (message.type === "pong") {
+      polled = message.present || [];
+      renderPresence();
     }
   }
 
@@ -436,6 +477,7 @@
       connected = true;
       attempts = 0;
       setState("live");
+      send({ type: "ping" });
       if (missed) {
         send({ type: "resync", since: since });
         missed = false;
@@ -458,6 +500,7 @@
       missed = true;
       socket = null;
       others = {};
+      polled = [];
       if (event.code === 4403) {
         window.location.reload(); // access ended: the page shows why (log-in, 404)
         return;

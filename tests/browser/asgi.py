@@ -35,7 +35,7 @@ class AsgiServer:
             self._application(),
             lifespan="off",
             log_level="warning",
-            ws="websockets",
+            ws="websockets-sansio",
             access_log=False,
         )
         self.server = uvicorn.Server(config)

@@ -8,11 +8,13 @@ REDIS_URL is set (CI), the in-memory layer otherwise.
 import datetime
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
+from django.db import connections
 from django.test import Client
 
 from bi18.accounts.middleware import SESSION_SEEN_AT
@@ -54,8 +56,18 @@ def socket(path: str, cookie: str | None, origin: bytes = ORIGIN) -> WebsocketCo
     return WebsocketCommunicator(application, path, headers=headers)
 
 
-def run(coroutine_function):
-    return async_to_sync(coroutine_function)()
+def run(coroutine_function, *args):
+    """Run a scenario on an event loop of its own thread: the test thread may already run
+    one (Playwright's, when browser tests ran first in this session)."""
+
+    def in_thread():
+        try:
+            return async_to_sync(coroutine_function)(*args)
+        finally:
+            connections.close_all()  # the thread's own database connection
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(in_thread).result()
 
 
 async def connects(path, cookie, origin=ORIGIN) -> bool:
@@ -284,10 +296,10 @@ def test_a_reconnecting_page_learns_what_changed_meanwhile(world, caseworker):
         await communicator.disconnect()
         return reply
 
-    caseworker_view = async_to_sync(resync)(cookies["cw"])
+    caseworker_view = run(resync, cookies["cw"])
     assert caseworker_view["goals"] == sorted([world["parent_goal"].pk, world["youth_goal"].pk])
     assert caseworker_view["last"] > since
-    assert async_to_sync(resync)(cookies["uu"])["goals"] == [world["youth_goal"].pk]
+    assert run(resync, cookies["uu"])["goals"] == [world["youth_goal"].pk]
 
 
 def test_meeting_sockets_get_their_own_meetings_decisions_and_minutes(world, caseworker):
@@ -341,3 +353,162 @@ def test_meeting_sockets_get_their_own_meetings_decisions_and_minutes(world, cas
 
     run(scenario)
     assert Meeting.objects.get(pk=meeting.pk).minutes == "Referat"
+
+
+async def closed_with(communicator) -> int | None:
+    """The close code the server sends within WAIT seconds (None: still open)."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        try:
+            output = await communicator.receive_output(timeout=deadline - time.monotonic())
+        except TimeoutError:
+            return None
+        if output["type"] == "websocket.close":
+            return output.get("code")
+    return None
+
+
+def test_losing_the_membership_or_logging_out_closes_the_socket_at_once(world, caseworker):
+    from families.models import NetworkMember
+
+    family, uu = world["family"], world["uu"]
+    uu_cookie, cw_cookie = session_cookie(uu), session_cookie(caseworker)
+
+    async def scenario():
+        uu_socket = socket(plan_path(family), uu_cookie)
+        cw_socket = socket(plan_path(family), cw_cookie)
+        assert (await uu_socket.connect(timeout=WAIT))[0]
+        assert (await cw_socket.connect(timeout=WAIT))[0]
+        await drain(uu_socket)
+        await drain(cw_socket)
+
+        membership = await database_sync_to_async(NetworkMember.objects.get)(family=family, user=uu)
+        await database_sync_to_async(membership.delete)()
+        assert await closed_with(uu_socket) == 4403
+
+        # Logging out in another tab ends this session's socket too.
+        def log_out():
+            from django.urls import reverse
+
+            client = Client()
+            client.cookies["sessionid"] = cw_cookie
+            assert client.post(reverse("accounts:logout")).status_code == 302
+
+        await database_sync_to_async(log_out)()
+        assert await closed_with(cw_socket) == 4403
+
+    run(scenario)
+
+
+def test_nonsense_from_a_page_is_ignored_and_the_socket_stays_open(world, caseworker):
+    cookie = session_cookie(caseworker)
+
+    async def scenario():
+        communicator = socket(plan_path(world["family"]), cookie)
+        assert (await communicator.connect(timeout=WAIT))[0]
+        await drain(communicator)
+        for junk in (
+            "not json",
+            "[1, 2]",
+            '{"type": "editing", "kind": "goal", "id": "x"}',
+            '{"type": "resync", "since": "drop table"}',
+            "x" * 5000,
+        ):
+            await communicator.send_to(text_data=junk)
+        await communicator.send_to(bytes_data=b"\x00\x01")
+        await communicator.send_json_to({"type": "ping"})
+        assert (await next_of(communicator, "pong"))["type"] == "pong"
+        await communicator.disconnect()
+
+    run(scenario)
+
+
+def test_a_socket_learns_who_is_here_by_polling_only(world, caseworker):
+    """A member whose proxy blocks sockets polls the presence URL; socket pages list them too."""
+    from django.urls import reverse
+
+    family = world["family"]
+    consultant = family.members.exclude(user=caseworker).exclude(user=world["uu"]).get().user
+    poller = Client()
+    poller.force_login(consultant)
+    poller.get(reverse("networkgroup:presence", args=[family.pk]), HTTP_HX_REQUEST="true")
+    cookie = session_cookie(caseworker)
+
+    async def scenario():
+        communicator = socket(plan_path(family), cookie)
+        assert (await communicator.connect(timeout=WAIT))[0]
+        await communicator.send_json_to({"type": "ping"})
+        pong = await next_of(communicator, "pong")
+        await communicator.disconnect()
+        return pong
+
+    assert run(scenario)["present"] == [
+        {"user_id": consultant.pk, "name": consultant.get_full_name()}
+    ]
+    # ... and the poller sees the socket's user.
+    html = poller.get(
+        reverse("networkgroup:presence", args=[family.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f'data-presence-user="{caseworker.pk}"' in html
+
+
+def test_a_youth_counsellor_at_the_meeting_gets_the_young_persons_decisions_only(world, caseworker):
+    from django.utils import timezone
+
+    family, uu = world["family"], world["uu"]
+    meeting = services.meeting_create(
+        actor=caseworker,
+        family=family,
+        data=services.MeetingData(
+            starts_at=timezone.now(),
+            place="Rådhuset",
+            attending_members=[caseworker, uu],
+            attending_people=[],
+        ),
+    )
+    cookie = session_cookie(uu)
+    path = f"/ws/netvaerk/{family.pk}/moeder/{meeting.pk}/"
+
+    def decide(goal, text):
+        return services.decision_record(
+            actor=caseworker,
+            meeting=meeting,
+            text=text,
+            goal=goal,
+            responsible=caseworker,
+            deadline=datetime.date(2030, 1, 31),
+        )
+
+    async def scenario():
+        communicator = socket(path, cookie)
+        assert (await communicator.connect(timeout=WAIT))[0]
+        await drain(communicator)
+        about_parent = await database_sync_to_async(decide)(world["parent_goal"], "Praktik")
+        await database_sync_to_async(services.meeting_save_minutes)(
+            actor=caseworker, meeting=meeting, minutes="Om Amina", version=meeting.version
+        )
+        about_young = await database_sync_to_async(decide)(world["youth_goal"], "Lektiecafé")
+        seen = [(m["kind"], m["id"]) for m in await drain(communicator) if m["type"] == "changed"]
+        await communicator.disconnect()
+        return about_parent, about_young, seen
+
+    about_parent, about_young, seen = run(scenario)
+    assert ("decision", about_young.pk) in seen
+    assert ("action", about_young.action_id) in seen
+    assert not [s for s in seen if s[1] in (about_parent.pk, about_parent.action_id)]
+    assert not [s for s in seen if s[0] == "minutes"]  # the minutes are for full members
+
+
+def test_admitting_a_socket_takes_a_fixed_number_of_queries(
+    world, caseworker, django_assert_max_num_queries
+):
+    from networkgroup.live import admission
+
+    cookie = session_cookie(caseworker)
+    with django_assert_max_num_queries(10):
+        grant = admission.admit(session_key=cookie, family_id=world["family"].pk, meeting_id=None)
+    assert grant is not None and grant.full
+    assert (
+        admission.admit(session_key="nonsense", family_id=world["family"].pk, meeting_id=None)
+        is None
+    )

@@ -223,3 +223,27 @@ def test_a_published_notice_survives_a_layer_that_fails(monkeypatch, caplog):
     monkeypatch.setattr(notify, "get_channel_layer", lambda: Broken())
     assert notify.publish("live.family.1", {"type": "live.changed"}) is False
     assert "Live notice not sent" in caplog.text
+
+
+def test_a_save_succeeds_when_the_channel_layer_is_down(
+    settings, world, caseworker, caplog, django_capture_on_commit_callbacks
+):
+    """Redis (the channel layer) unreachable: the save is kept, the notice is dropped and
+    logged; the pages' polling and the reconnect's resync catch up later."""
+    import socket as sockets
+
+    with sockets.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    settings.CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [f"redis://127.0.0.1:{dead}/0"]},
+        }
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = services.goal_update(
+            actor=caseworker, goal=world["goal"], data={"text": "Gemt alligevel"}, version=1
+        )
+    assert saved.text == "Gemt alligevel" and saved.version == 2
+    assert "Live notice not sent" in caplog.text

@@ -435,9 +435,7 @@ def test_open_actions_show_for_their_responsible_member(
     action, goal, caseworker, employment_consultant
 ):
     work = items_for(employment_consultant)
-    assert [d.detail for d in work.upcoming if d.kind == "networkgroup.plan_action"] == [
-        action.what
-    ]
+    assert [d.task for d in work.upcoming if d.kind == "networkgroup.plan_action"] == [action.what]
     Action.objects.filter(pk=action.pk).update(
         deadline=timezone.localdate() - datetime.timedelta(days=2)
     )

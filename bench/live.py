@@ -1,0 +1,454 @@
+"""Live meeting mode under load (issue 14): many open plan pages, one save per second per family.
+
+    REDIS_URL=redis://127.0.0.1:6379/0 \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bi18_live_bench \\
+        .venv/bin/python bench/live.py --families 200 --clients 6 --seconds 60
+
+1. Recreates its OWN PostgreSQL database (the name must end in `_bench`, as bench_families.py
+   guards) and fills it: N families (a parent and a young person, a goal about each), one
+   network group of `--clients` staff users per family — the last one a UU counsellor, who
+   may see the young person's goal but not the parent's — and a session per user (as a
+   single sign-on log-in, so no second-factor step).
+2. Starts the servers as production runs them — uvicorn for the sockets (production settings,
+   channels-redis on REDIS_URL) and gunicorn for the pages and fragments — on free loopback
+   ports, and opens `--clients` sockets per family, each with its user's session cookie and
+   the site's Origin (N × clients sockets in all).
+3. Saves one goal per family per second (alternately the parent's and the young person's) for
+   `--seconds`, through the same service the plan page calls (`goal_update`: version check,
+   history, audit, after-commit notice), from a thread pool as gunicorn workers would.
+4. Each socket that receives a notice then fetches the goal's fragment from gunicorn as the
+   page does (`--no-fetch`: stop at the notice). Per save it measures the time from the start of
+   the save to the moment EVERY socket that should learn of it had its update (notice, and
+   fragment unless --no-fetch), and checks that no socket learnt of a save it may not see.
+5. Prints, as Markdown: sockets opened, saves, deliveries (expected / received / refused to
+   the UU socket), median and p95 of save → every client's update and of save → notice, and
+   the ASGI server's resident memory before the sockets, with them open, and at its peak.
+
+The driver shares the machine with the server (2 cores here): its own CPU use is part of
+the figure. Bounded in time and count; everything it starts is stopped at the end.
+"""
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_families import prepare_database, setup_django  # noqa: E402
+
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bi18_live_bench"
+VENV_BIN = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def rss_kb(pid: int) -> int:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+def percentile(values, p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+# --- 1. data --------------------------------------------------------------------------------
+
+
+def build_world(families: int, clients: int):
+    """Families, one group of `clients` users per family, and a session per user."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+
+    from bi18.accounts.login import AUTH_METHOD_SSO, SESSION_AUTH_METHOD
+    from bi18.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
+    from bi18.accounts.models import User
+    from bi18.accounts.roles import Role
+    from bi18.accounts.sessions import SessionStore
+    from families.models import District, Family, NetworkMember, Person, PersonRole
+    from networkgroup import services
+    from networkgroup.models import PlanArea
+
+    call_command("migrate", verbosity=0)
+    roles = [Role.FAMILY_CASEWORKER, Role.EMPLOYMENT_CONSULTANT, Role.COMPANY_CONSULTANT]
+    users = []
+    for i in range(clients):
+        role = Role.YOUTH_GUIDANCE_COUNSELLOR if i == clients - 1 else roles[i % len(roles)]
+        user = User.objects.create(
+            username=f"live{i}", first_name=f"Medlem{i}", last_name="Bench", is_active=True
+        )
+        user.groups.add(Group.objects.get(name=str(role)))
+        users.append((user, role))
+    world = []
+    for n in range(families):
+        family = Family.objects.create(
+            case_number=f"LIVE-{n:05d}",
+            household_id=f"DEMO-LIVE-{n:05d}",  # bench_families' guard: demo data only
+            district=District.NOERREBRO,
+            cohort="bench",
+        )
+        parent = Person.objects.create(
+            family=family, role=PersonRole.PARENT, first_name="Forælder", last_name=str(n)
+        )
+        young = Person.objects.create(
+            family=family, role=PersonRole.CHILD, first_name="Ung", last_name=str(n)
+        )
+        NetworkMember.objects.bulk_create(
+            NetworkMember(family=family, user=u, group_role=str(r), is_coordinator=(i == 0))
+            for i, (u, r) in enumerate(users)
+        )
+        plan = services.plan_for_family(family=family)
+        actor = users[0][0]
+        goals = [
+            services.goal_create(
+                actor=actor, plan=plan, person=parent, area=PlanArea.EMPLOYMENT, text="Praktik"
+            ),
+            services.goal_create(
+                actor=actor, plan=plan, person=young, area=PlanArea.EDUCATION, text="Dansk"
+            ),
+        ]
+        world.append(
+            {"family": family.pk, "goals": [g.pk for g in goals], "parent_goal": goals[0].pk}
+        )
+    sessions = []
+    now = time.time()
+    for user, role in users:
+        store = SessionStore()
+        store["_auth_user_id"] = str(user.pk)
+        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_hash"] = user.get_session_auth_hash()
+        store[SESSION_AUTH_METHOD] = AUTH_METHOD_SSO
+        store[SESSION_AUTH_AT] = now
+        store[SESSION_SEEN_AT] = now
+        store.create()
+        sessions.append(
+            {
+                "key": store.session_key,
+                "youth": role == Role.YOUTH_GUIDANCE_COUNSELLOR,
+                "user": user,
+            }
+        )
+    return world, sessions, users[0][0]
+
+
+# --- 2. the server --------------------------------------------------------------------------
+
+
+def start_web(port: int, env: dict, workers: int) -> subprocess.Popen:
+    """gunicorn, as production serves the pages and the fragments the live pages fetch."""
+    command = [
+        str(VENV_BIN / "gunicorn"),
+        "bi18.wsgi",
+        f"--workers={workers}",
+        f"--bind=127.0.0.1:{port}",
+        "--access-logfile=/dev/null",
+        "--log-level=warning",
+    ]
+    return _started(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True), port)  # noqa: S603
+
+
+def start_server(port: int, env: dict) -> subprocess.Popen:
+    command = [
+        str(VENV_BIN / "uvicorn"),
+        "bi18.asgi:application",
+        "--host=127.0.0.1",
+        f"--port={port}",
+        "--ws=websockets-sansio",
+        "--no-proxy-headers",
+        "--no-access-log",
+        "--log-level=warning",
+    ]
+    # As docker-compose's `live`: no persistent connections in the ASGI server's threads.
+    env = {**env, "CONN_MAX_AGE": "0"}
+    return _started(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True), port)  # noqa: S603
+
+
+def _started(server: subprocess.Popen, port: int) -> subprocess.Popen:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2)
+            return server
+        if server.poll() is not None:
+            sys.exit(f"bench/live.py: the server on :{port} did not start")
+        time.sleep(0.3)
+    stop_server(server)
+    sys.exit(f"bench/live.py: the server on :{port} did not answer /healthz within 60 s")
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+# --- 3./4. load -----------------------------------------------------------------------------
+
+
+class Client:
+    """One open plan page: a socket, and (unless --no-fetch) its fragment fetches."""
+
+    def __init__(self, run, family: dict, session: dict):
+        self.run, self.family, self.session = run, family, session
+        self.seen: dict[int, int] = {}  # goal id -> notices received for it
+
+    async def fetch(self, goal_id: int) -> None:
+        path = f"/netvaerk/{self.family['family']}/plan/maal/{goal_id}/"
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.run.web_port)
+        writer.write(
+            (
+                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.run.web_port}\r\n"
+                f"Cookie: sessionid={self.session['key']}\r\nHX-Request: true\r\n"
+                "X-BI18-Background: 1\r\nConnection: close\r\n\r\n"
+            ).encode()
+        )
+        await writer.drain()
+        head = await reader.readline()
+        await reader.read()
+        writer.close()
+        if b" 200 " not in head:
+            self.run.fetch_errors += 1
+
+    async def fetch_and_record(self, goal: int, k: int, notice_at: float) -> None:
+        try:
+            await self.fetch(goal)
+        except OSError:
+            self.run.fetch_errors += 1
+            return
+        self.run.delivered(goal, k, notice_at, time.perf_counter())
+
+    async def listen(self, websockets_connect) -> None:
+        url = f"ws://127.0.0.1:{self.run.port}/ws/netvaerk/{self.family['family']}/plan/"
+        headers = {"Cookie": f"sessionid={self.session['key']}"}
+        try:
+            async with self.run.opening:
+                ws = await websockets_connect(
+                    url,
+                    origin=f"http://127.0.0.1:{self.run.port}",
+                    additional_headers=headers,
+                    open_timeout=30,
+                    max_size=2**16,
+                )
+        except Exception:
+            self.run.refused += 1
+            return
+        self.run.opened += 1
+        try:
+            async for raw in ws:
+                message = json.loads(raw)
+                if message.get("type") != "changed" or message.get("kind") != "goal":
+                    continue
+                goal = message["id"]
+                notice_at = time.perf_counter()
+                k = self.seen.get(goal, 0)
+                self.seen[goal] = k + 1
+                if self.session["youth"] and goal == self.family["parent_goal"]:
+                    self.run.leaked += 1  # must never happen: filtered by the consumer
+                if self.run.fetching:
+                    # As a browser: the fetch runs beside the socket, which keeps reading.
+                    task = asyncio.create_task(self.fetch_and_record(goal, k, notice_at))
+                    self.run.fetches.add(task)
+                    task.add_done_callback(self.run.fetches.discard)
+                else:
+                    self.run.delivered(goal, k, notice_at, notice_at)
+        except Exception:
+            self.run.dropped += 1
+        finally:
+            await ws.close()
+
+
+class Run:
+    def __init__(self, port: int, web_port: int, fetching: bool):
+        self.port, self.web_port, self.fetching = port, web_port, fetching
+        self.opening = asyncio.Semaphore(50)
+        self.opened = self.refused = self.dropped = self.leaked = self.fetch_errors = 0
+        self.saves: dict[int, list[dict]] = {}  # goal id -> its saves in order
+        self.save_seconds: list[float] = []
+        self.lock = threading.Lock()
+        self.fetches: set = set()
+
+    def delivered(self, goal: int, k: int, notice_at: float, updated_at: float) -> None:
+        with self.lock:
+            saves = self.saves.get(goal, [])
+            if k < len(saves):
+                save = saves[k]
+                save["notices"].append(notice_at - save["at"])
+                save["updates"].append(updated_at - save["at"])
+
+
+async def load(args, world, sessions, actor, port, web_port) -> Run:
+    from websockets.asyncio.client import connect
+
+    from networkgroup import services
+    from networkgroup.models import Goal
+
+    run = Run(port, web_port, fetching=not args.no_fetch)
+    clients = [Client(run, family, session) for family in world for session in sessions]
+    listeners = [asyncio.create_task(c.listen(connect)) for c in clients]
+    deadline = time.monotonic() + 120
+    while run.opened + run.refused < len(clients) and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(1)  # joins and presence settle
+    run.memory_open_kb = rss_kb(args.server_pid)
+
+    versions = {g: 1 for family in world for g in family["goals"]}
+    goals = {g: Goal(pk=g) for g in versions}
+    pool = ThreadPoolExecutor(max_workers=args.threads)
+    loop = asyncio.get_running_loop()
+
+    def save(goal_id: int, n: int) -> None:
+        started = time.perf_counter()
+        record = {"at": started, "notices": [], "updates": []}
+        with run.lock:
+            run.saves.setdefault(goal_id, []).append(record)
+        services.goal_update(
+            actor=actor, goal=goals[goal_id], data={"text": f"Gemt {n}"}, version=versions[goal_id]
+        )
+        versions[goal_id] += 1
+        run.save_seconds.append(time.perf_counter() - started)
+
+    interval = 1.0 / len(world)
+    start = time.perf_counter()
+    futures = []
+    n = 0
+    peak = run.memory_open_kb
+    while time.perf_counter() - start < args.seconds:
+        family = world[n % len(world)]
+        goal = family["goals"][(n // len(world)) % 2]
+        futures.append(loop.run_in_executor(pool, save, goal, n))
+        n += 1
+        delay = start + n * interval - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        if n % len(world) == 0:
+            peak = max(peak, rss_kb(args.server_pid))
+    await asyncio.gather(*futures, return_exceptions=True)
+    await asyncio.sleep(args.grace)  # let the last updates arrive
+    run.memory_peak_kb = max(peak, rss_kb(args.server_pid))
+    for task in listeners:
+        task.cancel()
+    await asyncio.gather(*listeners, return_exceptions=True)
+    pool.shutdown()
+    run.expected_per_goal = {
+        g: (len(sessions) - sum(s["youth"] for s in sessions))
+        if g == family["parent_goal"]
+        else len(sessions)
+        for family in world
+        for g in family["goals"]
+    }
+    return run
+
+
+def report(args, run: Run, memory_idle_kb: int) -> None:
+    saves = [(g, s) for g, rows in run.saves.items() for s in rows]
+    complete, notices, every_update = 0, [], []
+    expected = received = 0
+    for goal, save in saves:
+        want = run.expected_per_goal[goal]
+        expected += want
+        received += len(save["updates"])
+        notices.extend(save["notices"])
+        if len(save["updates"]) >= want:
+            complete += 1
+            every_update.append(max(save["updates"]))
+    ms = lambda v: f"{v * 1000:.0f} ms"  # noqa: E731
+    sockets = args.families * args.clients
+    print(f"\n### Live meeting mode: {args.families} families × {args.clients} clients\n")
+    print("| what | figure |\n|---|---:|")
+    print(
+        f"| sockets opened / refused / dropped | {run.opened} / {run.refused} / {run.dropped} (of {sockets}) |"
+    )
+    print(f"| saves (one per family per second, {args.seconds} s) | {len(saves)} |")
+    print(
+        f"| save (service call incl. commit and publish), median | {ms(statistics.median(run.save_seconds))} |"
+    )
+    print(f"| deliveries expected / received | {expected} / {received} |")
+    print(f"| notices about a parent at a UU socket (must be 0) | {run.leaked} |")
+    if run.fetching:
+        print(f"| fragment fetches that failed | {run.fetch_errors} |")
+    print(
+        f"| save → notice at a socket, median / p95 | {ms(statistics.median(notices)) if notices else '–'} / {ms(percentile(notices, 95))} |"
+    )
+    what = "notice and fragment" if run.fetching else "notice"
+    print(
+        f"| save → every client's update ({what}), median / p95 | {ms(statistics.median(every_update)) if every_update else '–'} / {ms(percentile(every_update, 95))} |"
+    )
+    print(f"| saves that reached every client | {complete} of {len(saves)} |")
+    print(
+        f"| ASGI server memory (RSS): idle / sockets open / peak | {memory_idle_kb // 1024} / {run.memory_open_kb // 1024} / {run.memory_peak_kb // 1024} MiB |"
+    )
+    print(f"\nload average after the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--families", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=6, help="open pages per family (≥ 2)")
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--threads", type=int, default=8, help="concurrent saves")
+    parser.add_argument(
+        "--grace", type=float, default=5.0, help="seconds to wait after the last save"
+    )
+    parser.add_argument("--no-fetch", action="store_true", help="stop at the notice")
+    parser.add_argument(
+        "--web-workers", type=int, default=2, help="gunicorn workers for the fetches"
+    )
+    args = parser.parse_args()
+    if args.clients < 2:
+        parser.error("--clients must be at least 2 (the last is the UU counsellor)")
+    redis_url = os.environ.get("REDIS_URL", "")
+    if not redis_url:
+        sys.exit("bench/live.py: set REDIS_URL: the server and this driver meet in channels-redis")
+    url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    prepare_database(url, reuse=False)
+    os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
+    setup_django(url)
+    print(f"filling {args.families} families × {args.clients} members …", flush=True)
+    world, sessions, actor = build_world(args.families, args.clients)
+
+    port, web_port = free_port(), free_port()
+    env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
+    server = start_server(port, env)
+    web = start_web(web_port, env, args.web_workers) if not args.no_fetch else None
+    try:
+        args.server_pid = server.pid
+        memory_idle_kb = rss_kb(server.pid)
+        print(
+            f"sockets on :{port}, pages on :{web_port}; opening {args.families * args.clients} sockets …",
+            flush=True,
+        )
+        run = asyncio.run(load(args, world, sessions, actor, port, web_port))
+    finally:
+        stop_server(server)
+        if web is not None:
+            stop_server(web)
+    report(args, run, memory_idle_kb)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""What ends a user's access also ends their open live sockets at once (notify.recheck_user):
+logging out, a membership removed or changed, the account changed (deactivated)."""
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.signals import user_logged_out
+from django.db.models.signals import post_delete, post_save
+
+from families.models import NetworkMember, PersonAssignment
+from networkgroup.live.notify import recheck_user
+
+
+def _membership_changed(sender, instance, **kwargs):
+    recheck_user(instance.user_id)
+
+
+def _user_changed(sender, instance, **kwargs):
+    recheck_user(instance.pk)
+
+
+def _logged_out(sender, request, user, **kwargs):
+    if user is not None:
+        recheck_user(user.pk)
+
+
+def connect() -> None:
+    for model in (NetworkMember, PersonAssignment):
+        post_save.connect(
+            _membership_changed, sender=model, dispatch_uid=f"live-{model.__name__}-save"
+        )
+        post_delete.connect(
+            _membership_changed, sender=model, dispatch_uid=f"live-{model.__name__}-delete"
+        )
+    post_save.connect(_user_changed, sender=get_user_model(), dispatch_uid="live-user-save")
+    user_logged_out.connect(_logged_out, dispatch_uid="live-logged-out")
