@@ -5,6 +5,8 @@ Rules that other places use (the 02 rule, "in education on date D", the follow-u
 live once, in youth.rules, each with its query twin.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
