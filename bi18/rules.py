@@ -20,6 +20,11 @@ DEFAULTS: dict[str, object] = {
     "youth_follow_up_months": 3,
     # Family plan (SPEC §4)
     "plan_review_interval_months": 3,
+    # Capacity (the budget note: 130 families with 260 parents; about 100 young people on
+    # the education effort)
+    "planned_families": 130,
+    "planned_parents": 260,
+    "planned_young_people": 100,
     # Targets (SPEC §7)
     "target_t1_internship_6_months": 0.82,
     "target_t2_education_3_months": 0.50,

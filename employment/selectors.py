@@ -23,11 +23,28 @@ from employment.models import (
 )
 
 
+def current_track(person) -> EmploymentTrack | None:
+    """The parent's current track: the open one, else the latest (None without a track)."""
+    return EmploymentTrack.objects.filter(person=person).current_first().first()
+
+
+def earlier_tracks(person, current: EmploymentTrack | None) -> list[EmploymentTrack]:
+    """The parent's other tracks, newest first: the history a new track keeps."""
+    if current is None:
+        return []
+    return list(
+        EmploymentTrack.objects.filter(person=person)
+        .exclude(pk=current.pk)
+        .order_by("-start", "-id")
+    )
+
+
 def track_with_records(person) -> EmploymentTrack | None:
-    """The parent's track with everything its page and timeline show, in a fixed number
-    of queries (None without a track)."""
+    """The parent's current track with everything its page and timeline show, in a fixed
+    number of queries (None without a track)."""
     return (
         EmploymentTrack.objects.filter(person=person)
+        .current_first()
         .select_related("company_consultant", "employment_consultant")
         .prefetch_related(
             Prefetch(

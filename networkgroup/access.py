@@ -108,6 +108,16 @@ def changes(user, queryset):
     )
 
 
+def events(user, queryset):
+    """History events (one per save), by the rule of `changes`: an event about a goal or its
+    action follows the goal's person; one that names a person the goal is no longer for (a
+    move, or the goal's earlier events after one) is for full members only."""
+    full = sorted(scope_for(user).full_families)
+    return PLAN.filter(user, queryset, person="goal__person", family="plan__family_id").exclude(
+        Q(names_former_person=True) & ~Q(plan__family_id__in=full)
+    )
+
+
 def get_goal(user, family, goal_pk, *, queryset=None):
     from networkgroup.models import Goal
 
@@ -174,8 +184,13 @@ def get_meeting(user, family, pk):
 
 
 def decisions(user, queryset):
-    return MEETING.filter(
-        user, queryset, person="action__goal__person", family="meeting__family_id"
+    """A decision follows whom it is about and, when it became an action, that action's goal
+    (both must be visible: a decision recorded before `person` existed has only the goal)."""
+    if not MEETING.may_view(user):
+        return queryset.none()
+    return queryset.filter(
+        MEETING.q(user, person="person", family="meeting__family_id")
+        & MEETING.q(user, person="action__goal__person", family="meeting__family_id")
     )
 
 

@@ -20,6 +20,8 @@ from networkgroup.models import (
     Plan,
     PlanArea,
     PlanChange,
+    PlanEvent,
+    PlanEventVerb,
 )
 
 CHUNK = 2000
@@ -215,13 +217,26 @@ def _seed_chunk(rng, family_ids, today) -> None:
         [(g, p, w, r, adapt_d(d), st, 1, c, c, at, at) for g, p, w, r, d, st, c in actions],
         ids_of=Action.objects.filter(plan_id__in=plan_ids),
     )
-    # History: each action's creation.
+    # History: each action's creation, one event with its "what" and deadline.
+    event_ids = _insert_rows(
+        PlanEvent,
+        ["plan", "goal", "action", "actor", "at", "object_type", "verb", "names_former_person"],
+        [
+            (p, g, action_id, c, at, "action", PlanEventVerb.CREATED, False)
+            for action_id, (g, p, _w, _r, _d, _st, c) in zip(action_ids, actions, strict=True)
+        ],
+        ids_of=PlanEvent.objects.filter(plan_id__in=plan_ids),
+    )
+    fields = ["event", "plan", "goal", "action", "actor", "at", "object_type", "field"]
     _insert_rows(
         PlanChange,
-        ["plan", "goal", "action", "actor", "at", "object_type", "field", "before", "after"],
+        [*fields, "before", "after"],
         [
-            (p, g, action_id, c, at, "action", "what", "", w)
-            for action_id, (g, p, w, _r, _d, _st, c) in zip(action_ids, actions, strict=True)
+            (e, p, g, action_id, c, at, "action", field, "", value)
+            for e, action_id, (g, p, w, _r, d, _st, c) in zip(
+                event_ids, action_ids, actions, strict=True
+            )
+            for field, value in (("what", w), ("deadline", d.isoformat()))
         ],
     )
 

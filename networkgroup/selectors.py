@@ -21,6 +21,7 @@ from networkgroup.models import (
     Plan,
     PlanArea,
     PlanChange,
+    PlanEvent,
 )
 from networkgroup.rules import next_review_date
 
@@ -96,7 +97,7 @@ def agenda_proposal(
     """What the plan puts on a meeting's agenda (SPEC §4): open actions overdue on
     the meeting day, open actions due before the next meeting (`until`; if unknown,
     one review interval after the meeting), and the plan's history since the previous meeting
-    – of what `user` may see. Four queries whatever the size of the plan; two when the
+    – of what `user` may see. Five queries whatever the size of the plan; three when the
     caller already holds the plan and `plan_goals(plan, user)` (the meeting page)."""
     if plan is None:
         plan = Plan.objects.filter(family=family).first()
@@ -130,7 +131,7 @@ def agenda_proposal(
         .first()
     )
     proposal.since = previous
-    changes = access.changes(user, PlanChange.objects.filter(plan=plan))
+    changes = access.events(user, PlanEvent.objects.filter(plan=plan))
     if day < timezone.localdate():
         # An earlier meeting shows what it had before it; today's and later ones
         # include what is being changed in the meeting itself.
@@ -138,10 +139,17 @@ def agenda_proposal(
     if previous is not None:
         changes = changes.filter(at__gt=previous)
     proposal.changes_total = changes.count()
-    proposal.changes = list(changes.select_related("actor", "goal")[:AGENDA_CHANGES_SHOWN])
+    proposal.changes = list(history_events(changes)[:AGENDA_CHANGES_SHOWN])
     if plan.review_date <= until:
         proposal.review_due = plan.review_date
     return proposal
+
+
+def history_events(events):
+    """Events ready to be read as sentences: two queries for any number of them."""
+    return events.select_related("actor", "goal__person", "action").prefetch_related(
+        Prefetch("changes", queryset=PlanChange.objects.order_by("id"))
+    )
 
 
 def plan_summary(plan, user) -> dict:

@@ -41,7 +41,17 @@ from families.models import PersonAssignment
 from families.records import access as records_access
 from families.records import services as records_services
 from families.worklist.models import Snooze
-from networkgroup.models import Action, Decision, Goal, Meeting, Plan, PlanArea, PlanChange
+from networkgroup.models import (
+    Action,
+    Decision,
+    Goal,
+    InterpreterBooking,
+    Meeting,
+    Plan,
+    PlanArea,
+    PlanChange,
+    PlanEvent,
+)
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, child
 from tests.families.test_import import family_rows, to_csv
@@ -220,9 +230,12 @@ URLS: dict[str, tuple] = {
     "networkgroup:meeting_decision_list": case(MEETING, FAMILY),
     "networkgroup:meeting_agenda": case(MEETING, FAMILY, FULL),
     "networkgroup:meeting_document": case(MEETING, FAMILY, EDIT),
+    "networkgroup:meeting_interpreter_create": case(MEETING, FAMILY, FULL),
+    "networkgroup:meeting_interpreter_edit": case(MEETING, FAMILY, FULL),
     "employment:parent": case(TRACK, PARENT_A),
     "employment:track_edit": case(TRACK, PARENT_A, EDIT),
     "employment:track_outcome": case(TRACK, PARENT_A, EDIT),
+    "employment:track_new": case(TRACK, PARENT_A, EDIT),
     "employment:internship_create": case(TRACK, PARENT_A, EDIT),
     "employment:internship_edit": case(TRACK, PARENT_A, EDIT),
     "employment:internship_hours": case(MENTOR, PARENT_A, EDIT),
@@ -251,6 +264,7 @@ URLS: dict[str, tuple] = {
     "budget:snapshot_request": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:snapshot_status": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:export": (PERM, "aggregated dashboard export, view_dashboard"),
+    "budget:capacity": (PERM, "capacity counts per cohort, view_dashboard; no names"),
     "budget:overview": (PERM, "budget pages, manage_budget"),
     "budget:allocation_create": (PERM, "budget pages, manage_budget"),
     "budget:allocation_edit": (PERM, "budget pages, manage_budget"),
@@ -448,9 +462,12 @@ def _build_world():
             goal=g, plan=plan, what=what, responsible=responsible, created_by=coordinator,
             updated_by=coordinator, deadline=today + timedelta(days=3),
         )  # fmt: skip
+        event = PlanEvent.objects.create(
+            plan=plan, goal=g, action=a, actor=coordinator, object_type="action", verb="created"
+        )
         PlanChange.objects.create(
-            plan=plan, goal=g, action=a, actor=coordinator, object_type="action", field="what",
-            after=what,
+            event=event, plan=plan, goal=g, action=a, actor=coordinator, object_type="action",
+            field="what", after=what,
         )  # fmt: skip
         return a
 
@@ -490,6 +507,11 @@ def _build_world():
         until=date.today() + timedelta(days=5), reason="Xylographparent snooze",
     )  # fmt: skip
 
+    booking = InterpreterBooking.objects.create(
+        meeting=meeting, language="Arabisk", starts_at=meeting.starts_at, supplier="Tolkeservice",
+        requested_by=coordinator,
+    )  # fmt: skip
+
     scope = records_access.scope_for(coordinator, family)
     note = records_services.note_create(
         actor=coordinator, family=family, scope=scope, kind="conversation",
@@ -527,6 +549,7 @@ def _build_world():
         "language": "da",
         "kind": "leisure_job",
         "record_pk": job.pk,
+        "booking_pk": booking.pk,
         "code": "T1",
         "fmt": "csv",
         "user_pk": users["coordinator"].pk,

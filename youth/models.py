@@ -46,12 +46,25 @@ class YouthTrackQuerySet(models.QuerySet):
     def responsible(self, user):
         return self.filter(Q(retention_counsellor=user) | Q(guidance_counsellor=user))
 
+    def current_first(self):
+        """The open track first, then the latest: `.first()` is a person's current track."""
+        return self.order_by(
+            models.Case(models.When(actual_end__isnull=True, then=0), default=1), "-start", "-id"
+        )
+
 
 class YouthTrack(Versioned):
-    """One youth track per child or young person (under the age limit at its start)."""
+    """A child's or young person's youth track (under the age limit at its start).
 
-    person = models.OneToOneField(
-        Person, on_delete=models.CASCADE, related_name="youth_track", verbose_name=_("young person")
+    A young person may have several over time: a new one once the previous one has ended
+    (at most one open track, without an actual end, at a time); each keeps its own
+    follow-up. Which one a target counts is youth.rules.counting_track_q."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="youth_tracks",
+        verbose_name=_("young person"),
     )
     education_effort = models.BooleanField(_("education effort"), default=False)
     leisure_job_effort = models.BooleanField(_("leisure-job effort"), default=False)
@@ -92,6 +105,11 @@ class YouthTrack(Versioned):
             models.CheckConstraint(
                 condition=Q(actual_end__isnull=True) | Q(actual_end__gte=F("start")),
                 name="youthtrack_actual_end_after_start",
+            ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(actual_end__isnull=True),
+                name="youthtrack_one_open_per_person",
             ),
         ]
         indexes = [

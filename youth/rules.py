@@ -267,3 +267,28 @@ def in_education_on(person, day: datetime.date) -> bool:
     if "enrolments" in cache:
         return in_education_from(cache["enrolments"], day)
     return in_education_from(Enrolment.objects.filter(person=person), day)
+
+
+# --- Which track counts -----------------------------------------------------------------
+# A young person may have several youth tracks over time. T2 counts each young person once,
+# with their first track on the education effort; T6 with their first track. Like the
+# parents' (employment.rules.counting_track): the effort they were enrolled into.
+
+
+def counting_track(track, tracks_of_person, *, education_only: bool = False) -> bool:
+    """Whether `track` is the one a target counts among all of its person's tracks."""
+    candidates = [t for t in tracks_of_person if t.education_effort or not education_only]
+    if track not in candidates:
+        return False
+    return min(candidates, key=lambda t: (t.start, t.pk)).pk == track.pk
+
+
+def counting_track_q(*, education_only: bool = False) -> Q:
+    """`counting_track` as a filter on YouthTrack rows (combine it with the target's own
+    filter, e.g. education_effort=True for T2)."""
+    earlier = YouthTrack.objects.filter(person=OuterRef("person")).filter(
+        Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk"))
+    )
+    if education_only:
+        earlier = earlier.filter(education_effort=True)
+    return ~Exists(earlier)

@@ -41,6 +41,7 @@ def budget_overview(request):
             "activities": activities,
             "allocations": allocations,
             "status": status,
+            "shares": services.share_status(today),
             "today": today,
             "outcomes_on": latest,
         },

@@ -1,10 +1,11 @@
-"""The plan's history rows: who changed which field of a goal or action, before and after."""
+"""The plan's history: one event per save (who created or changed which goal or action, or
+reviewed the plan), with a row per changed field, before and after."""
 
 import datetime
 
 from django.utils import timezone
 
-from networkgroup.models import PlanChange
+from networkgroup.models import PlanChange, PlanEvent, PlanEventVerb
 
 
 def history_value(field: str, value) -> str:
@@ -21,10 +22,33 @@ def history_value(field: str, value) -> str:
     return str(value)
 
 
-def record_history(*, plan_id, actor, object_type, changes, goal_id=None, action_id=None, at=None):
+def record_history(
+    *,
+    plan_id,
+    actor,
+    object_type,
+    changes,
+    verb=PlanEventVerb.CHANGED,
+    goal_id=None,
+    action_id=None,
+    at=None,
+) -> PlanEvent:
+    """One event for one save, with its changed fields. Call it in the save's transaction."""
     at = at or timezone.now()
+    event = PlanEvent.objects.create(
+        plan_id=plan_id,
+        goal_id=goal_id,
+        action_id=action_id,
+        actor=actor,
+        at=at,
+        object_type=object_type,
+        verb=verb,
+        names_former_person=verb == PlanEventVerb.CHANGED
+        and any(field == "person" for field, _b, _a in changes),
+    )
     PlanChange.objects.bulk_create(
         PlanChange(
+            event=event,
             plan_id=plan_id,
             goal_id=goal_id,
             action_id=action_id,
@@ -37,6 +61,7 @@ def record_history(*, plan_id, actor, object_type, changes, goal_id=None, action
         )
         for field, before, after in changes
     )
+    return event
 
 
 def changed_fields(instance, data: dict) -> list[tuple[str, object, object]]:

@@ -18,7 +18,7 @@ from bi18.lib.versioning import update_if_version
 from families.models import Family, NetworkMember, Person
 from networkgroup import access
 from networkgroup.live.notify import ACTION, GOAL, live_changed
-from networkgroup.models import Action, ActionStatus, Goal, Plan
+from networkgroup.models import Action, ActionStatus, Goal, Plan, PlanEvent, PlanEventVerb
 from networkgroup.rules import next_review_date
 from networkgroup.services.common import PlanConflict
 from networkgroup.services.history import changed_fields, record_history
@@ -71,7 +71,13 @@ def plan_mark_reviewed(*, actor, plan: Plan, on: datetime.date | None = None) ->
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
-    record_history(plan_id=plan.pk, actor=actor, object_type="plan", changes=changes)
+    record_history(
+        plan_id=plan.pk,
+        actor=actor,
+        object_type="plan",
+        verb=PlanEventVerb.REVIEWED,
+        changes=changes,
+    )
     audit_log(actor=actor, action="change", event="networkgroup.plan.reviewed", family=plan.family)
     plan.refresh_from_db()
     return plan
@@ -97,6 +103,7 @@ def goal_create(*, actor, plan: Plan, area: str, text: str, person: Person | Non
         goal_id=goal.pk,
         actor=actor,
         object_type="goal",
+        verb=PlanEventVerb.CREATED,
         at=now,
         changes=[("person", None, person), ("area", None, area), ("text", None, text)],
     )
@@ -163,9 +170,10 @@ def goal_update(*, actor, goal: Goal, data: dict, version: int) -> Goal:
     current = Goal.objects.select_related("plan__family", "person", "updated_by").get(pk=goal.pk)
     _check_person(current.plan.family, data.get("person"))
     _check_may_write(actor, current.plan.family, current.person)
+    moved = "person" in data and data["person"] != current.person
     if "person" in data:
         _check_may_write(actor, current.plan.family, data["person"])
-    return _versioned_change(
+    saved = _versioned_change(
         Goal,
         current,
         actor=actor,
@@ -177,6 +185,12 @@ def goal_update(*, actor, goal: Goal, data: dict, version: int) -> Goal:
         detail={"goal_id": goal.pk},
         announce=lambda saved: _announce_goal(actor, current, saved),
     )
+    if moved:
+        # The goal's earlier events name whom it was for: now for full members only.
+        PlanEvent.objects.filter(goal=goal, changes__field="person").update(
+            names_former_person=True
+        )
+    return saved
 
 
 def _announce_goal(actor, before: Goal, saved: Goal) -> None:
@@ -223,6 +237,7 @@ def action_create(
         action_id=action.pk,
         actor=actor,
         object_type="action",
+        verb=PlanEventVerb.CREATED,
         at=now,
         changes=[
             ("what", None, what),

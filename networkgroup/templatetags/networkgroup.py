@@ -29,6 +29,14 @@ def history_value(change, which: str) -> str:
 
 
 @register.filter
+def sentence(event) -> str:
+    """A history event as one sentence (networkgroup.history)."""
+    from networkgroup.history import sentence as _sentence
+
+    return _sentence(event)
+
+
+@register.filter
 def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))
 

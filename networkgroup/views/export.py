@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET
 
 from bi18.audit.services import audit_log
 from bi18.lib.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
-from networkgroup import selectors, services
+from networkgroup import access, selectors, services
 from networkgroup.views.common import family_for_member
 
 PDF_LANGUAGES = ("da", "en")
@@ -18,10 +18,15 @@ PDF_LANGUAGES = ("da", "en")
 
 def _print_context(family, user) -> dict:
     plan = services.plan_for_family(family=family)
+    goals = selectors.plan_goals(plan, user)
     return {
         "family": family,
         "plan": plan,
-        "goals": selectors.plan_goals(plan, user),
+        "goals": goals,
+        # The family's members as far as this user may see them (a youth counsellor: the
+        # young people only).
+        "people": list(access.people(user, family.people.all()).order_by("role", "first_name")),
+        "overdue": sum(1 for g in goals for a in g.actions.all() if a.is_overdue),
         "members": list(family.members.select_related("user")),
         "next_meeting": selectors.next_meeting(family),
         "printed_at": timezone.localtime(),

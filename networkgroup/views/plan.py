@@ -15,7 +15,7 @@ from networkgroup import access, selectors, services
 from networkgroup.forms import ActionForm, GoalForm
 from networkgroup.live.reads import read_is_covered
 from networkgroup.live.routing import socket_path
-from networkgroup.models import Action, Goal, PlanChange
+from networkgroup.models import Action, Goal, PlanChange, PlanEvent
 from networkgroup.presence import POLL_SECONDS, presence_others
 from networkgroup.views.common import family_for_member, fragment, retarget
 
@@ -52,9 +52,9 @@ def plan_page(request, family_pk):
     context = plan_context(request, family)
     context["next_meeting"] = selectors.next_meeting(family)
     context["recent_changes"] = list(
-        access.changes(
-            request.user, PlanChange.objects.filter(plan=context["plan"])
-        ).select_related("actor", "goal")[:8]
+        selectors.history_events(
+            access.events(request.user, PlanEvent.objects.filter(plan=context["plan"]))
+        )[:8]
     )
     context["offer_english"] = offers_english(family)
     context["nav_active"] = "families"
@@ -81,7 +81,9 @@ def presence(request, family_pk):
     changed_by_others = (
         access.changes(request.user, PlanChange.objects.filter(plan__family=family, id__gt=since))
         .exclude(actor=request.user)
-        .count()
+        .values("event_id")
+        .distinct()
+        .count()  # saves, not changed fields
         if since is not None
         else 0
     )
@@ -254,8 +256,8 @@ def goal_edit(request, family_pk, goal_pk):
 def goal_history(request, family_pk, goal_pk):
     family = family_for_member(request.user, family_pk)
     goal = _goal(request, family, goal_pk)
-    changes = access.changes(request.user, PlanChange.objects.filter(goal=goal)).select_related(
-        "actor", "action"
+    changes = selectors.history_events(
+        access.events(request.user, PlanEvent.objects.filter(goal=goal))
     )
     page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(
@@ -277,8 +279,8 @@ def goal_history(request, family_pk, goal_pk):
 def plan_history(request, family_pk):
     family = family_for_member(request.user, family_pk)
     plan = services.plan_for_family(family=family)
-    changes = access.changes(request.user, PlanChange.objects.filter(plan=plan)).select_related(
-        "actor", "goal", "action"
+    changes = selectors.history_events(
+        access.events(request.user, PlanEvent.objects.filter(plan=plan))
     )
     page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(

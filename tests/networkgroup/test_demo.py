@@ -14,7 +14,7 @@ from families.deadlines import items_for
 from families.models import Family, NetworkMember, Person
 from families.registry import demo_seeders
 from networkgroup.demo import seed_plans
-from networkgroup.models import Action, Decision, Goal, Meeting, Plan, PlanChange
+from networkgroup.models import Action, Decision, Goal, Meeting, Plan, PlanChange, PlanEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,8 @@ def test_demo_gives_every_family_a_plan_goals_actions_history_and_two_meetings()
     assert Goal.objects.count() == Person.objects.count() + families
     assert Goal.objects.filter(person__isnull=True).count() == families
     assert Action.objects.count() >= Goal.objects.count()
-    assert PlanChange.objects.count() == Action.objects.count()
+    assert PlanEvent.objects.filter(verb="created").count() == Action.objects.count()
+    assert PlanChange.objects.count() == 2 * Action.objects.count()
     # Owners are members of the family's own group.
     in_group = NetworkMember.objects.filter(
         family_id=OuterRef("plan__family_id"), user_id=OuterRef("responsible_id")

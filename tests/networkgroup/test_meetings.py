@@ -15,7 +15,7 @@ from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
 from families.models import PersonRole
 from networkgroup import services
-from networkgroup.models import Action, ActionStatus, Decision, Meeting, PlanArea, PlanChange
+from networkgroup.models import Action, ActionStatus, Decision, Goal, Meeting, PlanArea, PlanEvent
 from networkgroup.selectors import agenda_proposal
 from tests.factories import PersonFactory, add_member
 
@@ -98,7 +98,7 @@ def test_agenda_is_proposed_from_overdue_due_soon_and_changes_since_last_meeting
     _action(goal, caseworker, "After the next meeting: pension", 60)
     _action(goal, caseworker, "Done already", -5, status=ActionStatus.DONE)
     # A change made before the last meeting is not "since the last meeting".
-    PlanChange.objects.filter(plan=goal.plan, field="text", object_type="goal").update(
+    PlanEvent.objects.filter(plan=goal.plan, object_type="goal").update(
         at=last.starts_at - datetime.timedelta(days=1)
     )
     proposal = agenda_proposal(
@@ -110,9 +110,9 @@ def test_agenda_is_proposed_from_overdue_due_soon_and_changes_since_last_meeting
     assert proposal.overdue == [overdue]
     assert proposal.due_soon == [due]
     assert proposal.since == last.starts_at
-    changed = {(c.action_id, c.field) for c in proposal.changes}
-    assert (overdue.pk, "what") in changed
-    assert not any(c.object_type == "goal" and c.field == "text" for c in proposal.changes)
+    changed = {(c.action_id, c.verb) for c in proposal.changes}
+    assert (overdue.pk, "created") in changed
+    assert not any(c.object_type == "goal" for c in proposal.changes)
     text = proposal.as_text()
     assert "Overdue: debt counselling" in text and "Due soon: open a bank account" in text
     assert "pension" not in text and "Done already" not in text
@@ -239,7 +239,7 @@ def test_a_decision_becomes_a_plan_action_in_one_step(
     assert f'hx-swap-oob="beforeend:#goal-{goal.pk}-actions"' in body
     assert f'id="action-{action.pk}"' in body
     assert f'id="goal-{goal.pk}"' not in body
-    assert PlanChange.objects.filter(action=action).count() == 4
+    assert PlanEvent.objects.filter(action=action).count() == 1  # one save, one event
     assert AuditEvent.objects.filter(event="networkgroup.decision.recorded").exists()
 
 
@@ -273,14 +273,100 @@ def test_decision_goal_choices_name_whom_each_goal_is_for(group, plan, caseworke
     )
 
 
-def test_a_decision_needs_owner_and_deadline(group, goal, caseworker):
+def test_a_decision_under_a_goal_needs_no_owner_or_deadline(group, goal, caseworker):
     meeting = _meeting(group, caseworker)
     response = _client(caseworker).post(
         _url("meeting_decision", group.pk, meeting.pk),
-        {"text": "Something", "goal": goal.pk},
+        {"text": "Something", "kind": "action", "goal": goal.pk},
         **HTMX,
     )
     assert response.status_code == 200
+    decision = Decision.objects.get()
+    assert (decision.action.goal, decision.action.responsible, decision.action.deadline) == (
+        goal,
+        None,
+        None,
+    )
+    assert "ingen frist" in response.content.decode()
+
+
+def test_a_decision_can_create_a_new_goal_for_another_person(group, goal, caseworker):
+    """The decision about Karim need not be filed under Amira's goal (issue 16 §3)."""
+    meeting = _meeting(group, caseworker)
+    omar = group.people.get(first_name="Omar")
+    response = _client(caseworker).post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Omar starter på sprogskole", "kind": "new_goal", "person": omar.pk,
+         "area": PlanArea.LANGUAGE, "responsible": caseworker.pk},
+        **HTMX,
+    )  # fmt: skip
+    assert response.status_code == 200
+    decision = Decision.objects.get()
+    new_goal = decision.action.goal
+    assert (new_goal.text, new_goal.person, new_goal.area) == (
+        "Omar starter på sprogskole",
+        omar,
+        PlanArea.LANGUAGE,
+    )
+    assert decision.person == omar and decision.action.responsible == caseworker
+    body = response.content.decode()
+    assert 'hx-swap-oob="beforeend:#plan-goals"' in body and f'id="goal-{new_goal.pk}"' in body
+    # Without a responsible person or deadline the new goal has no action yet.
+    _client(caseworker).post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Familien søger større bolig", "kind": "new_goal", "area": PlanArea.HOUSING},
+    )
+    housing = Goal.objects.get(text="Familien søger større bolig")
+    assert housing.person is None and not housing.actions.exists()
+
+
+def test_a_decision_can_stand_alone_and_follows_whom_it_is_about(
+    group, caseworker, retention_counsellor
+):
+    from bi18.accounts.roles import Role as R
+    from tests.factories import UserFactory
+
+    uu = UserFactory(username="uu", role=R.YOUTH_GUIDANCE_COUNSELLOR)
+    add_member(group, uu, role=R.YOUTH_GUIDANCE_COUNSELLOR)
+    meeting = _meeting(group, caseworker, attending_members=[caseworker, uu])
+    amina = group.people.get(first_name="Amina")
+    client = _client(caseworker)
+    client.post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Amina holder pause i praktikken", "kind": "alone", "person": amina.pk},
+    )
+    client.post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Næste møde holdes hjemme", "kind": "alone"},
+    )
+    assert Decision.objects.filter(action__isnull=True).count() == 2
+    assert not Action.objects.exists() and not Goal.objects.filter(plan__family=group).exists()
+    page = _client(uu).get(_url("meeting", group.pk, meeting.pk)).content.decode()
+    assert "Næste møde holdes hjemme" in page
+    assert "Amina holder pause" not in page
+
+
+@pytest.mark.parametrize(
+    "data,error",
+    [
+        ({"kind": "action"}, "Vælg det mål, handlingen hører under."),
+        ({"kind": "new_goal"}, "Vælg det nye måls område."),
+        ({"kind": "alone", "deadline": "2030-01-01"}, "En beslutning alene har ingen"),
+        ({"kind": "nonsense"}, "Marker en gyldig valgmulighed"),
+    ],
+)
+def test_a_decision_with_bad_input_gets_a_clear_error_and_keeps_the_text(
+    group, caseworker, data, error
+):
+    meeting = _meeting(group, caseworker)
+    response = _client(caseworker).post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Beholdes", **data},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert error in body and "Beholdes" in body
     assert not Decision.objects.exists() and not Action.objects.exists()
 
 
@@ -320,10 +406,10 @@ def test_approved_minutes_are_locked_and_changes_go_to_an_audited_addendum(
     services.meeting_save_minutes(actor=caseworker, meeting=meeting, minutes="Agreed.", version=1)
     member = _client(employment_consultant)
     # Only the coordinator approves.
-    member.post(_url("meeting_approve", group.pk, meeting.pk))
+    member.post(_url("meeting_approve", group.pk, meeting.pk), {"confirmed": "1"})
     meeting.refresh_from_db()
     assert not meeting.is_locked
-    _client(caseworker).post(_url("meeting_approve", group.pk, meeting.pk))
+    _client(caseworker).post(_url("meeting_approve", group.pk, meeting.pk), {"confirmed": "1"})
     meeting.refresh_from_db()
     assert meeting.is_locked and meeting.minutes_approved_by == caseworker
     assert AuditEvent.objects.filter(event="networkgroup.meeting.minutes_approved").exists()
@@ -421,7 +507,11 @@ def test_approving_keeps_minutes_typed_but_not_saved(group, caseworker):
     meeting = _meeting(group, caseworker)
     response = _client(caseworker).post(
         _url("meeting_approve", group.pk, meeting.pk),
-        {"minutes": "Typed at the end of the meeting.", "version": meeting.version},
+        {
+            "minutes": "Typed at the end of the meeting.",
+            "version": meeting.version,
+            "confirmed": "1",
+        },
         **HTMX,
     )
     assert response["HX-Redirect"] == _url("meeting", group.pk, meeting.pk)
@@ -439,7 +529,7 @@ def test_approving_over_someone_elses_minutes_shows_the_conflict_instead(
     )
     response = _client(caseworker).post(
         _url("meeting_approve", group.pk, meeting.pk),
-        {"minutes": "Mine.", "version": 1},
+        {"minutes": "Mine.", "version": 1, "confirmed": "1"},
         **HTMX,
     )
     body = response.content.decode()
@@ -522,3 +612,22 @@ def test_minutes_of_a_future_meeting_cannot_be_approved(group, caseworker):
         services.meeting_approve_minutes(actor=caseworker, meeting=meeting)
     meeting.refresh_from_db()
     assert not meeting.is_locked
+
+
+def test_approving_asks_for_confirmation_first_and_only_after_the_meeting(
+    group, caseworker, client
+):
+    past = _meeting(group, caseworker)
+    client.force_login(caseworker)
+    page = client.get(_url("meeting", group.pk, past.pk)).content.decode()
+    assert "Godkend referatet…" in page and "kan ikke fortrydes" in page
+    # Without the confirmation's own button nothing is approved.
+    response = client.post(_url("meeting_approve", group.pk, past.pk), {"minutes": "x"})
+    assert response.status_code == 302
+    past.refresh_from_db()
+    assert not past.is_locked
+    assert "Bekræft" in client.get(response.url).content.decode()
+    upcoming = _meeting(group, caseworker, days=3)
+    page = client.get(_url("meeting", group.pk, upcoming.pk)).content.decode()
+    assert "Godkend referatet…" not in page
+    assert "når mødet har fundet sted" in page

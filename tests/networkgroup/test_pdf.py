@@ -119,3 +119,43 @@ def test_english_pdf_is_offered_when_the_family_does_not_prefer_danish(
     danish = reverse("networkgroup:plan_pdf", args=[plan_family.pk, "da"])
     assert danish in body.decode()
     assert (english in body.decode()) is offers_english
+
+
+def test_print_and_pdf_list_the_family_members_the_user_may_see_and_mark_overdue_actions(
+    plan_family, caseworker
+):
+    amina = plan_family.people.get(first_name="Amina")
+    goal = amina.plan_goals.get()
+    services.action_create(
+        actor=caseworker,
+        goal=goal,
+        what="Send ansøgning til Netto",
+        deadline=timezone.localdate() - datetime.timedelta(days=4),
+    )
+    html = _client(caseworker).get(reverse("networkgroup:plan_print", args=[plan_family.pk]))
+    html = html.content.decode()
+    family_part = html[html.index("<h2>Familien</h2>") : html.index("<h2>Netværksgruppe")]
+    for name in ("Amina Hassan", "Omar Hassan", "Sara Hassan", "Ali Hassan"):
+        assert name in family_part
+    assert "1 handling er over fristen." in html
+    overdue_row = html[html.index('<tr class="overdue">') :].split("</tr>")[0]
+    assert "Send ansøgning til Netto" in overdue_row and "(over fristen)" in overdue_row
+    assert html.count('class="overdue"') == 1  # the 2030 action is not overdue
+    pdf = _pdf_text(
+        _client(caseworker)
+        .get(reverse("networkgroup:plan_pdf", args=[plan_family.pk, "da"]))
+        .content
+    )
+    pdf = " ".join(pdf.split())
+    assert "Omar Hassan" in pdf and "(over fristen)" in pdf
+
+
+def test_a_youth_counsellors_print_lists_only_the_young_people(plan_family):
+    from tests.factories import UserFactory
+
+    uu = UserFactory(username="uu", role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    add_member(plan_family, uu, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    html = _client(uu).get(reverse("networkgroup:plan_print", args=[plan_family.pk]))
+    text = html.content.decode()
+    assert "Sara Hassan" in text and "Ali Hassan" in text
+    assert "Amina" not in text and "Omar" not in text

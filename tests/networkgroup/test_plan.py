@@ -602,5 +602,10 @@ def test_presence_poll_tells_when_someone_else_changed_the_plan(
         version=2,
     )
     poll = first.get(_url("presence", group.pk), {"since": since}, **HTMX).content.decode()
+    assert 'data-changed-by-others="1"' in poll  # one save of two fields is one change
+    services.action_update(
+        actor=employment_consultant, action=action, data={"what": "again"}, version=3
+    )
+    poll = first.get(_url("presence", group.pk), {"since": since}, **HTMX).content.decode()
     assert 'data-changed-by-others="2"' in poll
     assert first.get(_url("presence", group.pk), {"since": "x"}, **HTMX).status_code == 200

@@ -191,7 +191,7 @@ def test_starting_a_track_through_the_page(login, caseworker, retention_counsell
         },
     )
     assert response.status_code == 302
-    assert sara.youth_track.retention_counsellor == retention_counsellor
+    assert sara.youth_tracks.get().retention_counsellor == retention_counsellor
     assert sara.assignments.get().user == retention_counsellor
 
 
