@@ -291,4 +291,4 @@ def counting_track_q(*, education_only: bool = False) -> Q:
     )
     if education_only:
         earlier = earlier.filter(education_effort=True)
-    return ~Exists(earlier)
+    return Q(~Exists(earlier))
