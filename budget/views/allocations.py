@@ -90,6 +90,6 @@ def allocation_edit(request, pk: int):
             "nav_active": "targets",
             "form": form,
             "allocation": allocation,
-            "title": _("Change allocation"),
+            "title": _("Edit allocation"),
         },
     )
