@@ -5,6 +5,8 @@ Deadlines are derived from these rows by employment.clocks and employment.deadli
 nothing derivable is stored.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -200,7 +202,8 @@ class Internship(Versioned):
         return f"{self.company.name} {self.start}"
 
     @property
-    def end(self):
+    def end(self) -> datetime.date:
+        """The day the internship ends: its recorded end, else its planned end."""
         return self.actual_end or self.planned_end
 
 

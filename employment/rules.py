@@ -161,4 +161,4 @@ def counting_track_q() -> Q:
     earlier = EmploymentTrack.objects.filter(person=OuterRef("person")).filter(
         Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk"))
     )
-    return ~Exists(earlier)
+    return Q(~Exists(earlier))

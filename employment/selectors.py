@@ -109,7 +109,12 @@ def internship_gaps(
         if covered_until is None or end > covered_until:
             covered_until = end
             previous = internship
-    if previous is not None and previous.actual_end is not None and covered_until < today:
+    if (
+        previous is not None
+        and previous.actual_end is not None
+        and covered_until is not None
+        and covered_until < today
+    ):
         first_free = covered_until + datetime.timedelta(days=1)
         if job_from is None or first_free < job_from:
             gaps.append(Gap(first_free, None, previous, None))
@@ -298,7 +303,7 @@ def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[Time
                 course.provider + (" · " + _("completed") if course.completed else ""),
             )
         )
-    if track.outcome:
+    if track.outcome and track.outcome_date:
         entries.append(
             TimelineEntry(
                 track.outcome_date,

@@ -244,7 +244,7 @@ def interview_save(
     if data.get("held_date") and not data.get("held_by"):
         data = {**data, "held_by": actor}
     created = interview is None
-    if created:
+    if interview is None:
         interview = JobInterview.objects.create(track=track, **data)
     else:
         for name, value in data.items():
@@ -387,7 +387,7 @@ def course_save(
     *, actor, track: EmploymentTrack, data: dict, course: Course | None = None
 ) -> Course:
     created = course is None
-    if created:
+    if course is None:
         course = Course.objects.create(track=track, **data)
     else:
         for name, value in data.items():

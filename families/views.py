@@ -36,6 +36,7 @@ from families.forms import (
 )
 from families.models import Family, Person, PersonRole
 from families.registry import family_panels
+from families.worklist.views import my_work
 
 PAGE_SIZE = 25
 _SEARCH_SESSION_KEY = "family_searches"
@@ -421,3 +422,20 @@ def person_reveal_cpr(request, pk):
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def home(request):
+    """Land each role where its work is (SPEC §9): caseworkers on Mit arbejde, managers and
+    budget officers on the targets, evaluators on the decision basis, administrators on
+    administration."""
+    user = request.user
+    if user.has_perm("accounts.access_case_data"):
+        return my_work(request)
+    if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
+        return redirect("targets_home")
+    if user.has_perm("accounts.view_evaluation"):
+        return redirect("evaluation:decision")
+    if user.has_perm("accounts.manage_users") or user.has_perm("accounts.view_audit_log"):
+        return redirect("accounts:admin_home")
+    return render(request, "home.html")

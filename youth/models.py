@@ -130,12 +130,6 @@ class YouthTrack(Versioned):
             efforts.append(str(_("Leisure job")))
         return efforts
 
-    @property
-    def follow_up_due(self) -> datetime.date | None:
-        from youth.rules import follow_up_due_date
-
-        return follow_up_due_date(self.actual_end) if self.actual_end else None
-
 
 class LeisureJob(Versioned):
     track = models.ForeignKey(YouthTrack, on_delete=models.CASCADE, related_name="leisure_jobs")
@@ -203,42 +197,6 @@ class ExamPreparation(Versioned):
 
     def __str__(self) -> str:
         return f"{_('Exam')} {self.exam_date or ''}".strip()
-
-    @property
-    def has_after_grades(self) -> bool:
-        return any(
-            g is not None
-            for g in (self.danish_written_after, self.danish_oral_after, self.maths_after)
-        )
-
-    @property
-    def meets_eud_latest(self) -> bool:
-        """Target T6 for this preparation (youth.rules.latest_grades_meet_eud)."""
-        from youth.rules import latest_grades_meet_eud
-
-        return latest_grades_meet_eud(self)
-
-    @property
-    def meets_eud_before(self) -> bool:
-        from youth.rules import meets_eud_requirement
-
-        return meets_eud_requirement(
-            danish_written=self.danish_written_before,
-            danish_oral=self.danish_oral_before,
-            maths=self.maths_before,
-        )
-
-    @property
-    def meets_eud_after(self) -> bool | None:
-        from youth.rules import meets_eud_requirement
-
-        if not self.has_after_grades:
-            return None
-        return meets_eud_requirement(
-            danish_written=self.danish_written_after,
-            danish_oral=self.danish_oral_after,
-            maths=self.maths_after,
-        )
 
 
 class GuidanceSession(Versioned):

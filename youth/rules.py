@@ -79,10 +79,24 @@ _AFTER = ("danish_written_after", "danish_oral_after", "maths_after")
 
 def latest_grades(exam: ExamPreparation) -> tuple[int | None, int | None, int | None]:
     """The exam result once any of it is recorded, else the grades from before."""
-    after = tuple(getattr(exam, f) for f in _AFTER)
+    after = (exam.danish_written_after, exam.danish_oral_after, exam.maths_after)
     if any(g is not None for g in after):
-        return after  # type: ignore[return-value]
-    return tuple(getattr(exam, f) for f in _BEFORE)  # type: ignore[return-value]
+        return after
+    return (exam.danish_written_before, exam.danish_oral_before, exam.maths_before)
+
+
+def meets_eud_before(exam: ExamPreparation) -> bool:
+    """The grades from before the preparation meet the EUD requirement."""
+    written, oral, maths = (getattr(exam, f) for f in _BEFORE)
+    return meets_eud_requirement(danish_written=written, danish_oral=oral, maths=maths)
+
+
+def meets_eud_after(exam: ExamPreparation) -> bool | None:
+    """The exam result meets the EUD requirement (None: no result recorded yet)."""
+    after = [getattr(exam, f) for f in _AFTER]
+    if all(g is None for g in after):
+        return None
+    return meets_eud_requirement(danish_written=after[0], danish_oral=after[1], maths=after[2])
 
 
 def latest_grades_meet_eud(exam: ExamPreparation) -> bool:
@@ -288,4 +302,4 @@ def counting_track_q(*, education_only: bool = False) -> Q:
     )
     if education_only:
         earlier = earlier.filter(education_effort=True)
-    return ~Exists(earlier)
+    return Q(~Exists(earlier))

@@ -156,7 +156,7 @@ def track_update(*, actor, track: YouthTrack, data: dict, version: int) -> Youth
 
 
 def _record_create(model: type[Versioned], *, actor, event: str, about: Person, **fields):
-    obj = model.objects.create(**fields)
+    obj = model._default_manager.create(**fields)
     audit_log(actor=actor, action="create", event=event, person=about, detail={"id": obj.pk})
     return obj
 

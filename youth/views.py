@@ -72,7 +72,9 @@ def person_detail(request, pk):
     today = timezone.localdate()
     track = _track_with_records(person)
     enrolments = list(Enrolment.objects.filter(person=person))
-    follow_up_due = track.follow_up_due if track else None
+    follow_up_due = (
+        rules.follow_up_due_date(track.actual_end) if track and track.actual_end else None
+    )
     audit_log(actor=request.user, action="view", event="youth.person.viewed", person=person)
     return render(
         request,

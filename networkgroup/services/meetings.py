@@ -302,7 +302,7 @@ def decision_record(
     )
     # For the page that shows the plan next to the meeting (not stored: the goal's own
     # history says where it came from).
-    decision.new_goal = goal if kind == DecisionKind.NEW_GOAL else None
+    decision.new_goal = goal if kind == DecisionKind.NEW_GOAL else None  # type: ignore[attr-defined]
     audit_log(
         actor=actor,
         action="create",
