@@ -258,6 +258,8 @@ URLS: dict[str, tuple] = {
     "youth:follow_up": case("youth.follow_up", CHILD, EDIT),
     "youth:record_create": case("youth.leisure_job", CHILD, EDIT),
     "youth:record_edit": case("youth.leisure_job", CHILD, EDIT),
+    "youth:record_create_legacy": (OWN, "redirects an English address to the Danish one"),
+    "youth:record_edit_legacy": (OWN, "redirects an English address to the Danish one"),
     "employment:company_picker": (OWN, "companies are not personal data"),
     "targets_home": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:target_detail": (PERM, "aggregated dashboard, view_dashboard"),
