@@ -209,11 +209,11 @@ def discover_pages() -> list[Page]:
     )
     parents = list(
         Person.objects.filter(
-            family_id__in=mine, role=PersonRole.PARENT, employment_track__isnull=False
+            family_id__in=mine, role=PersonRole.PARENT, employment_tracks__isnull=False
         ).values_list("pk", flat=True)[:40]
     )
     young = list(
-        Person.objects.filter(family_id__in=mine, youth_track__isnull=False).values_list(
+        Person.objects.filter(family_id__in=mine, youth_tracks__isnull=False).values_list(
             "pk", flat=True
         )[:40]
     )

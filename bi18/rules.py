@@ -17,9 +17,19 @@ DEFAULTS: dict[str, object] = {
     "job_mentor_period_months": 6,
     # Youth track (SPEC §6)
     "youth_age_limit_years": 30,
+    # The youngest on a youth track: a leisure job is allowed from 13 (issue 16 §4).
+    "youth_min_age_years": 13,
+    # Ages the person form questions (a warning, never a block): a typo in the CPR number.
+    "parent_age_warning_years": 80,
+    "child_age_warning_years": 30,
     "youth_follow_up_months": 3,
     # Family plan (SPEC §4)
     "plan_review_interval_months": 3,
+    # Capacity (the budget note: 130 families with 260 parents; about 100 young people on
+    # the education effort)
+    "planned_families": 130,
+    "planned_parents": 260,
+    "planned_young_people": 100,
     # Targets (SPEC §7)
     "target_t1_internship_6_months": 0.82,
     "target_t2_education_3_months": 0.50,

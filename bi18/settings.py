@@ -327,6 +327,8 @@ STORAGES = {
     },
 }
 
+# Danish prompts instead of Django's "---------" in every select (bi18.lib.forms).
+FORM_RENDERER = "bi18.lib.forms.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

@@ -4,9 +4,10 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 
 from bi18 import views
+from families import views as families_views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", families_views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("sprog/", set_language, name="set_language"),
     path("konto/", include("bi18.accounts.urls")),

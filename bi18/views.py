@@ -1,31 +1,15 @@
 import logging
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from bi18.health import health_checks
+
 logger = logging.getLogger(__name__)
-
-
-@login_required
-def home(request):
-    """Land each role where its work is (SPEC §9)."""
-    user = request.user
-    if user.has_perm("accounts.access_case_data"):
-        from families.worklist.views import my_work
-
-        return my_work(request)
-    if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
-        return redirect("targets_home")
-    if user.has_perm("accounts.view_evaluation"):
-        return redirect("evaluation:decision")
-    if user.has_perm("accounts.manage_users") or user.has_perm("accounts.view_audit_log"):
-        return redirect("accounts:admin_home")
-    return render(request, "home.html")
 
 
 @never_cache
@@ -42,9 +26,9 @@ def healthz(request):
         logger.exception("Health check: database unavailable")
         checks["database"] = "error"
     if checks["database"] == "ok":
-        from families.custody.keys import keys_verified
-
-        checks["cpr_keys"] = "ok" if keys_verified().ok else "error"
+        # Checks the apps register (families.custody: the CPR keys), each in its ready().
+        for name, check in health_checks().items():
+            checks[name] = "ok" if check() else "error"
     if settings.REDIS_URL:
         try:
             import redis

@@ -34,6 +34,11 @@ class BudgetConfig(AppConfig):
 
         register_personal_data(PRIVACY)
 
+        from budget.interpreters import book_interpreter_cost
+        from networkgroup.signals import interpreter_cost_changed
+
+        interpreter_cost_changed.connect(book_interpreter_cost, dispatch_uid="budget.interpreters")
+
 
 def ensure_budget_note(sender, using="default", **kwargs):
     """Re-load the budget note's rows (idempotent) when its migration is applied."""
@@ -48,3 +53,5 @@ def ensure_budget_note(sender, using="default", **kwargs):
         return
     migration = importlib.import_module("budget.migrations.0002_budget_note_allocations")
     migration.load(apps, None)
+    if ("budget", "0006_budget_note_shares") in applied:
+        importlib.import_module("budget.migrations.0006_budget_note_shares").load(apps, None)

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 
-from budget.models import Activity, Allocation, Category, Expenditure
+from budget.models import Activity, Allocation, AllocationShare, Category, Expenditure
 from families.registry import DemoSeeder
 
 PILOT_MONTHS = 12
@@ -30,7 +30,7 @@ def seed(*, rng, family_ids, users, today: datetime.date, **_kwargs) -> None:
     for activity in activities:
         base = activity.allocations.order_by("-year").first()
         for year in range(first_month.year, today.year + 1):
-            Allocation.objects.get_or_create(
+            allocation, created = Allocation.objects.get_or_create(
                 activity=activity,
                 year=year,
                 defaults={
@@ -38,6 +38,16 @@ def seed(*, rng, family_ids, users, today: datetime.date, **_kwargs) -> None:
                     "price_level": base.price_level if base else 2018,
                 },
             )
+            if created and base is not None:
+                # The note's split (18.21: consultants / interpreters) carries over too.
+                AllocationShare.objects.bulk_create(
+                    AllocationShare(
+                        allocation=allocation,
+                        category=s.category,
+                        amount_thousands=s.amount_thousands,
+                    )
+                    for s in base.shares.all()
+                )
     officer = users.get("budget_officer")
     rows = []
     month = first_month

@@ -112,6 +112,32 @@ class Category(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class AllocationShare(models.Model):
+    """The part of a year's allocation set aside for one category of spending: the budget
+    note splits the parents' employment effort on 18.21 into consultants (3,000) and
+    interpreters (200). What is spent per category comes from the expenditures' category."""
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="shares")
+    category = models.CharField(_("category"), max_length=30, choices=Category.choices)
+    amount_thousands = models.DecimalField(_("share (1,000 DKK)"), max_digits=12, decimal_places=1)
+
+    class Meta:
+        verbose_name = _("allocation share")
+        verbose_name_plural = _("allocation shares")
+        ordering = ["allocation_id", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation", "category"], name="allocation_share_once_per_category"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_thousands__gte=0), name="allocation_share_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation} {self.category}"
+
+
 class Expenditure(models.Model):
     date = models.DateField(_("date"))
     amount = models.DecimalField(_("amount (DKK)"), max_digits=12, decimal_places=2)

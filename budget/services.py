@@ -20,6 +20,7 @@ from budget import targets
 from budget.models import (
     Activity,
     Allocation,
+    AllocationShare,
     BudgetLine,
     BudgetSnapshot,
     Expenditure,
@@ -221,6 +222,50 @@ def budget_status(on: datetime.date, *, outcomes: dict[str, int] | None = None) 
                 "spent_t2": spent_t2,
                 "cost_per_t1": cost_per_outcome(spent_t1, outcomes.get("T1", 0)),
                 "cost_per_t2": cost_per_outcome(spent_t2, outcomes.get("T2", 0)),
+            }
+        )
+    return rows
+
+
+def share_status(on: datetime.date) -> list[dict]:
+    """Per allocation share (line, activity, year, category, e.g. 18.21's interpreters):
+    what is set aside, what is spent on that category (to `on`) and the share spent.
+    Two queries, aggregated in the database."""
+    shares = list(
+        AllocationShare.objects.select_related("allocation__activity__line").order_by(
+            "allocation__activity__line__code",
+            "allocation__activity_id",
+            "allocation__year",
+            "category",
+        )
+    )
+    if not shares:
+        return []
+    spent = {
+        (row["activity_id"], row["y"], row["category"]): row["total"]
+        for row in Expenditure.objects.filter(
+            date__lte=on, activity_id__in={s.allocation.activity_id for s in shares}
+        )
+        .order_by()
+        .values("activity_id", "category", y=ExtractYear("date"))
+        .annotate(total=Sum("amount"))
+    }
+    rows = []
+    for share in shares:
+        allocation = share.allocation
+        set_aside = (share.amount_thousands * THOUSAND).quantize(CENT)
+        used = spent.get(
+            (allocation.activity_id, allocation.year, share.category), Decimal(0)
+        ).quantize(CENT)
+        rows.append(
+            {
+                "line": allocation.activity.line.code,
+                "activity": allocation.activity.name,
+                "year": allocation.year,
+                "category": share.get_category_display(),
+                "allocated": set_aside,
+                "spent": used,
+                "share": float(used / set_aside) if set_aside else None,
             }
         )
     return rows

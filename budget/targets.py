@@ -103,6 +103,7 @@ def rate(numerator: int, denominator: int) -> float | None:
 def _t1_units(on: datetime.date):
     return (
         EmploymentTrack.objects.filter(start__lte=clocks.latest_start_with_mark_by(on))
+        .filter(employment_rules.counting_track_q())
         .annotate(mark=clocks.six_month_mark_sql())
         .annotate(
             achieved=ExpressionWrapper(
@@ -119,6 +120,7 @@ def _t2_units(on: datetime.date):
             actual_end__isnull=False,
             actual_end__lte=youth_rules.latest_end_due_by(on),
         )
+        .filter(youth_rules.counting_track_q(education_only=True))
         .annotate(mark=youth_rules.follow_up_due_sql())
         .annotate(
             achieved=ExpressionWrapper(
@@ -132,7 +134,9 @@ def _t3_units(on: datetime.date):
     return (
         EmploymentTrack.objects.filter(
             kind=TrackKind.INTENSIVE, start__lte=clocks.latest_start_with_deadline_by(on)
-        ).annotate(
+        )
+        .filter(employment_rules.counting_track_q())
+        .annotate(
             achieved=ExpressionWrapper(employment_rules.week6_met_q(), output_field=BooleanField())
         )
     ), "person__family__"
@@ -168,6 +172,7 @@ def _t5_units(on: datetime.date):
 def _t6_units(on: datetime.date):
     return (
         YouthTrack.objects.filter(start__lte=on)
+        .filter(youth_rules.counting_track_q())
         .filter(youth_rules.exam_known_q(on))
         .annotate(
             achieved=ExpressionWrapper(youth_rules.t6_achieved_q(on), output_field=BooleanField())

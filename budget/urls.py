@@ -1,12 +1,13 @@
 from django.urls import include, path, re_path
 
-from budget.views import allocations, dashboard, expenditures, imports
+from budget.views import allocations, capacity, dashboard, expenditures, imports
 
 budget_patterns = [
     path("mal/<str:code>/", dashboard.target_detail, name="target_detail"),
     path("beregn/", dashboard.snapshot_request, name="snapshot_request"),
     path("beregn/<int:pk>/", dashboard.snapshot_status, name="snapshot_status"),
     re_path(r"^eksport\.(?P<fmt>csv|xlsx)$", dashboard.dashboard_export, name="export"),
+    path("kapacitet/", capacity.capacity_view, name="capacity"),
     path("budget/", allocations.budget_overview, name="overview"),
     path("budget/bevilling/ny/", allocations.allocation_create, name="allocation_create"),
     path("budget/bevilling/<int:pk>/", allocations.allocation_edit, name="allocation_edit"),

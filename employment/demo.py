@@ -137,7 +137,7 @@ def seed_employment(*, rng, family_ids, users, today, **_kwargs) -> None:
         parents = list(
             Person.objects.filter(family_id__in=chunk, role=PersonRole.PARENT)
             .exclude(family__enrolment_date=None)
-            .filter(employment_track__isnull=True)
+            .filter(employment_tracks__isnull=True)
             .order_by("id")
             .values_list("id", "family_id", "family__enrolment_date")
         )

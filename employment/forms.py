@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from bi18.accounts.pickers import staff_field, use_staff_picker
 from bi18.accounts.roles import Role
 from bi18.lib import textlimits
+from bi18.lib.forms import DecimalCommaField
 from bi18.lib.pickers import PickerField, PickerFormMixin
 from employment.clocks import mentor_period_max_end
 from employment.models import (
@@ -26,7 +27,8 @@ from employment.models import (
 )
 from employment.validators import normalize_cvr, validate_cvr
 
-DATE_HELP = _("Format: dd-mm-yyyy")
+# As the browsers' date pickers show it in Danish (dd.mm.åååå).
+DATE_HELP = _("Format: dd.mm.yyyy")
 HOURS_VALIDATORS = [
     MinValueValidator(Decimal("0"), message=_("Hours per week cannot be negative.")),
     MaxValueValidator(Decimal("80"), message=_("Hours per week cannot be more than 80.")),
@@ -34,34 +36,20 @@ HOURS_VALIDATORS = [
 
 
 class DateField(forms.DateField):
-    """A date in a native date picker that also accepts Danish typing (dd-mm-yyyy)."""
+    """A date in a native date picker that also accepts Danish typing (dd.mm.yyyy)."""
 
     widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    default_error_messages = {"invalid": _("Enter a valid date, e.g. 31-01-2026.")}
-
-
-class HoursField(forms.DecimalField):
-    """Hours per week: a Danish decimal comma ("22,5") is as good as a point ("22.5").
-
-    A text input with a decimal keypad rather than type=number: a browser in another
-    language would silently drop "22,5" from a number input."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.strip().replace(" ", "").replace(",", ".")
-        return super().to_python(value)
+    default_error_messages = {"invalid": _("Enter a valid date, e.g. 31.01.2026.")}
 
 
 def _hours_field(label, required=False):
-    return HoursField(
+    return DecimalCommaField(
         label=label,
         required=required,
         max_digits=4,
         decimal_places=1,
         validators=HOURS_VALIDATORS,
-        error_messages={"invalid": _("Enter the hours as a number, e.g. 15 or 22.5.")},
+        error_messages={"invalid": _("Enter the hours as a number, e.g. 15 or 22,5.")},
     )
 
 

@@ -5,6 +5,8 @@ Deadlines are derived from these rows by employment.clocks and employment.deadli
 nothing derivable is stored.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -54,11 +56,23 @@ class Outcome(models.TextChoices):
     LEFT = "left", _("Left the effort")
 
 
-class EmploymentTrack(Versioned):
-    """One parent's employment track. The clocks run from `start`."""
+class EmploymentTrackQuerySet(models.QuerySet):
+    def current_first(self):
+        """The open track first, then the latest: `.first()` is a person's current track."""
+        return self.order_by(
+            models.Case(models.When(outcome="", then=0), default=1), "-start", "-id"
+        )
 
-    person = models.OneToOneField(
-        "families.Person", on_delete=models.CASCADE, related_name="employment_track"
+
+class EmploymentTrack(Versioned):
+    """A parent's employment track. The clocks run from `start`.
+
+    A parent may have several over time: a new one after the previous one's outcome (at
+    most one open track, without an outcome, at a time). The earlier ones are kept as they
+    were; which one a target counts is employment.rules.counting_track_q."""
+
+    person = models.ForeignKey(
+        "families.Person", on_delete=models.CASCADE, related_name="employment_tracks"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=TrackKind.choices)
     start = models.DateField(_("track start"))
@@ -94,6 +108,8 @@ class EmploymentTrack(Versioned):
         _("reason for leaving"), blank=True, max_length=textlimits.REASON
     )
 
+    objects = EmploymentTrackQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("employment track")
         verbose_name_plural = _("employment tracks")
@@ -106,6 +122,9 @@ class EmploymentTrack(Versioned):
             models.CheckConstraint(
                 condition=Q(outcome="") | Q(outcome_date__isnull=False),
                 name="track_outcome_has_date",
+            ),
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(outcome=""), name="track_one_open_per_person"
             ),
             models.CheckConstraint(
                 condition=Q(outcome_hours__isnull=True) | Q(outcome_hours__gte=0),
@@ -183,7 +202,8 @@ class Internship(Versioned):
         return f"{self.company.name} {self.start}"
 
     @property
-    def end(self):
+    def end(self) -> datetime.date:
+        """The day the internship ends: its recorded end, else its planned end."""
         return self.actual_end or self.planned_end
 
 

@@ -18,9 +18,9 @@ def family_panel_context(request, family, people) -> dict | None:
         return None
     today = timezone.localdate()
     current = Internship.objects.filter(rules.internship_active_q(today), track=OuterRef("pk"))
-    tracks = {
-        t.person_id: t
-        for t in EmploymentTrack.objects.filter(person__in=parents)
+    tracks: dict = {}
+    for t in (
+        EmploymentTrack.objects.filter(person__in=parents)
         .annotate(
             week6_pending=ExpressionWrapper(rules.week6_pending_q(), output_field=BooleanField()),
             current_company=Subquery(current.order_by("-start").values("company__name")[:1]),
@@ -34,7 +34,10 @@ def family_panel_context(request, family, people) -> dict | None:
                 to_attr="held_interviews",
             )
         )
-    }
+        .current_first()
+    ):
+        # Each parent's current track: the open one, else the latest (several over time).
+        tracks.setdefault(t.person_id, t)
     rows = []
     for parent in parents:
         track = tracks.get(parent.pk)

@@ -141,3 +141,24 @@ def week6_pending_q() -> Q:
     return Q(kind=TrackKind.INTENSIVE, outcome="") & ~Q(
         Exists(Internship.objects.established().filter(track=OuterRef("pk")))
     )
+
+
+# --- Which track counts -----------------------------------------------------------------
+# A parent may have several tracks over time (a new one after an outcome). The targets T1
+# and T3 count each parent once, with their first track in the pilot: the effort they were
+# enrolled into (intent to treat). A later track is a new effort for the case work, but it
+# neither enters the denominator again nor changes a rate already measured.
+
+
+def counting_track(track: EmploymentTrack, tracks_of_person) -> bool:
+    """Whether `track` is the one the targets count among all of its person's tracks."""
+    first = min(tracks_of_person, key=lambda t: (t.start, t.pk))
+    return first.pk == track.pk
+
+
+def counting_track_q() -> Q:
+    """`counting_track` as a filter on EmploymentTrack rows."""
+    earlier = EmploymentTrack.objects.filter(person=OuterRef("person")).filter(
+        Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk"))
+    )
+    return Q(~Exists(earlier))

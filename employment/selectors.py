@@ -23,11 +23,28 @@ from employment.models import (
 )
 
 
+def current_track(person) -> EmploymentTrack | None:
+    """The parent's current track: the open one, else the latest (None without a track)."""
+    return EmploymentTrack.objects.filter(person=person).current_first().first()
+
+
+def earlier_tracks(person, current: EmploymentTrack | None) -> list[EmploymentTrack]:
+    """The parent's other tracks, newest first: the history a new track keeps."""
+    if current is None:
+        return []
+    return list(
+        EmploymentTrack.objects.filter(person=person)
+        .exclude(pk=current.pk)
+        .order_by("-start", "-id")
+    )
+
+
 def track_with_records(person) -> EmploymentTrack | None:
-    """The parent's track with everything its page and timeline show, in a fixed number
-    of queries (None without a track)."""
+    """The parent's current track with everything its page and timeline show, in a fixed
+    number of queries (None without a track)."""
     return (
         EmploymentTrack.objects.filter(person=person)
+        .current_first()
         .select_related("company_consultant", "employment_consultant")
         .prefetch_related(
             Prefetch(
@@ -92,7 +109,12 @@ def internship_gaps(
         if covered_until is None or end > covered_until:
             covered_until = end
             previous = internship
-    if previous is not None and previous.actual_end is not None and covered_until < today:
+    if (
+        previous is not None
+        and previous.actual_end is not None
+        and covered_until is not None
+        and covered_until < today
+    ):
         first_free = covered_until + datetime.timedelta(days=1)
         if job_from is None or first_free < job_from:
             gaps.append(Gap(first_free, None, previous, None))
@@ -281,7 +303,7 @@ def track_timeline(track: EmploymentTrack, *, today: datetime.date) -> list[Time
                 course.provider + (" · " + _("completed") if course.completed else ""),
             )
         )
-    if track.outcome:
+    if track.outcome and track.outcome_date:
         entries.append(
             TimelineEntry(
                 track.outcome_date,

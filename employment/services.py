@@ -95,11 +95,27 @@ def track_create(*, actor, person, data: dict) -> EmploymentTrack:
     """Open a parent's employment track. Preconditions: `person` is a parent the actor may see."""
     if person.role != PersonRole.PARENT:
         raise ServiceError(_("Only a parent can have an employment track."))
+    # A later track starts after the earlier ones ended (their outcome date).
+    ended = (
+        EmploymentTrack.objects.filter(person=person)
+        .exclude(outcome="")
+        .order_by("-outcome_date")
+        .values_list("outcome_date", flat=True)
+        .first()
+    )
+    if ended and data.get("start") and data["start"] < ended:
+        raise ServiceError(
+            _("A new track cannot start before the previous one ended (%(date)s).")
+            % {"date": date_format(ended, "SHORT_DATE_FORMAT")}
+        )
     try:
         with transaction.atomic():
             track = EmploymentTrack.objects.create(person=person, **data)
     except IntegrityError:
-        raise ServiceError(_("This parent already has an employment track.")) from None
+        # The database keeps one open track per parent (track_one_open_per_person).
+        raise ServiceError(
+            _("This parent already has an open employment track; record its outcome first.")
+        ) from None
     audit_log(actor=actor, action="create", event="employment.track.created", person=person)
     return track
 
@@ -228,7 +244,7 @@ def interview_save(
     if data.get("held_date") and not data.get("held_by"):
         data = {**data, "held_by": actor}
     created = interview is None
-    if created:
+    if interview is None:
         interview = JobInterview.objects.create(track=track, **data)
     else:
         for name, value in data.items():
@@ -371,7 +387,7 @@ def course_save(
     *, actor, track: EmploymentTrack, data: dict, course: Course | None = None
 ) -> Course:
     created = course is None
-    if created:
+    if course is None:
         course = Course.objects.create(track=track, **data)
     else:
         for name, value in data.items():

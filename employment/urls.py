@@ -8,6 +8,7 @@ urlpatterns = [
     path("foraelder/<int:person_pk>/", parent.parent_detail, name="parent"),
     path("foraelder/<int:person_pk>/forloeb/", track.track_edit, name="track_edit"),
     path("foraelder/<int:person_pk>/resultat/", track.track_outcome, name="track_outcome"),
+    path("foraelder/<int:person_pk>/forloeb/nyt/", track.track_new, name="track_new"),
     path(
         "foraelder/<int:person_pk>/praktik/ny/",
         internships.internship_create,

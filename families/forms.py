@@ -1,4 +1,5 @@
 from crispy_forms.helper import FormHelper
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from bi18.accounts.roles import CASEWORKER_ROLES
 from bi18.lib import textlimits
 from bi18.lib.pickers import PickerField, PickerFormMixin
+from bi18.rules import rule
 from families.cpr import parse_cpr
 from families.models import District, Family, FamilyStatus, Person, PersonRole
 
@@ -76,7 +78,25 @@ class FamilyForm(VersionedModelForm):
         return self._not_in_the_future("target_group_date")
 
 
+def implausible_age_warning(*, role, date_of_birth, today) -> str:
+    """A warning (not an error) when the age does not fit the role: a parent over 80 or a
+    "child" of 30 or more is more likely a typo in the CPR number than a fact."""
+    if date_of_birth is None:
+        return ""
+    age = relativedelta(today, date_of_birth).years
+    if role == PersonRole.PARENT and age > rule("parent_age_warning_years"):
+        return _("Note: a parent aged %(age)s. Check the CPR number and the date of birth.") % {
+            "age": age
+        }
+    if role == PersonRole.CHILD and age >= rule("child_age_warning_years"):
+        return _("Note: a child aged %(age)s. Check the role and the date of birth.") % {"age": age}
+    return ""
+
+
 class PersonForm(VersionedModelForm):
+    # The CPR number first: it gives the date of birth.
+    field_order = ["cpr", "role", "first_name", "last_name", "date_of_birth"]
+
     cpr = forms.CharField(
         label=_("CPR number"),
         required=False,
@@ -107,6 +127,7 @@ class PersonForm(VersionedModelForm):
     def __init__(self, *args, roles=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.cpr_warning = ""
+        self.age_warning = ""
         if roles is not None:
             # Writing follows seeing: a member in a youth role registers young people only.
             self.fields["role"].choices = [c for c in PersonRole.choices if c[0] in roles]
@@ -133,6 +154,12 @@ class PersonForm(VersionedModelForm):
         if role == PersonRole.CHILD:
             cleaned["benefit_category"] = ""
             cleaned["benefit_since"] = None
+        cpr = cleaned.get("cpr")
+        self.age_warning = implausible_age_warning(
+            role=role,
+            date_of_birth=cpr.birth_date if cpr else cleaned.get("date_of_birth"),
+            today=timezone.localdate(),
+        )
         return cleaned
 
     def person_data(self) -> dict:

@@ -21,7 +21,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.apps import apps
+from django.db.models import BooleanField, CharField, IntegerField, Q, Value
 from django.utils import timezone
 
 from bi18.accounts.roles import Role
@@ -119,10 +120,9 @@ def scope_for(user, *, today: datetime.date | None = None) -> Scope:
 def _compute(user, today: datetime.date) -> Scope:
     """One query: the user's memberships and active assignments, as a UNION of two index
     scans (member_user_family, assignment_user_person)."""
-    from django.db.models import BooleanField, CharField, IntegerField, Value
-
-    from families.models import NetworkMember, PersonAssignment
-
+    # By name, not import: families.models uses this module (visible_to, scope_changed).
+    NetworkMember = apps.get_model("families", "NetworkMember")  # noqa: N806
+    PersonAssignment = apps.get_model("families", "PersonAssignment")  # noqa: N806
     memberships = (
         NetworkMember.objects.filter(user=user)
         .order_by()

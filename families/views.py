@@ -36,6 +36,7 @@ from families.forms import (
 )
 from families.models import Family, Person, PersonRole
 from families.registry import family_panels
+from families.worklist.views import my_work
 
 PAGE_SIZE = 25
 _SEARCH_SESSION_KEY = "family_searches"
@@ -310,9 +311,12 @@ def person_create(request, family_pk):
     _require_member(request.user, family)
     # Writing follows seeing: a member in a youth role adds young people only.
     roles = PERSON.about if scope_for(request.user).is_full_member(family.pk) else CHILDREN
+    # A family registered parent by parent: the role is "parent" until there are two.
+    parents = family.people.filter(role=PersonRole.PARENT).count()
+    default_role = PersonRole.PARENT if parents < 2 and PersonRole.PARENT in roles else None
     form = PersonForm(
         request.POST or None,
-        initial={"role": request.GET.get("role", PersonRole.CHILD)},
+        initial={"role": request.GET.get("role", default_role or PersonRole.CHILD)},
         roles=roles,
     )
     if request.method == "GET":
@@ -325,7 +329,7 @@ def person_create(request, family_pk):
         )
     if request.method == "POST" and form.is_valid():
         try:
-            services.person_create(
+            person = services.person_create(
                 actor=request.user,
                 family=family,
                 data=form.person_data(),
@@ -334,9 +338,10 @@ def person_create(request, family_pk):
         except services.ServiceError as exc:
             form.add_error("cpr", str(exc))
         else:
-            messages.success(request, _("The person was added."))
-            if form.cpr_warning:
-                messages.warning(request, form.cpr_warning)
+            messages.success(request, _("%(name)s was added.") % {"name": person.full_name})
+            for warning in (form.cpr_warning, form.age_warning):
+                if warning:
+                    messages.warning(request, warning)
             return redirect("families:detail", pk=family.pk)
     return render(
         request,
@@ -381,9 +386,10 @@ def person_edit(request, pk):
         )
         current = result.theirs
         if result.saved:
-            messages.success(request, _("The person was saved."))
-            if form.cpr_warning:
-                messages.warning(request, form.cpr_warning)
+            messages.success(request, _("%(name)s was saved.") % {"name": result.value.full_name})
+            for warning in (form.cpr_warning, form.age_warning):
+                if warning:
+                    messages.warning(request, warning)
             return redirect("families:detail", pk=person.family_id)
     return render(
         request,
@@ -416,3 +422,20 @@ def person_reveal_cpr(request, pk):
     response = render(request, template, context)
     response["Cache-Control"] = "no-store"
     return response
+
+
+@login_required
+def home(request):
+    """Land each role where its work is (SPEC §9): caseworkers on Mit arbejde, managers and
+    budget officers on the targets, evaluators on the decision basis, administrators on
+    administration."""
+    user = request.user
+    if user.has_perm("accounts.access_case_data"):
+        return my_work(request)
+    if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
+        return redirect("targets_home")
+    if user.has_perm("accounts.view_evaluation"):
+        return redirect("evaluation:decision")
+    if user.has_perm("accounts.manage_users") or user.has_perm("accounts.view_audit_log"):
+        return redirect("accounts:admin_home")
+    return render(request, "home.html")

@@ -184,8 +184,13 @@ def get_meeting(user, family, pk):
 
 
 def decisions(user, queryset):
-    return MEETING.filter(
-        user, queryset, person="action__goal__person", family="meeting__family_id"
+    """A decision follows whom it is about and, when it became an action, that action's goal
+    (both must be visible: a decision recorded before `person` existed has only the goal)."""
+    if not MEETING.may_view(user):
+        return queryset.none()
+    return queryset.filter(
+        MEETING.q(user, person="person", family="meeting__family_id")
+        & MEETING.q(user, person="action__goal__person", family="meeting__family_id")
     )
 
 

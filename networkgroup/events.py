@@ -27,6 +27,8 @@ EVENTS = {
     "networkgroup.meeting.minutes_changed": _("Meeting minutes changed"),
     "networkgroup.meeting.minutes_approved": _("Meeting minutes approved"),
     "networkgroup.meeting.addendum_added": _("Addendum added to approved minutes"),
+    "networkgroup.interpreter.booked": _("Interpreter requested for a meeting"),
+    "networkgroup.interpreter.changed": _("Interpreter booking changed"),
 }
 
 

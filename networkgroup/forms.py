@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from bi18.lib import textlimits
 from families.models import Person
 from networkgroup import access, services
-from networkgroup.models import ActionStatus, PlanArea
+from networkgroup.models import ActionStatus, InterpreterBookingStatus, PlanArea
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -88,25 +88,49 @@ def _goal_label(goal) -> str:
 
 
 class DecisionForm(_Form):
-    """A decision that becomes a plan action in the same step."""
+    """A decision: an action under a goal, a new goal, or a decision on its own."""
 
     text = forms.CharField(
         label=_("Decision"),
         max_length=textlimits.DECISION,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    goal = forms.ModelChoiceField(label=_("Under goal"), queryset=None)
-    responsible = _UserChoiceField(label=_("Responsible"), queryset=None)
-    deadline = forms.DateField(label=_("Deadline"), widget=DATE_WIDGET)
+    kind = forms.ChoiceField(
+        label=_("In the plan"),
+        choices=[
+            (services.DecisionKind.ACTION, _("An action under an existing goal")),
+            (services.DecisionKind.NEW_GOAL, _("A new goal")),
+            (services.DecisionKind.ALONE, _("Not in the plan: the decision on its own")),
+        ],
+        initial=services.DecisionKind.ACTION,
+        widget=forms.RadioSelect,
+        required=False,  # an action under a goal, as before there was a choice
+    )
+    goal = forms.ModelChoiceField(label=_("Under goal"), queryset=None, required=False)
+    person = _PersonChoiceField(
+        label=_("About"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label=_("The whole family"),
+        help_text=_("For a new goal or a decision on its own."),
+    )
+    area = forms.ChoiceField(
+        label=_("Area of the new goal"), choices=[("", "")] + PlanArea.choices, required=False
+    )
+    responsible = _UserChoiceField(label=_("Responsible"), queryset=None, required=False)
+    deadline = forms.DateField(label=_("Deadline"), widget=DATE_WIDGET, required=False)
 
-    def __init__(self, *args, family, goals, shown_goals=None, members=None, **kwargs):
+    def __init__(self, *args, family, goals, user, shown_goals=None, members=None, **kwargs):
         """`goals` validates the choice; `shown_goals` and `members` (the page's goals and
         memberships, already fetched) fill the selects without querying again."""
         super().__init__(*args, **kwargs)
         self.family = family
         self.fields["goal"].queryset = goals
         self.fields["goal"].label_from_instance = _goal_label
+        self.fields["person"].queryset = access.people_choices(user, family)
         self.fields["responsible"].queryset = _member_users(family)
+        if not self.is_bound and shown_goals is not None and not shown_goals:
+            self.initial["kind"] = services.DecisionKind.NEW_GOAL
         if shown_goals is not None:
             self.fields["goal"].choices = [("", "---------")] + [
                 (g.pk, _goal_label(g)) for g in sorted(shown_goals, key=lambda g: (g.area, g.pk))
@@ -120,11 +144,32 @@ class DecisionForm(_Form):
                 (u.pk, u.get_full_name() or u.get_username()) for u in users
             ]
 
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or services.DecisionKind.ACTION
+
     def clean(self):
         cleaned = super().clean()
+        kind = cleaned.get("kind")
         goal, responsible = cleaned.get("goal"), cleaned.get("responsible")
-        if goal and responsible:
-            allowed = access.may_be_responsible(self.family, goal.person)
+        if kind == services.DecisionKind.ACTION and not goal and "goal" not in self.errors:
+            self.add_error("goal", _("Choose the goal the action belongs under."))
+        if kind == services.DecisionKind.NEW_GOAL and not cleaned.get("area"):
+            self.add_error("area", _("Choose the area of the new goal."))
+        if kind == services.DecisionKind.ALONE:
+            for name in ("responsible", "deadline"):
+                if cleaned.get(name):
+                    self.add_error(
+                        name,
+                        _(
+                            "A decision on its own has no responsible person or deadline; "
+                            "make it an action or a new goal instead."
+                        ),
+                    )
+        about = goal.person if kind == services.DecisionKind.ACTION and goal else None
+        if kind == services.DecisionKind.NEW_GOAL:
+            about = cleaned.get("person")
+        if responsible and kind != services.DecisionKind.ALONE:
+            allowed = access.may_be_responsible(self.family, about)
             if not allowed.filter(user=responsible).exists():
                 self.add_error(
                     "responsible",
@@ -133,6 +178,12 @@ class DecisionForm(_Form):
                     ),
                 )
         return cleaned
+
+    def data_dict(self) -> dict:
+        data = dict(self.cleaned_data)
+        if data["kind"] == services.DecisionKind.ACTION:
+            data.pop("person")
+        return data
 
 
 class MeetingForm(_Form):
@@ -239,3 +290,53 @@ class AddendumForm(_Form):
     text = forms.CharField(
         label=_("Addendum"), max_length=textlimits.NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class InterpreterBookingForm(_Form):
+    """Request (or change) an interpreter for a meeting."""
+
+    language = forms.CharField(label=_("Language"), max_length=60)
+    starts_at = forms.DateTimeField(label=_("From"), widget=DATETIME_WIDGET)
+    minutes = forms.IntegerField(
+        label=_("Duration (minutes)"), min_value=15, max_value=600, initial=90
+    )
+    supplier = forms.CharField(
+        label=_("Interpreting supplier"),
+        max_length=200,
+        help_text=_(
+            "The agency or interpreter booked, e.g. the municipality's framework agreement."
+        ),
+    )
+    remote = forms.BooleanField(label=_("By phone or video"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=InterpreterBookingStatus.choices, initial="requested"
+    )
+    cost = forms.DecimalField(
+        label=_("Cost (DKK)"),
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        localize=True,
+        help_text=_(
+            "When known (the invoice): booked as an interpreter expenditure on BIU 18.21. "
+            "E.g. 1250,50"
+        ),
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def booking_data(self):
+        from networkgroup.services.interpreters import BookingData
+
+        c = self.cleaned_data
+        return BookingData(
+            language=c["language"],
+            starts_at=c["starts_at"],
+            minutes=c["minutes"],
+            supplier=c["supplier"],
+            remote=c["remote"],
+            status=c["status"],
+            cost=c["cost"],
+            note=c["note"],
+        )

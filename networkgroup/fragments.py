@@ -31,7 +31,9 @@ def action_row(user, family, action_pk, *, focus: bool = False):
 def decisions(user, meeting) -> list:
     """The meeting's decisions this user may see."""
     return list(
-        access.decisions(user, meeting.decisions.all()).select_related("action__responsible")
+        access.decisions(user, meeting.decisions.all()).select_related(
+            "action__responsible", "person"
+        )
     )
 
 

@@ -286,10 +286,20 @@ class Meeting(models.Model):
 
 
 class Decision(models.Model):
-    """A decision of a meeting; each becomes a plan action in the same step."""
+    """A decision of a meeting: an action under an existing goal, a new goal of the plan, or
+    a decision on its own (recorded with the meeting only)."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="decisions")
     text = models.TextField(_("decision"), max_length=textlimits.DECISION)
+    # Whom the decision is about (empty: the whole family); it decides who may see it.
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("about"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     action = models.OneToOneField(
         Action, on_delete=models.SET_NULL, null=True, blank=True, related_name="decision"
     )
@@ -318,3 +328,59 @@ class MinutesAddendum(models.Model):
 
     def __str__(self) -> str:
         return self.text[:60]
+
+
+class InterpreterBookingStatus(models.TextChoices):
+    REQUESTED = "requested", _("Requested")
+    CONFIRMED = "confirmed", _("Confirmed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class InterpreterBooking(models.Model):
+    """An interpreter requested for a meeting (SPEC §4; the budget note's interpreters, 0.2 m
+    a year on BIU 18.21). Its cost, once known, is booked as an expenditure by the budget
+    app, which listens to `networkgroup.signals.interpreter_cost_changed` (this app never
+    imports budget)."""
+
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="interpreter_bookings"
+    )
+    language = models.CharField(_("language"), max_length=60)
+    starts_at = models.DateTimeField(_("from"))
+    minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=90)
+    supplier = models.CharField(_("interpreting supplier"), max_length=200)
+    remote = models.BooleanField(_("by phone or video"), default=False)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=InterpreterBookingStatus.choices,
+        default=InterpreterBookingStatus.REQUESTED,
+    )
+    cost = models.DecimalField(
+        _("cost (DKK)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("interpreter booking")
+        verbose_name_plural = _("interpreter bookings")
+        ordering = ["starts_at", "id"]
+        indexes = [models.Index(fields=["meeting", "starts_at"], name="interpreter_meeting_starts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cost__isnull=True) | Q(cost__gte=0),
+                name="interpreter_cost_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(minutes__gte=15) & Q(minutes__lte=600),
+                name="interpreter_minutes_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.language} {self.starts_at:%Y-%m-%d %H:%M}"

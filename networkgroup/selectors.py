@@ -122,8 +122,8 @@ def agenda_proposal(
         ),
         key=lambda a: (a.deadline, a.pk),
     )
-    proposal.overdue = [a for a in open_actions if a.deadline < day]
-    proposal.due_soon = [a for a in open_actions if day <= a.deadline <= until]
+    proposal.overdue = [a for a in open_actions if a.deadline and a.deadline < day]
+    proposal.due_soon = [a for a in open_actions if a.deadline and day <= a.deadline <= until]
     previous = (
         Meeting.objects.filter(family=family, starts_at__lt=starts_at)
         .order_by("-starts_at")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from networkgroup.views import export, group, meetings, overview, plan
+from networkgroup.views import export, group, interpreters, meetings, overview, plan
 
 app_name = "networkgroup"
 
@@ -86,6 +86,16 @@ urlpatterns = [
         "<int:family_pk>/moeder/<int:pk>/dagsorden/",
         meetings.meeting_agenda,
         name="meeting_agenda",
+    ),
+    path(
+        "<int:family_pk>/moeder/<int:pk>/tolk/ny/",
+        interpreters.interpreter_booking,
+        name="meeting_interpreter_create",
+    ),
+    path(
+        "<int:family_pk>/moeder/<int:pk>/tolk/<int:booking_pk>/",
+        interpreters.interpreter_booking,
+        name="meeting_interpreter_edit",
     ),
     path(
         "<int:family_pk>/moeder/<int:pk>/dokumenter/",

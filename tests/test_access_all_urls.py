@@ -45,6 +45,7 @@ from networkgroup.models import (
     Action,
     Decision,
     Goal,
+    InterpreterBooking,
     Meeting,
     Plan,
     PlanArea,
@@ -229,9 +230,12 @@ URLS: dict[str, tuple] = {
     "networkgroup:meeting_decision_list": case(MEETING, FAMILY),
     "networkgroup:meeting_agenda": case(MEETING, FAMILY, FULL),
     "networkgroup:meeting_document": case(MEETING, FAMILY, EDIT),
+    "networkgroup:meeting_interpreter_create": case(MEETING, FAMILY, FULL),
+    "networkgroup:meeting_interpreter_edit": case(MEETING, FAMILY, FULL),
     "employment:parent": case(TRACK, PARENT_A),
     "employment:track_edit": case(TRACK, PARENT_A, EDIT),
     "employment:track_outcome": case(TRACK, PARENT_A, EDIT),
+    "employment:track_new": case(TRACK, PARENT_A, EDIT),
     "employment:internship_create": case(TRACK, PARENT_A, EDIT),
     "employment:internship_edit": case(TRACK, PARENT_A, EDIT),
     "employment:internship_hours": case(MENTOR, PARENT_A, EDIT),
@@ -254,12 +258,15 @@ URLS: dict[str, tuple] = {
     "youth:follow_up": case("youth.follow_up", CHILD, EDIT),
     "youth:record_create": case("youth.leisure_job", CHILD, EDIT),
     "youth:record_edit": case("youth.leisure_job", CHILD, EDIT),
+    "youth:record_create_legacy": (OWN, "redirects an English address to the Danish one"),
+    "youth:record_edit_legacy": (OWN, "redirects an English address to the Danish one"),
     "employment:company_picker": (OWN, "companies are not personal data"),
     "targets_home": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:target_detail": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:snapshot_request": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:snapshot_status": (PERM, "aggregated dashboard, view_dashboard"),
     "budget:export": (PERM, "aggregated dashboard export, view_dashboard"),
+    "budget:capacity": (PERM, "capacity counts per cohort, view_dashboard; no names"),
     "budget:overview": (PERM, "budget pages, manage_budget"),
     "budget:allocation_create": (PERM, "budget pages, manage_budget"),
     "budget:allocation_edit": (PERM, "budget pages, manage_budget"),
@@ -502,6 +509,11 @@ def _build_world():
         until=date.today() + timedelta(days=5), reason="Xylographparent snooze",
     )  # fmt: skip
 
+    booking = InterpreterBooking.objects.create(
+        meeting=meeting, language="Arabisk", starts_at=meeting.starts_at, supplier="Tolkeservice",
+        requested_by=coordinator,
+    )  # fmt: skip
+
     scope = records_access.scope_for(coordinator, family)
     note = records_services.note_create(
         actor=coordinator, family=family, scope=scope, kind="conversation",
@@ -539,6 +551,7 @@ def _build_world():
         "language": "da",
         "kind": "leisure_job",
         "record_pk": job.pk,
+        "booking_pk": booking.pk,
         "code": "T1",
         "fmt": "csv",
         "user_pk": users["coordinator"].pk,

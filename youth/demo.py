@@ -140,7 +140,7 @@ def seed(*, rng: random.Random, family_ids: list[int], users: dict, today: datet
                 role=PersonRole.CHILD,
                 date_of_birth__gte=oldest,
                 date_of_birth__lte=youngest,
-                youth_track__isnull=True,
+                youth_tracks__isnull=True,
             )
             .order_by("id")
             .values_list("id", "family_id", "date_of_birth")

@@ -11,6 +11,7 @@ from bi18.accounts.pickers import use_staff_picker
 from bi18.accounts.roles import Role
 from bi18.lib import textlimits
 from bi18.lib.cvr import normalize_cvr
+from bi18.lib.forms import DecimalCommaField
 from bi18.lib.pickers import PickerFormMixin
 from families.forms import DATE_WIDGET, VersionedModelForm, _CrispyMixin
 from youth import rules
@@ -133,7 +134,7 @@ class _RecordForm(_DatesInOrder, VersionedModelForm):
 
 
 class LeisureJobForm(_RecordForm):
-    hours_per_week = forms.DecimalField(
+    hours_per_week = DecimalCommaField(
         label=_("Hours per week"),
         min_value=Decimal("0.5"),
         max_value=Decimal("40"),

@@ -46,12 +46,25 @@ class YouthTrackQuerySet(models.QuerySet):
     def responsible(self, user):
         return self.filter(Q(retention_counsellor=user) | Q(guidance_counsellor=user))
 
+    def current_first(self):
+        """The open track first, then the latest: `.first()` is a person's current track."""
+        return self.order_by(
+            models.Case(models.When(actual_end__isnull=True, then=0), default=1), "-start", "-id"
+        )
+
 
 class YouthTrack(Versioned):
-    """One youth track per child or young person (under the age limit at its start)."""
+    """A child's or young person's youth track (under the age limit at its start).
 
-    person = models.OneToOneField(
-        Person, on_delete=models.CASCADE, related_name="youth_track", verbose_name=_("young person")
+    A young person may have several over time: a new one once the previous one has ended
+    (at most one open track, without an actual end, at a time); each keeps its own
+    follow-up. Which one a target counts is youth.rules.counting_track_q."""
+
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.CASCADE,
+        related_name="youth_tracks",
+        verbose_name=_("young person"),
     )
     education_effort = models.BooleanField(_("education effort"), default=False)
     leisure_job_effort = models.BooleanField(_("leisure-job effort"), default=False)
@@ -93,6 +106,11 @@ class YouthTrack(Versioned):
                 condition=Q(actual_end__isnull=True) | Q(actual_end__gte=F("start")),
                 name="youthtrack_actual_end_after_start",
             ),
+            models.UniqueConstraint(
+                fields=["person"],
+                condition=Q(actual_end__isnull=True),
+                name="youthtrack_one_open_per_person",
+            ),
         ]
         indexes = [
             models.Index(fields=["retention_counsellor", "actual_end"], name="youthtrack_rc_end"),
@@ -111,12 +129,6 @@ class YouthTrack(Versioned):
         if self.leisure_job_effort:
             efforts.append(str(_("Leisure job")))
         return efforts
-
-    @property
-    def follow_up_due(self) -> datetime.date | None:
-        from youth.rules import follow_up_due_date
-
-        return follow_up_due_date(self.actual_end) if self.actual_end else None
 
 
 class LeisureJob(Versioned):
@@ -185,42 +197,6 @@ class ExamPreparation(Versioned):
 
     def __str__(self) -> str:
         return f"{_('Exam')} {self.exam_date or ''}".strip()
-
-    @property
-    def has_after_grades(self) -> bool:
-        return any(
-            g is not None
-            for g in (self.danish_written_after, self.danish_oral_after, self.maths_after)
-        )
-
-    @property
-    def meets_eud_latest(self) -> bool:
-        """Target T6 for this preparation (youth.rules.latest_grades_meet_eud)."""
-        from youth.rules import latest_grades_meet_eud
-
-        return latest_grades_meet_eud(self)
-
-    @property
-    def meets_eud_before(self) -> bool:
-        from youth.rules import meets_eud_requirement
-
-        return meets_eud_requirement(
-            danish_written=self.danish_written_before,
-            danish_oral=self.danish_oral_before,
-            maths=self.maths_before,
-        )
-
-    @property
-    def meets_eud_after(self) -> bool | None:
-        from youth.rules import meets_eud_requirement
-
-        if not self.has_after_grades:
-            return None
-        return meets_eud_requirement(
-            danish_written=self.danish_written_after,
-            danish_oral=self.danish_oral_after,
-            maths=self.maths_after,
-        )
 
 
 class GuidanceSession(Versioned):

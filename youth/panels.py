@@ -18,14 +18,16 @@ def youth_rows(people, today):
     children = [p for p in people if p.role == PersonRole.CHILD]
     if not children:
         return []
-    tracks = {
-        t.person_id: t
-        for t in YouthTrack.objects.filter(person__in=children)
+    tracks: dict = {}
+    for t in (
+        YouthTrack.objects.filter(person__in=children)
         .select_related("retention_counsellor", "guidance_counsellor", "follow_up")
         .prefetch_related(
             Prefetch("exams", queryset=ExamPreparation.objects.order_by("-exam_date", "-id"))
         )
-    }
+        .current_first()
+    ):
+        tracks.setdefault(t.person_id, t)  # each young person's current track
     enrolments: dict[int, list] = {}
     for e in Enrolment.objects.filter(person__in=children):
         enrolments.setdefault(e.person_id, []).append(e)

@@ -79,10 +79,24 @@ _AFTER = ("danish_written_after", "danish_oral_after", "maths_after")
 
 def latest_grades(exam: ExamPreparation) -> tuple[int | None, int | None, int | None]:
     """The exam result once any of it is recorded, else the grades from before."""
-    after = tuple(getattr(exam, f) for f in _AFTER)
+    after = (exam.danish_written_after, exam.danish_oral_after, exam.maths_after)
     if any(g is not None for g in after):
-        return after  # type: ignore[return-value]
-    return tuple(getattr(exam, f) for f in _BEFORE)  # type: ignore[return-value]
+        return after
+    return (exam.danish_written_before, exam.danish_oral_before, exam.maths_before)
+
+
+def meets_eud_before(exam: ExamPreparation) -> bool:
+    """The grades from before the preparation meet the EUD requirement."""
+    written, oral, maths = (getattr(exam, f) for f in _BEFORE)
+    return meets_eud_requirement(danish_written=written, danish_oral=oral, maths=maths)
+
+
+def meets_eud_after(exam: ExamPreparation) -> bool | None:
+    """The exam result meets the EUD requirement (None: no result recorded yet)."""
+    after = [getattr(exam, f) for f in _AFTER]
+    if all(g is None for g in after):
+        return None
+    return meets_eud_requirement(danish_written=after[0], danish_oral=after[1], maths=after[2])
 
 
 def latest_grades_meet_eud(exam: ExamPreparation) -> bool:
@@ -145,7 +159,8 @@ def t6_achieved_q(on: datetime.date) -> Q:
 
 
 def check_age_at_start(*, date_of_birth: datetime.date | None, start: datetime.date) -> None:
-    """A youth track is for people under the age limit (30) on the day it starts."""
+    """A youth track is for people from the lower age limit (13) and under the age limit
+    (30) on the day it starts."""
     limit = rule("youth_age_limit_years")
     if date_of_birth is None:
         raise ValidationError(
@@ -167,6 +182,16 @@ def check_age_at_start(*, date_of_birth: datetime.date | None, start: datetime.d
             )
             % {"age": age, "limit": limit},
             code="too_old",
+        )
+    youngest = rule("youth_min_age_years")
+    if age < youngest:
+        raise ValidationError(
+            _(
+                "The child is %(age)s years old on the start date; a youth track is for "
+                "young people from %(youngest)s years."
+            )
+            % {"age": age, "youngest": youngest},
+            code="too_young",
         )
 
 
@@ -253,3 +278,28 @@ def in_education_on(person, day: datetime.date) -> bool:
     if "enrolments" in cache:
         return in_education_from(cache["enrolments"], day)
     return in_education_from(Enrolment.objects.filter(person=person), day)
+
+
+# --- Which track counts -----------------------------------------------------------------
+# A young person may have several youth tracks over time. T2 counts each young person once,
+# with their first track on the education effort; T6 with their first track. Like the
+# parents' (employment.rules.counting_track): the effort they were enrolled into.
+
+
+def counting_track(track, tracks_of_person, *, education_only: bool = False) -> bool:
+    """Whether `track` is the one a target counts among all of its person's tracks."""
+    candidates = [t for t in tracks_of_person if t.education_effort or not education_only]
+    if track not in candidates:
+        return False
+    return min(candidates, key=lambda t: (t.start, t.pk)).pk == track.pk
+
+
+def counting_track_q(*, education_only: bool = False) -> Q:
+    """`counting_track` as a filter on YouthTrack rows (combine it with the target's own
+    filter, e.g. education_effort=True for T2)."""
+    earlier = YouthTrack.objects.filter(person=OuterRef("person")).filter(
+        Q(start__lt=OuterRef("start")) | Q(start=OuterRef("start"), pk__lt=OuterRef("pk"))
+    )
+    if education_only:
+        earlier = earlier.filter(education_effort=True)
+    return Q(~Exists(earlier))

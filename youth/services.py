@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bi18.accounts.roles import Role
@@ -105,8 +106,15 @@ def _assignment_close(*, actor, person: Person, user, role: str, today: datetime
 def track_create(*, actor, person: Person, data: dict) -> YouthTrack:
     """Start a youth track. Precondition: the actor may see `person` (families.access)."""
     _check_track(person, data)
-    if YouthTrack.objects.filter(person=person).exists():
-        raise ServiceError(_("This young person already has a youth track."))
+    earlier = YouthTrack.objects.filter(person=person)
+    if earlier.filter(actual_end__isnull=True).exists():
+        raise ServiceError(_("This young person already has an open youth track; end it first."))
+    ended = earlier.order_by("-actual_end").values_list("actual_end", flat=True).first()
+    if ended and data["start"] <= ended:
+        raise ServiceError(
+            _("A new youth track starts after the previous one ended (%(date)s).")
+            % {"date": date_format(ended, "SHORT_DATE_FORMAT")}
+        )
     track = YouthTrack.objects.create(person=person, **data)
     today = timezone.localdate()
     for field, role in _COUNSELLOR_FIELDS.items():
@@ -148,7 +156,7 @@ def track_update(*, actor, track: YouthTrack, data: dict, version: int) -> Youth
 
 
 def _record_create(model: type[Versioned], *, actor, event: str, about: Person, **fields):
-    obj = model.objects.create(**fields)
+    obj = model._default_manager.create(**fields)
     audit_log(actor=actor, action="create", event=event, person=about, detail={"id": obj.pk})
     return obj
 

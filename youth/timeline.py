@@ -74,14 +74,14 @@ def build_timeline(track, enrolments, *, today: datetime.date) -> list[Event]:
                 )
         for exam in track.exams.all():
             if exam.exam_date:
-                if exam.has_after_grades:
-                    met = (
-                        _("02 requirement met")
-                        if exam.meets_eud_after
-                        else _("02 requirement not met")
-                    )
-                else:
-                    met = ""
+                result = rules.meets_eud_after(exam)
+                met = (
+                    ""
+                    if result is None
+                    else _("02 requirement met")
+                    if result
+                    else _("02 requirement not met")
+                )
                 events.append(
                     Event(exam.exam_date, _("Exam (Danish and mathematics)"), met, order=5)
                 )

@@ -35,16 +35,23 @@ def _young_person(user, pk):
 
 
 def _track_or_404(person) -> YouthTrack:
-    try:
-        return YouthTrack.objects.select_related("person__family").get(person=person)
-    except YouthTrack.DoesNotExist:
-        raise Http404 from None
+    """The young person's current track (the open one, else the latest); 404 without one."""
+    track = (
+        YouthTrack.objects.select_related("person__family")
+        .filter(person=person)
+        .current_first()
+        .first()
+    )
+    if track is None:
+        raise Http404
+    return track
 
 
 def _track_with_records(person):
     """The track and everything on it, in a fixed number of queries."""
     return (
         YouthTrack.objects.filter(person=person)
+        .current_first()
         .select_related("retention_counsellor", "guidance_counsellor", "follow_up__recorded_by")
         .prefetch_related(
             "leisure_jobs",
@@ -65,7 +72,9 @@ def person_detail(request, pk):
     today = timezone.localdate()
     track = _track_with_records(person)
     enrolments = list(Enrolment.objects.filter(person=person))
-    follow_up_due = track.follow_up_due if track else None
+    follow_up_due = (
+        rules.follow_up_due_date(track.actual_end) if track and track.actual_end else None
+    )
     audit_log(actor=request.user, action="view", event="youth.person.viewed", person=person)
     return render(
         request,
@@ -85,6 +94,15 @@ def person_detail(request, pk):
             "may_record_internship": access.RECORDS["internship"].may_edit_person(
                 request.user, person
             ),
+            "may_start_track": access.TRACK.may_edit_person(request.user, person),
+            "earlier_tracks": list(
+                YouthTrack.objects.filter(person=person)
+                .exclude(pk=track.pk)
+                .select_related("follow_up")
+                .order_by("-start", "-id")
+            )
+            if track
+            else [],
             "nav_active": "families",
         },
     )
@@ -113,7 +131,8 @@ def timeline(request, pk):
 def track_create(request, pk):
     person = _young_person(request.user, pk)
     access.TRACK.require_edit_person(request.user, person)
-    if YouthTrack.objects.filter(person=person).exists():
+    if YouthTrack.objects.filter(person=person, actual_end__isnull=True).exists():
+        # One open track at a time; a new one once the previous has ended.
         return redirect("youth:track_edit", pk=person.pk)
     form = forms.YouthTrackForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():

@@ -306,7 +306,7 @@ def _role_grant_decide(*, actor: User, grant: RoleGrant, status: str) -> None:
     )
 
 
-def check_may_decide(*, actor: User, requested_by_id: int, subject_id: int) -> None:
+def check_may_decide(*, actor: User, requested_by_id: int | None, subject_id: int) -> None:
     """Four eyes: the one who asked, and the one who would get the access, never decide."""
     if actor.pk == requested_by_id:
         raise ServiceError(_("You asked for this yourself. Another administrator must approve it."))

@@ -5,6 +5,7 @@ account does not bring an old (perhaps stolen) cookie back to life. With the use
 id in an indexed column that is one DELETE, not a decode of every session row.
 """
 
+from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore as DBSessionStore
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
@@ -13,9 +14,8 @@ from django.db import models
 class SessionStore(DBSessionStore):
     @classmethod
     def get_model_class(cls):
-        from bi18.accounts.models import Session
-
-        return Session
+        # By name: accounts.models builds its Session on BaseUserSession below.
+        return apps.get_model("accounts", "Session")
 
     def create_model_instance(self, data):
         session = super().create_model_instance(data)
@@ -40,7 +40,5 @@ class BaseUserSession(AbstractBaseSession):
 
 def sessions_delete_for_user(user_id: int) -> int:
     """Delete every session of one user; returns how many."""
-    from bi18.accounts.models import Session
-
-    deleted, _per_model = Session.objects.filter(user_id=user_id).delete()
+    deleted, _per_model = SessionStore.get_model_class().objects.filter(user_id=user_id).delete()
     return deleted

@@ -2,14 +2,13 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from bi18.accounts import password_reset, pickers, views
-from bi18.accounts.login import LoginView
 from bi18.accounts.sso import views as sso_views
 from bi18.accounts.twofactor import views as twofactor_views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", LoginView.as_view(), name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
     # Django's LogoutView accepts POST only (GET gives 405) and flushes the session row;
     # after single sign-on it goes on to the provider's log-out.
     path("logout/", sso_views.LogoutView.as_view(), name="logout"),

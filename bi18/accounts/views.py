@@ -1,12 +1,14 @@
 """Administration landing page and user administration. Thin: reads through
 selectors, writes through services (which write the audit rows)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
@@ -14,7 +16,13 @@ from django.views.decorators.debug import sensitive_post_parameters
 
 from bi18.accounts import selectors, services
 from bi18.accounts.deactivation import deactivation_blocks
-from bi18.accounts.forms import UserCreateForm, UserEditForm, UserFilterForm, UserSetPasswordForm
+from bi18.accounts.forms import (
+    LoginForm,
+    UserCreateForm,
+    UserEditForm,
+    UserFilterForm,
+    UserSetPasswordForm,
+)
 from bi18.accounts.models import User
 from bi18.accounts.twofactor.services import has_second_factor
 
@@ -292,3 +300,33 @@ def user_set_password(request, pk):
         "accounts/user_set_password.html",
         {"subject": subject, "form": form, "nav_active": "admin"},
     )
+
+
+def sso_button_text() -> str:
+    return settings.OIDC_BUTTON_TEXT or str(_("Log in with Copenhagen Municipality"))
+
+
+class LoginView(auth_views.LoginView):
+    """The log-in page: single sign-on button, and the local password form where
+    LOCAL_LOGIN allows."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    form_class = LoginForm
+
+    def post(self, request, *args, **kwargs):
+        if settings.LOCAL_LOGIN == "off":
+            return HttpResponseNotAllowed(["GET"])
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        from bi18.accounts.sso.client import is_configured
+
+        context = super().get_context_data(**kwargs)
+        context.update(
+            sso_enabled=is_configured(),
+            sso_button_text=sso_button_text(),
+            local_login=settings.LOCAL_LOGIN,
+        )
+        return context

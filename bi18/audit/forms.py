@@ -17,10 +17,10 @@ def _date_field(label):
         label=label,
         required=False,
         widget=forms.DateInput(
-            format="%d-%m-%Y",
-            attrs={"placeholder": _("DD-MM-YYYY"), "inputmode": "numeric", "autocomplete": "off"},
+            format="%d.%m.%Y",
+            attrs={"placeholder": _("dd.mm.yyyy"), "inputmode": "numeric", "autocomplete": "off"},
         ),
-        error_messages={"invalid": _("Enter a date as DD-MM-YYYY.")},
+        error_messages={"invalid": _("Enter a date as dd.mm.yyyy.")},
     )
 
 

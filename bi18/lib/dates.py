@@ -23,6 +23,13 @@ DATE_INPUT_FORMATS = (
 # What a date field shows when it is filled in again (the browsers' date picker wants ISO).
 DATE_WIDGET_FORMAT = "%Y-%m-%d"
 
+# How a date and a time are shown, in every table and list, in either language (issue 16 §4):
+# 27.07.2026 and 27.07.2026 11:24 – as the Danish date pickers show a date. Templates that
+# print a date plainly ({{ day }}) or with a named format get these; a long date in running
+# text ("27. juli 2026") is written as such on purpose.
+DATE_FORMAT = "d.m.Y"
+DATETIME_FORMAT = "d.m.Y H:i"
+
 
 def parse_date(text: str) -> datetime.date | None:
     """The date `text` names in one of DATE_INPUT_FORMATS, or None."""

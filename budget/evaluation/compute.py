@@ -91,6 +91,7 @@ def pilot_units(on: datetime.date) -> list[Unit]:
     units: list[Unit] = []
     for row in (
         EmploymentTrack.objects.filter(start__lte=on)
+        .filter(employment_rules.counting_track_q())  # each parent once: their first track
         .annotate(household=Count("person__family__people"))
         .values(
             "pk",

@@ -33,6 +33,7 @@ from budget.evaluation.models import ComparisonPerson, ComparisonStatus, Match, 
 from employment import rules as employment_rules
 from employment.models import EmploymentTrack
 from families.models import Person
+from youth import rules as youth_rules
 from youth.models import Enrolment, YouthTrack
 from youth.rules import in_education_from
 
@@ -164,11 +165,16 @@ def _chunk_rows(chunk: list[Match], until: datetime.date) -> list[dict]:
     }
     tracks = {
         t.person_id: t
-        for t in EmploymentTrack.objects.filter(person_id__in=pilot_ids).prefetch_related(
-            "internships"
+        for t in EmploymentTrack.objects.filter(person_id__in=pilot_ids)
+        .filter(employment_rules.counting_track_q())  # each parent once: their first track
+        .prefetch_related("internships")
+    }
+    youth = {
+        t.person_id: t
+        for t in YouthTrack.objects.filter(person_id__in=pilot_ids).filter(
+            youth_rules.counting_track_q()  # each young person once: their first track
         )
     }
-    youth = {t.person_id: t for t in YouthTrack.objects.filter(person_id__in=pilot_ids)}
     enrolments: dict[int, list] = defaultdict(list)
     for e in Enrolment.objects.filter(person_id__in=pilot_ids).order_by("start", "pk"):
         enrolments[e.person_id].append(e)

@@ -41,6 +41,7 @@ def budget_overview(request):
             "activities": activities,
             "allocations": allocations,
             "status": status,
+            "shares": services.share_status(today),
             "today": today,
             "outcomes_on": latest,
         },
@@ -89,6 +90,6 @@ def allocation_edit(request, pk: int):
             "nav_active": "targets",
             "form": form,
             "allocation": allocation,
-            "title": _("Change allocation"),
+            "title": _("Edit allocation"),
         },
     )

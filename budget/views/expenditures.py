@@ -106,7 +106,7 @@ def expenditure_edit(request, pk: int):
             "nav_active": "targets",
             "form": form,
             "expenditure": expenditure,
-            "title": _("Change expenditure"),
+            "title": _("Edit expenditure"),
         },
     )
 

@@ -11,10 +11,16 @@ PAGE_SIZE = 25
 
 
 def track_or_404(person) -> EmploymentTrack:
-    try:
-        return EmploymentTrack.objects.select_related("person__family").get(person=person)
-    except EmploymentTrack.DoesNotExist:
-        raise Http404 from None
+    """The parent's current track (the open one, else the latest); 404 without one."""
+    track = (
+        EmploymentTrack.objects.select_related("person__family")
+        .filter(person=person)
+        .current_first()
+        .first()
+    )
+    if track is None:
+        raise Http404
+    return track
 
 
 def parent_url(person) -> str:

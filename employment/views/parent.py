@@ -8,6 +8,7 @@ from bi18.audit.services import audit_log
 from employment import clocks, rules
 from employment.access import can_edit_track, get_parent_for_user
 from employment.selectors import (
+    earlier_tracks,
     internship_gaps,
     interview_status,
     track_timeline,
@@ -25,6 +26,7 @@ def parent_detail(request, person_pk):
         "family": person.family,
         "track": track,
         "can_edit": can_edit_track(request.user, person),
+        "earlier_tracks": earlier_tracks(person, track),
         "nav_active": "families",
         "today": today,
     }

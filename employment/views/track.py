@@ -17,7 +17,7 @@ from employment.views.common import form_page, parent_url, track_or_404
 def track_edit(request, person_pk):
     person = get_parent_for_user(request.user, person_pk)
     require_track_editor(request.user, person)
-    track = EmploymentTrack.objects.filter(person=person).first()
+    track = EmploymentTrack.objects.filter(person=person).current_first().first()
     form = TrackForm(request.POST if request.method == "POST" else None, instance=track)
     if request.method == "POST" and form.is_valid():
         if track is None:
@@ -43,6 +43,28 @@ def track_edit(request, person_pk):
             return redirect(parent_url(person))
     title = _("Start employment track") if track is None else _("Edit employment track")
     return form_page(request, person, form, title)
+
+
+@login_required
+def track_new(request, person_pk):
+    """A new track for a parent whose current track has ended (it has an outcome); the
+    earlier track is kept as it was."""
+    person = get_parent_for_user(request.user, person_pk)
+    require_track_editor(request.user, person)
+    current = EmploymentTrack.objects.filter(person=person).current_first().first()
+    if current is None or not current.outcome:
+        messages.info(request, _("A new track can be started once the current one has an outcome."))
+        return redirect(parent_url(person))
+    form = TrackForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.track_create(actor=request.user, person=person, data=form.track_data())
+        except services.ServiceError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The new employment track was started."))
+            return redirect(parent_url(person))
+    return form_page(request, person, form, _("Start a new employment track"))
 
 
 @login_required

@@ -30,6 +30,8 @@ def require_basis(*, family: Family | int, role: str) -> None:
     if not needs_basis(role):
         return
     agency = agency_of(role)
+    if agency is None:  # needs_basis(role) means the role belongs to an agency
+        return
     family_id = family if isinstance(family, int) else family.pk
     if not SharingBasis.objects.filter(family_id=family_id, agency=agency).valid_on().exists():
         raise ConsentError(

@@ -51,7 +51,7 @@ def responsibilities(user) -> Responsibilities:
         open_assignments(user).select_related("person__family").order_by("start", "id")
     )
     for a in assignments:
-        a.handover = by_assignment.get(a.pk)
+        a.handover = by_assignment.get(a.pk)  # type: ignore[attr-defined]  # for the page
     return Responsibilities(memberships=memberships, assignments=assignments)
 
 

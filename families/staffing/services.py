@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.accounts import services as account_services
-from bi18.accounts.models import GrantStatus
+from bi18.accounts.models import GrantStatus, User
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
 from families import services as family_services
@@ -198,6 +198,8 @@ def _apply(*, actor, grant: AccessGrant) -> None:
             replaces=grant.replaces,
         )
         return
+    if grant.person is None:  # the database's constraint: an assignment names its person
+        raise ValueError(f"assignment grant {grant.pk} without a person")
     old = grant.replaces_assignment
     if old is not None and old.end is not None and old.end < timezone.localdate():
         old = None  # it ran out meanwhile: nothing left to take over
@@ -295,8 +297,8 @@ def handover_make(
     *,
     actor,
     leaving,
-    memberships: dict[int, object],
-    assignments: dict[int, object],
+    memberships: dict[int, User],
+    assignments: dict[int, User],
     deactivate: bool,
 ) -> HandoverResult:
     """Hand a user's memberships (with their coordinator roles) and assignments to named

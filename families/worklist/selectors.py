@@ -18,11 +18,8 @@ OPEN_UP_TO = 12
 
 
 def period_days(period: str) -> int:
-    return {
-        Period.OVERDUE: 0,
-        Period.WEEK: 7,
-        Period.MONTH: 30,
-    }.get(period, default_horizon_days())
+    days: dict[str, int] = {Period.OVERDUE: 0, Period.WEEK: 7, Period.MONTH: 30}
+    return days.get(period, default_horizon_days())
 
 
 def period_choices() -> list[tuple[str, str]]:

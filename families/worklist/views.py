@@ -109,8 +109,17 @@ def snooze(request):
     family = get_family_for_user(request.user, _family_pk(item))
     form = SnoozeForm(request.POST or None)
     existing = Snooze.objects.filter(user=request.user, item_key=key).first()
-    if existing and request.method == "GET":
-        form = SnoozeForm(initial={"until": existing.until, "reason": existing.reason})
+    if request.method == "GET":
+        # The page names whom the item is about: a read of personal data.
+        audit_log(
+            actor=request.user,
+            action="view",
+            event=WORKLIST_VIEWED,
+            family=family,
+            detail={"kind": item.kind, "snooze_form": True},
+        )
+        if existing:
+            form = SnoozeForm(initial={"until": existing.until, "reason": existing.reason})
     if request.method == "POST" and form.is_valid():
         services.snooze_item(actor=request.user, item=item, family=family, **form.cleaned_data)
         messages.success(

@@ -11,6 +11,7 @@ from bi18.lib.errors import ConflictError, ServiceError
 from networkgroup.rules import next_review_date
 from networkgroup.services.common import PlanConflict
 from networkgroup.services.meetings import (
+    DecisionKind,
     MeetingData,
     check_interpreter,
     decision_record,
@@ -32,6 +33,7 @@ from networkgroup.services.plan import (
 
 __all__ = [
     "ConflictError",
+    "DecisionKind",
     "MeetingData",
     "PlanConflict",
     "ServiceError",

@@ -10,13 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
+from bi18.lib import textlimits
 from bi18.lib.errors import ServiceError
 from bi18.lib.versioning import update_if_version
 from families.models import Family, NetworkMember, Person, PersonRole
+from networkgroup import access
 from networkgroup.live.notify import AGENDA, DECISION, MEETING, MINUTES, live_changed
 from networkgroup.models import Decision, Goal, Meeting, MinutesAddendum
 from networkgroup.services.common import PlanConflict
-from networkgroup.services.plan import action_create
+from networkgroup.services.plan import action_create, goal_create, plan_for_family
 
 ADULT_AGE = 18
 
@@ -235,40 +237,93 @@ def meeting_add_addendum(*, actor, meeting: Meeting, text: str) -> MinutesAddend
     return addendum
 
 
+class DecisionKind:
+    """What a decision does to the plan."""
+
+    ACTION = "action"  # an action under an existing goal
+    NEW_GOAL = "new_goal"  # a new goal of the plan (and an action if someone is responsible)
+    ALONE = "alone"  # recorded with the meeting only
+
+
 @transaction.atomic
 def decision_record(
     *,
     actor,
     meeting: Meeting,
     text: str,
-    goal: Goal,
-    responsible,
-    deadline: datetime.date,
+    kind: str = DecisionKind.ACTION,
+    goal: Goal | None = None,
+    person: Person | None = None,
+    area: str = "",
+    responsible=None,
+    deadline: datetime.date | None = None,
 ) -> Decision:
-    """Record a decision and turn it into a plan action with owner and deadline, in
-    one step. Refused once the minutes are approved."""
+    """Record a decision of `meeting`, in one step with what it does to the plan:
+    * ACTION: an action under `goal` (responsible and deadline optional);
+    * NEW_GOAL: a new goal (`area`, for `person` or the whole family) with the decision as
+      its text, plus an action when a responsible person or a deadline is given;
+    * ALONE: nothing in the plan; about `person` or the whole family.
+    Refused once the minutes are approved. Writing follows seeing, as in the plan."""
     if Meeting.objects.filter(pk=meeting.pk, minutes_approved_at__isnull=False).exists():
         raise ServiceError(_("The minutes are approved and locked. Add an addendum instead."))
-    if goal.plan.family_id != meeting.family_id:
-        raise ServiceError(_("The goal must belong to this family's plan."))
-    action = action_create(
-        actor=actor, goal=goal, what=text, responsible=responsible, deadline=deadline
+    family = meeting.family
+    action = None
+    if kind == DecisionKind.ACTION:
+        if goal is None or goal.plan.family_id != meeting.family_id:
+            raise ServiceError(_("The goal must belong to this family's plan."))
+        person = goal.person
+        action = action_create(
+            actor=actor, goal=goal, what=text, responsible=responsible, deadline=deadline
+        )
+    elif kind == DecisionKind.NEW_GOAL:
+        if person is not None and person.family_id != meeting.family_id:
+            raise ServiceError(_("The goal must be for a member of this family."))
+        goal = goal_create(
+            actor=actor,
+            plan=plan_for_family(family=family),
+            area=area,
+            text=text[: textlimits.PLAN_ITEM],
+            person=person,
+        )
+        if responsible is not None or deadline is not None:
+            action = action_create(
+                actor=actor, goal=goal, what=text, responsible=responsible, deadline=deadline
+            )
+    elif kind == DecisionKind.ALONE:
+        if person is not None and person.family_id != meeting.family_id:
+            raise ServiceError(_("The decision must be about a member of this family."))
+        if not access.MEETING.may_edit_about(actor, person, family.pk):
+            raise ServiceError(_("You may not record decisions about this person."))
+        goal = None
+    else:
+        raise ServiceError(_("Choose what the decision does."))
+    decision = Decision.objects.create(
+        meeting=meeting, text=text, action=action, person=person, created_by=actor
     )
-    decision = Decision.objects.create(meeting=meeting, text=text, action=action, created_by=actor)
+    # For the page that shows the plan next to the meeting (not stored: the goal's own
+    # history says where it came from).
+    decision.new_goal = goal if kind == DecisionKind.NEW_GOAL else None  # type: ignore[attr-defined]
     audit_log(
         actor=actor,
         action="create",
         event="networkgroup.decision.recorded",
-        family=meeting.family,
-        detail={"meeting_id": meeting.pk, "decision_id": decision.pk, "action_id": action.pk},
+        family=family,
+        person=person,
+        detail={
+            "meeting_id": meeting.pk,
+            "decision_id": decision.pk,
+            "kind": kind,
+            "action_id": action.pk if action else None,
+            "goal_id": goal.pk if goal else None,
+        },
     )
     live_changed(
         family_id=meeting.family_id,
         kind=DECISION,
         pk=decision.pk,
         actor=actor,
-        person=goal.person,
-        goal_id=goal.pk,
+        person=person,
+        goal_id=goal.pk if goal else None,
         meeting_id=meeting.pk,
         created=True,
     )

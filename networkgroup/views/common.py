@@ -6,6 +6,14 @@ from networkgroup.access import family_for_member
 
 __all__ = ["family_for_member", "fragment", "retarget"]
 
+# Partials that are list items (<li>): outside HTMX they need a list around them, and the
+# others must not have one (a <ul> may hold only <li>, WCAG 1.3.1).
+_LIST_ITEMS = {
+    "networkgroup/_action_row.html",
+    "networkgroup/_action_form.html",
+    "networkgroup/_action_conflict.html",
+}
+
 
 def fragment(request, template: str, context: dict, *, title: str = "", status: int = 200):
     """An HTMX request gets the partial; a plain request the partial inside a page,
@@ -15,7 +23,13 @@ def fragment(request, template: str, context: dict, *, title: str = "", status: 
     return render(
         request,
         "networkgroup/fragment_page.html",
-        {**context, "fragment_template": template, "title": title, "nav_active": "families"},
+        {
+            **context,
+            "fragment_template": template,
+            "in_list": template in _LIST_ITEMS,
+            "title": title,
+            "nav_active": "families",
+        },
         status=status,
     )
 

@@ -168,6 +168,7 @@ def _decision_form(request, family, plan, data=None, *, page=None):
     return DecisionForm(
         data,
         family=family,
+        user=request.user,
         goals=access.goals(request.user, Goal.objects.filter(plan=plan))
         .select_related("person")
         .order_by("area", "id"),
@@ -227,6 +228,7 @@ def meeting_detail(request, family_pk, pk):
             ),
             "decisions": _decisions(request, meeting),
             "addenda": list(meeting.addenda.select_related("author")) if sees_everyone else [],
+            "interpreter_bookings": list(meeting.interpreter_bookings.all()),
             "decision_form": _decision_form(request, family, context["plan"], page=context),
             "minutes_form": MinutesForm(
                 initial={"minutes": meeting.minutes, "version": meeting.version}
@@ -380,24 +382,26 @@ def meeting_addendum(request, family_pk, pk):
 @login_required
 @require_POST
 def meeting_decision(request, family_pk, pk):
-    """A decision becomes a plan action in one step; the plan side updates in place."""
+    """A decision becomes a plan action or a new goal in one step (the plan side updates in
+    place), or is recorded on its own."""
     family = family_for_member(request.user, family_pk)
     meeting = _meeting(request, family, pk)
     plan = services.plan_for_family(family=family)
     form = _decision_form(request, family, plan, request.POST)
-    new_action = None
+    new_action = new_goal = None
     if form.is_valid():
         try:
             decision = services.decision_record(
-                actor=request.user, meeting=meeting, **form.cleaned_data
+                actor=request.user, meeting=meeting, **form.data_dict()
             )
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
             if not request.htmx:
-                messages.success(request, _("The decision was recorded and added to the plan."))
+                messages.success(request, _("The decision was recorded."))
                 return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
             new_action = decision.action
+            new_goal = decision.new_goal
             form = _decision_form(request, family, plan)
             # Ready for the next decision.
             form.fields["text"].widget.attrs["autofocus"] = True
@@ -406,8 +410,10 @@ def meeting_decision(request, family_pk, pk):
         "meeting": meeting,
         "decisions": _decisions(request, meeting),
         "decision_form": form,
-        "new_action": new_action,
-        "focus_decision_form": new_action is not None,
+        "new_action": None if new_goal else new_action,
+        "new_goal": new_goal,
+        "new_goal_actions": [new_action] if new_goal and new_action else [],
+        "focus_decision_form": form.is_bound is False,
     }
     return fragment(request, "networkgroup/_decisions.html", context, title=_("Decisions"))
 

@@ -21,6 +21,30 @@
     }
   });
 
+  // Escape in an inline editor (a form with a [data-cancel] link) cancels it, as its
+  // Cancel link does (WCAG 2.1.1: the keyboard alone closes what it opened).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented || !event.target.closest) {
+      return;
+    }
+    var form = event.target.closest("form");
+    var cancel = form && form.querySelector("[data-cancel]");
+    if (cancel) {
+      event.preventDefault();
+      var url = cancel.getAttribute("hx-get");
+      if (window.htmx && url) {
+        // Straight to htmx: does not depend on htmx having processed a just-swapped link.
+        window.htmx.ajax("GET", url, {
+          source: cancel,
+          target: cancel.getAttribute("hx-target"),
+          swap: cancel.getAttribute("hx-swap"),
+        });
+      } else {
+        cancel.click();
+      }
+    }
+  });
+
   // <form data-reset-on="target-id">: after a successful HTMX request into #target-id, empty
   // the form and remove the element named by data-remove-on-success (an "empty" notice).
   document.addEventListener("htmx:afterRequest", function (event) {

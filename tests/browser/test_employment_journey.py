@@ -33,9 +33,10 @@ def test_company_consultant_registers_an_internship_and_the_overdue_deadline_dis
     page.goto(reverse("home"))
     overdue = page.locator(f"#overdue li[data-kind='{KIND}']")
     assert overdue.count() == 1
-    assert "Amina Hassan" in overdue.inner_text()
+    # The family's group names the family and whom its items are about.
     group = page.locator(f"#overdue details[data-family='{family.case_number}']")
     assert family.case_number in group.locator("summary").inner_text()
+    assert "Amina Hassan" in group.locator("summary").inner_text()
     screenshot("my-work-with-overdue-deadline")
 
     # The item links to where it is resolved: the internship form for Amina.

@@ -132,6 +132,9 @@ def test_a_snoozed_item_leaves_the_list_with_its_reason_and_comes_back(
     url = reverse("worklist:snooze") + "?item=" + quote(_key(netto), safe="")
     form = client.get(url).content.decode()
     assert "Kontakt Netto" in form
+    assert AuditEvent.objects.filter(
+        event="deadlines.worklist.viewed", family_id=netto.plan.family_id, actor=caseworker
+    ).exists()
     response = client.post(
         reverse("worklist:snooze"),
         {"item": _key(netto), "until": days(5).isoformat(), "reason": "Netto svarer efter jul"},

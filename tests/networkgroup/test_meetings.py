@@ -15,7 +15,7 @@ from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
 from families.models import PersonRole
 from networkgroup import services
-from networkgroup.models import Action, ActionStatus, Decision, Meeting, PlanArea, PlanEvent
+from networkgroup.models import Action, ActionStatus, Decision, Goal, Meeting, PlanArea, PlanEvent
 from networkgroup.selectors import agenda_proposal
 from tests.factories import PersonFactory, add_member
 
@@ -273,14 +273,100 @@ def test_decision_goal_choices_name_whom_each_goal_is_for(group, plan, caseworke
     )
 
 
-def test_a_decision_needs_owner_and_deadline(group, goal, caseworker):
+def test_a_decision_under_a_goal_needs_no_owner_or_deadline(group, goal, caseworker):
     meeting = _meeting(group, caseworker)
     response = _client(caseworker).post(
         _url("meeting_decision", group.pk, meeting.pk),
-        {"text": "Something", "goal": goal.pk},
+        {"text": "Something", "kind": "action", "goal": goal.pk},
         **HTMX,
     )
     assert response.status_code == 200
+    decision = Decision.objects.get()
+    assert (decision.action.goal, decision.action.responsible, decision.action.deadline) == (
+        goal,
+        None,
+        None,
+    )
+    assert "ingen frist" in response.content.decode()
+
+
+def test_a_decision_can_create_a_new_goal_for_another_person(group, goal, caseworker):
+    """The decision about Karim need not be filed under Amira's goal (issue 16 §3)."""
+    meeting = _meeting(group, caseworker)
+    omar = group.people.get(first_name="Omar")
+    response = _client(caseworker).post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Omar starter på sprogskole", "kind": "new_goal", "person": omar.pk,
+         "area": PlanArea.LANGUAGE, "responsible": caseworker.pk},
+        **HTMX,
+    )  # fmt: skip
+    assert response.status_code == 200
+    decision = Decision.objects.get()
+    new_goal = decision.action.goal
+    assert (new_goal.text, new_goal.person, new_goal.area) == (
+        "Omar starter på sprogskole",
+        omar,
+        PlanArea.LANGUAGE,
+    )
+    assert decision.person == omar and decision.action.responsible == caseworker
+    body = response.content.decode()
+    assert 'hx-swap-oob="beforeend:#plan-goals"' in body and f'id="goal-{new_goal.pk}"' in body
+    # Without a responsible person or deadline the new goal has no action yet.
+    _client(caseworker).post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Familien søger større bolig", "kind": "new_goal", "area": PlanArea.HOUSING},
+    )
+    housing = Goal.objects.get(text="Familien søger større bolig")
+    assert housing.person is None and not housing.actions.exists()
+
+
+def test_a_decision_can_stand_alone_and_follows_whom_it_is_about(
+    group, caseworker, retention_counsellor
+):
+    from bi18.accounts.roles import Role as R
+    from tests.factories import UserFactory
+
+    uu = UserFactory(username="uu", role=R.YOUTH_GUIDANCE_COUNSELLOR)
+    add_member(group, uu, role=R.YOUTH_GUIDANCE_COUNSELLOR)
+    meeting = _meeting(group, caseworker, attending_members=[caseworker, uu])
+    amina = group.people.get(first_name="Amina")
+    client = _client(caseworker)
+    client.post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Amina holder pause i praktikken", "kind": "alone", "person": amina.pk},
+    )
+    client.post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Næste møde holdes hjemme", "kind": "alone"},
+    )
+    assert Decision.objects.filter(action__isnull=True).count() == 2
+    assert not Action.objects.exists() and not Goal.objects.filter(plan__family=group).exists()
+    page = _client(uu).get(_url("meeting", group.pk, meeting.pk)).content.decode()
+    assert "Næste møde holdes hjemme" in page
+    assert "Amina holder pause" not in page
+
+
+@pytest.mark.parametrize(
+    "data,error",
+    [
+        ({"kind": "action"}, "Vælg det mål, handlingen hører under."),
+        ({"kind": "new_goal"}, "Vælg det nye måls område."),
+        ({"kind": "alone", "deadline": "2030-01-01"}, "En beslutning alene har ingen"),
+        ({"kind": "nonsense"}, "Marker en gyldig valgmulighed"),
+    ],
+)
+def test_a_decision_with_bad_input_gets_a_clear_error_and_keeps_the_text(
+    group, caseworker, data, error
+):
+    meeting = _meeting(group, caseworker)
+    response = _client(caseworker).post(
+        _url("meeting_decision", group.pk, meeting.pk),
+        {"text": "Beholdes", **data},
+        **HTMX,
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert error in body and "Beholdes" in body
     assert not Decision.objects.exists() and not Action.objects.exists()
 
 

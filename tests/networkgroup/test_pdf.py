@@ -61,7 +61,7 @@ def _pdf_text(content: bytes) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 
-@pytest.mark.parametrize("language,date", [("da", "04.03.2030"), ("en", "03/04/2030")])
+@pytest.mark.parametrize("language,date", [("da", "04.03.2030"), ("en", "04.03.2030")])
 def test_pdf_holds_the_plan_members_and_next_meeting(
     plan_family, caseworker, employment_consultant, language, date
 ):

@@ -124,7 +124,7 @@ def test_a_retention_counsellor_cannot_post_to_another_young_person(
         url, {"date": "2026-01-05", "school": "TEC", "risk": "low"}
     )
     assert response.status_code == 404
-    assert not setup["ali"].youth_track.contacts.exists()
+    assert not setup["ali"].youth_tracks.get().contacts.exists()
 
 
 def test_an_enrolment_cannot_be_edited_through_another_young_persons_url(login, setup, caseworker):

@@ -81,12 +81,12 @@ def test_the_latest_grades_are_the_exam_result_once_recorded():
         danish_written_before=0, danish_oral_before=0, maths_before=0,
         danish_written_after=0, danish_oral_after=4, maths_after=2,
     )  # fmt: skip
-    assert exam.meets_eud_before is False
-    assert exam.meets_eud_after is True
-    assert exam.meets_eud_latest is True
+    assert rules.meets_eud_before(exam) is False
+    assert rules.meets_eud_after(exam) is True
+    assert rules.latest_grades_meet_eud(exam) is True
     exam.danish_written_after = exam.danish_oral_after = exam.maths_after = None
-    assert exam.meets_eud_after is None
-    assert exam.meets_eud_latest is False
+    assert rules.meets_eud_after(exam) is None
+    assert rules.latest_grades_meet_eud(exam) is False
 
 
 GRADES = [-3, 0, 2, 4, 7, None]
@@ -109,14 +109,14 @@ def test_the_02_rule_and_its_query_agree_on_every_grade_combination():
     exams = list(ExamPreparation.objects.all())
     before = rules.meets_eud_q("danish_written_before", "danish_oral_before", "maths_before")
     assert set(ExamPreparation.objects.filter(before).values_list("pk", flat=True)) == {
-        x.pk for x in exams if x.meets_eud_before
+        x.pk for x in exams if rules.meets_eud_before(x)
     }
     assert set(
         ExamPreparation.objects.filter(rules.latest_grades_meet_eud_q()).values_list(
             "pk", flat=True
         )
     ) == {x.pk for x in exams if rules.latest_grades_meet_eud(x)}
-    assert 0 < sum(x.meets_eud_latest for x in exams) < len(exams)
+    assert 0 < sum(rules.latest_grades_meet_eud(x) for x in exams) < len(exams)
 
 
 @pytest.mark.django_db
@@ -196,6 +196,22 @@ def test_the_age_limit_is_configuration(settings):
     with pytest.raises(ValidationError):
         rules.check_age_at_start(date_of_birth=D(2000, 1, 1), start=D(2025, 1, 1))
     rules.check_age_at_start(date_of_birth=D(2000, 1, 1), start=D(2024, 12, 31))
+
+
+def test_a_two_year_old_gets_no_youth_track_and_a_13_year_old_does():
+    with pytest.raises(ValidationError) as exc:
+        rules.check_age_at_start(date_of_birth=D(2024, 3, 1), start=D(2026, 6, 1))
+    assert exc.value.code == "too_young"
+    assert "13" in exc.value.messages[0]
+    with pytest.raises(ValidationError):  # the day before the 13th birthday
+        rules.check_age_at_start(date_of_birth=D(2013, 6, 2), start=D(2026, 6, 1))
+    rules.check_age_at_start(date_of_birth=D(2013, 6, 1), start=D(2026, 6, 1))
+
+
+def test_the_lower_age_limit_is_configuration(settings):
+    settings.BI18_RULES = {"youth_min_age_years": 15}
+    with pytest.raises(ValidationError):
+        rules.check_age_at_start(date_of_birth=D(2012, 1, 1), start=D(2026, 6, 1))
 
 
 def test_an_unknown_date_of_birth_is_a_clear_error():

@@ -1,5 +1,6 @@
 from django import template
 
+from youth import rules
 from youth.rules import grade_display
 
 register = template.Library()
@@ -28,3 +29,14 @@ def follow_up_months():
     from bi18.rules import rule
 
     return rule("youth_follow_up_months")
+
+
+@register.filter
+def eud(exam, which: str):
+    """Whether an exam preparation's grades meet the EUD 02 requirement (youth.rules):
+    which = "before", "after" (None without a result) or "latest" (target T6)."""
+    return {
+        "before": rules.meets_eud_before,
+        "after": rules.meets_eud_after,
+        "latest": rules.latest_grades_meet_eud,
+    }[which](exam)

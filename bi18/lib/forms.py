@@ -1,0 +1,57 @@
+"""What every form of the product shares, each in one place (issue 16 §4).
+
+* `FormRenderer` (settings.FORM_RENDERER) gives every select and radio list a Danish prompt
+  ("Vælg …") where Django would show its `---------` placeholder: model fields with
+  `blank=True`, ModelChoiceField, django-filter – whatever form they are in.
+* `DecimalCommaField` is the one field for numbers people type: a decimal comma ("22,5") is
+  as good as a point, and a stored value is shown with the comma again.
+"""
+
+from django import forms
+from django.forms.renderers import DjangoTemplates
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+# Django's placeholder for "nothing chosen" (BLANK_CHOICE_DASH, ModelChoiceField.empty_label,
+# django-filter's FILTERS_EMPTY_CHOICE_LABEL).
+DJANGO_PLACEHOLDER = "---------"
+
+
+def choose_prompt() -> str:
+    return _("Choose …")
+
+
+class FormRenderer(DjangoTemplates):
+    def render(self, template_name, context, request=None):
+        widget = context.get("widget") if isinstance(context, dict) else None
+        if isinstance(widget, dict) and "optgroups" in widget:
+            for _group, options, _index in widget["optgroups"]:
+                for option in options:
+                    if option["label"] == DJANGO_PLACEHOLDER and option["value"] in ("", None):
+                        option["label"] = choose_prompt()
+        return super().render(template_name, context, request)
+
+
+class DecimalCommaField(forms.DecimalField):
+    """A number typed in Danish or English: "22,5" and "22.5" are both 22.5.
+
+    A text input with a decimal keypad rather than type=number: a browser in another
+    language would silently drop "22,5" from a number input."""
+
+    default_error_messages = {"invalid": gettext_lazy("Enter a number, e.g. 15 or 22,5.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        kwargs["localize"] = True
+        super().__init__(**kwargs)
+
+    def widget_attrs(self, widget):
+        # No `step`/`min`/`max` on a text input (they belong to type=number).
+        return {}
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
+        return super().to_python(value)
