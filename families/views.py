@@ -88,6 +88,19 @@ def search_families(queryset, search: dict, *, people=None):
     return queryset.filter(Q(case_number__iexact=q) | name_q).distinct()
 
 
+def matched_people(search: dict, people):
+    """The people a saved search found (to say on the results which person matched), or
+    None when the search is not for a person (a case number, or no search)."""
+    if "cpr_hash" in search:
+        return people.filter(cpr_hash=search["cpr_hash"]) if search["cpr_hash"] else None
+    words = search.get("q", "").split()
+    if not words:
+        return None
+    for word in words:
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return people
+
+
 @login_required
 @case_data_required
 def family_list(request):
@@ -106,6 +119,10 @@ def family_list(request):
     families = families.order_by("case_number").prefetch_related(
         Prefetch("people", queryset=visible_people.filter(role=PersonRole.PARENT).order_by("id"))
     )
+    if (matched := matched_people(search, visible_people)) is not None:
+        families = families.prefetch_related(
+            Prefetch("people", queryset=matched.order_by("id"), to_attr="matched")
+        )
     page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
     if search:
         audit_log_families(

@@ -57,3 +57,15 @@ def test_a_grown_child_is_questioned_and_a_young_one_is_not(login, caseworker, f
     client.get(old.url)  # the messages are shown (and gone)
     young = client.post(url, {**data, "first_name": "Nur", "cpr": "010115-4321"})
     assert not any("barn på" in t for t in _messages(young))
+
+
+def test_search_results_say_which_person_matched(login, caseworker, family):
+    client = login(caseworker)
+    response = client.post(reverse("families:search"), {"q": "Sara"}, follow=True)
+    html = response.content.decode()
+    assert family.case_number in html
+    assert "Sara Hassan (barn / ung)" in html  # a child, not in the parents column
+    by_cpr = client.post(reverse("families:search"), {"q": "120385-4012"}, follow=True)
+    assert "Amina Hassan (forælder)" in by_cpr.content.decode()
+    by_case = client.post(reverse("families:search"), {"q": family.case_number}, follow=True)
+    assert "Fundet<" not in by_case.content.decode()

@@ -245,3 +245,24 @@ def test_a_demo_user_logs_in_with_the_documented_two_factor_key(client, settings
     client.post(reverse("accounts:second_factor_verify"), {"otp_token": code})
     assert client.get(reverse("home")).status_code == 200
     assert demo.DEMO_TOTP_SECRET in LOGINS_DOC.read_text(encoding="utf-8")
+
+
+def test_the_demo_logins_doc_names_every_seeded_user_with_name_and_danish_title(db):
+    """docs/demo-logins.md's table matches the users seed_demo creates (issue 16 §4)."""
+    from django.utils import translation
+
+    from bi18.accounts.models import User
+    from families.demo.data import NAMED_USERS
+
+    _seed("--families", "3")
+    rows = {
+        line.split("|")[1].strip(" `"): [c.strip() for c in line.split("|")[2:4]]
+        for line in LOGINS_DOC.read_text(encoding="utf-8").splitlines()
+        if line.startswith("| `")
+    }
+    assert set(rows) == set(NAMED_USERS)
+    with translation.override("da"):
+        for user in User.objects.filter(username__in=NAMED_USERS):
+            name, title = rows[user.username]
+            assert name == user.get_full_name()
+            assert title.startswith(", ".join(map(str, user.role_labels))), (user, title)
