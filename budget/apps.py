@@ -7,6 +7,20 @@ class BudgetConfig(AppConfig):
     verbose_name = _("Targets and budget")
 
     def ready(self):
+        from bi18.navigation import NavItem, register_nav_item
+
+        register_nav_item(
+            NavItem(
+                key="targets",
+                label=_("Targets and budget"),
+                url_name="targets_home",
+                order=50,
+                visible=lambda user: (
+                    user.has_perm("accounts.view_dashboard")
+                    or user.has_perm("accounts.manage_budget")
+                ),
+            )
+        )
         from django.db.models.signals import post_migrate
 
         from bi18.audit.labels import register_event

@@ -7,6 +7,22 @@ class EmploymentConfig(AppConfig):
     verbose_name = _("Employment track")
 
     def ready(self):
+        from bi18.navigation import NavItem, register_nav_item
+        from employment.access import EMPLOYMENT_ROLES
+
+        # The company register (employment.access.EMPLOYMENT_ROLES may open it).
+        register_nav_item(
+            NavItem(
+                key="companies",
+                label=_("Companies"),
+                url_name="employment:company_list",
+                order=40,
+                visible=lambda user: (
+                    user.has_perm("accounts.access_case_data")
+                    and any(user.has_role(r) for r in EMPLOYMENT_ROLES)
+                ),
+            )
+        )
         from employment import access, deadlines, events
         from employment.demo import seed_employment
         from employment.panels import family_panel_context

@@ -7,6 +7,17 @@ class FamiliesConfig(AppConfig):
     verbose_name = _("Families")
 
     def ready(self) -> None:
+        from bi18.navigation import NavItem, register_nav_item
+
+        register_nav_item(
+            NavItem(
+                key="families",
+                label=_("Families"),
+                url_name="families:list",
+                order=20,
+                visible=lambda user: user.has_perm("accounts.access_case_data"),
+            )
+        )
         from django.db.models.signals import post_delete, post_save
 
         from bi18.audit.citizens import CitizenDirectory, register_citizen_directory

@@ -1,10 +1,22 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class NetworkgroupConfig(AppConfig):
     name = "networkgroup"
 
     def ready(self):
+        from bi18.navigation import NavItem, register_nav_item
+
+        register_nav_item(
+            NavItem(
+                key="meetings",
+                label=_("Meetings"),
+                url_name="networkgroup:my_meetings",
+                order=30,
+                visible=lambda user: user.has_perm("accounts.access_case_data"),
+            )
+        )
         from families.access import register_policy
         from families.registry import (
             DeadlineKind,

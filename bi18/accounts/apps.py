@@ -8,6 +8,21 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from bi18.navigation import NavItem, register_nav_item
+
+        register_nav_item(
+            NavItem(
+                key="admin",
+                label=_("Administration"),
+                url_name="accounts:admin_home",
+                order=90,
+                visible=lambda user: (
+                    user.has_perm("accounts.manage_users")
+                    or user.has_perm("accounts.view_audit_log")
+                    or user.has_perm("accounts.import_target_group")
+                ),
+            )
+        )
         from django.db.models.signals import post_migrate
 
         from bi18.accounts import checks, signals  # noqa: F401

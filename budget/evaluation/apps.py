@@ -10,6 +10,17 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
+        from bi18.navigation import NavItem, register_nav_item
+
+        register_nav_item(
+            NavItem(
+                key="evaluation",
+                label=_("Decision basis"),
+                url_name="evaluation:decision",
+                order=60,
+                visible=lambda user: user.has_perm("accounts.view_evaluation"),
+            )
+        )
         from bi18.audit.labels import register_event
         from budget.evaluation import demo
         from families.registry import register_demo_seeder
