@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.http import Http404
 
 from bi18.accounts.roles import CASEWORKER_ROLES, Role
+from bi18.lib.registry import register_once
 from families.models import Family, Person, PersonRole
 from families.scope import YOUTH_GROUP_ROLES, scope_for
 
@@ -159,9 +160,7 @@ _policies: dict[str, RecordPolicy] = {}
 
 
 def register_policy(policy: RecordPolicy) -> None:
-    if policy.key in _policies and _policies[policy.key] is not policy:
-        raise ValueError(f"access policy {policy.key!r} is registered twice")
-    _policies[policy.key] = policy
+    register_once(_policies, policy.key, policy, "Access policy")
 
 
 def policies() -> list[RecordPolicy]:

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from bi18.audit.labels import register_event
+from bi18.lib.registry import register_once
 from bi18.rules import rule
 from families.registry import Deadline, deadline_kinds
 
@@ -58,7 +59,7 @@ _forecast_kinds: dict[str, ForecastKind] = {}
 
 
 def register_forecast_kind(kind: ForecastKind) -> None:
-    _forecast_kinds[kind.key] = kind
+    register_once(_forecast_kinds, kind.key, kind, "Forecast kind")
 
 
 def forecast_kinds() -> list[ForecastKind]:

@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bi18.lib.registry import register_once
+
 # --- Family page panels ------------------------------------------------------------
 
 
@@ -32,7 +34,7 @@ _family_panels: dict[str, FamilyPanel] = {}
 
 
 def register_family_panel(panel: FamilyPanel) -> None:
-    _family_panels[panel.key] = panel
+    register_once(_family_panels, panel.key, panel, "Family panel")
 
 
 def family_panels() -> list[FamilyPanel]:
@@ -84,7 +86,7 @@ _deadline_kinds: dict[str, DeadlineKind] = {}
 
 
 def register_deadline_kind(kind: DeadlineKind) -> None:
-    _deadline_kinds[kind.key] = kind
+    register_once(_deadline_kinds, kind.key, kind, "Deadline kind")
 
 
 def deadline_kinds() -> list[DeadlineKind]:
@@ -113,7 +115,7 @@ _demo_seeders: dict[str, DemoSeeder] = {}
 
 
 def register_demo_seeder(seeder: DemoSeeder) -> None:
-    _demo_seeders[seeder.key] = seeder
+    register_once(_demo_seeders, seeder.key, seeder, "Demo seeder")
 
 
 def demo_seeders() -> list[DemoSeeder]:
@@ -145,9 +147,7 @@ _personal_data: dict[str, PersonalData] = {}
 
 
 def register_personal_data(source: PersonalData) -> None:
-    if source.key in _personal_data:
-        raise ValueError(f"Personal data source {source.key!r} is already registered.")
-    _personal_data[source.key] = source
+    register_once(_personal_data, source.key, source, "Personal data source")
 
 
 def personal_data_sources() -> list[PersonalData]:
@@ -170,9 +170,7 @@ _encrypted_stores: dict[str, EncryptedStore] = {}
 
 
 def register_encrypted_store(store: EncryptedStore) -> None:
-    if store.key in _encrypted_stores:
-        raise ValueError(f"Encrypted store {store.key!r} is already registered.")
-    _encrypted_stores[store.key] = store
+    register_once(_encrypted_stores, store.key, store, "Encrypted store")
 
 
 def encrypted_stores() -> list[EncryptedStore]:

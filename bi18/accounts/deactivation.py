@@ -10,6 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from bi18.lib.registry import register_once
+
 
 @dataclass(frozen=True)
 class DeactivationBlock:
@@ -22,9 +24,7 @@ _checks: dict[str, Callable[[Any], DeactivationBlock | None]] = {}
 
 
 def register_deactivation_check(key: str, check: Callable[[Any], DeactivationBlock | None]):
-    if key in _checks and _checks[key] is not check:
-        raise ValueError(f"A deactivation check {key!r} is already registered.")
-    _checks[key] = check
+    register_once(_checks, key, check, "Deactivation check")
 
 
 def deactivation_blocks(user) -> list[DeactivationBlock]:

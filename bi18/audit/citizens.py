@@ -30,6 +30,8 @@ _directory: CitizenDirectory | None = None
 
 def register_citizen_directory(directory: CitizenDirectory) -> None:
     global _directory  # noqa: PLW0603 - set once at start-up, like Django's registries
+    if _directory is not None and _directory is not directory and _directory != directory:
+        raise ImproperlyConfigured("A citizen directory is already registered.")
     _directory = directory
 
 

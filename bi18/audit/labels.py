@@ -13,6 +13,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from bi18.lib.registry import register_once
+
 _LABELS: dict[str, Any] = {}
 
 # Read-only view of the registry (name -> lazy label).
@@ -21,7 +23,7 @@ EVENT_LABELS: Mapping[str, Any] = MappingProxyType(_LABELS)
 
 def register_event(name: str, label) -> None:
     """Register the label of one event name (a lazy translation string)."""
-    _LABELS[name] = label
+    register_once(_LABELS, name, label, "Audit event")
 
 
 def event_label(name: str) -> str:

@@ -15,6 +15,7 @@ from django.db.models.signals import post_save, pre_save
 
 from bi18.audit.context import current_request
 from bi18.lib import versioning
+from bi18.lib.registry import register_once
 from families.cpr import MASK
 
 # Bookkeeping columns, the link to the family (every record has it), and the CPR hash
@@ -41,9 +42,7 @@ _tracked: dict[type[Model], Tracked] = {}
 
 
 def register(model: type[Model], *, family: str, person: str | None) -> None:
-    if model in _tracked:
-        raise ValueError(f"{model.__name__} is already registered for the change history.")
-    _tracked[model] = Tracked(model, family, person)
+    register_once(_tracked, model, Tracked(model, family, person), "Change-history model")
 
 
 def tracked_models() -> list[Tracked]:

@@ -5,6 +5,8 @@ when an assignment is handed over to a colleague (families.staffing.services).""
 from collections.abc import Callable
 from typing import Any
 
+from bi18.lib.registry import register_once
+
 # hook(*, old: PersonAssignment, new: PersonAssignment, actor) -> None, in the
 # handover's transaction; `old` still exists when it is called.
 AssignmentHandoverHook = Callable[..., Any]
@@ -13,10 +15,7 @@ _hooks: dict[str, dict[str, AssignmentHandoverHook]] = {}
 
 
 def register_assignment_handover(key: str, role: str, hook: AssignmentHandoverHook) -> None:
-    hooks = _hooks.setdefault(str(role), {})
-    if key in hooks and hooks[key] is not hook:
-        raise ValueError(f"An assignment handover hook {key!r} is already registered.")
-    hooks[key] = hook
+    register_once(_hooks.setdefault(str(role), {}), key, hook, "Assignment handover hook")
 
 
 def assignment_handover_hooks(role: str) -> list[AssignmentHandoverHook]:
