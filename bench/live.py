@@ -16,10 +16,12 @@
 3. Saves one goal per family per second (alternately the parent's and the young person's) for
    `--seconds`, through the same service the plan page calls (`goal_update`: version check,
    history, audit, after-commit notice), from a thread pool as gunicorn workers would.
-4. Each socket that receives a notice then fetches the goal's fragment from gunicorn as the
-   page does (`--no-fetch`: stop at the notice). Per save it measures the time from the start of
-   the save to the moment EVERY socket that should learn of it had its update (notice, and
-   fragment unless --no-fetch), and checks that no socket learnt of a save it may not see.
+4. The socket side renders the goal's fragment once per audience class and pushes it with the
+   notice (networkgroup.live.consumers): a socket that received the HTML has its update. A
+   notice without HTML makes the client fetch the fragment from gunicorn as the page does
+   (`--no-fetch`: stop at the notice). Per save it measures the time from the start of the
+   save to the moment EVERY socket that should learn of it had its update, and checks that no
+   socket learnt of a save it may not see.
 5. Prints, as Markdown: sockets opened, saves, deliveries (expected / received / refused to
    the UU socket), median and p95 of save → every client's update and of save → notice, and
    the ASGI server's resident memory before the sockets, with them open, and at its peak.
@@ -269,7 +271,10 @@ class Client:
                 self.seen[goal] = k + 1
                 if self.session["youth"] and goal == self.family["parent_goal"]:
                     self.run.leaked += 1  # must never happen: filtered by the consumer
-                if self.run.fetching:
+                if "html" in message:
+                    self.run.pushed += 1
+                    self.run.delivered(goal, k, notice_at, notice_at)
+                elif self.run.fetching:
                     # As a browser: the fetch runs beside the socket, which keeps reading.
                     task = asyncio.create_task(self.fetch_and_record(goal, k, notice_at))
                     self.run.fetches.add(task)
@@ -287,6 +292,7 @@ class Run:
         self.port, self.web_port, self.fetching = port, web_port, fetching
         self.opening = asyncio.Semaphore(50)
         self.opened = self.refused = self.dropped = self.leaked = self.fetch_errors = 0
+        self.pushed = 0
         self.saves: dict[int, list[dict]] = {}  # goal id -> its saves in order
         self.save_seconds: list[float] = []
         self.lock = threading.Lock()
@@ -389,12 +395,15 @@ def report(args, run: Run, memory_idle_kb: int) -> None:
     )
     print(f"| deliveries expected / received | {expected} / {received} |")
     print(f"| notices about a parent at a UU socket (must be 0) | {run.leaked} |")
+    print(f"| updates pushed as HTML over the socket | {run.pushed} |")
     if run.fetching:
         print(f"| fragment fetches that failed | {run.fetch_errors} |")
     print(
         f"| save → notice at a socket, median / p95 | {ms(statistics.median(notices)) if notices else '–'} / {ms(percentile(notices, 95))} |"
     )
-    what = "notice and fragment" if run.fetching else "notice"
+    what = (
+        "pushed fragment" if run.pushed else ("notice and fragment" if run.fetching else "notice")
+    )
     print(
         f"| save → every client's update ({what}), median / p95 | {ms(statistics.median(every_update)) if every_update else '–'} / {ms(percentile(every_update, 95))} |"
     )

@@ -92,6 +92,26 @@ class RecordPolicy:
     def may_edit_about(self, user, person, family_id) -> bool:
         return self.may_edit(user) and self.may_view_about(user, person, family_id)
 
+    def audience_key(self, user, family_id):
+        """Users with equal keys see exactly the same records of this kind in this family
+        (the rule of `q`, from the scope): one rendering serves them all (live pushes,
+        networkgroup.live). None: this user sees none of them."""
+        if not self.may_view(user):
+            return None
+        scope = scope_for(user)
+        member = scope.is_member(family_id)
+        if self.members_only and not member:
+            return None
+        if scope.is_full_member(family_id):
+            return (self.key, family_id, "full")
+        return (
+            self.key,
+            family_id,
+            member,
+            family_id in scope.youth_families,
+            scope.assigned_people,
+        )
+
     # --- querysets ---------------------------------------------------------------------
 
     def people(self, user, *, family=None, edit: bool = False):

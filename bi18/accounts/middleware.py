@@ -17,6 +17,13 @@ SESSION_SEEN_AT = "_bi18_seen_at"
 _SEEN_RESOLUTION = 60
 
 
+def language_from_cookies(cookies) -> str:
+    """The user's language: the set_language cookie if it names a supported language, else
+    Danish (pages and live sockets alike)."""
+    lang = cookies.get(settings.LANGUAGE_COOKIE_NAME)
+    return lang if lang in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
 class DanishByDefaultLocaleMiddleware:
     """Danish unless the user picked another language (cookie set by set_language).
 
@@ -26,12 +33,9 @@ class DanishByDefaultLocaleMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if lang not in self.supported:
-            lang = settings.LANGUAGE_CODE
+        lang = language_from_cookies(request.COOKIES)
         translation.activate(lang)
         request.LANGUAGE_CODE = lang
         response = self.get_response(request)

@@ -6,7 +6,7 @@ membership or a deactivated account end the socket too. The socket itself never 
 the user's activity (like a background poll), so a meeting left open still times out.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from types import SimpleNamespace
 
@@ -29,6 +29,9 @@ class Admission:
     family: object
     meeting: object | None
     scope: Scope
+    # kind of item -> this user's audience key for it (RecordPolicy.audience_key): sockets
+    # with equal keys (and language) get one shared rendering of a changed item.
+    audiences: dict = field(default_factory=dict)
 
     @property
     def full(self) -> bool:
@@ -77,7 +80,15 @@ def admit(*, session_key: str | None, family_id: int, meeting_id: int | None) ->
         meeting = access.get_meeting(user, family, meeting_id) if meeting_id else None
     except Http404:
         return None
-    return Admission(user=user, family=family, meeting=meeting, scope=scope_for(user))
+    plan_key = access.PLAN.audience_key(user, family.pk)
+    meeting_key = access.MEETING.audience_key(user, family.pk) if meeting else None
+    return Admission(
+        user=user,
+        family=family,
+        meeting=meeting,
+        scope=scope_for(user),
+        audiences={"goal": plan_key, "action": plan_key, "decision": meeting_key},
+    )
 
 
 def client_request(scope: dict) -> SimpleNamespace:

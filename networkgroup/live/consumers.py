@@ -5,7 +5,12 @@ Admitted like the page (admission.admit), refused before the handshake completes
 open it forwards:
 
 * change notices (notify.live_changed) whose item this user may see, and only for this
-  page (a meeting's notices to that meeting's sockets);
+  page (a meeting's notices to that meeting's sockets), with the changed goal's, action's
+  or decision list's HTML rendered on the server (`_pushed`): once per notice for each
+  audience class in this process — language plus the policy's audience key
+  (RecordPolicy.audience_key), so users who may see different people never share one —
+  through the same fragment code as the HTTP views (networkgroup.fragments). No audit row
+  per push: the socket's open is the audited read (reads);
 * presence: who else has the family's plan or meetings open, and which item each is
   editing — the item only to sockets whose user may see it; the page puts the item's text
   next to the name from what it already shows.
@@ -21,9 +26,11 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
+from django.utils import translation
 
+from bi18.accounts.middleware import language_from_cookies
 from bi18.audit.services import audit_log
-from networkgroup import access
+from networkgroup import access, fragments
 from networkgroup.live import admission, notify, reads
 
 logger = logging.getLogger(__name__)
@@ -33,6 +40,11 @@ logger = logging.getLogger(__name__)
 CLOSE_ACCESS_ENDED = 4403
 RESYNC_LIMIT = 200
 MAX_MESSAGE_CHARS = 1000  # what a page sends is a few dozen characters
+RENDER_KEEP_SECONDS = 30  # a rendering is shared by the sockets that receive its notice
+
+# (notice, language, audience key) -> the rendering of that notice's item for that audience
+# class, shared by this process's sockets.
+_renderings: dict[tuple, asyncio.Future] = {}
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
@@ -46,6 +58,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.family_id = int(kwargs["family_pk"])
         self.meeting_id = int(kwargs["meeting_pk"]) if kwargs.get("meeting_pk") else None
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
+        self.language = language_from_cookies(self.scope.get("cookies") or {})
         self.grant = await self._admit(audit=True)
         if self.grant is None:
             await self.close()
@@ -207,14 +220,57 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         if not self.grant.sees(event["audience"]):
             return
-        await self.send_json(
-            {
-                "type": "changed",
-                **{k: event[k] for k in ("kind", "id", "goal", "meeting", "created", "by")},
-                "by_id": event["by_id"],
-                "data": event.get("data") or {},
-            }
-        )
+        message = {
+            "type": "changed",
+            **{k: event[k] for k in ("kind", "id", "goal", "meeting", "created", "by")},
+            "by_id": event["by_id"],
+            "data": event.get("data") or {},
+        }
+        html = await self._pushed(event)
+        if html is not None:
+            message["html"] = html
+        await self.send_json(message)
+
+    async def _pushed(self, event) -> str | None:
+        """The changed item's fragment for this user, rendered once per audience class; None
+        (the page fetches it) for other kinds, or when this user may not see the item now."""
+        audience = self.grant.audiences.get(event["kind"])
+        if event["kind"] not in notify.PUSHED or audience is None or not event.get("notice"):
+            return None
+        key = (event["notice"], self.language, audience)
+        rendering = _renderings.get(key)
+        if rendering is None:
+            loop = asyncio.get_running_loop()
+            rendering = _renderings[key] = loop.create_future()
+            loop.call_later(RENDER_KEEP_SECONDS, _renderings.pop, key, None)
+            html = None
+            try:
+                html = await self._render(event)
+            except Exception:
+                logger.warning("Live fragment not rendered", exc_info=True)
+            finally:
+                # Even when this socket is closed meanwhile, the others must not wait forever.
+                rendering.set_result(html)
+        return await asyncio.shield(rendering)
+
+    @database_sync_to_async
+    def _render(self, event) -> str | None:
+        user, family, kind = self.grant.user, self.grant.family, event["kind"]
+        with translation.override(self.language):
+            try:
+                if kind == notify.GOAL:
+                    # A new goal needs its block; a changed one, its header.
+                    build = fragments.goal_block if event["created"] else fragments.goal_header
+                    found = build(user, family, event["id"])
+                elif kind == notify.ACTION:
+                    found = fragments.action_row(user, family, event["id"])
+                elif kind == notify.DECISION and self.grant.meeting is not None:
+                    found = fragments.decision_list(user, family, self.grant.meeting)
+                else:
+                    return None
+            except Http404:
+                return None  # gone, or no longer to be seen: the page's fetch says so
+            return fragments.render(found)
 
     async def _announce(self, kind: str, to: str | None = None):
         message = {

@@ -1,14 +1,16 @@
 """After-commit notices to the members who have a family's plan or meeting open.
 
-A notice names the item and who changed it, never its content: each socket filters it by
-its user's scope (`audience`), and each page fetches the fragment itself through the
-access-checked view. Publishing is best effort: a notice that cannot be sent (the channel
+A notice names the item and who changed it, never its content (it goes through the
+channel layer's Redis): each socket filters it by its user's scope (`audience`), and the
+socket side renders the item's fragment once per audience class and pushes it (consumers);
+a page fetches the fragment through the access-checked view only when nothing was pushed. Publishing is best effort: a notice that cannot be sent (the channel
 layer's Redis is down) is logged and dropped, never fails the save; the pages reload what
 changed when their socket reconnects, and polling still reports changes.
 """
 
 import asyncio
 import logging
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
@@ -28,6 +30,8 @@ GOAL, ACTION, DECISION, MINUTES, AGENDA, MEETING = (
     "agenda",
     "meeting",
 )
+# Kinds whose fragment the socket renders and pushes (consumers); the page fetches the rest.
+PUSHED = frozenset({GOAL, ACTION, DECISION})
 # Free text about anyone: for the family's full members only (networkgroup.access).
 FULL_MEMBERS_ONLY = frozenset({MINUTES, AGENDA, MEETING})
 
@@ -72,6 +76,7 @@ def live_changed(
     """
     message = {
         "type": "live.changed",
+        "notice": uuid.uuid4().hex,  # one rendering per audience for this notice
         "kind": kind,
         "id": pk,
         "goal": goal_id,

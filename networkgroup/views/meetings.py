@@ -18,7 +18,7 @@ from families.records import services as records
 from families.records.access import documents_visible
 from families.records.access import scope_for as records_scope_for
 from families.records.forms import DocumentForm
-from networkgroup import access, selectors, services
+from networkgroup import access, fragments, selectors, services
 from networkgroup.forms import AddendumForm, DecisionForm, MeetingForm, MinutesForm
 from networkgroup.live.reads import read_is_covered
 from networkgroup.live.routing import socket_path
@@ -178,11 +178,7 @@ def _decision_form(request, family, plan, data=None, *, page=None):
 
 
 def _decisions(request, meeting) -> list:
-    return list(
-        access.decisions(request.user, meeting.decisions.all()).select_related(
-            "action__responsible", "person"
-        )
-    )
+    return fragments.decisions(request.user, meeting)
 
 
 def _interpreter_language(meeting, family) -> str:
@@ -429,12 +425,8 @@ def meeting_decision_list(request, family_pk, pk):
     family = family_for_member(request.user, family_pk)
     meeting = _meeting(request, family, pk)
     _audit_meeting_part(request, family, meeting, "decisions")
-    return fragment(
-        request,
-        "networkgroup/_decision_list.html",
-        {"family": family, "meeting": meeting, "decisions": _decisions(request, meeting)},
-        title=_("Decisions"),
-    )
+    template, context = fragments.decision_list(request.user, family, meeting)
+    return fragment(request, template, context, title=_("Decisions"))
 
 
 def _agenda_context(family, meeting, user) -> dict:

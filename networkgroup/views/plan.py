@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bi18.accounts.middleware import background_poll, is_background
 from bi18.audit.services import audit_log
 from bi18.lib.versioning import save_or_conflict
-from networkgroup import access, selectors, services
+from networkgroup import access, fragments, selectors, services
 from networkgroup.forms import ActionForm, GoalForm
 from networkgroup.live.reads import read_is_covered
 from networkgroup.live.routing import socket_path
@@ -167,15 +167,12 @@ def goal_create(request, family_pk):
 @require_GET
 def goal_header(request, family_pk, goal_pk):
     family = family_for_member(request.user, family_pk)
-    goal = _goal(request, family, goal_pk)
-    _audit_item_view(request, family, "goal", goal.pk)
-    return fragment(
-        request,
-        "networkgroup/_goal_header.html",
-        # A live refresh must not take the focus from what the user is doing.
-        {"family": family, "goal": goal, "focus": not is_background(request)},
-        title=_("Goal"),
+    # A live refresh must not take the focus from what the user is doing.
+    template, context = fragments.goal_header(
+        request.user, family, goal_pk, focus=not is_background(request)
     )
+    _audit_item_view(request, family, "goal", context["goal"].pk)
+    return fragment(request, template, context, title=_("Goal"))
 
 
 @login_required
@@ -183,15 +180,9 @@ def goal_header(request, family_pk, goal_pk):
 def goal_block(request, family_pk, goal_pk):
     """A goal with its actions: what a live page inserts when another member adds a goal."""
     family = family_for_member(request.user, family_pk)
-    goal = _goal(request, family, goal_pk)
-    actions = access.actions(request.user, goal.actions.select_related("responsible"))
-    _audit_item_view(request, family, "goal", goal.pk)
-    return fragment(
-        request,
-        "networkgroup/_goal.html",
-        {"family": family, "goal": goal, "actions": actions},
-        title=_("Goal"),
-    )
+    template, context = fragments.goal_block(request.user, family, goal_pk)
+    _audit_item_view(request, family, "goal", context["goal"].pk)
+    return fragment(request, template, context, title=_("Goal"))
 
 
 @login_required
@@ -355,14 +346,11 @@ def action_add_button(request, family_pk, goal_pk):
 @require_GET
 def action_row(request, family_pk, action_pk):
     family = family_for_member(request.user, family_pk)
-    action = _action(request, family, action_pk)
-    _audit_item_view(request, family, "action", action.pk)
-    return fragment(
-        request,
-        "networkgroup/_action_row.html",
-        {"family": family, "action": action, "focus": not is_background(request)},
-        title=_("Action"),
+    template, context = fragments.action_row(
+        request.user, family, action_pk, focus=not is_background(request)
     )
+    _audit_item_view(request, family, "action", context["action"].pk)
+    return fragment(request, template, context, title=_("Action"))
 
 
 @login_required

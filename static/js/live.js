@@ -1,9 +1,10 @@
 /* Live meeting mode (issue 14): the plan and meeting pages follow other members' saves.
 
-   The socket (networkgroup/live/consumers.py) sends notices with ids only ("goal 7 changed
-   by Lars"), already filtered by what this user may see; the page then fetches the item's
-   fragment through the ordinary access-checked view and swaps it in place, highlighted,
-   with who changed it. An item the user is editing is never replaced: they are told, and
+   The socket (networkgroup/live/consumers.py) sends notices ("goal 7 changed by Lars"),
+   already filtered by what this user may see, with the item's fragment rendered on the
+   server for this user (`html`, for goals, actions and decisions); without it the page
+   fetches the fragment through the ordinary access-checked view. Either way the fragment
+   is swapped in place, highlighted, with who changed it. An item the user is editing is never replaced: they are told, and
    the version check shows both versions when they save.
 
    Without a socket (a proxy that blocks WebSockets, the server unreachable) the page says
@@ -89,6 +90,11 @@
     });
   }
 
+  // The pushed fragment if the socket sent one, else a fetch of `url`.
+  function loadOr(html, url) {
+    return typeof html === "string" ? Promise.resolve(parse(html)) : load(url);
+  }
+
   function mark(element, by) {
     if (!element) {
       return;
@@ -122,13 +128,13 @@
 
   // Swap `element` for a fresh copy from `url`, unless the user is busy in it (`busy`,
   // default: an editor or merge view is open there).
-  function replace(element, url, by, busy) {
+  function replace(element, url, by, busy, html) {
     busy = busy || isEditing;
     if (busy(element)) {
       warnWhileEditing(element, by);
       return Promise.resolve();
     }
-    return load(url).then(function (fresh) {
+    return loadOr(html, url).then(function (fresh) {
       if (!element.isConnected || busy(element)) {
         return;
       }
@@ -141,10 +147,13 @@
     });
   }
 
-  function refreshGoal(id, by) {
+  // `pushed`: {html, created} from the socket (a new goal's block, a changed goal's header).
+  function refreshGoal(id, by, pushed) {
+    pushed = pushed || {};
     var header = document.getElementById("goal-" + id + "-header");
     if (header) {
-      return replace(header, urlFor(cfg.goalUrl, id), by).then(function () {
+      var headerHtml = pushed.created ? undefined : pushed.html;
+      return replace(header, urlFor(cfg.goalUrl, id), by, null, headerHtml).then(function () {
         if (!document.getElementById("goal-" + id + "-header")) {
           var block = document.getElementById("goal-" + id);
           if (block) {
@@ -157,7 +166,7 @@
     if (!list) {
       return Promise.resolve();
     }
-    return load(urlFor(cfg.goalBlockUrl, id)).then(function (block) {
+    return loadOr(pushed.created ? pushed.html : undefined, urlFor(cfg.goalBlockUrl, id)).then(function (block) {
       if (block && !document.getElementById("goal-" + id)) {
         var empty = document.getElementById("plan-empty");
         if (empty) {
@@ -169,16 +178,16 @@
     });
   }
 
-  function refreshAction(id, goalId, by) {
+  function refreshAction(id, goalId, by, html) {
     var row = document.getElementById("action-" + id);
     if (row) {
-      return replace(row, urlFor(cfg.actionUrl, id), by);
+      return replace(row, urlFor(cfg.actionUrl, id), by, null, html);
     }
     var list = document.getElementById("goal-" + goalId + "-actions");
     if (!list) {
       return Promise.resolve();
     }
-    return load(urlFor(cfg.actionUrl, id)).then(function (fresh) {
+    return loadOr(html, urlFor(cfg.actionUrl, id)).then(function (fresh) {
       if (fresh && !document.getElementById("action-" + id)) {
         list.querySelectorAll(".plan-empty-row").forEach(function (e) {
           e.remove();
@@ -189,12 +198,12 @@
     });
   }
 
-  function refreshById(elementId, url, by) {
+  function refreshById(elementId, url, by, html) {
     var element = document.getElementById(elementId);
     if (!element || !url) {
       return Promise.resolve();
     }
-    return replace(element, url, by, elementId === "minutes" ? typingMinutes : neverBusy);
+    return replace(element, url, by, elementId === "minutes" ? typingMinutes : neverBusy, html);
   }
 
   function neverBusy() {
@@ -249,7 +258,7 @@
           return; // this page (or its twin tab) saved it already
         }
         coalesce("goal:" + message.id, function () {
-          return refreshGoal(message.id, message.by);
+          return refreshGoal(message.id, message.by, { html: message.html, created: message.created });
         });
         break;
       case "action":
@@ -257,12 +266,12 @@
           return;
         }
         coalesce("action:" + message.id, function () {
-          return refreshAction(message.id, message.goal, message.by);
+          return refreshAction(message.id, message.goal, message.by, message.html);
         });
         break;
       case "decision":
         coalesce("decisions", function () {
-          return refreshById("decision-list", cfg.decisionsUrl, mine ? "" : message.by);
+          return refreshById("decision-list", cfg.decisionsUrl, mine ? "" : message.by, message.html);
         });
         break;
       case "minutes":

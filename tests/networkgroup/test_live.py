@@ -194,13 +194,19 @@ def test_opening_is_one_audited_read_and_saves_arrive_without_more(world, casewo
             notice = await next_of(communicator, "changed")
             assert notice["kind"] == "goal" and notice["id"] == goal.pk
             assert notice["by"] == other.get_full_name()
-            assert text not in str(notice)  # ids and a name, never the content
+            # The notice itself names ids and a person; the content comes only as the
+            # fragment rendered for this user.
+            assert text not in str({k: v for k, v in notice.items() if k != "html"})
+            assert f"data-goal-text>{text}</h3>" in notice["html"]
         await communicator.disconnect()
 
     run(scenario)
     opened = AuditEvent.objects.filter(event="networkgroup.plan.live_opened", actor=caseworker)
     assert opened.count() == 1
     assert opened.get().family_id == family.pk
+    # No audit row per push.
+    views = AuditEvent.objects.filter(actor=caseworker, action="view")
+    assert list(views.values_list("event", flat=True)) == ["networkgroup.plan.live_opened"]
 
 
 def test_a_youth_counsellor_receives_nothing_about_the_parents(world, caseworker):
@@ -512,3 +518,89 @@ def test_admitting_a_socket_takes_a_fixed_number_of_queries(
         admission.admit(session_key="nonsense", family_id=world["family"].pk, meeting_id=None)
         is None
     )
+
+
+def fragment_over_http(user, url: str) -> str:
+    """What the page would fetch instead: the access-checked view, as a live refresh."""
+    client = Client()
+    client.force_login(user)
+    response = client.get(url, headers={"HX-Request": "true", "X-BI18-Background": "1"})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_pushed_fragments_are_the_http_fragments_of_each_audience(world, caseworker):
+    """A coordinator and a UU counsellor at one meeting: each socket gets the decision list
+    and the goal as the HTTP view gives that user — the UU list without the parent's
+    decision, so the two classes get different pushes."""
+    from django.utils import timezone
+
+    family, uu, youth_goal = world["family"], world["uu"], world["youth_goal"]
+    meeting = services.meeting_create(
+        actor=caseworker,
+        family=family,
+        data=services.MeetingData(
+            starts_at=timezone.now(),
+            place="Rådhuset",
+            attending_members=[caseworker, uu],
+            attending_people=[],
+        ),
+    )
+    path = f"/ws/netvaerk/{family.pk}/moeder/{meeting.pk}/"
+    cw_cookie, uu_cookie = session_cookie(caseworker), session_cookie(uu)
+
+    def decide(goal, text):
+        return services.decision_record(
+            actor=caseworker,
+            meeting=meeting,
+            text=text,
+            goal=goal,
+            responsible=caseworker,
+            deadline=datetime.date(2030, 1, 31),
+        )
+
+    async def scenario():
+        cw_socket, uu_socket = socket(path, cw_cookie), socket(path, uu_cookie)
+        assert (await cw_socket.connect(timeout=WAIT))[0]
+        assert (await uu_socket.connect(timeout=WAIT))[0]
+        await drain(cw_socket)
+        await drain(uu_socket)
+        await database_sync_to_async(decide)(world["parent_goal"], "Praktik i Valby")
+        await drain(cw_socket)
+        await database_sync_to_async(decide)(youth_goal, "Lektiecafé")
+        await database_sync_to_async(services.goal_update)(
+            actor=caseworker, goal=youth_goal, data={"text": "Dansk 4"}, version=1
+        )
+        pushed = {}
+        for name, communicator in (("cw", cw_socket), ("uu", uu_socket)):
+            changed = [m for m in await drain(communicator) if m["type"] == "changed"]
+            pushed[name] = {m["kind"]: m.get("html") for m in changed}
+            await communicator.disconnect()
+        return pushed
+
+    pushed = run(scenario)
+    decisions_url = f"/netvaerk/{family.pk}/moeder/{meeting.pk}/beslutninger/liste/"
+    goal_url = f"/netvaerk/{family.pk}/plan/maal/{youth_goal.pk}/"
+    for name, user in (("cw", caseworker), ("uu", uu)):
+        assert pushed[name]["decision"] == fragment_over_http(user, decisions_url)
+        assert pushed[name]["goal"] == fragment_over_http(user, goal_url)
+        assert "Dansk 4" in pushed[name]["goal"]
+        assert "Lektiecafé" in pushed[name]["decision"]
+    assert "Praktik i Valby" in pushed["cw"]["decision"]
+    assert "Praktik i Valby" not in pushed["uu"]["decision"]
+    assert pushed["cw"]["decision"] != pushed["uu"]["decision"]
+
+
+def test_audience_keys_follow_the_person_rule_not_the_role(
+    world, caseworker, employment_consultant
+):
+    from networkgroup.access import PLAN
+
+    family = world["family"]
+    cw, ec, uu = (
+        PLAN.audience_key(u, family.pk) for u in (caseworker, employment_consultant, world["uu"])
+    )
+    assert cw == ec  # two full members of different roles see the same people
+    assert uu != cw and uu is not None
+    other_family_uu = PLAN.audience_key(world["uu"], family.pk + 1000)
+    assert other_family_uu is None  # not a member there
