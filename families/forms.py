@@ -94,6 +94,9 @@ def implausible_age_warning(*, role, date_of_birth, today) -> str:
 
 
 class PersonForm(VersionedModelForm):
+    # Shown only for that role (static/js/person_form.js); clean() empties a child's.
+    PARENT_ONLY = ("benefit_category", "benefit_since", "in_other_effort")
+    CHILD_ONLY = ("school_status",)
     # The CPR number first: it gives the date of birth.
     field_order = ["cpr", "role", "first_name", "last_name", "date_of_birth"]
 
