@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from employment.models import DigestSent
@@ -71,7 +72,7 @@ def digest_send_for_user(*, user, today: datetime.date) -> bool:
                 subject = _(
                     "Your work for %(date)s: %(overdue)s overdue, %(upcoming)s due soon"
                 ) % {
-                    "date": today.strftime("%d-%m-%Y"),
+                    "date": date_format(today, "SHORT_DATE_FORMAT"),
                     "overdue": len(work.overdue),
                     "upcoming": len(work.upcoming),
                 }

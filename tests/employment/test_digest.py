@@ -41,8 +41,9 @@ def test_digest_contains_the_users_items(track, company_consultant, settings):
         f"https://bi18.example/beskaeftigelse/foraelder/{track.person_id}/praktik/ny/"
         in message.body
     )
-    assert "12-02-2026" in message.body  # week 6 date
+    assert "12.02.2026" in message.body  # week 6 date, short Danish format
     assert "1 " in message.subject
+    assert "01.03.2026" in message.subject  # DAY in the one short date format
     # No names or CPR numbers leave the application by e-mail.
     assert "Amina" not in message.body and "Amina" not in message.subject
 
