@@ -785,3 +785,17 @@ def test_the_track_and_the_family_page_show_the_interviews_of_the_first_six_mont
         interview(track, held=day, by=employment_consultant)
     page = client.get(parent_url(track.person)).content.decode()
     assert "4 af 4 samtaler i de første 6 måneder" in page
+
+
+def test_the_clocks_show_dates_in_the_one_short_format(track, caseworker, login):
+    """Issue 16 §4: 27.07.2026, not "27. juli 2026", for the week 6, week 13 and month 6 clocks."""
+    from employment import clocks
+
+    page = login(caseworker).get(parent_url(track.person)).content.decode()
+    for day in (
+        clocks.internship_deadline(track.start),
+        clocks.intensive_phase_end(track.start),
+        clocks.six_month_mark(track.start),
+    ):
+        assert day.strftime("%d.%m.%Y") in page
+    assert "februar 2026" not in page and "april 2026" not in page
