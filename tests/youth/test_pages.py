@@ -137,7 +137,10 @@ def test_the_timeline_marks_start_end_and_end_plus_three_months(login, caseworke
         (D(2025, 11, 30), "clock"),
         (D(2026, 2, 28), "clock"),
     ]
-    assert 'datetime="2026-02-28"' in response.content.decode()
+    page = response.content.decode()
+    assert 'datetime="2026-02-28"' in page
+    # Issue 16 §4: the one short date format, no month names.
+    assert ">28.02.2026</time>" in page and "februar 2026" not in page
 
 
 def test_the_family_page_has_a_youth_section_for_each_child(login, caseworker, family, sara):
