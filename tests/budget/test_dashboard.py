@@ -335,3 +335,53 @@ def test_export_without_a_snapshot_is_404_not_500(login, manager):
 
 def test_drill_down_for_an_unknown_target_is_404(login, manager, snapshot):
     assert login(manager).get(reverse("budget:target_detail", args=["T9"])).status_code == 404
+
+
+# --- Headings (issue 16 §4: each page its own heading and breadcrumb) ----------------------
+
+
+def _h1_and_crumbs(html):
+    import re
+
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.S).group(1).strip()
+    crumbs = re.search(r'<ol class="breadcrumb">(.*?)</ol>', html, re.S).group(1)
+    return h1, [
+        re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<li[^>]*>(.*?)</li>", crumbs, re.S)
+    ]
+
+
+@pytest.mark.parametrize(
+    "who, url, heading, trail",
+    [
+        ("manager", reverse("targets_home"), "Mål", ["Mål og økonomi", "Mål"]),
+        ("budget_officer", reverse("budget:overview"), "Budget", ["Mål og økonomi", "Budget"]),
+        (
+            "budget_officer",
+            reverse("budget:expenditures"),
+            "Udgifter",
+            ["Mål og økonomi", "Udgifter"],
+        ),
+        (
+            "budget_officer",
+            reverse("budget:import"),
+            "Importér udgifter",
+            ["Mål og økonomi", "Importér udgifter"],
+        ),
+        (
+            "budget_officer",
+            reverse("budget:expenditure_create"),
+            None,
+            ["Mål og økonomi", "Udgifter", None],
+        ),
+    ],
+)
+def test_each_dashboard_and_budget_page_has_its_own_heading_and_breadcrumb(
+    request, login, snapshot, who, url, heading, trail
+):
+    html = login(request.getfixturevalue(who)).get(url).content.decode()
+    h1, crumbs = _h1_and_crumbs(html)
+    assert h1 != "Mål og økonomi"  # not the section's name on every page
+    if heading:
+        assert h1 == heading
+    # The last crumb is the page itself, named as its heading.
+    assert crumbs == [c if c is not None else h1 for c in trail]
