@@ -149,6 +149,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "bi18.accounts.context_processors.navigation",
             ],
+            # Template tags of the shared building blocks (bi18/lib is no app of its own).
+            "libraries": {"sorting": "bi18.lib.sorting"},
         },
     },
 ]

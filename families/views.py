@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from bi18.accounts.roles import Role
 from bi18.audit.services import audit_log, audit_log_families
 from bi18.lib.cpr import CPR_IN_TEXT
+from bi18.lib.sorting import choice_order, sort_order
 from bi18.lib.versioning import save_or_conflict
 from families import services
 from families.access import (
@@ -34,7 +35,7 @@ from families.forms import (
     PersonForm,
     StatusChangeForm,
 )
-from families.models import Family, Person, PersonRole
+from families.models import District, Family, FamilyStatus, Person, PersonRole
 from families.registry import family_panels
 from families.worklist.views import my_work
 
@@ -101,6 +102,15 @@ def matched_people(search: dict, people):
     return people
 
 
+def _family_list_columns() -> dict:
+    return {
+        "case_number": "case_number",
+        "district": choice_order("district", District.choices, by_label=True),
+        "status": choice_order("status", FamilyStatus.choices),
+        "cohort": "cohort",
+    }
+
+
 @login_required
 @case_data_required
 def family_list(request):
@@ -116,7 +126,8 @@ def family_list(request):
     # the other parent; a youth guidance counsellor sees no parent at all.
     visible_people = Person.objects.visible_to(request.user)
     families = search_families(families, search, people=visible_people)
-    families = families.order_by("case_number").prefetch_related(
+    sorting = sort_order(request, _family_list_columns(), "case_number")
+    families = families.order_by(*sorting.ordering).prefetch_related(
         Prefetch("people", queryset=visible_people.filter(role=PersonRole.PARENT).order_by("id"))
     )
     if (matched := matched_people(search, visible_people)) is not None:
@@ -147,6 +158,7 @@ def family_list(request):
         "families/family_list.html",
         {
             "page": page,
+            "sorting": sorting,
             "filter_form": filter_form,
             "search_form": FamilySearchForm(initial={"q": search.get("q", "")}),
             "search_token": token,

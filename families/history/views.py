@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.shortcuts import render
 
 from bi18.audit.services import audit_log
+from bi18.lib.sorting import name_order, sort_order
 from families.access import get_family_for_user, policies, scope_for
 from families.history.models import ChangeRecord
 from families.models import Person
@@ -36,8 +37,9 @@ def family_history(request, pk):
         ChangeRecord.objects.filter(scope, family=family)
         .exclude(_apps_not_seen(request.user))
         .select_related("actor", "person")
-        .order_by("-at", "-id")
     )
+    sorting = sort_order(request, {"at": "at", "actor": name_order("actor__")}, "-at")
+    records = records.order_by(*sorting.ordering)
     page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(
         actor=request.user,
@@ -49,5 +51,5 @@ def family_history(request, pk):
     return render(
         request,
         "history/family_history.html",
-        {"family": family, "page": page, "nav_active": "families"},
+        {"family": family, "page": page, "sorting": sorting, "nav_active": "families"},
     )

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bi18.audit.services import audit_log
 from bi18.lib.cpr import contains_cpr
+from bi18.lib.sorting import choice_order, sort_order
 from families.access import get_family_for_user
 from families.models import Person
 from families.records import services
@@ -26,7 +27,7 @@ from families.records.access import (
     scope_for,
 )
 from families.records.forms import AddendumForm, DocumentForm, NoteFilterForm, NoteForm
-from families.records.models import NoteAddendum
+from families.records.models import DocumentKind, NoteAddendum
 
 PAGE_SIZE = 20
 
@@ -277,11 +278,19 @@ def document_list(request, family_pk):
                 return redirect("records:documents", family_pk=family.pk)
         if note is not None:
             return _render_note(request, note, document_form=form, status=400)
-    documents = (
-        documents_visible(request.user, family, scope)
-        .select_related("person", "note", "uploaded_by")
-        .order_by("-date", "-id")
+    documents = documents_visible(request.user, family, scope).select_related(
+        "person", "note", "uploaded_by"
     )
+    sorting = sort_order(
+        request,
+        {
+            "title": "title",
+            "date": "date",
+            "kind": choice_order("kind", DocumentKind.choices, by_label=True),
+        },
+        "-date",
+    )
+    documents = documents.order_by(*sorting.ordering)
     page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(
         actor=request.user,
@@ -296,6 +305,7 @@ def document_list(request, family_pk):
         {
             "family": family,
             "page": page,
+            "sorting": sorting,
             "form": form if may_write else None,
             "nav_active": "families",
         },

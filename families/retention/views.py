@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bi18.audit.services import audit_log
+from bi18.lib.sorting import sort_order
 from families.models import Family
 from families.retention import rules, services
 from families.retention.forms import EraseForm, HoldForm
@@ -23,11 +24,13 @@ PAGE_SIZE = 25
 @retention_required
 def review_list(request):
     holds = LegalHold.objects.filter(family=OuterRef("family_id"), lifted_at__isnull=True)
-    candidates = (
-        RetentionCandidate.objects.select_related("family")
-        .annotate(on_hold=Exists(holds))
-        .order_by("due_on", "family_id")
+    candidates = RetentionCandidate.objects.select_related("family").annotate(on_hold=Exists(holds))
+    sorting = sort_order(
+        request,
+        {"case_number": "family__case_number", "ended_on": "ended_on", "due_on": "due_on"},
+        "due_on",
     )
+    candidates = candidates.order_by(*sorting.ordering)
     page = Paginator(candidates, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(actor=request.user, action="view", event="retention.list.viewed")
     return render(
@@ -35,6 +38,7 @@ def review_list(request):
         "retention/review_list.html",
         {
             "page": page,
+            "sorting": sorting,
             "years": rules.retention_years(),
             "erasures": Erasure.objects.select_related("erased_by")[:10],
             "nav_active": "admin",

@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,6 +20,9 @@ from django.views.decorators.http import require_POST
 
 from bi18.accounts import services as account_services
 from bi18.accounts.models import GrantStatus, RoleGrant
+from bi18.accounts.roles import Role
+from bi18.lib.sorting import choice_order, name_order, sort_order
+from families.models import District, FamilyStatus
 from families.staffing import selectors, services
 from families.staffing.forms import HandoverForm
 from families.staffing.models import AccessGrant
@@ -106,6 +110,16 @@ def _back(request, default: str):
     return redirect(default)
 
 
+def _role_grant_columns() -> dict:
+    return {
+        "user": name_order("user__"),
+        "role": choice_order("role", Role.choices, by_label=True),
+        "requested_by": name_order("requested_by__"),
+        "requested": "requested_at",
+        "status": choice_order("status", GrantStatus.choices),
+    }
+
+
 @login_required
 def approvals(request):
     """Administrators: every pending role and access grant, by batch; the ones they
@@ -118,10 +132,11 @@ def approvals(request):
     batches: dict[str, list] = {}
     for grant in grants:
         batches.setdefault(grant.batch or f"single-{grant.pk}", []).append(grant)
+    role_sorting = sort_order(request, _role_grant_columns(), "requested")
     role_grants = list(
         RoleGrant.objects.filter(status=GrantStatus.PENDING)
         .select_related("user", "requested_by")
-        .order_by("requested_at")
+        .order_by(*role_sorting.ordering)
     )
     for grant in role_grants:
         grant.may_decide = request.user.pk not in (grant.requested_by_id, grant.user_id)
@@ -139,6 +154,7 @@ def approvals(request):
                 for key, items in batches.items()
             ],
             "role_grants": role_grants,
+            "sorting": role_sorting,
             "truncated": len(grants) == 500,
             "nav_active": "admin",
         },
@@ -236,9 +252,18 @@ def orphans(request):
         raise PermissionDenied
     context = {"counts": selectors.orphan_counts(), "is_admin": is_admin}
     if is_admin:
-        context["page"] = Paginator(selectors.orphaned_families(), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        sorting = sort_order(
+            request,
+            {
+                "case_number": "case_number",
+                "district": choice_order("district", District.choices, by_label=True),
+                "status": choice_order("status", FamilyStatus.choices),
+            },
+            "case_number",
         )
+        families = selectors.orphaned_families().order_by(*sorting.ordering)
+        context["page"] = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["sorting"] = sorting
     context["nav_active"] = "admin" if is_admin else "targets"
     return render(request, "families/staffing/orphans.html", context)
 
@@ -250,17 +275,38 @@ def grant_log(request):
     is_admin = _is_admin(request.user) or request.user.has_perm("accounts.manage_users")
     if not is_admin and not request.user.has_perm("accounts.view_dashboard"):
         raise PermissionDenied
-    access = Paginator(selectors.grant_log(), PAGE_SIZE).get_page(request.GET.get("page"))
-    # Role grants are few (one per new caseworker or administrator): the newest 100.
+    columns = {
+        "requested": "requested_at",
+        "requested_by": name_order("requested_by__"),
+        "user": name_order("user__"),
+        "status": choice_order("status", GrantStatus.choices),
+        "decided": F("decided_at").asc(nulls_last=True),
+    }
+    if is_admin:
+        # Managers see no case numbers, so they cannot sort by them either.
+        columns["case_number"] = "family__case_number"
+    sorting = sort_order(request, columns, "-requested")
+    access = Paginator(selectors.grant_log().order_by(*sorting.ordering), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    # Role grants are few (one per new caseworker or administrator): the first 100.
+    role_sorting = sort_order(
+        request,
+        {**_role_grant_columns(), "decided": F("decided_at").asc(nulls_last=True)},
+        "-requested",
+        param="role_sort",
+    )
     roles = RoleGrant.objects.select_related("user", "requested_by", "decided_by").order_by(
-        "-requested_at", "-id"
+        *role_sorting.ordering
     )[:100]
     return render(
         request,
         "families/staffing/grant_log.html",
         {
             "access": access,
+            "sorting": sorting,
             "roles": roles,
+            "role_sorting": role_sorting,
             "show_case_numbers": is_admin,
             "nav_active": "admin" if is_admin else "targets",
         },
