@@ -23,19 +23,26 @@ class EmploymentConfig(AppConfig):
                 ),
             )
         )
+        from bi18.audit.labels import register_event
         from employment import access, deadlines, events
         from employment.demo import seed_employment
         from employment.panels import family_panel_context
         from families.access import register_policy
+        from families.deadlines import register_forecast_kind
         from families.registry import (
             DemoSeeder,
             FamilyPanel,
+            register_deadline_kind,
             register_demo_seeder,
             register_family_panel,
         )
 
-        deadlines.register()
-        events.register()
+        for kind in deadlines.KINDS:
+            register_deadline_kind(kind)
+        for forecast in deadlines.FORECASTS:
+            register_forecast_kind(forecast)
+        for name, label in events.EVENTS.items():
+            register_event(name, label)
         for policy in access.POLICIES:
             register_policy(policy)
         _register_history()

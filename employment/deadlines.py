@@ -35,9 +35,9 @@ from employment.models import (
     TrackKind,
 )
 from families.access import scope_for
-from families.deadlines import ForecastKind, register_forecast_kind
+from families.deadlines import ForecastKind
 from families.models import BenefitCategory
-from families.registry import Deadline, DeadlineKind, register_deadline_kind
+from families.registry import Deadline, DeadlineKind
 
 INTERNSHIP_DEADLINE = "employment.internship_deadline"
 INTENSIVE_END = "employment.intensive_phase_end"
@@ -417,7 +417,9 @@ def forecast_interviews(user, today, until) -> list[Deadline]:
     return items
 
 
-def register() -> None:
+# Registered by EmploymentConfig.ready().
+KINDS = tuple(
+    DeadlineKind(key=key, label=label, collect=collect)
     for key, label, collect in (
         (
             INTERNSHIP_DEADLINE,
@@ -438,24 +440,18 @@ def register() -> None:
             gettext_lazy("Internships past their planned end"),
             collect_internship_overrun,
         ),
-    ):
-        register_deadline_kind(DeadlineKind(key=key, label=label, collect=collect))
-    register_forecast_kind(
-        ForecastKind(
-            key=RISK_WEEK6, label=gettext_lazy("At risk of missing week 6"), collect=forecast_week6
-        )
     )
-    register_forecast_kind(
-        ForecastKind(
-            key=RISK_MONTH6,
-            label=gettext_lazy("At risk of missing month 6"),
-            collect=forecast_month6,
-        )
-    )
-    register_forecast_kind(
-        ForecastKind(
-            key=RISK_INTERVIEWS,
-            label=gettext_lazy("Too few job interviews by month 6"),
-            collect=forecast_interviews,
-        )
-    )
+)
+FORECASTS = (
+    ForecastKind(
+        key=RISK_WEEK6, label=gettext_lazy("At risk of missing week 6"), collect=forecast_week6
+    ),
+    ForecastKind(
+        key=RISK_MONTH6, label=gettext_lazy("At risk of missing month 6"), collect=forecast_month6
+    ),
+    ForecastKind(
+        key=RISK_INTERVIEWS,
+        label=gettext_lazy("Too few job interviews by month 6"),
+        collect=forecast_interviews,
+    ),
+)

@@ -19,10 +19,3 @@ EVENTS = {
     "employment.company.changed": _("Company changed"),
     "employment.company.viewed": _("Company page viewed"),
 }
-
-
-def register() -> None:
-    from bi18.audit.labels import register_event
-
-    for name, label in EVENTS.items():
-        register_event(name, label)

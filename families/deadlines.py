@@ -21,15 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
 
-from bi18.audit.labels import register_event
 from bi18.lib.registry import register_once
 from bi18.rules import rule
 from families.registry import Deadline, deadline_kinds
-
-WORKLIST_VIEWED = "deadlines.worklist.viewed"
-register_event(WORKLIST_VIEWED, gettext_lazy("My work viewed"))
 
 
 def audit_detail(work) -> dict:

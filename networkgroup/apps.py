@@ -17,6 +17,9 @@ class NetworkgroupConfig(AppConfig):
                 visible=lambda user: user.has_perm("accounts.access_case_data"),
             )
         )
+        from django.core import checks as django_checks
+
+        from bi18.audit.labels import register_event
         from families.access import register_policy
         from families.registry import (
             DeadlineKind,
@@ -27,12 +30,16 @@ class NetworkgroupConfig(AppConfig):
             register_family_panel,
         )
         from networkgroup import access, demo, events, panels
-        from networkgroup.live import checks  # noqa: F401 - registers the deploy check
+        from networkgroup.live import checks
         from networkgroup.live import signals as live_signals
 
+        django_checks.register(
+            checks.check_channel_layer, django_checks.Tags.compatibility, deploy=True
+        )
         live_signals.connect()
 
-        events.register()
+        for name, label in events.EVENTS.items():
+            register_event(name, label)
         register_policy(access.PLAN)
         register_policy(access.MEETING)
         from families.registry import register_personal_data

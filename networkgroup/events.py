@@ -30,10 +30,3 @@ EVENTS = {
     "networkgroup.interpreter.booked": _("Interpreter requested for a meeting"),
     "networkgroup.interpreter.changed": _("Interpreter booking changed"),
 }
-
-
-def register() -> None:
-    from bi18.audit.labels import register_event
-
-    for name, label in EVENTS.items():
-        register_event(name, label)

@@ -7,6 +7,7 @@ class YouthConfig(AppConfig):
     verbose_name = _("Youth track")
 
     def ready(self):
+        from bi18.audit.labels import register_event
         from families.access import register_policy
         from families.registry import (
             register_deadline_kind,
@@ -15,7 +16,8 @@ class YouthConfig(AppConfig):
         )
         from youth import access, deadlines, demo, events, panels
 
-        events.register()
+        for name, label in events.EVENTS.items():
+            register_event(name, label)
         for policy in access.POLICIES:
             register_policy(policy)
         _register_history()

@@ -37,10 +37,3 @@ EVENTS = {
     "youth.follow_up.viewed": _("Follow-up opened"),
     "youth.follow_up.recorded": _("Follow-up recorded"),
 }
-
-
-def register() -> None:
-    from bi18.audit.labels import register_event
-
-    for name, label in EVENTS.items():
-        register_event(name, label)

@@ -2,12 +2,27 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _may_administer(user) -> bool:
+    return (
+        user.has_perm("accounts.manage_users")
+        or user.has_perm("accounts.view_audit_log")
+        or user.has_perm("accounts.import_target_group")
+    )
+
+
 class AccountsConfig(AppConfig):
     name = "bi18.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+        from django.core import checks as django_checks
+        from django.db.models.signals import post_migrate
+
+        from bi18.accounts import checks, signals
+        from bi18.accounts.events import EVENTS
+        from bi18.audit.labels import register_event
         from bi18.navigation import NavItem, register_nav_item
 
         register_nav_item(
@@ -16,17 +31,16 @@ class AccountsConfig(AppConfig):
                 label=_("Administration"),
                 url_name="accounts:admin_home",
                 order=90,
-                visible=lambda user: (
-                    user.has_perm("accounts.manage_users")
-                    or user.has_perm("accounts.view_audit_log")
-                    or user.has_perm("accounts.import_target_group")
-                ),
+                visible=_may_administer,
             )
         )
-        from django.db.models.signals import post_migrate
-
-        from bi18.accounts import checks, signals  # noqa: F401
-
+        for name, label in EVENTS.items():
+            register_event(name, label)
+        user_logged_in.connect(signals.on_logged_in)
+        user_logged_out.connect(signals.on_logged_out)
+        user_login_failed.connect(signals.on_login_failed)
+        django_checks.register(checks.check_oidc, django_checks.Tags.security)
+        django_checks.register(checks.check_oidc_https, django_checks.Tags.security, deploy=True)
         # Also after `flush` (which emits post_migrate): transactional tests and a
         # re-seeded database keep the roles that migration 0002 created.
         post_migrate.connect(signals.ensure_roles, sender=self)
@@ -39,26 +53,3 @@ class AccountsConfig(AppConfig):
         for model in (TOTPDevice, StaticDevice):
             if admin.site.is_registered(model):
                 admin.site.unregister(model)
-        from bi18.audit.labels import register_event
-
-        for name, label in (
-            ("accounts.user.created", _("User created")),
-            ("accounts.user.changed", _("User changed")),
-            ("accounts.user.deactivated", _("User deactivated")),
-            ("accounts.user.reactivated", _("User reactivated")),
-            ("accounts.user.unlocked", _("User unlocked after failed log-ins")),
-            ("accounts.user.password_set", _("Password set")),
-            ("accounts.role.requested", _("Role asked for (awaiting approval)")),
-            ("accounts.role.approved", _("Role approved")),
-            ("accounts.role.rejected", _("Role rejected")),
-            ("accounts.role.withdrawn", _("Role request withdrawn")),
-            ("accounts.user.roles_from_claims", _("Roles changed by single sign-on")),
-            ("accounts.user.sso_linked", _("Account linked to single sign-on")),
-            ("accounts.user.second_factor_enrolled", _("Two-factor set up")),
-            ("accounts.user.second_factor_verified", _("Two-factor code given")),
-            ("accounts.user.second_factor_reset", _("Two-factor reset")),
-            ("accounts.user.recovery_codes_regenerated", _("New recovery codes made")),
-            ("accounts.user.password_reset_requested", _("Password reset requested by e-mail")),
-            ("accounts.user.password_reset", _("Password changed through a reset link")),
-        ):
-            register_event(name, label)

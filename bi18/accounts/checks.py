@@ -1,5 +1,5 @@
 """System checks for the sign-in configuration (run by `manage.py check`, and in CI with
-production settings by `check --deploy`)."""
+production settings by `check --deploy`). Registered in AccountsConfig.ready()."""
 
 from urllib.parse import urlsplit
 
@@ -9,7 +9,6 @@ from django.core import checks
 from bi18.accounts.roles import Role
 
 
-@checks.register(checks.Tags.security)
 def check_oidc(app_configs, **kwargs):
     errors = []
     role_map = settings.OIDC_ROLE_MAP
@@ -45,7 +44,6 @@ def check_oidc(app_configs, **kwargs):
     return errors
 
 
-@checks.register(checks.Tags.security, deploy=True)
 def check_oidc_https(app_configs, **kwargs):
     url = urlsplit(settings.OIDC_DISCOVERY_URL)
     if settings.OIDC_DISCOVERY_URL and url.scheme != "https":

@@ -1,8 +1,6 @@
 import time
 
 from axes.utils import reset as axes_reset
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.dispatch import receiver
 
 from bi18.accounts.lockout import lockout_username, mask_cpr
 from bi18.accounts.login import AUTH_METHOD_PASSWORD, SESSION_AUTH_METHOD
@@ -11,7 +9,6 @@ from bi18.accounts.twofactor.policy import second_factor_required
 from bi18.audit.services import audit_log
 
 
-@receiver(user_logged_in)
 def on_logged_in(sender, request, user, **kwargs):
     # Django already cycles the session key at log-in (session fixation).
     now = time.time()
@@ -28,13 +25,11 @@ def on_logged_in(sender, request, user, **kwargs):
         axes_reset(username=lockout_username(user.get_username()))
 
 
-@receiver(user_logged_out)
 def on_logged_out(sender, request, user, **kwargs):
     if user is not None:
         audit_log(actor=user, action="logout", event="accounts.user.logged_out")
 
 
-@receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     # The attempted username is kept, the password never is. Someone may type their CPR
     # number as the username: that is kept masked, as it would be anywhere else.

@@ -11,5 +11,9 @@ class AuditConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from bi18.audit.dbroles import grant_after_migrate
+        from bi18.audit.events import EVENTS
+        from bi18.audit.labels import register_event
 
         post_migrate.connect(grant_after_migrate, sender=self)
+        for name, label in EVENTS.items():
+            register_event(name, label)

@@ -31,19 +31,6 @@ def event_label(name: str) -> str:
     return str(label) if label is not None else name
 
 
-for _name, _label in (
-    ("accounts.user.logged_in", gettext_lazy("Logged in")),
-    ("accounts.user.logged_out", gettext_lazy("Logged out")),
-    ("accounts.user.login_failed", gettext_lazy("Failed log-in")),
-    ("accounts.session.expired", gettext_lazy("Session expired")),
-    ("audit.log.searched", gettext_lazy("Audit log searched")),
-    ("audit.log.purged", gettext_lazy("Expired audit entries deleted")),
-    ("audit.citizen_report.produced", gettext_lazy("Citizen access report produced")),
-    ("audit.citizen_report.exported", gettext_lazy("Citizen access report downloaded (CSV)")),
-):
-    register_event(_name, _label)
-
-
 _SIGN_IN_METHODS = {
     "sso": gettext_lazy("by single sign-on"),
     "password": gettext_lazy("with a local password"),

@@ -209,12 +209,20 @@ def _apply(*, actor, grant: AccessGrant) -> None:
         _assignment_take_over(actor=actor, old=old, user=grant.user)
 
 
+# The audit event of each decision, spelt out so that tests/audit finds every name.
+_DECIDED: dict[str, str] = {
+    GrantStatus.APPROVED: "families.grant.approved",
+    GrantStatus.REJECTED: "families.grant.rejected",
+    GrantStatus.WITHDRAWN: "families.grant.withdrawn",
+}
+
+
 def _decide(*, actor, grant: AccessGrant, status: str) -> None:
     grant.status = status
     grant.decided_by = actor
     grant.decided_at = timezone.now()
     grant.save(update_fields=["status", "decided_by", "decided_at"])
-    _audit_grant(actor=actor, grant=grant, event=f"families.grant.{status}")
+    _audit_grant(actor=actor, grant=grant, event=_DECIDED[status])
 
 
 def _locked(grant: AccessGrant) -> AccessGrant:

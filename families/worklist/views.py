@@ -12,9 +12,9 @@ from django.views.decorators.http import require_POST
 
 from bi18.audit.services import audit_log
 from families.access import get_family_for_user, scope_for
-from families.deadlines import WORKLIST_VIEWED, audit_detail
+from families.deadlines import audit_detail
 from families.models import Family
-from families.worklist import selectors, services
+from families.worklist import events, selectors, services
 from families.worklist.forms import FilterForm, SnoozeForm
 from families.worklist.models import Period, Snooze, WorklistFilter
 
@@ -76,7 +76,7 @@ def my_work(request):
         audit_log(
             actor=request.user,
             action="view",
-            event=WORKLIST_VIEWED,
+            event=events.VIEWED,
             detail=audit_detail(_Shown(work.shown)),
         )
     return render(
@@ -114,7 +114,7 @@ def snooze(request):
         audit_log(
             actor=request.user,
             action="view",
-            event=WORKLIST_VIEWED,
+            event=events.VIEWED,
             family=family,
             detail={"kind": item.kind, "snooze_form": True},
         )

@@ -1,10 +1,10 @@
-"""`check --deploy`: live meeting mode needs a shared channel layer in production."""
+"""`check --deploy`: live meeting mode needs a shared channel layer in production.
+Registered in NetworkgroupConfig.ready()."""
 
 from django.conf import settings
 from django.core import checks
 
 
-@checks.register(checks.Tags.compatibility, deploy=True)
 def check_channel_layer(app_configs, **kwargs):
     backend = settings.CHANNEL_LAYERS.get("default", {}).get("BACKEND", "")
     if backend.endswith("InMemoryChannelLayer"):

@@ -111,6 +111,9 @@ def plan_review(request, family_pk):
 # --- Goals -------------------------------------------------------------------------------
 
 
+_ITEM_VIEWED = {"goal": "networkgroup.goal.viewed", "action": "networkgroup.action.viewed"}
+
+
 def _audit_item_view(request, family, kind: str, pk: int) -> None:
     """An in-place fragment shows one goal or action: a view of personal data like any other
     (a live refresh is covered by the audited read of the open page, networkgroup.live)."""
@@ -119,7 +122,7 @@ def _audit_item_view(request, family, kind: str, pk: int) -> None:
     audit_log(
         actor=request.user,
         action="view",
-        event=f"networkgroup.{kind}.viewed",
+        event=_ITEM_VIEWED[kind],
         family=family,
         detail={f"{kind}_id": pk},
     )

@@ -126,7 +126,8 @@ def _set_roles(user: User, roles: set[str]) -> dict[str, list[str]]:
     return {"added": sorted(added), "removed": sorted(removed)}
 
 
-def _new_user(*, claims: Mapping[str, Any], subject: str) -> tuple[User, str]:
+def _new_user(*, claims: Mapping[str, Any], subject: str) -> tuple[User, bool]:
+    """The user for a first sign-in, and whether an existing local account was linked."""
     wanted = _username_claim(claims, subject)
     if settings.OIDC_LINK_EXISTING_USERS:
         existing = (
@@ -135,12 +136,12 @@ def _new_user(*, claims: Mapping[str, Any], subject: str) -> tuple[User, str]:
             .first()
         )
         if existing is not None:
-            return existing, "accounts.user.sso_linked"
+            return existing, True
     user = User(username=_free_username(wanted), **_profile(claims))
     # Signs in only through the provider: no password to guess, none to reset.
     user.set_unusable_password()
     user.save()
-    return user, "accounts.user.created"
+    return user, False
 
 
 @transaction.atomic
@@ -165,12 +166,12 @@ def user_sign_in_from_claims(*, issuer: str, claims: Mapping[str, Any]) -> SignI
     if identity is None:
         if not roles:
             return _refuse(reason=NO_ROLE, username=username)
-        user, event = _new_user(claims=claims, subject=subject)
+        user, linked = _new_user(claims=claims, subject=subject)
         identity = OidcIdentity.objects.create(user=user, issuer=issuer, subject=subject)
         audit_log(
             actor=user,
             action="create",
-            event=event,
+            event="accounts.user.sso_linked" if linked else "accounts.user.created",
             detail={"user_id": user.pk, "username": user.get_username(), "method": "sso"},
         )
     user = identity.user
