@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bi18.accounts.models import User
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ConflictError, ServiceError
 from bi18.lib.versioning import update_if_version
@@ -35,8 +36,6 @@ from families.services import require_sharing_basis
 
 __all__ = ["ConflictError", "ServiceError"]
 
-OUTCOME_FIELDS = ("outcome", "outcome_date", "outcome_hours", "outcome_employer", "outcome_reason")
-
 
 def _changed(instance, data: dict) -> list[str]:
     return sorted(name for name, value in data.items() if getattr(instance, name) != value)
@@ -52,11 +51,26 @@ def _versioned_update(model, instance, data: dict, version: int) -> None:
 
 
 @transaction.atomic
-def company_create(*, actor, data: dict) -> Company:
-    data = {**data, "cvr": normalize_cvr(data["cvr"])}
+def company_create(
+    *,
+    actor,
+    name: str,
+    cvr: str,
+    industry: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    contact_email: str = "",
+) -> Company:
     try:
         with transaction.atomic():
-            company = Company.objects.create(**data)
+            company = Company.objects.create(
+                name=name,
+                cvr=normalize_cvr(cvr),
+                industry=industry,
+                contact_name=contact_name,
+                contact_phone=contact_phone,
+                contact_email=contact_email,
+            )
     except IntegrityError:
         raise ServiceError(_("A company with this CVR number is already registered.")) from None
     audit_log(
@@ -69,8 +83,25 @@ def company_create(*, actor, data: dict) -> Company:
 
 
 @transaction.atomic
-def company_update(*, actor, company: Company, data: dict) -> Company:
-    data = {**data, "cvr": normalize_cvr(data["cvr"])}
+def company_update(
+    *,
+    actor,
+    company: Company,
+    name: str,
+    cvr: str,
+    industry: str,
+    contact_name: str,
+    contact_phone: str,
+    contact_email: str,
+) -> Company:
+    data = {
+        "name": name,
+        "cvr": normalize_cvr(cvr),
+        "industry": industry,
+        "contact_name": contact_name,
+        "contact_phone": contact_phone,
+        "contact_email": contact_email,
+    }
     changed = _changed(company, data)
     try:
         with transaction.atomic():
@@ -91,7 +122,18 @@ def company_update(*, actor, company: Company, data: dict) -> Company:
 
 
 @transaction.atomic
-def track_create(*, actor, person, data: dict) -> EmploymentTrack:
+def track_create(
+    *,
+    actor,
+    person,
+    kind: str,
+    start: datetime.date,
+    company_consultant: User | None = None,
+    employment_consultant: User | None = None,
+    goal: str = "",
+    goal_industry: str = "",
+    internship_aim: str = "",
+) -> EmploymentTrack:
     """Open a parent's employment track. Preconditions: `person` is a parent the actor may see."""
     if person.role != PersonRole.PARENT:
         raise ServiceError(_("Only a parent can have an employment track."))
@@ -103,14 +145,23 @@ def track_create(*, actor, person, data: dict) -> EmploymentTrack:
         .values_list("outcome_date", flat=True)
         .first()
     )
-    if ended and data.get("start") and data["start"] < ended:
+    if ended and start < ended:
         raise ServiceError(
             _("A new track cannot start before the previous one ended (%(date)s).")
             % {"date": date_format(ended, "SHORT_DATE_FORMAT")}
         )
     try:
         with transaction.atomic():
-            track = EmploymentTrack.objects.create(person=person, **data)
+            track = EmploymentTrack.objects.create(
+                person=person,
+                kind=kind,
+                start=start,
+                company_consultant=company_consultant,
+                employment_consultant=employment_consultant,
+                goal=goal,
+                goal_industry=goal_industry,
+                internship_aim=internship_aim,
+            )
     except IntegrityError:
         # The database keeps one open track per parent (track_one_open_per_person).
         raise ServiceError(
@@ -121,7 +172,28 @@ def track_create(*, actor, person, data: dict) -> EmploymentTrack:
 
 
 @transaction.atomic
-def track_update(*, actor, track: EmploymentTrack, data: dict, version: int) -> EmploymentTrack:
+def track_update(
+    *,
+    actor,
+    track: EmploymentTrack,
+    version: int,
+    kind: str,
+    start: datetime.date,
+    company_consultant: User | None,
+    employment_consultant: User | None,
+    goal: str,
+    goal_industry: str,
+    internship_aim: str,
+) -> EmploymentTrack:
+    data = {
+        "kind": kind,
+        "start": start,
+        "company_consultant": company_consultant,
+        "employment_consultant": employment_consultant,
+        "goal": goal,
+        "goal_industry": goal_industry,
+        "internship_aim": internship_aim,
+    }
     changed = _changed(track, data)
     _versioned_update(EmploymentTrack, track, data, version)
     audit_log(
@@ -136,17 +208,26 @@ def track_update(*, actor, track: EmploymentTrack, data: dict, version: int) -> 
 
 @transaction.atomic
 def track_set_outcome(
-    *, actor, track: EmploymentTrack, data: dict, version: int
+    *,
+    actor,
+    track: EmploymentTrack,
+    version: int,
+    outcome: str,
+    outcome_date: datetime.date | None = None,
+    outcome_hours: Decimal | None = None,
+    outcome_employer: str = "",
+    outcome_reason: str = "",
 ) -> EmploymentTrack:
     """Record (or clear, with outcome="") how the parent left the track."""
-    data = {name: data.get(name) for name in OUTCOME_FIELDS}
-    data["outcome"] = data["outcome"] or ""
-    data["outcome_employer"] = data["outcome_employer"] or ""
-    data["outcome_reason"] = data["outcome_reason"] or ""
-    if not data["outcome"]:
-        data.update(outcome_date=None, outcome_hours=None, outcome_employer="", outcome_reason="")
-    elif data["outcome"] != Outcome.ORDINARY_JOB:
-        data["outcome_hours"] = None
+    data: dict[str, object] = {
+        "outcome": outcome or "",
+        "outcome_date": outcome_date,
+        "outcome_hours": outcome_hours if outcome == Outcome.ORDINARY_JOB else None,
+        "outcome_employer": outcome_employer or "",
+        "outcome_reason": outcome_reason or "",
+    }
+    if not outcome:
+        data.update(outcome_date=None, outcome_employer="", outcome_reason="")
     changed = _changed(track, data)
     _versioned_update(EmploymentTrack, track, data, version)
     audit_log(
@@ -193,12 +274,30 @@ def internship_register(
 
 
 @transaction.atomic
-def internship_update(*, actor, internship: Internship, data: dict, version: int) -> Internship:
-    data = dict(data)
-    if data.get("actual_end") and data.get("status", internship.status) == InternshipStatus.ONGOING:
-        data["status"] = InternshipStatus.ENDED
-    if data.get("status") == InternshipStatus.ONGOING:
-        data["end_reason"] = ""
+def internship_update(
+    *,
+    actor,
+    internship: Internship,
+    version: int,
+    company: Company,
+    start: datetime.date,
+    planned_end: datetime.date,
+    actual_end: datetime.date | None,
+    status: str,
+    end_reason: str,
+) -> Internship:
+    if actual_end and status == InternshipStatus.ONGOING:
+        status = InternshipStatus.ENDED
+    if status == InternshipStatus.ONGOING:
+        end_reason = ""
+    data = {
+        "company": company,
+        "start": start,
+        "planned_end": planned_end,
+        "actual_end": actual_end,
+        "status": status,
+        "end_reason": end_reason,
+    }
     changed = _changed(internship, data)
     _versioned_update(Internship, internship, data, version)
     audit_log(
@@ -236,13 +335,26 @@ def internship_hours_set(
 
 @transaction.atomic
 def interview_save(
-    *, actor, track: EmploymentTrack, data: dict, interview: JobInterview | None = None
-):
-    """Plan an interview or register one as held."""
-    if not (data.get("planned_date") or data.get("held_date")):
+    *,
+    actor,
+    track: EmploymentTrack,
+    interview: JobInterview | None = None,
+    planned_date: datetime.date | None = None,
+    held_date: datetime.date | None = None,
+    held_by: User | None = None,
+    outcome_note: str = "",
+) -> JobInterview:
+    """Plan an interview or register one as held (an edit sets every field)."""
+    if not (planned_date or held_date):
         raise ServiceError(_("Give a planned date or the date the interview was held."))
-    if data.get("held_date") and not data.get("held_by"):
-        data = {**data, "held_by": actor}
+    if held_date and not held_by:
+        held_by = actor
+    data = {
+        "planned_date": planned_date,
+        "held_date": held_date,
+        "held_by": held_by,
+        "outcome_note": outcome_note,
+    }
     created = interview is None
     if interview is None:
         interview = JobInterview.objects.create(track=track, **data)
@@ -384,8 +496,26 @@ def mentor_contact_add(
 
 @transaction.atomic
 def course_save(
-    *, actor, track: EmploymentTrack, data: dict, course: Course | None = None
+    *,
+    actor,
+    track: EmploymentTrack,
+    course: Course | None = None,
+    kind: str,
+    title: str,
+    start: datetime.date,
+    provider: str = "",
+    end: datetime.date | None = None,
+    completed: bool = False,
 ) -> Course:
+    """Add a course, or change one (an edit sets every field)."""
+    data = {
+        "kind": kind,
+        "title": title,
+        "provider": provider,
+        "start": start,
+        "end": end,
+        "completed": completed,
+    }
     created = course is None
     if course is None:
         course = Course.objects.create(track=track, **data)

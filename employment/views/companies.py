@@ -105,9 +105,9 @@ def company_edit(request, pk=None):
         data = {name: form.cleaned_data[name] for name in CompanyForm.Meta.fields}
         try:
             if company is None:
-                company = services.company_create(actor=request.user, data=data)
+                company = services.company_create(actor=request.user, **data)
             else:
-                services.company_update(actor=request.user, company=company, data=data)
+                services.company_update(actor=request.user, company=company, **data)
         except services.ServiceError as exc:
             form.add_error("cvr", str(exc))
         else:

@@ -20,9 +20,7 @@ def course_edit(request, person_pk, pk=None):
     course = get_object_or_404(Course, pk=pk, track=track) if pk else None
     form = CourseForm(request.POST if request.method == "POST" else None, instance=course)
     if request.method == "POST" and form.is_valid():
-        services.course_save(
-            actor=request.user, track=track, data=form.course_data(), course=course
-        )
+        services.course_save(actor=request.user, track=track, course=course, **form.course_data())
         messages.success(request, _("The course was saved."))
         return redirect(parent_url(person))
     return form_page(request, person, form, _("Course") if course else _("Add course"))

@@ -26,11 +26,9 @@ def internship_create(request, person_pk):
         try:
             company = data["company"] or services.company_create(
                 actor=request.user,
-                data={
-                    "name": data["new_company_name"].strip(),
-                    "cvr": data["new_company_cvr"],
-                    "industry": data["new_company_industry"].strip(),
-                },
+                name=data["new_company_name"].strip(),
+                cvr=data["new_company_cvr"],
+                industry=data["new_company_industry"].strip(),
             )
             services.internship_register(
                 actor=request.user,
@@ -77,8 +75,8 @@ def internship_edit(request, pk):
                 internship=Internship.objects.select_related("track__person__family").get(
                     pk=internship.pk
                 ),
-                data=form.internship_data(),
                 version=form.cleaned_data["version"],
+                **form.internship_data(),
             ),
             reload=lambda: Internship.objects.get(pk=internship.pk),
         )

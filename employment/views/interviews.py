@@ -21,7 +21,7 @@ def interview_create(request, person_pk, pk=None):
     form = InterviewForm(request.POST if request.method == "POST" else None, instance=interview)
     if request.method == "POST" and form.is_valid():
         services.interview_save(
-            actor=request.user, track=track, data=form.interview_data(), interview=interview
+            actor=request.user, track=track, interview=interview, **form.interview_data()
         )
         messages.success(request, _("The job interview was saved."))
         return redirect(parent_url(person))

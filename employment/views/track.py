@@ -24,7 +24,7 @@ def track_edit(request, person_pk):
             result = save_or_conflict(
                 form,
                 lambda: services.track_create(
-                    actor=request.user, person=person, data=form.track_data()
+                    actor=request.user, person=person, **form.track_data()
                 ),
             )
         else:
@@ -33,8 +33,8 @@ def track_edit(request, person_pk):
                 lambda: services.track_update(
                     actor=request.user,
                     track=track,
-                    data=form.track_data(),
                     version=form.cleaned_data.get("version") or 0,
+                    **form.track_data(),
                 ),
                 reload=lambda: EmploymentTrack.objects.get(pk=track.pk),
             )
@@ -58,7 +58,7 @@ def track_new(request, person_pk):
     form = TrackForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.track_create(actor=request.user, person=person, data=form.track_data())
+            services.track_create(actor=request.user, person=person, **form.track_data())
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -85,10 +85,7 @@ def track_outcome(request, person_pk):
         result = save_or_conflict(
             form,
             lambda: services.track_set_outcome(
-                actor=request.user,
-                track=track,
-                data=form.cleaned_data,
-                version=form.cleaned_data["version"],
+                actor=request.user, track=track, **form.cleaned_data
             ),
             reload=lambda: EmploymentTrack.objects.get(pk=track.pk),
         )

@@ -74,25 +74,30 @@ def test_renewal_continues_access_from_the_day_after(caseworker, job_mentor):
 def test_only_a_parent_gets_a_track_and_only_one(caseworker, family):
     kid = family.people.get(first_name="Sara")
     with pytest.raises(services.ServiceError):
-        services.track_create(
-            actor=caseworker, person=kid, data={"kind": "intensive", "start": TODAY}
-        )
+        services.track_create(actor=caseworker, person=kid, kind="intensive", start=TODAY)
     amina = family.people.get(first_name="Amina")
-    services.track_create(
-        actor=caseworker, person=amina, data={"kind": "intensive", "start": TODAY}
-    )
+    services.track_create(actor=caseworker, person=amina, kind="intensive", start=TODAY)
     with pytest.raises(services.ServiceError):
-        services.track_create(
-            actor=caseworker, person=amina, data={"kind": "upskilling", "start": TODAY}
-        )
+        services.track_create(actor=caseworker, person=amina, kind="upskilling", start=TODAY)
+
+
+_TRACK_FIELDS = ("kind", "start", "company_consultant", "employment_consultant", "goal")
+
+
+def _fields(track, **changes) -> dict:
+    """The track's editable fields as they are, with `changes`."""
+    fields = (*_TRACK_FIELDS, "goal_industry", "internship_aim")
+    return {name: getattr(track, name) for name in fields} | changes
 
 
 @pytest.mark.django_db
 def test_stale_track_update_raises_conflict(caseworker):
     track = TrackFactory()
-    services.track_update(actor=caseworker, track=track, data={"goal": "Cook"}, version=1)
+    services.track_update(actor=caseworker, track=track, version=1, **_fields(track, goal="Cook"))
     with pytest.raises(services.ConflictError):
-        services.track_update(actor=caseworker, track=track, data={"goal": "Cleaner"}, version=1)
+        services.track_update(
+            actor=caseworker, track=track, version=1, **_fields(track, goal="Cleaner")
+        )
     track.refresh_from_db()
     assert track.goal == "Cook" and track.version == 2
 
@@ -101,7 +106,7 @@ def test_stale_track_update_raises_conflict(caseworker):
 def test_duplicate_cvr_is_a_clear_error(caseworker):
     CompanyFactory(cvr="64942212")
     with pytest.raises(services.ServiceError):
-        services.company_create(actor=caseworker, data={"name": "X", "cvr": "6494 2212"})
+        services.company_create(actor=caseworker, name="X", cvr="6494 2212")
 
 
 @pytest.mark.django_db

@@ -61,9 +61,9 @@ def test_a_new_track_after_an_outcome_keeps_the_earlier_one(
 
 
 def test_no_second_open_track(ended, parent, employment_consultant, login):
-    services.track_create(actor=employment_consultant, person=parent, data={
-        "kind": "intensive", "start": D(2026, 2, 2)
-    })  # fmt: skip
+    services.track_create(
+        actor=employment_consultant, person=parent, kind="intensive", start=D(2026, 2, 2)
+    )
     client = login(employment_consultant)
     response = client.post(reverse("employment:track_new", args=[parent.pk]), NEW, follow=True)
     assert "kan startes, når det nuværende har et resultat" in response.content.decode()
@@ -72,7 +72,8 @@ def test_no_second_open_track(ended, parent, employment_consultant, login):
         services.track_create(
             actor=employment_consultant,
             person=parent,
-            data={"kind": "intensive", "start": D(2026, 3, 1)},
+            kind="intensive",
+            start=D(2026, 3, 1),
         )
     # The database itself keeps one open track per parent.
     with pytest.raises(IntegrityError), transaction.atomic():

@@ -655,14 +655,9 @@ def _fill(track, n, actor):
         services.course_save(
             actor=actor,
             track=track,
-            data={
-                "kind": "language",
-                "title": f"Dansk {k}",
-                "provider": "",
-                "start": s,
-                "end": None,
-                "completed": False,
-            },
+            kind="language",
+            title=f"Dansk {k}",
+            start=s,
         )
     a = services.mentor_assign(
         actor=actor,

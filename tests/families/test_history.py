@@ -53,10 +53,20 @@ def test_track_records_keep_a_history(family, caseworker):
     track = employment_services.track_create(
         actor=caseworker,
         person=amina,
-        data={"kind": "intensive", "start": datetime.date(2026, 1, 5)},
+        kind="intensive",
+        start=datetime.date(2026, 1, 5),
     )
     employment_services.track_update(
-        actor=caseworker, track=track, data={"goal": "Lagerarbejde"}, version=track.version
+        actor=caseworker,
+        track=track,
+        version=track.version,
+        kind=track.kind,
+        start=track.start,
+        company_consultant=None,
+        employment_consultant=None,
+        goal="Lagerarbejde",
+        goal_industry="",
+        internship_aim="",
     )
     records = ChangeRecord.objects.filter(model="employment.employmenttrack", person=amina)
     assert [r.action for r in records.order_by("id")] == ["created", "changed"]
@@ -113,7 +123,8 @@ def test_a_consultant_sees_no_youth_track_changes_and_a_counsellor_no_employment
     employment_services.track_create(
         actor=caseworker,
         person=amina,
-        data={"kind": "intensive", "start": datetime.date(2026, 1, 5)},
+        kind="intensive",
+        start=datetime.date(2026, 1, 5),
     )
     youth_services.track_create(
         actor=caseworker,
