@@ -66,6 +66,15 @@ PLACEMENTS = (
     ("Havne Lager ApS", "Lager og logistik"),
     ("Centrum Elektrik ApS", "El-installation"),
 )
+# Exam preparation: (subject, who gives the help, hours per week).
+EXAM_HELP = (
+    ("Dansk", "Lektiecafé Nørrebro", Decimal("3.5")),
+    ("Matematik", "Ungdomsskolen, matematikværksted", Decimal("2")),
+    ("Dansk og matematik", "KVUC, prøveforberedende undervisning", Decimal("6")),
+    ("Matematik", "Røde Kors Lektiehjælp", Decimal("1.5")),
+    ("Dansk", "Hanne Holm, lærer på Blågård Skole", Decimal("2")),
+    ("Dansk og matematik", "Lektiecafé Mjølnerparken", Decimal("4")),
+)
 INSTITUTIONS = (
     "TEC",
     "NEXT Uddannelse København",
@@ -295,10 +304,15 @@ def _seed_chunk(rng, children, rc_of, uu_of, today, demo_rc, demo_uu, recorder, 
                 before = [_grade(rng, (3, 5, 5, 4, 2, 1, 0)) for _ in range(3)]
                 exam_date = day_in(30, span + 60)
                 after = [_grade(rng) for _ in range(3)] if exam_date < today else [None, None, None]
+                # Not from rng: the rest of the seed stays as it was.
+                subject, provider, hours = EXAM_HELP[track.pk % len(EXAM_HELP)]
                 exams.append(
                     ExamPreparation(
                         track_id=track.pk,
                         exam_date=exam_date,
+                        subject=subject,
+                        provider=provider,
+                        hours_per_week=hours,
                         danish_written_before=before[0],
                         danish_oral_before=before[1],
                         maths_before=before[2],

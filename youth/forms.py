@@ -155,17 +155,34 @@ class ExamPreparationForm(_RecordForm):
     danish_written_after = GradeField(label=_("Danish, written, after (exam)"))
     danish_oral_after = GradeField(label=_("Danish, oral, after (exam)"))
     maths_after = GradeField(label=_("Mathematics, after (exam)"))
+    hours_per_week = DecimalCommaField(
+        label=_("Hours per week"),
+        required=False,
+        min_value=Decimal("0.5"),
+        max_value=Decimal("40"),
+        max_digits=4,
+        decimal_places=1,
+    )
 
     class Meta:
         model = ExamPreparation
-        fields = ["exam_date", *ExamPreparation.GRADE_FIELDS]
+        fields = [
+            "exam_date",
+            *ExamPreparation.HELP_FIELDS,
+            *ExamPreparation.GRADE_FIELDS,
+        ]
         widgets = {"exam_date": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Before and after side by side, one row per subject.
+        # The help given on one row; grades before and after side by side, one row per subject.
         self.helper.layout = Layout(
             Row(Column("exam_date", css_class="col-md-6")),
+            Row(
+                Column("subject", css_class="col-md-4"),
+                Column("provider", css_class="col-md-5"),
+                Column("hours_per_week", css_class="col-md-3"),
+            ),
             Row(Column("danish_written_before"), Column("danish_written_after")),
             Row(Column("danish_oral_before"), Column("danish_oral_after")),
             Row(Column("maths_before"), Column("maths_after")),
@@ -183,9 +200,12 @@ class ExamPreparationForm(_RecordForm):
                     self.add_error(name, exc)
         if not self.errors and not (
             cleaned.get("exam_date")
-            or any(cleaned.get(name) is not None for name in ExamPreparation.GRADE_FIELDS)
+            or any(
+                cleaned.get(name) not in (None, "")
+                for name in (*ExamPreparation.HELP_FIELDS, *ExamPreparation.GRADE_FIELDS)
+            )
         ):
-            raise ValidationError(_("Give the exam date or at least one grade."))
+            raise ValidationError(_("Give the exam date, the help given or at least one grade."))
         return cleaned
 
 
@@ -209,14 +229,13 @@ class CompanyInternshipForm(_RecordForm):
     cvr = forms.CharField(
         label=_("CVR number"), max_length=20, required=False, help_text=_("8 digits; optional.")
     )
-    hours_per_week = forms.DecimalField(
+    hours_per_week = DecimalCommaField(
         label=_("Hours per week"),
         min_value=Decimal("0.5"),
         max_value=Decimal("40"),
         max_digits=4,
         decimal_places=1,
         required=False,
-        localize=True,
         help_text=_("E.g. 12 or 12,5"),
     )
 

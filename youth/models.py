@@ -157,12 +157,22 @@ class LeisureJob(Versioned):
 
 
 class ExamPreparation(Versioned):
-    """Exam preparation in Danish and mathematics: grades before the preparation and
-    the exam result after it. Danish has a written and an oral grade (the EUD rule
-    averages them)."""
+    """Exam preparation in Danish and mathematics: the help given (subject, who gives it,
+    hours per week), grades before the preparation and the exam result after it. Danish
+    has a written and an oral grade (the EUD rule averages them)."""
 
     track = models.ForeignKey(YouthTrack, on_delete=models.CASCADE, related_name="exams")
     exam_date = models.DateField(_("exam date"), null=True, blank=True)
+    subject = models.CharField(_("school subject"), max_length=100, blank=True)
+    provider = models.CharField(
+        _("help given by"),
+        max_length=200,
+        blank=True,
+        help_text=_("A homework café, a school or a teacher's name."),
+    )
+    hours_per_week = models.DecimalField(
+        _("hours per week"), max_digits=4, decimal_places=1, null=True, blank=True
+    )
     danish_written_before = _grade_field(_("Danish, written, before"))
     danish_oral_before = _grade_field(_("Danish, oral, before"))
     maths_before = _grade_field(_("Mathematics, before"))
@@ -179,24 +189,37 @@ class ExamPreparation(Versioned):
         "maths_after",
     )
 
+    HELP_FIELDS = ("subject", "provider", "hours_per_week")
+
     class Meta:
         verbose_name = _("exam preparation")
         ordering = [F("exam_date").asc(nulls_last=True), "id"]
         constraints = [
-            _grade_constraint(field, "exam")
-            for field in (
-                "danish_written_before",
-                "danish_oral_before",
-                "maths_before",
-                "danish_written_after",
-                "danish_oral_after",
-                "maths_after",
-            )
+            *(
+                _grade_constraint(field, "exam")
+                for field in (
+                    "danish_written_before",
+                    "danish_oral_before",
+                    "maths_before",
+                    "danish_written_after",
+                    "danish_oral_after",
+                    "maths_after",
+                )
+            ),
+            models.CheckConstraint(
+                condition=Q(hours_per_week__isnull=True)
+                | Q(hours_per_week__gt=0) & Q(hours_per_week__lte=40),
+                name="exam_hours_in_range",
+            ),
         ]
         indexes = [models.Index(fields=["exam_date"], name="exam_date")]
 
     def __str__(self) -> str:
         return f"{_('Exam')} {self.exam_date or ''}".strip()
+
+    @property
+    def has_help(self) -> bool:
+        return bool(self.subject or self.provider or self.hours_per_week is not None)
 
 
 class GuidanceSession(Versioned):

@@ -3,6 +3,7 @@ transaction as the change, and every update is conditional on the version the us
 started from (a stale save raises ConflictError, never overwrites)."""
 
 import datetime
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bi18.accounts.models import User
 from bi18.accounts.roles import Role
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ConflictError, ServiceError
@@ -19,6 +21,7 @@ from families.models import NetworkMember, Person, PersonAssignment, PersonRole
 from families.services import require_sharing_basis
 from youth import rules
 from youth.models import (
+    ApplicationStatus,
     ApprenticeshipApplication,
     Clarification,
     CompanyInternship,
@@ -39,21 +42,29 @@ _COUNSELLOR_FIELDS = {
 }
 
 
-def _changed_fields(instance, data: dict) -> list[str]:
-    return [name for name, value in data.items() if getattr(instance, name) != value]
+def _changed_fields(instance, fields: dict) -> list[str]:
+    return [name for name, value in fields.items() if getattr(instance, name) != value]
 
 
-def _check_track(person: Person, data: dict) -> None:
+def _check_track(
+    person: Person,
+    *,
+    education_effort: bool,
+    leisure_job_effort: bool,
+    start: datetime.date,
+    planned_end: datetime.date | None,
+    actual_end: datetime.date | None,
+) -> None:
     if person.role != PersonRole.CHILD:
         raise ServiceError(_("A youth track is only for children and young people."))
-    if not (data.get("education_effort") or data.get("leisure_job_effort")):
+    if not (education_effort or leisure_job_effort):
         raise ServiceError(_("Choose at least one effort: education or leisure job."))
     try:
-        rules.check_age_at_start(date_of_birth=person.date_of_birth, start=data["start"])
+        rules.check_age_at_start(date_of_birth=person.date_of_birth, start=start)
     except ValidationError as exc:
         raise ServiceError(exc.messages[0]) from None
-    for name in ("planned_end", "actual_end"):
-        if data.get(name) and data[name] < data["start"]:
+    for end in (planned_end, actual_end):
+        if end and end < start:
             raise ServiceError(_("An end date cannot be before the start."))
 
 
@@ -103,19 +114,46 @@ def _assignment_close(*, actor, person: Person, user, role: str, today: datetime
 
 
 @transaction.atomic
-def track_create(*, actor, person: Person, data: dict) -> YouthTrack:
+def track_create(
+    *,
+    actor,
+    person: Person,
+    start: datetime.date,
+    education_effort: bool = False,
+    leisure_job_effort: bool = False,
+    planned_end: datetime.date | None = None,
+    actual_end: datetime.date | None = None,
+    retention_counsellor: User | None = None,
+    guidance_counsellor: User | None = None,
+) -> YouthTrack:
     """Start a youth track. Precondition: the actor may see `person` (families.access)."""
-    _check_track(person, data)
+    _check_track(
+        person,
+        education_effort=education_effort,
+        leisure_job_effort=leisure_job_effort,
+        start=start,
+        planned_end=planned_end,
+        actual_end=actual_end,
+    )
     earlier = YouthTrack.objects.filter(person=person)
     if earlier.filter(actual_end__isnull=True).exists():
         raise ServiceError(_("This young person already has an open youth track; end it first."))
     ended = earlier.order_by("-actual_end").values_list("actual_end", flat=True).first()
-    if ended and data["start"] <= ended:
+    if ended and start <= ended:
         raise ServiceError(
             _("A new youth track starts after the previous one ended (%(date)s).")
             % {"date": date_format(ended, "SHORT_DATE_FORMAT")}
         )
-    track = YouthTrack.objects.create(person=person, **data)
+    track = YouthTrack.objects.create(
+        person=person,
+        education_effort=education_effort,
+        leisure_job_effort=leisure_job_effort,
+        start=start,
+        planned_end=planned_end,
+        actual_end=actual_end,
+        retention_counsellor=retention_counsellor,
+        guidance_counsellor=guidance_counsellor,
+    )
     today = timezone.localdate()
     for field, role in _COUNSELLOR_FIELDS.items():
         _assignment_open(
@@ -126,14 +164,42 @@ def track_create(*, actor, person: Person, data: dict) -> YouthTrack:
 
 
 @transaction.atomic
-def track_update(*, actor, track: YouthTrack, data: dict, version: int) -> YouthTrack:
-    """Change a track; refuses a stale version. Changing a responsible counsellor
-    closes the old one's assignment and opens the new one's."""
+def track_update(
+    *,
+    actor,
+    track: YouthTrack,
+    version: int,
+    education_effort: bool,
+    leisure_job_effort: bool,
+    start: datetime.date,
+    planned_end: datetime.date | None,
+    actual_end: datetime.date | None,
+    retention_counsellor: User | None,
+    guidance_counsellor: User | None,
+) -> YouthTrack:
+    """Change a track (every field, as the form has them); refuses a stale version.
+    Changing a responsible counsellor closes the old one's assignment and opens the new one's."""
     person = track.person
-    _check_track(person, {**{"start": track.start}, **data})
-    changed = _changed_fields(track, data)
+    _check_track(
+        person,
+        education_effort=education_effort,
+        leisure_job_effort=leisure_job_effort,
+        start=start,
+        planned_end=planned_end,
+        actual_end=actual_end,
+    )
+    fields = {
+        "education_effort": education_effort,
+        "leisure_job_effort": leisure_job_effort,
+        "start": start,
+        "planned_end": planned_end,
+        "actual_end": actual_end,
+        "retention_counsellor": retention_counsellor,
+        "guidance_counsellor": guidance_counsellor,
+    }
+    changed = _changed_fields(track, fields)
     old = {field: getattr(track, field) for field in _COUNSELLOR_FIELDS}
-    if not update_if_version(YouthTrack, pk=track.pk, version=version, **data):
+    if not update_if_version(YouthTrack, pk=track.pk, version=version, **fields):
         raise ConflictError
     track.refresh_from_db()
     today = timezone.localdate()
@@ -161,9 +227,9 @@ def _record_create(model: type[Versioned], *, actor, event: str, about: Person, 
     return obj
 
 
-def _record_update(obj: Versioned, *, actor, event: str, about: Person, data: dict, version: int):
-    changed = _changed_fields(obj, data)
-    if not update_if_version(type(obj), pk=obj.pk, version=version, **data):
+def _record_update(obj: Versioned, *, actor, event: str, about: Person, fields: dict, version: int):
+    changed = _changed_fields(obj, fields)
+    if not update_if_version(type(obj), pk=obj.pk, version=version, **fields):
         raise ConflictError
     obj.refresh_from_db()
     audit_log(
@@ -176,83 +242,149 @@ def _record_update(obj: Versioned, *, actor, event: str, about: Person, data: di
     return obj
 
 
-def _check_period(start, end) -> None:
+def _check_period(start: datetime.date | None, end: datetime.date | None) -> None:
     if start and end and end < start:
         raise ServiceError(_("The end cannot be before the start."))
 
 
 @transaction.atomic
-def leisure_job_create(*, actor, track: YouthTrack, data: dict) -> LeisureJob:
-    _check_period(data.get("start"), data.get("end"))
+def leisure_job_create(
+    *,
+    actor,
+    track: YouthTrack,
+    employer: str,
+    hours_per_week: Decimal,
+    start: datetime.date,
+    end: datetime.date | None = None,
+) -> LeisureJob:
+    _check_period(start, end)
     return _record_create(
         LeisureJob,
         actor=actor,
         event="youth.leisure_job.created",
         about=track.person,
         track=track,
-        **data,
+        employer=employer,
+        hours_per_week=hours_per_week,
+        start=start,
+        end=end,
     )
 
 
 @transaction.atomic
-def leisure_job_update(*, actor, job: LeisureJob, data: dict, version: int) -> LeisureJob:
-    _check_period(data.get("start", job.start), data.get("end", job.end))
+def leisure_job_update(
+    *,
+    actor,
+    job: LeisureJob,
+    version: int,
+    employer: str,
+    hours_per_week: Decimal,
+    start: datetime.date,
+    end: datetime.date | None,
+) -> LeisureJob:
+    _check_period(start, end)
     return _record_update(
         job,
         actor=actor,
         event="youth.leisure_job.changed",
         about=job.track.person,
-        data=data,
+        fields={"employer": employer, "hours_per_week": hours_per_week, "start": start, "end": end},
         version=version,
     )
 
 
-def _check_internship(data: dict) -> None:
-    start = data.get("start")
-    for name in ("planned_end", "actual_end"):
-        if start and data.get(name) and data[name] < start:
+def _check_internship(
+    *,
+    start: datetime.date,
+    planned_end: datetime.date | None,
+    actual_end: datetime.date | None,
+    end_reason: str,
+) -> None:
+    for end in (planned_end, actual_end):
+        if end and end < start:
             raise ServiceError(_("An end date cannot be before the start."))
-    if data.get("end_reason") and not data.get("actual_end"):
+    if end_reason and not actual_end:
         raise ServiceError(_("Give the actual end when you record how the internship ended."))
 
 
 @transaction.atomic
-def internship_create(*, actor, track: YouthTrack, data: dict) -> CompanyInternship:
+def internship_create(
+    *,
+    actor,
+    track: YouthTrack,
+    company: str,
+    start: datetime.date,
+    cvr: str = "",
+    industry: str = "",
+    planned_end: datetime.date | None = None,
+    hours_per_week: Decimal | None = None,
+    actual_end: datetime.date | None = None,
+    end_reason: str = "",
+    note: str = "",
+) -> CompanyInternship:
     """A young person's company internship (virksomhedspraktik); audited."""
-    _check_internship(data)
+    _check_internship(
+        start=start, planned_end=planned_end, actual_end=actual_end, end_reason=end_reason
+    )
     return _record_create(
         CompanyInternship,
         actor=actor,
         event="youth.internship.created",
         about=track.person,
         track=track,
-        **data,
+        company=company,
+        cvr=cvr,
+        industry=industry,
+        start=start,
+        planned_end=planned_end,
+        hours_per_week=hours_per_week,
+        actual_end=actual_end,
+        end_reason=end_reason,
+        note=note,
     )
 
 
 @transaction.atomic
 def internship_update(
-    *, actor, internship: CompanyInternship, data: dict, version: int
+    *,
+    actor,
+    internship: CompanyInternship,
+    version: int,
+    company: str,
+    cvr: str,
+    industry: str,
+    start: datetime.date,
+    planned_end: datetime.date | None,
+    hours_per_week: Decimal | None,
+    actual_end: datetime.date | None,
+    end_reason: str,
+    note: str,
 ) -> CompanyInternship:
     _check_internship(
-        {
-            name: data.get(name, getattr(internship, name))
-            for name in ("start", "planned_end", "actual_end", "end_reason")
-        }
+        start=start, planned_end=planned_end, actual_end=actual_end, end_reason=end_reason
     )
     return _record_update(
         internship,
         actor=actor,
         event="youth.internship.changed",
         about=internship.track.person,
-        data=data,
+        fields={
+            "company": company,
+            "cvr": cvr,
+            "industry": industry,
+            "start": start,
+            "planned_end": planned_end,
+            "hours_per_week": hours_per_week,
+            "actual_end": actual_end,
+            "end_reason": end_reason,
+            "note": note,
+        },
         version=version,
     )
 
 
-def _check_grades(data: dict) -> None:
-    for name in ExamPreparation.GRADE_FIELDS:
-        value = data.get(name)
+def _check_grades(grades: dict[str, int | None]) -> None:
+    for value in grades.values():
         if value is not None:
             try:
                 rules.validate_grade(value)
@@ -260,84 +392,190 @@ def _check_grades(data: dict) -> None:
                 raise ServiceError(exc.messages[0]) from None
 
 
+def _check_hours(hours_per_week: Decimal | None) -> None:
+    if hours_per_week is not None and not 0 < hours_per_week <= 40:
+        raise ServiceError(_("Hours per week must be more than 0 and at most 40."))
+
+
 @transaction.atomic
-def exam_create(*, actor, track: YouthTrack, data: dict) -> ExamPreparation:
-    _check_grades(data)
+def exam_create(
+    *,
+    actor,
+    track: YouthTrack,
+    exam_date: datetime.date | None = None,
+    subject: str = "",
+    provider: str = "",
+    hours_per_week: Decimal | None = None,
+    danish_written_before: int | None = None,
+    danish_oral_before: int | None = None,
+    maths_before: int | None = None,
+    danish_written_after: int | None = None,
+    danish_oral_after: int | None = None,
+    maths_after: int | None = None,
+) -> ExamPreparation:
+    """Exam preparation: the help given (subject, who, hours per week) and the grades."""
+    grades = {
+        "danish_written_before": danish_written_before,
+        "danish_oral_before": danish_oral_before,
+        "maths_before": maths_before,
+        "danish_written_after": danish_written_after,
+        "danish_oral_after": danish_oral_after,
+        "maths_after": maths_after,
+    }
+    _check_grades(grades)
+    _check_hours(hours_per_week)
     return _record_create(
         ExamPreparation,
         actor=actor,
         event="youth.exam.created",
         about=track.person,
         track=track,
-        **data,
+        exam_date=exam_date,
+        subject=subject,
+        provider=provider,
+        hours_per_week=hours_per_week,
+        **grades,
     )
 
 
 @transaction.atomic
-def exam_update(*, actor, exam: ExamPreparation, data: dict, version: int) -> ExamPreparation:
-    _check_grades(data)
+def exam_update(
+    *,
+    actor,
+    exam: ExamPreparation,
+    version: int,
+    exam_date: datetime.date | None,
+    subject: str,
+    provider: str,
+    hours_per_week: Decimal | None,
+    danish_written_before: int | None,
+    danish_oral_before: int | None,
+    maths_before: int | None,
+    danish_written_after: int | None,
+    danish_oral_after: int | None,
+    maths_after: int | None,
+) -> ExamPreparation:
+    grades = {
+        "danish_written_before": danish_written_before,
+        "danish_oral_before": danish_oral_before,
+        "maths_before": maths_before,
+        "danish_written_after": danish_written_after,
+        "danish_oral_after": danish_oral_after,
+        "maths_after": maths_after,
+    }
+    _check_grades(grades)
+    _check_hours(hours_per_week)
     return _record_update(
         exam,
         actor=actor,
         event="youth.exam.changed",
         about=exam.track.person,
-        data=data,
+        fields={
+            "exam_date": exam_date,
+            "subject": subject,
+            "provider": provider,
+            "hours_per_week": hours_per_week,
+            **grades,
+        },
         version=version,
     )
 
 
 @transaction.atomic
-def guidance_session_create(*, actor, track: YouthTrack, data: dict) -> GuidanceSession:
+def guidance_session_create(
+    *,
+    actor,
+    track: YouthTrack,
+    date: datetime.date,
+    education_choice: str = "",
+    note: str = "",
+) -> GuidanceSession:
     return _record_create(
         GuidanceSession,
         actor=actor,
         event="youth.guidance.created",
         about=track.person,
         track=track,
-        **data,
+        date=date,
+        education_choice=education_choice,
+        note=note,
     )
 
 
 @transaction.atomic
-def clarification_create(*, actor, track: YouthTrack, data: dict) -> Clarification:
+def clarification_create(
+    *,
+    actor,
+    track: YouthTrack,
+    date: datetime.date,
+    text: str,
+    academic_gaps: bool = False,
+    language_gaps: bool = False,
+) -> Clarification:
     return _record_create(
         Clarification,
         actor=actor,
         event="youth.clarification.created",
         about=track.person,
         track=track,
-        **data,
+        date=date,
+        academic_gaps=academic_gaps,
+        language_gaps=language_gaps,
+        text=text,
     )
 
 
 @transaction.atomic
-def application_create(*, actor, track: YouthTrack, data: dict) -> ApprenticeshipApplication:
+def application_create(
+    *,
+    actor,
+    track: YouthTrack,
+    company: str,
+    applied_on: datetime.date,
+    status: str = ApplicationStatus.SENT,
+) -> ApprenticeshipApplication:
     return _record_create(
         ApprenticeshipApplication,
         actor=actor,
         event="youth.application.created",
         about=track.person,
         track=track,
-        **data,
+        company=company,
+        applied_on=applied_on,
+        status=status,
     )
 
 
 @transaction.atomic
 def application_update(
-    *, actor, application: ApprenticeshipApplication, data: dict, version: int
+    *,
+    actor,
+    application: ApprenticeshipApplication,
+    version: int,
+    company: str,
+    applied_on: datetime.date,
+    status: str,
 ) -> ApprenticeshipApplication:
     return _record_update(
         application,
         actor=actor,
         event="youth.application.changed",
         about=application.track.person,
-        data=data,
+        fields={"company": company, "applied_on": applied_on, "status": status},
         version=version,
     )
 
 
 @transaction.atomic
-def contact_create(*, actor, track: YouthTrack, data: dict) -> RetentionContact:
+def contact_create(
+    *,
+    actor,
+    track: YouthTrack,
+    date: datetime.date,
+    school: str,
+    risk: str,
+    note: str = "",
+) -> RetentionContact:
     return _record_create(
         RetentionContact,
         actor=actor,
@@ -345,40 +583,72 @@ def contact_create(*, actor, track: YouthTrack, data: dict) -> RetentionContact:
         about=track.person,
         track=track,
         recorded_by=actor,
-        **data,
+        date=date,
+        school=school,
+        risk=risk,
+        note=note,
     )
 
 
-def _check_enrolment(data: dict) -> None:
-    _check_period(data.get("start"), data.get("end"))
-    if data.get("end") and not data.get("end_reason"):
+def _check_enrolment(*, start: datetime.date, end: datetime.date | None, end_reason: str) -> None:
+    _check_period(start, end)
+    if end and not end_reason:
         raise ServiceError(_("Say how the enrolment ended."))
-    if data.get("end_reason") and not data.get("end"):
+    if end_reason and not end:
         raise ServiceError(_("Give the end date of the enrolment."))
 
 
 @transaction.atomic
-def enrolment_create(*, actor, person: Person, data: dict) -> Enrolment:
-    _check_enrolment(data)
+def enrolment_create(
+    *,
+    actor,
+    person: Person,
+    institution: str,
+    programme: str,
+    start: datetime.date,
+    end: datetime.date | None = None,
+    end_reason: str = "",
+) -> Enrolment:
+    _check_enrolment(start=start, end=end, end_reason=end_reason)
     return _record_create(
         Enrolment,
         actor=actor,
         event="youth.enrolment.created",
         about=person,
         person=person,
-        **data,
+        institution=institution,
+        programme=programme,
+        start=start,
+        end=end,
+        end_reason=end_reason,
     )
 
 
 @transaction.atomic
-def enrolment_update(*, actor, enrolment: Enrolment, data: dict, version: int) -> Enrolment:
-    _check_enrolment({**{f: getattr(enrolment, f) for f in ("start", "end", "end_reason")}, **data})
+def enrolment_update(
+    *,
+    actor,
+    enrolment: Enrolment,
+    version: int,
+    institution: str,
+    programme: str,
+    start: datetime.date,
+    end: datetime.date | None,
+    end_reason: str,
+) -> Enrolment:
+    _check_enrolment(start=start, end=end, end_reason=end_reason)
     return _record_update(
         enrolment,
         actor=actor,
         event="youth.enrolment.changed",
         about=enrolment.person,
-        data=data,
+        fields={
+            "institution": institution,
+            "programme": programme,
+            "start": start,
+            "end": end,
+            "end_reason": end_reason,
+        },
         version=version,
     )
 

@@ -137,7 +137,7 @@ def track_create(request, pk):
     form = forms.YouthTrackForm(request.POST or None, person=person)
     if request.method == "POST" and form.is_valid():
         try:
-            services.track_create(actor=request.user, person=person, data=form.data_dict())
+            services.track_create(actor=request.user, person=person, **form.data_dict())
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -163,7 +163,7 @@ def track_edit(request, pk):
             lambda: services.track_update(
                 actor=request.user,
                 track=YouthTrack.objects.select_related("person").get(pk=track.pk),
-                data=form.data_dict(),
+                **form.data_dict(),
                 version=form.cleaned_data["version"],
             ),
             reload=lambda: YouthTrack.objects.get(pk=track.pk),
@@ -302,9 +302,9 @@ def record_create(request, pk, kind):
     if request.method == "POST" and form.is_valid():
         try:
             if kind == "enrolment":
-                record.create(actor=request.user, person=person, data=form.data_dict())
+                record.create(actor=request.user, person=person, **form.data_dict())
             else:
-                record.create(actor=request.user, track=track, data=form.data_dict())
+                record.create(actor=request.user, track=track, **form.data_dict())
         except services.ServiceError as exc:
             form.add_error(None, str(exc))
         else:
@@ -343,8 +343,8 @@ def record_edit(request, pk, kind, record_pk):
             form,
             lambda: record.update(
                 actor=request.user,
-                data=form.data_dict(),
                 version=form.cleaned_data["version"],
+                **form.data_dict(),
                 **{_UPDATE_ARG[kind]: record.model.objects.get(pk=obj.pk)},
             ),
             reload=lambda: record.model.objects.get(pk=obj.pk),

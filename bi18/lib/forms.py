@@ -8,7 +8,9 @@
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -50,6 +52,19 @@ class DecimalCommaField(forms.DecimalField):
     def widget_attrs(self, widget):
         # No `step`/`min`/`max` on a text input (they belong to type=number).
         return {}
+
+    def run_validators(self, value):
+        # "at least 0,5", not Django's "0.5": the limit in the error is written like input.
+        try:
+            super().run_validators(value)
+        except ValidationError as exc:
+            for error in exc.error_list:
+                if error.params and "limit_value" in error.params:
+                    error.params = {
+                        **error.params,
+                        "limit_value": number_format(error.params["limit_value"]),
+                    }
+            raise
 
     def to_python(self, value):
         if isinstance(value, str):

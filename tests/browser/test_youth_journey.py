@@ -28,15 +28,13 @@ def followed(family, caseworker, retention_counsellor):
     services.track_create(
         actor=caseworker,
         person=sara,
-        data={
-            "education_effort": True,
-            "leisure_job_effort": False,
-            "start": ended - datetime.timedelta(days=180),
-            "planned_end": ended,
-            "actual_end": ended,
-            "retention_counsellor": retention_counsellor,
-            "guidance_counsellor": None,
-        },
+        education_effort=True,
+        leisure_job_effort=False,
+        start=ended - datetime.timedelta(days=180),
+        planned_end=ended,
+        actual_end=ended,
+        retention_counsellor=retention_counsellor,
+        guidance_counsellor=None,
     )
     return sara
 
@@ -105,3 +103,26 @@ def test_retention_counsellor_records_enrolment_and_contact_and_finds_the_follow
     follow_up = FollowUp.objects.get(track__person=sara)
     assert follow_up.answer == "in_education" and follow_up.derived_in_education
     assert follow_up.recorded_by == retention_counsellor
+
+
+def test_caseworker_records_the_help_given_for_the_exam_with_a_decimal_comma(
+    page, screenshot, caseworker, followed
+):
+    sara = followed
+    person_url = reverse("youth:person", args=[sara.pk])
+    log_in(page, caseworker)
+    page.goto(person_url)
+    page.locator(f"main a[href='{reverse('youth:record_create', args=[sara.pk, 'exam'])}']").click()
+    page.fill("input[name=subject]", "Dansk")
+    page.fill("input[name=provider]", "Lektiecafé Nørrebro")
+    page.fill("input[name=hours_per_week]", "3,5")
+    page.select_option("select[name=danish_written_before]", "2")
+    screenshot("exam-form")
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(re.compile(re.escape(person_url) + "$"))
+    help_row = page.locator("main tr.exam-help")
+    assert (
+        help_row.inner_text().split("\t")[-1].strip() == "Dansk · Lektiecafé Nørrebro · 3,5 t/uge"
+    )
+    help_row.scroll_into_view_if_needed()
+    screenshot("exam-help-shown")

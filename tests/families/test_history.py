@@ -129,15 +129,13 @@ def test_a_consultant_sees_no_youth_track_changes_and_a_counsellor_no_employment
     youth_services.track_create(
         actor=caseworker,
         person=sara,
-        data={
-            "education_effort": True,
-            "leisure_job_effort": False,
-            "start": datetime.date(2026, 1, 5),
-            "planned_end": None,
-            "actual_end": None,
-            "retention_counsellor": None,
-            "guidance_counsellor": None,
-        },
+        education_effort=True,
+        leisure_job_effort=False,
+        start=datetime.date(2026, 1, 5),
+        planned_end=None,
+        actual_end=None,
+        retention_counsellor=None,
+        guidance_counsellor=None,
     )
     url = reverse("history:family", args=[family.pk])
     as_consultant = login(consultant).get(url).context["page"].object_list

@@ -43,6 +43,12 @@ def test_a_stored_number_is_shown_with_a_comma_and_bad_input_is_a_danish_error()
         field.clean("syv")
 
 
+def test_a_number_out_of_range_names_the_limit_with_a_comma():
+    field = DecimalCommaField(min_value=Decimal("0.5"), max_digits=4, decimal_places=1)
+    with pytest.raises(forms.ValidationError, match="større end eller lig 0,5"):
+        field.clean("-1")
+
+
 def test_the_youth_leisure_job_form_takes_hours_with_a_comma(db):
     form = LeisureJobForm(
         {"employer": "Netto", "hours_per_week": "7,5", "start": "01.02.2026", "end": ""}

@@ -24,39 +24,33 @@ def setup(family, caseworker, retention_counsellor):
     track = services.track_create(
         actor=caseworker,
         person=sara,
-        data={
-            "education_effort": True,
-            "leisure_job_effort": False,
-            "start": D(2025, 9, 1),
-            "planned_end": None,
-            "actual_end": None,
-            "retention_counsellor": retention_counsellor,
-            "guidance_counsellor": None,
-        },
+        education_effort=True,
+        leisure_job_effort=False,
+        start=D(2025, 9, 1),
+        planned_end=None,
+        actual_end=None,
+        retention_counsellor=retention_counsellor,
+        guidance_counsellor=None,
     )
     services.track_create(
         actor=caseworker,
         person=ali,
-        data={
-            "education_effort": True,
-            "leisure_job_effort": False,
-            "start": D(2025, 9, 1),
-            "planned_end": None,
-            "actual_end": D(2025, 12, 1),
-            "retention_counsellor": None,
-            "guidance_counsellor": None,
-        },
+        education_effort=True,
+        leisure_job_effort=False,
+        start=D(2025, 9, 1),
+        planned_end=None,
+        actual_end=D(2025, 12, 1),
+        retention_counsellor=None,
+        guidance_counsellor=None,
     )
     enrolment = services.enrolment_create(
         actor=caseworker,
         person=sara,
-        data={
-            "institution": "TEC",
-            "programme": "Elektriker",
-            "start": D(2025, 9, 1),
-            "end": None,
-            "end_reason": "",
-        },
+        institution="TEC",
+        programme="Elektriker",
+        start=D(2025, 9, 1),
+        end=None,
+        end_reason="",
     )
     parent = family.people.filter(role=PersonRole.PARENT).first()
     return {"sara": sara, "ali": ali, "parent": parent, "track": track, "enrolment": enrolment}

@@ -35,7 +35,7 @@ def _track(actor, person, **overrides):
         "retention_counsellor": None,
         "guidance_counsellor": None,
     } | overrides
-    return services.track_create(actor=actor, person=person, data=data)
+    return services.track_create(actor=actor, person=person, **data)
 
 
 def _kinds(work):
@@ -135,13 +135,27 @@ def test_an_exam_without_grades_shows_before_and_after_its_date(
 ):
     track = _track(caseworker, sara, actual_end=None, retention_counsellor=retention_counsellor)
     exam = services.exam_create(
-        actor=caseworker, track=track, data={"exam_date": D(2026, 6, 10), "maths_before": 0}
+        actor=caseworker, track=track, exam_date=D(2026, 6, 10), maths_before=0
     )
     upcoming = items_for(retention_counsellor, today=D(2026, 6, 1)).upcoming
     assert [(d.kind, d.due) for d in upcoming] == [(deadlines.EXAM, D(2026, 6, 10))]
     overdue = items_for(retention_counsellor, today=D(2026, 6, 20)).overdue
     assert [d.kind for d in overdue] == [deadlines.EXAM]
-    services.exam_update(actor=caseworker, exam=exam, data={"maths_after": 4}, version=exam.version)
+    services.exam_update(
+        actor=caseworker,
+        exam=exam,
+        version=exam.version,
+        exam_date=D(2026, 6, 10),
+        subject="",
+        provider="",
+        hours_per_week=None,
+        danish_written_before=None,
+        danish_oral_before=None,
+        maths_before=0,
+        danish_written_after=None,
+        danish_oral_after=None,
+        maths_after=4,
+    )
     assert not items_for(retention_counsellor, today=D(2026, 6, 20))
 
 
@@ -169,7 +183,7 @@ def test_the_collectors_make_a_fixed_number_of_queries(
             add_member(fam, caseworker)
             person = child(family=fam)
             track = _track(caseworker, person, retention_counsellor=retention_counsellor)
-            services.exam_create(actor=caseworker, track=track, data={"exam_date": D(2026, 2, 25)})
+            services.exam_create(actor=caseworker, track=track, exam_date=D(2026, 2, 25))
 
     # One query per collector (the items, filtered by the user's scope), plus the user's
     # scope, roles and permissions (each loaded once per user object, then cached).

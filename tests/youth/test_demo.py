@@ -60,6 +60,10 @@ def test_a_third_of_the_young_people_get_valid_tracks_and_the_demo_users_get_wor
         and Enrolment.objects.exists()
         and FollowUp.objects.exists()
     )
+    # Every exam preparation says what help is given, and the help varies.
+    assert not ExamPreparation.objects.filter(subject="").exists()
+    assert not ExamPreparation.objects.filter(hours_per_week__isnull=True).exists()
+    assert ExamPreparation.objects.values("provider").distinct().count() > 1
     for role in (Role.RETENTION_COUNSELLOR, Role.YOUTH_GUIDANCE_COUNSELLOR):
         user = result.users[role]
         assert user.username in ("fastholdelse", "uu")

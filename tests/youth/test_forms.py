@@ -35,15 +35,13 @@ def track(caseworker, sara):
     return services.track_create(
         actor=caseworker,
         person=sara,
-        data={
-            "education_effort": True,
-            "leisure_job_effort": True,
-            "start": D(2025, 8, 1),
-            "planned_end": D(2025, 12, 31),
-            "actual_end": D(2025, 11, 30),
-            "retention_counsellor": None,
-            "guidance_counsellor": None,
-        },
+        education_effort=True,
+        leisure_job_effort=True,
+        start=D(2025, 8, 1),
+        planned_end=D(2025, 12, 31),
+        actual_end=D(2025, 11, 30),
+        retention_counsellor=None,
+        guidance_counsellor=None,
     )
 
 
@@ -278,13 +276,11 @@ def test_a_stale_record_edit_is_refused(login, caseworker, track):
     enrolment = services.enrolment_create(
         actor=caseworker,
         person=track.person,
-        data={
-            "institution": "TEC",
-            "programme": "x",
-            "start": D(2025, 9, 1),
-            "end": None,
-            "end_reason": "",
-        },
+        institution="TEC",
+        programme="x",
+        start=D(2025, 9, 1),
+        end=None,
+        end_reason="",
     )
     client = login(caseworker)
     url = reverse("youth:record_edit", args=[track.person_id, "enrolment", enrolment.pk])

@@ -23,15 +23,13 @@ def track(caseworker, sara, retention_counsellor):
     return services.track_create(
         actor=caseworker,
         person=sara,
-        data={
-            "education_effort": True,
-            "leisure_job_effort": False,
-            "start": D(2025, 9, 1),
-            "planned_end": None,
-            "actual_end": None,
-            "retention_counsellor": retention_counsellor,
-            "guidance_counsellor": None,
-        },
+        education_effort=True,
+        leisure_job_effort=False,
+        start=D(2025, 9, 1),
+        planned_end=None,
+        actual_end=None,
+        retention_counsellor=retention_counsellor,
+        guidance_counsellor=None,
     )
 
 
@@ -141,20 +139,16 @@ def test_an_internship_of_another_young_person_cannot_be_edited_through_this_one
     other = services.track_create(
         actor=caseworker,
         person=ali,
-        data={
-            "education_effort": True,
-            "leisure_job_effort": False,
-            "start": D(2025, 9, 1),
-            "planned_end": None,
-            "actual_end": None,
-            "retention_counsellor": None,
-            "guidance_counsellor": None,
-        },
+        education_effort=True,
+        leisure_job_effort=False,
+        start=D(2025, 9, 1),
+        planned_end=None,
+        actual_end=None,
+        retention_counsellor=None,
+        guidance_counsellor=None,
     )
     theirs = services.internship_create(
-        actor=caseworker,
-        track=other,
-        data={"company": "Føtex", "start": D(2025, 10, 1)},
+        actor=caseworker, track=other, company="Føtex", start=D(2025, 10, 1)
     )
     url = reverse("youth:record_edit", args=[sara.pk, "internship", theirs.pk])
     assert login(caseworker).get(url).status_code == 404

@@ -29,7 +29,7 @@ def _track(actor, person, **overrides):
         "retention_counsellor": None,
         "guidance_counsellor": None,
     } | overrides
-    return services.track_create(actor=actor, person=person, data=data)
+    return services.track_create(actor=actor, person=person, **data)
 
 
 def _fill(actor, track, n):
@@ -40,49 +40,56 @@ def _fill(actor, track, n):
         services.leisure_job_create(
             actor=actor,
             track=track,
-            data={"employer": f"Netto {i}", "hours_per_week": 8, "start": day, "end": None},
+            employer=f"Netto {i}",
+            hours_per_week=8,
+            start=day,
+            end=None,
         )
         services.exam_create(
             actor=actor,
             track=track,
-            data={
-                "exam_date": day,
-                "danish_written_before": 0,
-                "danish_oral_before": 4,
-                "maths_before": 2,
-                "danish_written_after": 0,
-                "danish_oral_after": 2,
-                "maths_after": 12,
-            },
+            exam_date=day,
+            danish_written_before=0,
+            danish_oral_before=4,
+            maths_before=2,
+            danish_written_after=0,
+            danish_oral_after=2,
+            maths_after=12,
         )
         services.guidance_session_create(
-            actor=actor, track=track, data={"date": day, "education_choice": "EUD", "note": "n"}
+            actor=actor, track=track, date=day, education_choice="EUD", note="n"
         )
         services.clarification_create(
             actor=actor,
             track=track,
-            data={"date": day, "academic_gaps": True, "language_gaps": True, "text": "t"},
+            date=day,
+            academic_gaps=True,
+            language_gaps=True,
+            text="t",
         )
         services.application_create(
             actor=actor,
             track=track,
-            data={"company": f"Firma {i}", "applied_on": day, "status": "interview"},
+            company=f"Firma {i}",
+            applied_on=day,
+            status="interview",
         )
         services.contact_create(
             actor=actor,
             track=track,
-            data={"date": day, "school": "TEC", "risk": "medium", "note": ""},
+            date=day,
+            school="TEC",
+            risk="medium",
+            note="",
         )
         services.enrolment_create(
             actor=actor,
             person=person,
-            data={
-                "institution": "TEC",
-                "programme": f"P{i}",
-                "start": day,
-                "end": day,
-                "end_reason": "transferred",
-            },
+            institution="TEC",
+            programme=f"P{i}",
+            start=day,
+            end=day,
+            end_reason="transferred",
         )
 
 
@@ -115,17 +122,15 @@ def test_viewing_the_pages_is_audited(login, caseworker, sara):
 
 def test_the_timeline_marks_start_end_and_end_plus_three_months(login, caseworker, sara):
     track = _track(caseworker, sara)
-    services.exam_create(actor=caseworker, track=track, data={"exam_date": D(2025, 10, 15)})
+    services.exam_create(actor=caseworker, track=track, exam_date=D(2025, 10, 15))
     services.enrolment_create(
         actor=caseworker,
         person=sara,
-        data={
-            "institution": "TEC",
-            "programme": "Elektriker",
-            "start": D(2026, 1, 5),
-            "end": None,
-            "end_reason": "",
-        },
+        institution="TEC",
+        programme="Elektriker",
+        start=D(2026, 1, 5),
+        end=None,
+        end_reason="",
     )
     response = login(caseworker).get(reverse("youth:timeline", args=[sara.pk]))
     days = [ev.day for ev in response.context["events"]]

@@ -35,7 +35,7 @@ def _data(**overrides):
 
 
 def test_a_new_youth_track_after_the_previous_ended_keeps_the_history(login, caseworker, sara):
-    services.track_create(actor=caseworker, person=sara, data=_data())
+    services.track_create(actor=caseworker, person=sara, **_data())
     client = login(caseworker)
     page = client.get(reverse("youth:person", args=[sara.pk])).content.decode()
     create = reverse("youth:track_create", args=[sara.pk])
@@ -55,10 +55,10 @@ def test_a_new_youth_track_after_the_previous_ended_keeps_the_history(login, cas
 
 
 def test_only_one_open_youth_track(caseworker, sara):
-    services.track_create(actor=caseworker, person=sara, data=_data(actual_end=None))
+    services.track_create(actor=caseworker, person=sara, **_data(actual_end=None))
     with pytest.raises(services.ServiceError):
         services.track_create(
-            actor=caseworker, person=sara, data=_data(start=D(2026, 1, 5), actual_end=None)
+            actor=caseworker, person=sara, **_data(start=D(2026, 1, 5), actual_end=None)
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         YouthTrack.objects.create(person=sara, start=D(2026, 2, 1), education_effort=True)
