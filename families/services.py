@@ -1,6 +1,8 @@
 """Everything that writes families, people and memberships. Each service writes its
 audit row in the same transaction as the change it records."""
 
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Length
@@ -41,12 +43,36 @@ def _changed_fields(instance, data: dict) -> list[str]:
 
 
 @transaction.atomic
-def family_create(*, actor, data: dict, coordinator_role: str | None = None) -> Family:
-    """Register a family. The creating caseworker becomes its network-group coordinator,
-    so that they can go on working with it."""
-    data = dict(data)
-    data.setdefault("case_number", next_case_number())
-    family = Family.objects.create(**data)
+def family_create(
+    *,
+    actor,
+    district: str,
+    case_number: str = "",
+    cohort: str = "",
+    enrolment_date: datetime.date | None = None,
+    preferred_language: str = "",
+    interpreter_needed: bool = False,
+    consent_given_on: datetime.date | None = None,
+    target_group_source: str = "",
+    target_group_date: datetime.date | None = None,
+    notes: str = "",
+    coordinator_role: str | None = None,
+) -> Family:
+    """Register a family (under the next free case number unless one is given). The
+    creating caseworker becomes its network-group coordinator, so that they can go on
+    working with it."""
+    family = Family.objects.create(
+        case_number=case_number or next_case_number(),
+        district=district,
+        cohort=cohort,
+        enrolment_date=enrolment_date,
+        preferred_language=preferred_language,
+        interpreter_needed=interpreter_needed,
+        consent_given_on=consent_given_on,
+        target_group_source=target_group_source,
+        target_group_date=target_group_date,
+        notes=notes,
+    )
     if coordinator_role:
         NetworkMember.objects.create(
             family=family, user=actor, group_role=coordinator_role, is_coordinator=True
@@ -56,8 +82,33 @@ def family_create(*, actor, data: dict, coordinator_role: str | None = None) -> 
 
 
 @transaction.atomic
-def family_update(*, actor, family: Family, data: dict, version: int) -> Family:
+def family_update(
+    *,
+    actor,
+    family: Family,
+    version: int,
+    district: str,
+    cohort: str,
+    enrolment_date: datetime.date | None,
+    preferred_language: str,
+    interpreter_needed: bool,
+    consent_given_on: datetime.date | None,
+    target_group_source: str,
+    target_group_date: datetime.date | None,
+    notes: str,
+) -> Family:
     """Update a family's fields, refusing a stale version (no silent overwrite)."""
+    data = {
+        "district": district,
+        "cohort": cohort,
+        "enrolment_date": enrolment_date,
+        "preferred_language": preferred_language,
+        "interpreter_needed": interpreter_needed,
+        "consent_given_on": consent_given_on,
+        "target_group_source": target_group_source,
+        "target_group_date": target_group_date,
+        "notes": notes,
+    }
     changed = _changed_fields(family, data)
     if not update_if_version(Family, pk=family.pk, version=version, **data):
         raise ConflictError
@@ -117,8 +168,40 @@ def _apply_cpr(person: Person, cpr: Cpr | None) -> None:
 
 
 @transaction.atomic
-def person_create(*, actor, family: Family, data: dict, cpr: Cpr | None = None) -> Person:
-    person = Person(family=family, **data)
+def person_create(
+    *,
+    actor,
+    family: Family,
+    role: str,
+    first_name: str,
+    last_name: str,
+    cpr: Cpr | None = None,
+    date_of_birth: datetime.date | None = None,
+    language: str = "",
+    interpreter_needed: bool = False,
+    danish_level: str = "",
+    highest_education: str = "",
+    benefit_category: str = "",
+    benefit_since: datetime.date | None = None,
+    in_other_effort: bool = False,
+    school_status: str = "",
+) -> Person:
+    """Add a person to a family; a CPR number, when given, sets the date of birth."""
+    person = Person(
+        family=family,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        language=language,
+        interpreter_needed=interpreter_needed,
+        danish_level=danish_level,
+        highest_education=highest_education,
+        benefit_category=benefit_category,
+        benefit_since=benefit_since,
+        in_other_effort=in_other_effort,
+        school_status=school_status,
+    )
     if person.role != PersonRole.PARENT:
         person.benefit_category = ""
     _apply_cpr(person, cpr)
@@ -133,8 +216,40 @@ def person_create(*, actor, family: Family, data: dict, cpr: Cpr | None = None) 
 
 @transaction.atomic
 def person_update(
-    *, actor, person: Person, data: dict, version: int, cpr: Cpr | None = None
+    *,
+    actor,
+    person: Person,
+    version: int,
+    role: str,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None,
+    language: str,
+    interpreter_needed: bool,
+    danish_level: str,
+    highest_education: str,
+    benefit_category: str,
+    benefit_since: datetime.date | None,
+    in_other_effort: bool,
+    school_status: str,
+    cpr: Cpr | None = None,
 ) -> Person:
+    """Change a person's fields (a CPR number, when given, replaces the registered one
+    and sets the date of birth), refusing a stale version."""
+    data: dict[str, object] = {
+        "role": role,
+        "first_name": first_name,
+        "last_name": last_name,
+        "date_of_birth": date_of_birth,
+        "language": language,
+        "interpreter_needed": interpreter_needed,
+        "danish_level": danish_level,
+        "highest_education": highest_education,
+        "benefit_category": benefit_category,
+        "benefit_since": benefit_since,
+        "in_other_effort": in_other_effort,
+        "school_status": school_status,
+    }
     changed = _changed_fields(person, data)
     if cpr is not None:
         changed.append("cpr")
@@ -144,7 +259,7 @@ def person_update(
             "cpr_encrypted": encrypt_cpr(cpr),
             "date_of_birth": cpr.birth_date,
         }
-    if data.get("role", person.role) != PersonRole.PARENT:
+    if role != PersonRole.PARENT:
         data["benefit_category"] = ""
     try:
         with transaction.atomic():

@@ -258,8 +258,8 @@ def family_create(request):
     if request.method == "POST" and form.is_valid():
         family = services.family_create(
             actor=request.user,
-            data=form.changed_data_dict(),
             coordinator_role=Role.FAMILY_CASEWORKER,
+            **form.changed_data_dict(),
         )
         messages.success(
             request, _("The family %(case)s was registered.") % {"case": family.case_number}
@@ -289,8 +289,8 @@ def family_edit(request, pk):
             lambda: services.family_update(
                 actor=request.user,
                 family=Family.objects.get(pk=family.pk),
-                data=form.changed_data_dict(),
                 version=form.cleaned_data["version"],
+                **form.changed_data_dict(),
             ),
             reload=lambda: Family.objects.get(pk=family.pk),
             message=_(
@@ -361,8 +361,8 @@ def person_create(request, family_pk):
             person = services.person_create(
                 actor=request.user,
                 family=family,
-                data=form.person_data(),
                 cpr=form.cleaned_data["cpr"],
+                **form.person_data(),
             )
         except services.ServiceError as exc:
             form.add_error("cpr", str(exc))
@@ -402,9 +402,9 @@ def person_edit(request, pk):
             lambda: services.person_update(
                 actor=request.user,
                 person=Person.objects.get(pk=person.pk),
-                data=form.person_data(),
                 version=form.cleaned_data["version"],
                 cpr=form.cleaned_data["cpr"],
+                **form.person_data(),
             ),
             reload=lambda: Person.objects.get(pk=person.pk),
             message=_(

@@ -67,7 +67,16 @@ def note_create(
 
 
 @transaction.atomic
-def note_update(*, actor, note: Note, version: int, data: dict) -> Note:
+def note_update(
+    *,
+    actor,
+    note: Note,
+    version: int,
+    occurred_at: datetime.datetime,
+    kind: str,
+    heading: str,
+    text: str,
+) -> Note:
     """Correct a note before it locks; only its author may. After that: an addendum."""
     if note.author_id != actor.pk:
         raise RecordError(_("Only the author can correct a note; others add an addendum."))
@@ -76,7 +85,7 @@ def note_update(*, actor, note: Note, version: int, data: dict) -> Note:
             _("The note is locked (written more than %(hours)s hours ago): add an addendum.")
             % {"hours": rule("note_lock_hours")}
         )
-    fields = {k: data[k] for k in ("occurred_at", "kind", "heading", "text") if k in data}
+    fields = {"occurred_at": occurred_at, "kind": kind, "heading": heading, "text": text}
     # The lock is checked again in the UPDATE itself: a save that races the lock loses.
     lock = datetime.timedelta(hours=int(rule("note_lock_hours")))
     unlocked = Note.objects.filter(created_at__gt=timezone.now() - lock)

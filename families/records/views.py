@@ -199,7 +199,10 @@ def note_edit(request, pk):
                 actor=request.user,
                 note=note,
                 version=form.cleaned_data["version"] or note.version,
-                data=form.cleaned_data,
+                occurred_at=form.cleaned_data["occurred_at"],
+                kind=form.cleaned_data["kind"],
+                heading=form.cleaned_data["heading"],
+                text=form.cleaned_data["text"],
             )
         except services.RecordError as exc:
             form.add_error(None, str(exc))
