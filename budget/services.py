@@ -131,10 +131,26 @@ def expenditure_create(
 
 
 @transaction.atomic
-def expenditure_update(*, actor, expenditure: Expenditure, **fields) -> Expenditure:
+def expenditure_update(
+    *,
+    actor,
+    expenditure: Expenditure,
+    date: datetime.date,
+    amount: Decimal,
+    line: BudgetLine,
+    activity: Activity,
+    category: str,
+    family,
+    note: str,
+) -> Expenditure:
     before_family = expenditure.family
-    for name, value in fields.items():
-        setattr(expenditure, name, value)
+    expenditure.date = date
+    expenditure.amount = amount
+    expenditure.line = line
+    expenditure.activity = activity
+    expenditure.category = category
+    expenditure.family = family
+    expenditure.note = note
     _check_activity(expenditure.line, expenditure.activity)
     expenditure.save()
     for family in {f for f in (before_family, expenditure.family) if f is not None}:
