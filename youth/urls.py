@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 from django.urls import path, register_converter
 
+from bi18.lib.urls import DanishSlugConverter
 from youth import views
 
 app_name = "youth"
@@ -18,20 +19,10 @@ DANISH_SLUGS = {
     "contact": "kontakt",
     "enrolment": "uddannelse",
 }
-_KINDS = {slug: kind for kind, slug in DANISH_SLUGS.items()}
 
 
-class RecordKindConverter:
-    regex = "[a-z0-9-]+"
-
-    def to_python(self, value: str) -> str:
-        kind = _KINDS.get(value, value if value in views.RECORD_KINDS else None)
-        if kind is None or kind in DANISH_SLUGS and value != DANISH_SLUGS[kind]:
-            raise ValueError(value)
-        return kind
-
-    def to_url(self, value: str) -> str:
-        return DANISH_SLUGS.get(value, value)
+class RecordKindConverter(DanishSlugConverter):
+    slugs = DANISH_SLUGS
 
 
 class LegacyKindConverter:
