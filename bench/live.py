@@ -16,8 +16,9 @@
 3. Saves one goal per family per second (alternately the parent's and the young person's) for
    `--seconds`, through the same service the plan page calls (`goal_update`: version check,
    history, audit, after-commit notice), from a thread pool as gunicorn workers would.
-4. The socket side renders the goal's fragment once per audience class and pushes it with the
-   notice (networkgroup.live.consumers): a socket that received the HTML has its update. A
+4. The saving process renders the goal's fragment once per audience class after the commit
+   and pushes it with the notice to that class's group (networkgroup.live.push); the sockets
+   only forward it: a socket that received the HTML has its update. A
    notice without HTML makes the client fetch the fragment from gunicorn as the page does
    (`--no-fetch`: stop at the notice). Per save it measures the time from the start of the
    save to the moment EVERY socket that should learn of it had its update, and checks that no

@@ -366,7 +366,10 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py's default read timeout (5 s) equals channels-redis's blocking
+                # receive (BZPOPMIN, 5 s): an idle socket's receive then raised a timeout
+                # that ended the consumer. Longer than the receive, not infinite.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
                 "capacity": 200,
                 "expiry": 30,
                 "group_expiry": 3600,

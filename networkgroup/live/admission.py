@@ -39,13 +39,17 @@ class Admission:
         return self.scope.is_full_member(self.family.pk)
 
     def sees(self, audience: dict) -> bool:
-        """May this user see an item with this audience (notify.live_changed)?"""
-        if audience.get("full_only") and not self.full:
-            return False
-        person_id = audience.get("person")
-        if person_id is None:
-            return True  # about the whole family: every member
-        return self.scope.sees(person_id, self.family.pk, audience.get("role"))
+        return sees(self.scope, self.family.pk, audience)
+
+
+def sees(scope: Scope, family_id: int, audience: dict) -> bool:
+    """May a member with this scope see an item with this audience (notify.live_changed)?"""
+    if audience.get("full_only") and not scope.is_full_member(family_id):
+        return False
+    person_id = audience.get("person")
+    if person_id is None:
+        return True  # about the whole family: every member
+    return scope.sees(person_id, family_id, audience.get("role"))
 
 
 def _session(session_key: str):

@@ -5,15 +5,19 @@ Admitted like the page (admission.admit), refused before the handshake completes
 open it forwards:
 
 * change notices (notify.live_changed) whose item this user may see, and only for this
-  page (a meeting's notices to that meeting's sockets), with the changed goal's, action's
-  or decision list's HTML rendered on the server (`_pushed`): once per notice for each
-  audience class in this process — language plus the policy's audience key
-  (RecordPolicy.audience_key), so users who may see different people never share one —
-  through the same fragment code as the HTTP views (networkgroup.fragments). No audit row
-  per push: the socket's open is the audited read (reads);
+  page (a meeting's notices to that meeting's sockets). A goal's, action's or decision
+  list's notice comes with its HTML, rendered in the saving process once per audience class
+  (push): the socket joins its class's groups when admitted — class and language decided
+  there, by the one policy (RecordPolicy.audience_key) — and moves when a re-check finds
+  its class changed, so it does no database work per push. Other notices come through the
+  family's group. Each notice is still checked against this user's scope (`sees`). No
+  audit row per push: the socket's open is the audited read (reads);
 * presence: who else has the family's plan or meetings open, and which item each is
   editing — the item only to sockets whose user may see it; the page puts the item's text
   next to the name from what it already shows.
+
+Access ends the socket (close code 4403): re-checked every admission.RECHECK_SECONDS and at
+once when the user's memberships, account or session change (notify.recheck_user).
 
 Messages from the page: {"type": "editing", "kind": "goal"|"action"|null, "id": n},
 {"type": "resync", "since": <last plan change id>} after a reconnect, {"type": "ping"}.
@@ -21,35 +25,27 @@ Messages from the page: {"type": "editing", "kind": "goal"|"action"|null, "id": 
 
 import asyncio
 import contextlib
-import logging
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
-from django.utils import translation
 
 from bi18.accounts.middleware import language_from_cookies
 from bi18.audit.services import audit_log
-from networkgroup import access, fragments
-from networkgroup.live import admission, notify, reads
-
-logger = logging.getLogger(__name__)
+from networkgroup import access
+from networkgroup.live import admission, notify, push, reads
 
 # Sent when access ends while the socket is open (the page reloads and gets the log-in
 # page or 404); a socket refused at the handshake gets HTTP 403 from the server.
 CLOSE_ACCESS_ENDED = 4403
 RESYNC_LIMIT = 200
 MAX_MESSAGE_CHARS = 1000  # what a page sends is a few dozen characters
-RENDER_KEEP_SECONDS = 30  # a rendering is shared by the sockets that receive its notice
-
-# (notice, language, audience key) -> the rendering of that notice's item for that audience
-# class, shared by this process's sockets.
-_renderings: dict[tuple, asyncio.Future] = {}
 
 
 class LiveConsumer(AsyncJsonWebsocketConsumer):
     grant: admission.Admission | None = None
     editing: dict | None = None
+    class_groups: frozenset[str] = frozenset()
 
     # --- opening and closing -----------------------------------------------------------
 
@@ -67,6 +63,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.user_group = notify.user_group(self.grant.user.pk)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.channel_layer.group_add(self.user_group, self.channel_name)
+        await self._join_class_groups()
         await self.accept()
         await self.send_json({"type": "hello", "me": self.grant.user.pk})
         await self._announce("presence.join")
@@ -83,6 +80,31 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 await self._announce("presence.leave")
             await self.channel_layer.group_discard(self.group, self.channel_name)
             await self.channel_layer.group_discard(self.user_group, self.channel_name)
+            for group in self.class_groups:
+                await self.channel_layer.group_discard(group, self.channel_name)
+
+    def _class_groups_of(self, grant: admission.Admission) -> dict[str, str | None]:
+        return {
+            "plan": push.class_token(grant.audiences.get("goal")),
+            "meeting": push.class_token(grant.audiences.get("decision"))
+            if self.meeting_id
+            else None,
+        }
+
+    async def _join_class_groups(self) -> None:
+        """The groups the saves push this user's audience class's fragments to (push); on a
+        re-check that finds the class changed, leaves the old ones first."""
+        tokens = self._class_groups_of(self.grant)
+        groups = set()
+        if tokens["plan"]:
+            groups.add(push.plan_group(self.family_id, tokens["plan"], self.language))
+        if tokens["meeting"]:
+            groups.add(push.meeting_group(self.meeting_id, tokens["meeting"], self.language))
+        for group in self.class_groups - groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        for group in groups - self.class_groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        self.class_groups = frozenset(groups)
 
     @database_sync_to_async
     def _admit(self, *, audit: bool):
@@ -105,6 +127,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
                 request=admission.client_request(self.scope),
             )
         self._touch_presence(found.user)
+        push.mark_open(self.family_id, self.language, self._class_groups_of(found))
         return found
 
     def _touch_presence(self, user) -> list[dict]:
@@ -133,6 +156,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=CLOSE_ACCESS_ENDED)
             return False
         self.grant = found
+        await self._join_class_groups()
         return True
 
     async def live_recheck(self, event):
@@ -216,6 +240,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     # --- from the group ----------------------------------------------------------------
 
     async def live_changed(self, event):
+        """A notice from the family's group, or with its HTML from this class's (push)."""
         if event.get("meeting") is not None and event["meeting"] != self.meeting_id:
             return
         if not self.grant.sees(event["audience"]):
@@ -226,51 +251,9 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             "by_id": event["by_id"],
             "data": event.get("data") or {},
         }
-        html = await self._pushed(event)
-        if html is not None:
-            message["html"] = html
+        if event.get("html") is not None:
+            message["html"] = event["html"]
         await self.send_json(message)
-
-    async def _pushed(self, event) -> str | None:
-        """The changed item's fragment for this user, rendered once per audience class; None
-        (the page fetches it) for other kinds, or when this user may not see the item now."""
-        audience = self.grant.audiences.get(event["kind"])
-        if event["kind"] not in notify.PUSHED or audience is None or not event.get("notice"):
-            return None
-        key = (event["notice"], self.language, audience)
-        rendering = _renderings.get(key)
-        if rendering is None:
-            loop = asyncio.get_running_loop()
-            rendering = _renderings[key] = loop.create_future()
-            loop.call_later(RENDER_KEEP_SECONDS, _renderings.pop, key, None)
-            html = None
-            try:
-                html = await self._render(event)
-            except Exception:
-                logger.warning("Live fragment not rendered", exc_info=True)
-            finally:
-                # Even when this socket is closed meanwhile, the others must not wait forever.
-                rendering.set_result(html)
-        return await asyncio.shield(rendering)
-
-    @database_sync_to_async
-    def _render(self, event) -> str | None:
-        user, family, kind = self.grant.user, self.grant.family, event["kind"]
-        with translation.override(self.language):
-            try:
-                if kind == notify.GOAL:
-                    # A new goal needs its block; a changed one, its header.
-                    build = fragments.goal_block if event["created"] else fragments.goal_header
-                    found = build(user, family, event["id"])
-                elif kind == notify.ACTION:
-                    found = fragments.action_row(user, family, event["id"])
-                elif kind == notify.DECISION and self.grant.meeting is not None:
-                    found = fragments.decision_list(user, family, self.grant.meeting)
-                else:
-                    return None
-            except Http404:
-                return None  # gone, or no longer to be seen: the page's fetch says so
-            return fragments.render(found)
 
     async def _announce(self, kind: str, to: str | None = None):
         message = {

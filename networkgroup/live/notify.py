@@ -1,11 +1,13 @@
 """After-commit notices to the members who have a family's plan or meeting open.
 
-A notice names the item and who changed it, never its content (it goes through the
-channel layer's Redis): each socket filters it by its user's scope (`audience`), and the
-socket side renders the item's fragment once per audience class and pushes it (consumers);
-a page fetches the fragment through the access-checked view only when nothing was pushed. Publishing is best effort: a notice that cannot be sent (the channel
-layer's Redis is down) is logged and dropped, never fails the save; the pages reload what
-changed when their socket reconnects, and polling still reports changes.
+A notice names the item and who changed it (ids only). For a goal, an action or a decision
+(PUSHED) the saving process renders the item's fragment once per audience class and sends
+it with the notice to that class's group (push); any other notice goes to the family's
+group, and each socket filters it by its user's scope (`audience`). A page fetches a
+fragment through the access-checked view only when nothing was pushed. Publishing is best
+effort: a notice that cannot be sent (the channel layer's Redis is down) is logged and
+dropped, never fails the save; the pages reload what changed when their socket reconnects,
+and polling still reports changes.
 """
 
 import asyncio
@@ -30,7 +32,7 @@ GOAL, ACTION, DECISION, MINUTES, AGENDA, MEETING = (
     "agenda",
     "meeting",
 )
-# Kinds whose fragment the socket renders and pushes (consumers); the page fetches the rest.
+# Kinds whose fragment the saving process renders and pushes (push); the page fetches the rest.
 PUSHED = frozenset({GOAL, ACTION, DECISION})
 # Free text about anyone: for the family's full members only (networkgroup.access).
 FULL_MEMBERS_ONLY = frozenset({MINUTES, AGENDA, MEETING})
@@ -91,25 +93,46 @@ def live_changed(
         },
         "data": data or {},
     }
-    group = group_name(family_id)
-    transaction.on_commit(lambda: publish(group, message))
+    transaction.on_commit(lambda: deliver(family_id, message))
+
+
+def deliver(family_id: int, message: dict) -> None:
+    """Send a committed change's notice: rendered per audience class (push) for the kinds
+    whose fragment is pushed, else (or when that fails) to the family's group."""
+    if message["kind"] in PUSHED:
+        from networkgroup.live import push
+
+        try:
+            sends = push.rendered(family_id, message)
+        except Exception:
+            logger.warning("Live fragments not rendered: the pages fetch them", exc_info=True)
+            sends = None
+        if sends is not None:
+            publish_many(sends)
+            return
+    publish(group_name(family_id), message)
 
 
 def publish(group: str, message: dict) -> bool:
     """Send `message` to `group` now; False (logged) if the channel layer did not take it."""
+    return publish_many([(group, message)])
+
+
+def publish_many(sends: list[tuple[str, dict]]) -> bool:
+    """Send each (group, message) now; False (logged) if the channel layer did not take them."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not sends:
         return False
     try:
         if _loop_running_here():
             # Called from code that runs an event loop in this thread (a sync caller inside
             # one, e.g. a browser-test driver): send from a helper thread instead.
             with ThreadPoolExecutor(max_workers=1) as pool:
-                pool.submit(async_to_sync(_send), layer, group, message).result()
+                pool.submit(async_to_sync(_send), layer, sends).result()
         else:
-            async_to_sync(_send)(layer, group, message)
+            async_to_sync(_send)(layer, sends)
     except Exception:  # any channel layer's connection error or our timeout
-        logger.warning("Live notice not sent to %s", group, exc_info=True)
+        logger.warning("Live notice not sent to %s", [g for g, _m in sends], exc_info=True)
         return False
     return True
 
@@ -122,5 +145,8 @@ def _loop_running_here() -> bool:
     return True
 
 
-async def _send(layer, group: str, message: dict) -> None:
-    await asyncio.wait_for(layer.group_send(group, message), timeout=SEND_TIMEOUT_SECONDS)
+async def _send(layer, sends: list[tuple[str, dict]]) -> None:
+    await asyncio.wait_for(
+        asyncio.gather(*(layer.group_send(group, message) for group, message in sends)),
+        timeout=SEND_TIMEOUT_SECONDS,
+    )

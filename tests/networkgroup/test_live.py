@@ -5,6 +5,7 @@ The channel layer is the one the settings choose: channels-redis on the real Red
 REDIS_URL is set (CI), the in-memory layer otherwise.
 """
 
+import asyncio
 import datetime
 import time
 import uuid
@@ -501,7 +502,8 @@ def test_a_youth_counsellor_at_the_meeting_gets_the_young_persons_decisions_only
     about_parent, about_young, seen = run(scenario)
     assert ("decision", about_young.pk) in seen
     assert ("action", about_young.action_id) in seen
-    assert not [s for s in seen if s[1] in (about_parent.pk, about_parent.action_id)]
+    assert ("decision", about_parent.pk) not in seen
+    assert ("action", about_parent.action_id) not in seen
     assert not [s for s in seen if s[0] == "minutes"]  # the minutes are for full members
 
 
@@ -604,3 +606,140 @@ def test_audience_keys_follow_the_person_rule_not_the_role(
     assert uu != cw and uu is not None
     other_family_uu = PLAN.audience_key(world["uu"], family.pk + 1000)
     assert other_family_uu is None  # not a member there
+
+
+def test_a_change_is_rendered_once_per_audience_class_in_the_saving_process(
+    world, caseworker, employment_consultant, monkeypatch
+):
+    """Three sockets, two classes (two full members, one UU counsellor), and one socket in
+    English: the young person's goal is rendered once per class and language — not per
+    socket, and not in the socket's server — and each socket gets its class's HTML."""
+    from networkgroup.live import push
+
+    rendered = []
+    render = push.fragments.render
+
+    def counting(found):
+        rendered.append(found[0])
+        return render(found)
+
+    monkeypatch.setattr(push.fragments, "render", counting)
+    family, youth_goal = world["family"], world["youth_goal"]
+    cookies = {
+        "cw": session_cookie(caseworker),
+        "ec": session_cookie(employment_consultant),
+        "uu": session_cookie(world["uu"]),
+    }
+
+    async def scenario():
+        sockets = {name: socket(plan_path(family), cookie) for name, cookie in cookies.items()}
+        english = WebsocketCommunicator(
+            application,
+            plan_path(family),
+            headers=[
+                (b"host", b"testserver"),
+                (b"origin", ORIGIN),
+                (b"cookie", f"sessionid={cookies['ec']}; django_language=en".encode()),
+            ],
+        )
+        sockets["ec-en"] = english
+        for communicator in sockets.values():
+            assert (await communicator.connect(timeout=WAIT))[0]
+            await drain(communicator)
+        rendered.clear()
+        await database_sync_to_async(services.goal_update)(
+            actor=caseworker, goal=youth_goal, data={"text": "Dansk 4"}, version=1
+        )
+        html = {}
+        for name, communicator in sockets.items():
+            html[name] = (await next_of(communicator, "changed"))["html"]
+            await communicator.disconnect()
+        return html
+
+    html = run(scenario)
+    # Two classes (full members, the UU counsellor) × two languages open: four renderings
+    # for four sockets here, and still four for any number of sockets.
+    assert rendered == ["networkgroup/_goal_header.html"] * 4
+    assert html["cw"] == html["ec"] and "Dansk 4" in html["cw"] and "Historik" in html["cw"]
+    assert "History" in html["ec-en"] and "Dansk 4" in html["ec-en"]
+    assert "Historik" in html["uu"]
+
+
+def test_the_youth_class_group_never_gets_a_parents_goal(world, caseworker):
+    """Below the socket: the group the UU counsellors' sockets listen on receives the young
+    person's goal with its HTML, and nothing at all about the parent's goal."""
+    from channels.layers import get_channel_layer
+
+    from networkgroup.access import PLAN
+    from networkgroup.live import push
+
+    family, uu = world["family"], world["uu"]
+    token = push.class_token(PLAN.audience_key(uu, family.pk))
+    full_token = push.class_token(PLAN.audience_key(caseworker, family.pk))
+    assert token != full_token
+
+    async def scenario():
+        layer = get_channel_layer()
+        youth_ear, full_ear = await layer.new_channel(), await layer.new_channel()
+        await layer.group_add(push.plan_group(family.pk, token, "da"), youth_ear)
+        await layer.group_add(push.plan_group(family.pk, full_token, "da"), full_ear)
+        await database_sync_to_async(push.mark_open)(family.pk, "da", {"plan": token})
+
+        async def heard(channel):
+            try:
+                return await asyncio.wait_for(layer.receive(channel), timeout=1)
+            except TimeoutError:
+                return None
+
+        await database_sync_to_async(services.goal_update)(
+            actor=caseworker, goal=world["parent_goal"], data={"text": "Praktik i Valby"}, version=1
+        )
+        assert "Praktik i Valby" in (await heard(full_ear))["html"]
+        assert await heard(youth_ear) is None
+        await database_sync_to_async(services.goal_update)(
+            actor=caseworker, goal=world["youth_goal"], data={"text": "Dansk 4"}, version=1
+        )
+        youth_message = await heard(youth_ear)
+        assert youth_message["id"] == world["youth_goal"].pk
+        assert "Dansk 4" in youth_message["html"]
+        assert "Praktik" not in youth_message["html"]
+        assert "Praktik" not in str(youth_message)
+
+    run(scenario)
+
+
+def test_a_member_whose_membership_narrows_stops_getting_the_parents_at_once(world, caseworker):
+    """The socket re-checks when the membership changes and moves to its new class's group:
+    after the caseworker becomes a youth-role member, a parent's goal no longer reaches them
+    (their socket stays open: they may still see the young person)."""
+    from families.models import NetworkMember
+
+    family = world["family"]
+    cookie = session_cookie(caseworker)
+    other = family.members.exclude(user=caseworker).exclude(user=world["uu"]).get().user
+
+    async def scenario():
+        communicator = socket(plan_path(family), cookie)
+        assert (await communicator.connect(timeout=WAIT))[0]
+        await drain(communicator)
+
+        def narrow():
+            membership = NetworkMember.objects.get(family=family, user=caseworker)
+            membership.group_role = Role.YOUTH_GUIDANCE_COUNSELLOR
+            membership.save()
+
+        await database_sync_to_async(narrow)()
+        await drain(communicator)  # the re-check
+        await database_sync_to_async(services.goal_update)(
+            actor=other, goal=world["parent_goal"], data={"text": "Praktik i Valby"}, version=1
+        )
+        await database_sync_to_async(services.goal_update)(
+            actor=other, goal=world["youth_goal"], data={"text": "Dansk 4"}, version=1
+        )
+        seen = [m for m in await drain(communicator) if m["type"] == "changed"]
+        await communicator.disconnect()
+        return seen
+
+    seen = run(scenario)
+    assert [m["id"] for m in seen] == [world["youth_goal"].pk]
+    assert "Praktik" not in str(seen)

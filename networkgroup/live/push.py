@@ -1,0 +1,189 @@
+"""The changed item's HTML, rendered once per audience class in the process that saved it.
+
+After the commit (notify.live_changed), a goal's, action's or decision list's fragment is
+rendered once for each audience class of the family's network group — the users with one
+audience key (RecordPolicy.audience_key: they see exactly the same records) — and once per
+language a page of the family is open in, and sent with the notice to that class's group:
+
+* `plan_group(family, token, language)`: goals and actions, for the family's plan and
+  meeting pages;
+* `meeting_group(meeting, token, language)`: that meeting's decision list.
+
+A socket joins its class's groups when it is admitted (and moves when a re-check finds its
+class changed), so it only forwards what arrives: no database work per push in the ASGI
+server. A class gets nothing about an item about a person its members may not see (the
+notice's audience, checked with a member's scope as the socket would) and no HTML it may
+not see (the fragment is rendered as one of its members, through networkgroup.fragments,
+the code of the HTTP views).
+
+The classes of a family come from its members (cached until a membership or user changes,
+`forget_classes`); a class is rendered as one of its members only after checking that
+member's audience key still matches, so a stale cache can cost a push, never leak one.
+Nothing is rendered for a family that no page has open (`mark_open`, refreshed by each
+socket's periodic re-check).
+"""
+
+import hashlib
+import logging
+import uuid
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.cache import cache
+from django.http import Http404
+from django.utils import translation
+
+from families.models import Family, NetworkMember
+from families.scope import scope_for
+from networkgroup import access, fragments
+from networkgroup.live.admission import sees
+
+logger = logging.getLogger(__name__)
+
+OPEN_SECONDS = 150  # > admission.RECHECK_SECONDS: each open socket refreshes its mark
+CLASSES_SECONDS = 300
+_PREFIX = "networkgroup:live"
+
+
+def class_token(key) -> str | None:
+    """A short stable name for an audience key (same in every process), None for None."""
+    if key is None:
+        return None
+    return hashlib.sha256(repr(_canonical(key)).encode()).hexdigest()[:24]
+
+
+def _canonical(value):
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(_canonical(v) for v in value))
+    if isinstance(value, tuple | list):
+        return tuple(_canonical(v) for v in value)
+    return value
+
+
+def plan_group(family_id: int, token: str, language: str) -> str:
+    return f"live.plan.{int(family_id)}.{token}.{language}"
+
+
+def meeting_group(meeting_id: int, token: str, language: str) -> str:
+    return f"live.meeting.{int(meeting_id)}.{token}.{language}"
+
+
+def _open_key(family_id: int, language: str) -> str:
+    return f"{_PREFIX}:open:{int(family_id)}:{language}"
+
+
+def _classes_key(family_id: int) -> str | None:
+    generation = cache.get(f"{_PREFIX}:classes-generation")
+    if generation is None:
+        generation = uuid.uuid4().hex
+        cache.add(f"{_PREFIX}:classes-generation", generation, None)
+        generation = cache.get(f"{_PREFIX}:classes-generation", generation)
+    return f"{_PREFIX}:classes:{generation}:{int(family_id)}"
+
+
+def forget_classes() -> None:
+    """A membership, an assignment or a user changed: every family's classes are computed
+    again (rare; and every rendering checks its member's key anyway)."""
+    try:
+        cache.set(f"{_PREFIX}:classes-generation", uuid.uuid4().hex, None)
+    except Exception:
+        logger.warning("Live audience classes not reset: the cache did not answer", exc_info=True)
+
+
+def audience_classes(family_id: int) -> dict[str, dict[str, list[int]]]:
+    """{"plan": {token: [user ids]}, "meeting": {token: [user ids]}} of the family's members."""
+    key = _classes_key(family_id)
+    found = cache.get(key)
+    if found is not None:
+        return found
+    classes: dict[str, dict[str, list[int]]] = {"plan": {}, "meeting": {}}
+    members = NetworkMember.objects.filter(family_id=family_id).select_related("user")
+    for member in members.order_by("user_id"):
+        for name, policy in (("plan", access.PLAN), ("meeting", access.MEETING)):
+            token = class_token(policy.audience_key(member.user, family_id))
+            if token is not None:
+                classes[name].setdefault(token, []).append(member.user_id)
+    cache.set(key, classes, CLASSES_SECONDS)
+    return classes
+
+
+def mark_open(family_id: int, language: str, tokens: dict[str, str | None]) -> None:
+    """A socket of this family is open in `language` (its periodic re-check keeps the mark);
+    if its classes are missing from the cached ones, those are computed again."""
+    try:
+        cache.set(_open_key(family_id, language), 1, OPEN_SECONDS)
+        known = cache.get(_classes_key(family_id))
+        if known is not None and any(
+            token is not None and token not in known[name] for name, token in tokens.items()
+        ):
+            cache.delete(_classes_key(family_id))
+    except Exception:
+        logger.warning("Live page not marked open: the cache did not answer", exc_info=True)
+
+
+def open_languages(family_id: int) -> list[str]:
+    codes = [code for code, _name in settings.LANGUAGES]
+    found = cache.get_many([_open_key(family_id, code) for code in codes])
+    return [code for code in codes if _open_key(family_id, code) in found]
+
+
+def rendered(family_id: int, message: dict) -> list[tuple[str, dict]] | None:
+    """(group, message) for each audience class and open language that may see the change
+    (with the fragment's HTML when it can be shown), or None when no page of the family is
+    open (as far as the cache knows: the caller then sends the plain notice)."""
+    languages = open_languages(family_id)
+    if not languages:
+        return None
+    meeting_id = message.get("meeting")
+    decision = message["kind"] == "decision"
+    if decision and meeting_id is None:
+        return []
+    classes = audience_classes(family_id)["meeting" if decision else "plan"]
+    member_ids = {pk for ids in classes.values() for pk in ids}
+    users = get_user_model().objects.in_bulk(sorted(member_ids))
+    family = Family.objects.get(pk=family_id)
+    sends = []
+    for token, ids in classes.items():
+        found = _as_class(token, [users[pk] for pk in ids if pk in users], family, message)
+        if found is None:
+            continue  # the class may not see it (or no member of it may open this page)
+        for language in languages:
+            group = (
+                meeting_group(meeting_id, token, language)
+                if decision
+                else plan_group(family_id, token, language)
+            )
+            event = dict(message)
+            if found is not False:
+                with translation.override(language):
+                    event["html"] = fragments.render(found)
+            sends.append((group, event))
+    return sends
+
+
+def _as_class(token: str, users: list, family, message: dict):
+    """The fragment as the class `token` sees it; False: the class may know of the change
+    but gets no HTML (gone, or no longer theirs: the page fetches it and learns so); None:
+    nothing for this class."""
+    kind, pk = message["kind"], message["id"]
+    policy = access.MEETING if kind == "decision" else access.PLAN
+    for user in users:
+        if class_token(policy.audience_key(user, family.pk)) != token:
+            continue  # changed since the classes were cached: not this class any more
+        if not sees(scope_for(user), family.pk, message["audience"]):
+            return None
+        try:
+            if kind == "decision":
+                # Members of a youth class see the meetings they attend: one who attends.
+                meeting = access.get_meeting(user, family, message["meeting"])
+                return fragments.decision_list(user, family, meeting)
+            if kind == "goal":
+                # A new goal needs its block; a changed one, its header.
+                build = fragments.goal_block if message["created"] else fragments.goal_header
+                return build(user, family, pk)
+            return fragments.action_row(user, family, pk)
+        except Http404:
+            if kind == "decision":
+                continue
+            return False
+    return None
