@@ -199,6 +199,10 @@ def test_breakdowns_show_less_than_five_and_hide_the_rate(login, manager):
     # Overall figures are shown as counts: 9 of 15 reached, 6 not.
     t = response.context["t"]
     assert (t.numerator, t.denominator, t.not_achieved) == (9, 15, 6)
+    # Issue 16 §4: the one short date format in the heading, no month names.
+    assert "Opgjort pr. 01.09.2024" in body and "september 2024" not in body
+    home = login(manager).get(reverse("targets_home")).content.decode()
+    assert "Opgjort pr. 01.09.2024" in home and "september 2024" not in home
 
 
 # --- Dashboard page --------------------------------------------------------------------

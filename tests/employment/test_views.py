@@ -1,6 +1,7 @@
 """Employment pages: access, audit, bad input, conflicts, the timeline, companies."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -793,4 +794,9 @@ def test_the_clocks_show_dates_in_the_one_short_format(track, caseworker, login)
         clocks.six_month_mark(track.start),
     ):
         assert day.strftime("%d.%m.%Y") in page
-    assert "februar 2026" not in page and "april 2026" not in page
+    # The track's start in the heading, and a held interview, in the same format.
+    assert "startet 05.01.2026" in page
+    interview(track, held=D(2026, 2, 10), by=caseworker)
+    page = login(caseworker).get(parent_url(track.person)).content.decode()
+    assert "Afholdt 10.02.2026" in page
+    assert not re.search(r"\d{1,2}\. (januar|februar|marts|april|juli) 2026", page)
