@@ -48,23 +48,15 @@ def _check_sample_person() -> list[str]:
 
 
 def check_keys() -> KeyCheck:
-    """Compare the configured keys with the stored fingerprint; store it on first use."""
+    """Compare the configured keys with the stored fingerprint. A pure read (it runs
+    before every request is served): before a fingerprint is stored, one stored person is
+    checked instead; `store_fingerprint` (after every migrate) stores it."""
     from families.custody.models import KeyFingerprint
 
     stored = KeyFingerprint.objects.filter(pk=1).first()
     if stored is None:
         problems = _check_sample_person()
-        if problems:
-            return KeyCheck(False, tuple(problems))
-        with transaction.atomic():
-            KeyFingerprint.objects.get_or_create(
-                pk=1,
-                defaults={
-                    "hash_fingerprint": hash_fingerprint(),
-                    "canary": _fernet().encrypt(_CANARY_TEXT).decode(),
-                },
-            )
-        return KeyCheck(True)
+        return KeyCheck(not problems, tuple(problems))
     problems = []
     if not hmac.compare_digest(stored.hash_fingerprint, hash_fingerprint()):
         problems.append("CPR_HASH_KEY")
@@ -73,6 +65,38 @@ def check_keys() -> KeyCheck:
     except InvalidToken:
         problems.append("CPR_ENCRYPTION_KEY")
     return KeyCheck(not problems, tuple(problems))
+
+
+def store_fingerprint() -> KeyCheck:
+    """check_keys(), and store the fingerprint of the configured keys if none is stored
+    and they pass. Run after every `migrate` (the deploy step, with the app's keys) and
+    by check_cpr_keys, so that no page request writes it."""
+    from families.custody.models import KeyFingerprint
+
+    result = check_keys()
+    if result.ok:
+        with transaction.atomic():
+            KeyFingerprint.objects.get_or_create(
+                pk=1,
+                defaults={
+                    "hash_fingerprint": hash_fingerprint(),
+                    "canary": _fernet().encrypt(_CANARY_TEXT).decode(),
+                },
+            )
+    return result
+
+
+def store_fingerprint_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate: store the keys' fingerprint once the tables exist. Wrong keys are
+    logged, not raised: the migration must not fail for them; every page then says so."""
+    if using != "default":
+        return
+    try:
+        result = store_fingerprint()
+    except DatabaseError:  # a partial migrate: the tables are not there yet
+        return
+    if not result.ok:
+        logger.error("CPR keys do not match the stored data: %s", ", ".join(result.problems))
 
 
 _verified = False

@@ -27,15 +27,35 @@ def stored(settings, family):
     from families.models import Person
 
     Person.objects.all().delete()
+    KeyFingerprint.objects.all().delete()
     settings.CPR_ENCRYPTION_KEY = OLD
     person = PersonFactory(family=family, first_name="Nadia", cpr="010203-4005")
-    assert keys.check_keys().ok  # stores the fingerprint on first use
+    assert keys.store_fingerprint().ok
     return person
 
 
-def test_the_first_check_stores_a_fingerprint_and_the_same_keys_pass(stored):
+def test_the_stored_fingerprint_passes_the_same_keys(stored):
     assert KeyFingerprint.objects.count() == 1
     assert keys.check_keys().ok
+
+
+def test_migrate_stores_the_fingerprint_and_a_page_request_never_does(
+    settings, login, caseworker, family
+):
+    KeyFingerprint.objects.all().delete()
+    response = login(caseworker).get(reverse("families:detail", args=[family.pk]))
+    assert response.status_code == 200  # checked against a stored person instead
+    assert not KeyFingerprint.objects.exists()
+    call_command("migrate", verbosity=0)
+    stored = KeyFingerprint.objects.get()
+    assert stored.hash_fingerprint == keys.hash_fingerprint()
+    assert keys.check_keys().ok
+
+
+def test_check_cpr_keys_stores_the_fingerprint_when_none_is_stored(db):
+    KeyFingerprint.objects.all().delete()
+    call_command("check_cpr_keys")
+    assert KeyFingerprint.objects.count() == 1
 
 
 def test_a_wrong_encryption_key_is_named_and_pages_say_so_instead_of_failing(
