@@ -91,7 +91,8 @@ def build_world(families: int, clients: int):
     from bi18.accounts.roles import Role
     from bi18.accounts.sessions import SessionStore
     from families.models import District, Family, NetworkMember, Person, PersonRole
-    from networkgroup import services
+    from families.registry import families_created
+    from networkgroup import selectors, services
     from networkgroup.models import PlanArea
 
     call_command("migrate", verbosity=0)
@@ -112,6 +113,7 @@ def build_world(families: int, clients: int):
             district=District.NOERREBRO,
             cohort="bench",
         )
+        families_created([family.pk])
         parent = Person.objects.create(
             family=family, role=PersonRole.PARENT, first_name="Forælder", last_name=str(n)
         )
@@ -122,7 +124,7 @@ def build_world(families: int, clients: int):
             NetworkMember(family=family, user=u, group_role=str(r), is_coordinator=(i == 0))
             for i, (u, r) in enumerate(users)
         )
-        plan = services.plan_for_family(family=family)
+        plan = selectors.plan_for_family(family=family)
         actor = users[0][0]
         goals = [
             services.goal_create(

@@ -6,7 +6,7 @@ AppConfig.ready() — the same idea as Django's admin site registry.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -175,3 +175,38 @@ def register_encrypted_store(store: EncryptedStore) -> None:
 
 def encrypted_stores() -> list[EncryptedStore]:
     return list(_encrypted_stores.values())
+
+
+# --- What every family comes with (e.g. its network-group plan) --------------------------
+
+
+@dataclass(frozen=True)
+class FamilyCreatedHook:
+    """Rows an app keeps for every family (networkgroup: the family's plan), created with
+    the family by every path that creates families: the family-create service, the
+    target-group import, seed_demo and the test factories all call `families_created`.
+    So no page has to create them on first use, and a GET never writes.
+
+    `create(family_ids)` creates the rows for those of the families that lack them, in
+    the caller's transaction, in a fixed number of queries per batch (an import or the
+    demo may create 50,000 families at once).
+    """
+
+    key: str
+    create: Callable[[list[int]], None]
+
+
+_family_created_hooks: dict[str, FamilyCreatedHook] = {}
+
+
+def register_family_created_hook(hook: FamilyCreatedHook) -> None:
+    register_once(_family_created_hooks, hook.key, hook, "Family-created hook")
+
+
+def families_created(family_ids: Iterable[int]) -> None:
+    """Tell the apps that these families were just created (see FamilyCreatedHook)."""
+    ids = list(family_ids)
+    if not ids:
+        return
+    for hook in _family_created_hooks.values():
+        hook.create(ids)

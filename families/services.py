@@ -21,6 +21,7 @@ from families.models import (
     Person,
     PersonRole,
 )
+from families.registry import families_created
 
 CASE_NUMBER_PREFIX = "BI18-"
 
@@ -77,6 +78,7 @@ def family_create(
         NetworkMember.objects.create(
             family=family, user=actor, group_role=coordinator_role, is_coordinator=True
         )
+    families_created([family.pk])
     audit_log(actor=actor, action="create", event="families.family.created", family=family)
     return family
 

@@ -78,3 +78,9 @@ class NetworkgroupConfig(AppConfig):
             )
         )
         register_demo_seeder(DemoSeeder(key="networkgroup.plans", order=20, seed=demo.seed_plans))
+        from families.registry import FamilyCreatedHook, register_family_created_hook
+        from networkgroup.services import plans_create
+
+        register_family_created_hook(
+            FamilyCreatedHook(key="networkgroup.plan", create=plans_create)
+        )

@@ -28,6 +28,12 @@ from networkgroup.rules import next_review_date
 AGENDA_CHANGES_SHOWN = 20
 
 
+def plan_for_family(*, family) -> Plan:
+    """The family's plan. A pure read: the plan is created with the family
+    (services.plans_create), so Plan.DoesNotExist means a family without one."""
+    return Plan.objects.get(family=family)
+
+
 def plan_goals(plan, user) -> list[Goal]:
     """The goals `user` may see, with their actions: two queries whatever the size of the
     plan. (A goal's actions are about the goal's person, so they share its visibility.)"""

@@ -9,6 +9,7 @@ from bi18.accounts.models import User
 from bi18.accounts.roles import Role
 from families.cpr import cpr_hash, encrypt_cpr, parse_cpr
 from families.models import District, Family, NetworkMember, Person, PersonAssignment, PersonRole
+from families.registry import families_created
 
 PASSWORD = "Sikker-Adgangskode-2026"
 
@@ -40,6 +41,12 @@ class FamilyFactory(factory.django.DjangoModelFactory):
     case_number = factory.Sequence(lambda n: f"BI18-{n + 1:04d}")
     district = District.NOERREBRO
     cohort = "2026-1"
+
+    @factory.post_generation
+    def created(self, create, extracted, **kwargs):
+        """What every family comes with (its plan), as every real path that creates one."""
+        if create:
+            families_created([self.pk])
 
     @factory.post_generation
     def consent(self, create, extracted, **kwargs):

@@ -47,7 +47,6 @@ from networkgroup.models import (
     Goal,
     InterpreterBooking,
     Meeting,
-    Plan,
     PlanArea,
     PlanChange,
     PlanEvent,
@@ -451,7 +450,9 @@ def _build_world():
     )
 
     coordinator = users["coordinator"]
-    plan = Plan.objects.create(family=family, review_date=today + timedelta(days=5))
+    plan = family.plan  # created with the family; its review falls due in five days
+    plan.review_date = today + timedelta(days=5)
+    plan.save()
 
     def goal(person, text):
         return Goal.objects.create(

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from bi18.lib import textlimits
 from families.models import Family, FamilyStatus
-from networkgroup import services
+from networkgroup import selectors, services
 from networkgroup.models import Action, Goal, Meeting, PlanArea
 
 pytestmark = pytest.mark.django_db
@@ -38,7 +38,7 @@ def _url(name, *args):
 
 @pytest.fixture
 def plan(family):
-    return services.plan_for_family(family=family)
+    return selectors.plan_for_family(family=family)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from bi18.audit.models import AuditEvent
 from bi18.lib.pdf import PdfTimeout, html_to_pdf
-from networkgroup import services
+from networkgroup import selectors, services
 from networkgroup.models import PlanArea
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +34,7 @@ def test_a_slow_pdf_is_stopped_at_the_limit_and_its_renderer_killed():
 
 
 def test_the_plan_pdf_past_the_limit_answers_a_danish_page_not_a_500(settings, caseworker, family):
-    plan = services.plan_for_family(family=family)
+    plan = selectors.plan_for_family(family=family)
     services.goal_create(actor=caseworker, plan=plan, area=PlanArea.HOUSING, text="Større bolig")
     settings.PDF_TIMEOUT_SECONDS = 0.001
     client = Client()

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from bi18.accounts.roles import Role
 from families import demo
+from networkgroup import selectors
 from networkgroup import services as plan_services
 from tests.employment_factories import InternshipFactory, TrackFactory
 from tests.factories import FamilyFactory, PersonFactory, add_member, child
@@ -93,7 +94,7 @@ def own_work(caseworker, company_consultant):
         )
         if i:
             InternshipFactory(track=track, start=today - datetime.timedelta(days=10))
-        plan = plan_services.plan_for_family(family=family)
+        plan = selectors.plan_for_family(family=family)
         goal = plan_services.goal_create(
             actor=caseworker, plan=plan, area="employment", text="Job", person=parent
         )

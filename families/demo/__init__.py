@@ -52,7 +52,7 @@ from families.models import (
     PersonAssignment,
     PersonRole,
 )
-from families.registry import demo_seeders
+from families.registry import demo_seeders, families_created
 from families.services import CASE_NUMBER_PREFIX
 
 __all__ = [
@@ -230,6 +230,9 @@ def seed_demo(
             result.seeders.append(seeder.key)
             result.timings[f"seeder:{seeder.key}"] = time.perf_counter() - seeder_clock
         result.timings["seeders"] = time.perf_counter() - step
+        # What every family comes with, for the families no seeder gave it to (a seeder
+        # writes fuller rows, e.g. a plan with goals, and skips families that have them).
+        families_created(result.family_ids)
 
         audit_log(
             actor=None,

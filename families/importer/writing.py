@@ -12,6 +12,7 @@ from bi18.audit.services import AuditEntry, audit_log, audit_log_many
 from families.cpr import encrypt_cpr
 from families.importer.households import COORDINATOR_ROLE, FAMILY_FIELDS, PERSON_FIELDS, Plan
 from families.models import Family, Person
+from families.registry import families_created
 from families.services import CASE_NUMBER_PREFIX, next_case_number
 from families.staffing.models import AccessGrant, GrantKind, GrantSource
 
@@ -57,6 +58,7 @@ def write_plan(plan: Plan, *, actor, actor_username: str, detail: dict, batch: s
             family.case_number = f"{CASE_NUMBER_PREFIX}{number:04d}"
             number += 1
         Family.objects.bulk_create(plan.new_families)
+        families_created(f.pk for f in plan.new_families)
     if plan.changed_families:
         _update_rows(
             Family,

@@ -27,8 +27,8 @@ from networkgroup.services.plan import (
     action_update,
     goal_create,
     goal_update,
-    plan_for_family,
     plan_mark_reviewed,
+    plans_create,
 )
 
 __all__ = [
@@ -50,6 +50,6 @@ __all__ = [
     "meeting_save_minutes",
     "meeting_update",
     "next_review_date",
-    "plan_for_family",
     "plan_mark_reviewed",
+    "plans_create",
 ]

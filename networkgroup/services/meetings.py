@@ -17,8 +17,9 @@ from families.models import Family, NetworkMember, Person, PersonRole
 from networkgroup import access
 from networkgroup.live.notify import AGENDA, DECISION, MEETING, MINUTES, live_changed
 from networkgroup.models import Decision, Goal, Meeting, MinutesAddendum
+from networkgroup.selectors import agenda_proposal, plan_for_family
 from networkgroup.services.common import PlanConflict
-from networkgroup.services.plan import action_create, goal_create, plan_for_family
+from networkgroup.services.plan import action_create, goal_create
 
 ADULT_AGE = 18
 
@@ -86,8 +87,6 @@ def meeting_create(*, actor, family: Family, data: MeetingData) -> Meeting:
     for name in _MEETING_FIELDS:
         setattr(meeting, name, getattr(data, name))
     if not meeting.agenda.strip():
-        from networkgroup.selectors import agenda_proposal
-
         meeting.agenda = agenda_proposal(
             family=family, user=actor, starts_at=data.starts_at, until=data.next_meeting_date
         ).as_text()

@@ -47,13 +47,22 @@ def _check_person(family: Family, person: Person | None) -> None:
         raise ServiceError(_("The goal must be for a member of this family."))
 
 
-@transaction.atomic
-def plan_for_family(*, family: Family) -> Plan:
-    """The family's plan, created empty (review due in 3 months) on first use."""
-    plan, _created = Plan.objects.get_or_create(
-        family=family, defaults={"review_date": next_review_date(timezone.localdate())}
-    )
-    return plan
+PLANS_BATCH = 5000
+
+
+def plans_create(family_ids: list[int]) -> None:
+    """Every new family's empty plan, its first review one interval from today: created
+    with the family (families.registry.families_created), never by opening a page, so a
+    GET writes nothing. A family that has its plan already keeps it; one query a batch."""
+    review_date = next_review_date(timezone.localdate())
+    for start in range(0, len(family_ids), PLANS_BATCH):
+        Plan.objects.bulk_create(
+            [
+                Plan(family_id=family_id, review_date=review_date)
+                for family_id in family_ids[start : start + PLANS_BATCH]
+            ],
+            ignore_conflicts=True,  # the plan of a family that has one (unique family)
+        )
 
 
 @transaction.atomic

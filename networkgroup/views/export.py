@@ -10,14 +10,14 @@ from django.views.decorators.http import require_GET
 
 from bi18.audit.services import audit_log
 from bi18.lib.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
-from networkgroup import access, selectors, services
-from networkgroup.views.common import family_for_member
+from networkgroup import access, selectors
+from networkgroup.views.common import family_for_member, plan_or_404
 
 PDF_LANGUAGES = ("da", "en")
 
 
 def _print_context(family, user) -> dict:
-    plan = services.plan_for_family(family=family)
+    plan = plan_or_404(family)
     goals = selectors.plan_goals(plan, user)
     return {
         "family": family,

@@ -23,7 +23,7 @@ from networkgroup.forms import AddendumForm, DecisionForm, MeetingForm, MinutesF
 from networkgroup.live.reads import read_is_covered
 from networkgroup.live.routing import socket_path
 from networkgroup.models import Goal, Meeting
-from networkgroup.views.common import family_for_member, fragment, retarget
+from networkgroup.views.common import family_for_member, fragment, plan_or_404, retarget
 from networkgroup.views.plan import plan_context
 
 PAGE_SIZE = 25
@@ -386,7 +386,7 @@ def meeting_decision(request, family_pk, pk):
     place), or is recorded on its own."""
     family = family_for_member(request.user, family_pk)
     meeting = _meeting(request, family, pk)
-    plan = services.plan_for_family(family=family)
+    plan = plan_or_404(family)
     form = _decision_form(request, family, plan, request.POST)
     new_action = new_goal = None
     if form.is_valid():

@@ -17,14 +17,14 @@ from networkgroup.live.reads import read_is_covered
 from networkgroup.live.routing import socket_path
 from networkgroup.models import Action, Goal, PlanChange, PlanEvent
 from networkgroup.presence import POLL_SECONDS, presence_others
-from networkgroup.views.common import family_for_member, fragment, retarget
+from networkgroup.views.common import family_for_member, fragment, plan_or_404, retarget
 
 HISTORY_PAGE_SIZE = 25
 
 
 def plan_context(request, family) -> dict:
     """What the plan partial needs; a fixed number of queries (plan page and meeting mode)."""
-    plan = services.plan_for_family(family=family)
+    plan = plan_or_404(family)
     members = list(family.members.select_related("user"))
     return {
         "family": family,
@@ -102,7 +102,7 @@ def presence(request, family_pk):
 @require_POST
 def plan_review(request, family_pk):
     family = family_for_member(request.user, family_pk)
-    plan = services.plan_for_family(family=family)
+    plan = plan_or_404(family)
     services.plan_mark_reviewed(actor=request.user, plan=plan)
     messages.success(request, _("The plan is marked as reviewed."))
     return redirect("networkgroup:plan", family_pk=family.pk)
@@ -145,7 +145,7 @@ def _goal_block(request, family, goal: Goal):
 @require_POST
 def goal_create(request, family_pk):
     family = family_for_member(request.user, family_pk)
-    plan = services.plan_for_family(family=family)
+    plan = plan_or_404(family)
     form = GoalForm(request.POST, family=family, user=request.user)
     if form.is_valid():
         try:
@@ -272,7 +272,7 @@ def goal_history(request, family_pk, goal_pk):
 @require_GET
 def plan_history(request, family_pk):
     family = family_for_member(request.user, family_pk)
-    plan = services.plan_for_family(family=family)
+    plan = plan_or_404(family)
     changes = selectors.history_events(
         access.events(request.user, PlanEvent.objects.filter(plan=plan))
     )

@@ -58,11 +58,11 @@ def test_the_e_mail_digest_carries_no_free_text_from_the_plan(family, caseworker
     from django.core import mail
 
     from employment.tasks import digest_send_for_user
-    from networkgroup import services
+    from networkgroup import selectors, services
     from networkgroup.models import PlanArea
 
     settings.SITE_URL = "https://bi18.example"
-    plan = services.plan_for_family(family=family)
+    plan = selectors.plan_for_family(family=family)
     goal = services.goal_create(actor=caseworker, plan=plan, area=PlanArea.HEALTH, text="Trivsel")
     services.action_create(
         actor=caseworker,

@@ -186,13 +186,10 @@ def _settled(page):
 def test_escape_closes_the_inline_plan_editors_and_keeps_the_saved_text(
     page, browser_login, caseworker, family
 ):
-    import datetime
 
-    from networkgroup.models import Action, Goal, Plan, PlanArea
+    from networkgroup.models import Action, Goal, PlanArea
 
-    plan = Plan.objects.create(
-        family=family, review_date=datetime.date.today() + datetime.timedelta(days=90)
-    )
+    plan = family.plan
     goal = Goal.objects.create(
         plan=plan, area=PlanArea.HEALTH, text="Gå til lægen", created_by=caseworker,
         updated_by=caseworker,

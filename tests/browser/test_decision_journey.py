@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bi18.accounts.roles import Role
-from networkgroup import services
+from networkgroup import selectors, services
 from networkgroup.models import Decision, Goal, Meeting, PlanArea
 from tests.browser.conftest import log_in
 from tests.factories import add_member
@@ -22,7 +22,7 @@ def test_coordinator_records_a_new_goal_and_a_stand_alone_decision_then_approves
     add_member(family, employment_consultant, role=Role.EMPLOYMENT_CONSULTANT)
     amina = family.people.get(first_name="Amina")
     omar = family.people.get(first_name="Omar")
-    plan = services.plan_for_family(family=family)
+    plan = selectors.plan_for_family(family=family)
     services.goal_create(
         actor=caseworker, plan=plan, person=amina, area=PlanArea.EMPLOYMENT, text="Praktik"
     )

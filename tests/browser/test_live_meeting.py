@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bi18.accounts.roles import Role
-from networkgroup import services
+from networkgroup import selectors, services
 from networkgroup.models import Goal, PlanArea
 from tests.browser.conftest import CHROMIUM_ARGS, SCREENSHOT_ROOT, log_in  # noqa: F401
 from tests.factories import UserFactory, add_member
@@ -41,7 +41,7 @@ def world(family, caseworker, employment_consultant):
     family.interpreter_needed = True
     family.preferred_language = "arabisk"
     family.save()
-    plan = services.plan_for_family(family=family)
+    plan = selectors.plan_for_family(family=family)
     parent_goal = services.goal_create(
         actor=caseworker,
         plan=plan,

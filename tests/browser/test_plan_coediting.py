@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from bi18.accounts.roles import Role
-from networkgroup import services
+from networkgroup import selectors, services
 from networkgroup.models import Action, PlanArea, PlanChange
 from tests.browser.conftest import SCREENSHOT_ROOT, log_in
 from tests.factories import add_member
@@ -24,7 +24,7 @@ def shared_plan(settings, family, caseworker, employment_consultant):
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     }
     add_member(family, employment_consultant, role=Role.EMPLOYMENT_CONSULTANT)
-    plan = services.plan_for_family(family=family)
+    plan = selectors.plan_for_family(family=family)
     goal = services.goal_create(
         actor=caseworker,
         plan=plan,

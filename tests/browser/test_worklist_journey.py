@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bi18.audit.models import AuditEvent
 from families.worklist.models import Snooze
+from networkgroup import selectors
 from networkgroup import services as plan
 from tests.browser.conftest import log_in
 from tests.factories import FamilyFactory, PersonFactory, add_member
@@ -23,7 +24,7 @@ def _family(caseworker, name, *actions):
     add_member(family, caseworker, coordinator=True)
     goal = plan.goal_create(
         actor=caseworker,
-        plan=plan.plan_for_family(family=family),
+        plan=selectors.plan_for_family(family=family),
         area="employment",
         text="Arbejde",
         person=person,

@@ -15,6 +15,7 @@ from employment.tasks import digest_send_for_user
 from families.worklist import selectors
 from families.worklist.models import Snooze, WorklistFilter
 from networkgroup import services as plan
+from networkgroup.selectors import plan_for_family
 from tests.factories import FamilyFactory, PersonFactory, add_member
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def _family_with_actions(caseworker, *whats_and_days, name="Karim"):
     add_member(family, caseworker, coordinator=True)
     goal = plan.goal_create(
         actor=caseworker,
-        plan=plan.plan_for_family(family=family),
+        plan=plan_for_family(family=family),
         area="employment",
         text="Arbejde",
         person=person,

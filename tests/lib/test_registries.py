@@ -33,6 +33,7 @@ CASES = [
     ("demo seeder", registry._demo_seeders, registry.register_demo_seeder),
     ("personal data", registry._personal_data, registry.register_personal_data),
     ("encrypted store", registry._encrypted_stores, registry.register_encrypted_store),
+    ("family-created hook", registry._family_created_hooks, registry.register_family_created_hook),
     ("forecast kind", deadlines._forecast_kinds, deadlines.register_forecast_kind),
     ("access policy", access._policies, access.register_policy),
     ("audit event", labels._LABELS, labels.register_event),

@@ -22,7 +22,7 @@ from bi18.accounts.middleware import SESSION_SEEN_AT
 from bi18.accounts.roles import Role
 from bi18.asgi import application
 from bi18.audit.models import AuditEvent
-from networkgroup import services
+from networkgroup import selectors, services
 from networkgroup.models import Meeting, PlanArea
 from tests.factories import UserFactory, add_member
 
@@ -101,7 +101,7 @@ def world(family, caseworker, employment_consultant):
     add_member(family, employment_consultant, role=Role.EMPLOYMENT_CONSULTANT)
     uu = UserFactory(username="uu", role=Role.YOUTH_GUIDANCE_COUNSELLOR, first_name="Ulla")
     add_member(family, uu, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
-    plan = services.plan_for_family(family=family)
+    plan = selectors.plan_for_family(family=family)
     parent = family.people.get(first_name="Amina")
     young = family.people.get(first_name="Sara")
     parent_goal = services.goal_create(

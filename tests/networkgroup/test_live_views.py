@@ -12,7 +12,7 @@ from django.utils import timezone
 from bi18.accounts.middleware import SESSION_SEEN_AT
 from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
-from networkgroup import services
+from networkgroup import selectors, services
 from networkgroup.live import notify, reads
 from networkgroup.models import Meeting, PlanArea
 from tests.factories import UserFactory, add_member
@@ -35,7 +35,7 @@ def world(family, caseworker, employment_consultant):
     add_member(family, employment_consultant, role=Role.EMPLOYMENT_CONSULTANT)
     uu = UserFactory(username="uu", role=Role.YOUTH_GUIDANCE_COUNSELLOR)
     add_member(family, uu, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
-    plan = services.plan_for_family(family=family)
+    plan = selectors.plan_for_family(family=family)
     goal = services.goal_create(
         actor=caseworker,
         plan=plan,

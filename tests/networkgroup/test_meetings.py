@@ -14,7 +14,7 @@ from django.utils import timezone
 from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
 from families.models import PersonRole
-from networkgroup import services
+from networkgroup import selectors, services
 from networkgroup.models import Action, ActionStatus, Decision, Goal, Meeting, PlanArea, PlanEvent
 from networkgroup.selectors import agenda_proposal
 from tests.factories import PersonFactory, add_member
@@ -40,7 +40,7 @@ def group(family, employment_consultant):
 
 @pytest.fixture
 def plan(group):
-    return services.plan_for_family(family=group)
+    return selectors.plan_for_family(family=group)
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
-from networkgroup import services
+from networkgroup import selectors, services
 from networkgroup.models import PlanArea
 from tests.factories import add_member
 
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def plan_family(family, caseworker, employment_consultant):
     add_member(family, employment_consultant, role=Role.EMPLOYMENT_CONSULTANT)
-    plan = services.plan_for_family(family=family)
+    plan = selectors.plan_for_family(family=family)
     amina = family.people.get(first_name="Amina")
     goal = services.goal_create(
         actor=caseworker,

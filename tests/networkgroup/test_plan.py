@@ -12,7 +12,7 @@ from django.utils import timezone
 from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
 from families.deadlines import items_for
-from networkgroup import services
+from networkgroup import selectors, services
 from networkgroup.models import Action, ActionStatus, Goal, PlanArea, PlanChange
 from tests.factories import add_member, assign
 
@@ -37,7 +37,7 @@ def group(family, employment_consultant):
 
 @pytest.fixture
 def plan(group):
-    return services.plan_for_family(family=group)
+    return selectors.plan_for_family(family=group)
 
 
 @pytest.fixture
