@@ -2,12 +2,16 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _sees_targets(user) -> bool:
+    return user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget")
+
+
 class BudgetConfig(AppConfig):
     name = "budget"
     verbose_name = _("Targets and budget")
 
     def ready(self):
-        from bi18.navigation import NavItem, register_nav_item
+        from bi18.navigation import LandingPage, NavItem, register_landing_page, register_nav_item
 
         register_nav_item(
             NavItem(
@@ -15,11 +19,12 @@ class BudgetConfig(AppConfig):
                 label=_("Targets and budget"),
                 url_name="targets_home",
                 order=50,
-                visible=lambda user: (
-                    user.has_perm("accounts.view_dashboard")
-                    or user.has_perm("accounts.manage_budget")
-                ),
+                visible=_sees_targets,
             )
+        )
+        # Managers and budget officers land on the targets.
+        register_landing_page(
+            LandingPage(key="targets", url_name="targets_home", order=10, applies=_sees_targets)
         )
         from django.db.models.signals import post_migrate
 

@@ -1,13 +1,65 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bi18.navigation import AdminCard
+
+
+def _manages_groups(user) -> bool:
+    return user.has_perm("accounts.manage_network_groups")
+
+
+def _approves(user) -> bool:
+    return user.has_perm("accounts.manage_users") or user.has_perm("accounts.manage_network_groups")
+
+
+def _imports(user) -> bool:
+    return user.has_perm("accounts.import_target_group")
+
+
+# The administration page's cards of this app (staffing and the target-group import).
+ADMIN_CARDS = (
+    AdminCard(
+        key="approvals",
+        title=_("Approvals"),
+        text=_(
+            "Four eyes: approve the roles and the access to families that another "
+            "administrator granted."
+        ),
+        url_name="staffing:approvals",
+        order=30,
+        visible=_approves,
+    ),
+    AdminCard(
+        key="orphans",
+        title=_("Families without a coordinator"),
+        text=_(
+            "Open families whose network group has no active coordinator or member, for "
+            "example after a handover."
+        ),
+        url_name="staffing:orphans",
+        order=40,
+        visible=_manages_groups,
+    ),
+    AdminCard(
+        key="import",
+        title=_("Import target group"),
+        text=_(
+            "Upload the register extract of the target group. You see a dry run before "
+            "anything is saved."
+        ),
+        url_name="families:import",
+        order=50,
+        visible=_imports,
+    ),
+)
+
 
 class FamiliesConfig(AppConfig):
     name = "families"
     verbose_name = _("Families")
 
     def ready(self) -> None:
-        from bi18.navigation import NavItem, register_nav_item
+        from bi18.navigation import NavItem, register_admin_card, register_nav_item
 
         register_nav_item(
             NavItem(
@@ -18,6 +70,8 @@ class FamiliesConfig(AppConfig):
                 visible=lambda user: user.has_perm("accounts.access_case_data"),
             )
         )
+        for card in ADMIN_CARDS:
+            register_admin_card(card)
         from django.db.models.signals import post_delete, post_save
 
         from bi18.audit.citizens import CitizenDirectory, register_citizen_directory

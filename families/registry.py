@@ -41,6 +41,34 @@ def family_panels() -> list[FamilyPanel]:
     return sorted(_family_panels.values(), key=lambda p: p.order)
 
 
+# --- Pages about one family that other apps own -------------------------------------------
+
+
+@dataclass(frozen=True)
+class FamilyPage:
+    """A page of a higher app about one family, which the families pages link by key
+    (e.g. "network_group": the group's members, in networkgroup). `url_name` takes the
+    family's pk."""
+
+    key: str
+    url_name: str
+
+
+_family_pages: dict[str, FamilyPage] = {}
+
+
+def register_family_page(page: FamilyPage) -> None:
+    register_once(_family_pages, page.key, page, "Family page")
+
+
+def family_page_url(key: str, family_pk: int) -> str | None:
+    """The URL of that page for this family, or None if no app offers it."""
+    from django.urls import reverse
+
+    page = _family_pages.get(key)
+    return reverse(page.url_name, args=[family_pk]) if page else None
+
+
 # --- Deadlines ("Mit arbejde", the daily digest) ---------------------------------------
 
 

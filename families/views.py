@@ -18,6 +18,7 @@ from bi18.audit.services import audit_log, audit_log_families
 from bi18.lib.cpr import CPR_IN_TEXT
 from bi18.lib.sorting import choice_order, sort_order
 from bi18.lib.versioning import save_or_conflict
+from bi18.navigation import landing_url
 from families import services
 from families.access import (
     CHILDREN,
@@ -36,7 +37,7 @@ from families.forms import (
     StatusChangeForm,
 )
 from families.models import District, Family, FamilyStatus, Person, PersonRole
-from families.registry import family_panels
+from families.registry import family_page_url, family_panels
 from families.worklist.views import my_work
 
 PAGE_SIZE = 25
@@ -223,6 +224,7 @@ def family_detail(request, pk):
             "members": members,
             "is_member": scope.is_member(family.pk),
             "is_coordinator": scope.is_coordinator(family.pk),
+            "group_url": family_page_url("network_group", family.pk),
             # Status reasons are free text about the whole family: members only.
             "status_changes": (
                 family.status_changes.select_related("changed_by")[:10]
@@ -461,10 +463,5 @@ def home(request):
     user = request.user
     if user.has_perm("accounts.access_case_data"):
         return my_work(request)
-    if user.has_perm("accounts.view_dashboard") or user.has_perm("accounts.manage_budget"):
-        return redirect("targets_home")
-    if user.has_perm("accounts.view_evaluation"):
-        return redirect("evaluation:decision")
-    if user.has_perm("accounts.manage_users") or user.has_perm("accounts.view_audit_log"):
-        return redirect("accounts:admin_home")
-    return render(request, "home.html")
+    url = landing_url(user)  # registered by the apps (bi18.navigation)
+    return redirect(url) if url else render(request, "home.html")

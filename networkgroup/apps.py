@@ -6,7 +6,7 @@ class NetworkgroupConfig(AppConfig):
     name = "networkgroup"
 
     def ready(self):
-        from bi18.navigation import NavItem, register_nav_item
+        from bi18.navigation import AdminCard, NavItem, register_admin_card, register_nav_item
 
         register_nav_item(
             NavItem(
@@ -20,13 +20,29 @@ class NetworkgroupConfig(AppConfig):
         from django.core import checks as django_checks
 
         from bi18.audit.labels import register_event
+
+        register_admin_card(
+            AdminCard(
+                key="network_groups",
+                title=_("Network groups"),
+                text=_(
+                    "Add caseworkers to a family's network group. Membership decides who can "
+                    "see the family."
+                ),
+                url_name="networkgroup:group_admin_list",
+                order=20,
+                visible=lambda user: user.has_perm("accounts.manage_network_groups"),
+            )
+        )
         from families.access import register_policy
         from families.registry import (
             DeadlineKind,
             DemoSeeder,
+            FamilyPage,
             FamilyPanel,
             register_deadline_kind,
             register_demo_seeder,
+            register_family_page,
             register_family_panel,
         )
         from networkgroup import access, demo, events, panels
@@ -47,6 +63,8 @@ class NetworkgroupConfig(AppConfig):
 
         register_personal_data(PRIVACY)
 
+        # The families pages link a family's group (its members) by this key.
+        register_family_page(FamilyPage(key="network_group", url_name="networkgroup:group"))
         register_family_panel(
             FamilyPanel(
                 key="networkgroup.plan",

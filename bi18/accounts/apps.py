@@ -2,6 +2,14 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _manages_users(user) -> bool:
+    return user.has_perm("accounts.manage_users")
+
+
+def _lands_on_administration(user) -> bool:
+    return user.has_perm("accounts.manage_users") or user.has_perm("accounts.view_audit_log")
+
+
 def _may_administer(user) -> bool:
     return (
         user.has_perm("accounts.manage_users")
@@ -23,7 +31,14 @@ class AccountsConfig(AppConfig):
         from bi18.accounts import checks, signals
         from bi18.accounts.events import EVENTS
         from bi18.audit.labels import register_event
-        from bi18.navigation import NavItem, register_nav_item
+        from bi18.navigation import (
+            AdminCard,
+            LandingPage,
+            NavItem,
+            register_admin_card,
+            register_landing_page,
+            register_nav_item,
+        )
 
         register_nav_item(
             NavItem(
@@ -32,6 +47,28 @@ class AccountsConfig(AppConfig):
                 url_name="accounts:admin_home",
                 order=90,
                 visible=_may_administer,
+            )
+        )
+        register_admin_card(
+            AdminCard(
+                key="users",
+                title=_("Users and roles"),
+                text=_(
+                    "Create users, give them roles, deactivate users who leave, unlock accounts "
+                    "after failed log-ins and set new passwords."
+                ),
+                url_name="accounts:user_list",
+                order=10,
+                visible=_manages_users,
+            )
+        )
+        # Managers and evaluators land on their own pages first (budget, evaluation).
+        register_landing_page(
+            LandingPage(
+                key="admin",
+                url_name="accounts:admin_home",
+                order=90,
+                applies=_lands_on_administration,
             )
         )
         for name, label in EVENTS.items():

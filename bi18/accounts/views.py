@@ -25,6 +25,7 @@ from bi18.accounts.forms import (
 )
 from bi18.accounts.models import User
 from bi18.accounts.twofactor.services import has_second_factor
+from bi18.navigation import admin_cards
 
 PAGE_SIZE = 25
 
@@ -62,7 +63,11 @@ def _is_administrator(user) -> bool:
 def admin_home(request):
     if not _is_administrator(request.user):
         raise PermissionDenied
-    return render(request, "accounts/admin_home.html", {"nav_active": "admin"})
+    return render(
+        request,
+        "accounts/admin_home.html",
+        {"admin_cards": admin_cards(request.user), "nav_active": "admin"},
+    )
 
 
 @login_required

@@ -10,7 +10,14 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Evaluation")
 
     def ready(self):
-        from bi18.navigation import NavItem, register_nav_item
+        from bi18.navigation import (
+            AdminCard,
+            LandingPage,
+            NavItem,
+            register_admin_card,
+            register_landing_page,
+            register_nav_item,
+        )
 
         register_nav_item(
             NavItem(
@@ -19,6 +26,27 @@ class EvaluationConfig(AppConfig):
                 url_name="evaluation:decision",
                 order=60,
                 visible=lambda user: user.has_perm("accounts.view_evaluation"),
+            )
+        )
+        register_admin_card(
+            AdminCard(
+                key="comparison_cohort",
+                title=_("Comparison cohort"),
+                text=_(
+                    "Upload the rest of the target group and its register outcomes, for the "
+                    "evaluation. Kept apart from the pilot's families."
+                ),
+                url_name="evaluation:upload",
+                order=60,
+                visible=lambda user: user.has_perm("accounts.import_target_group"),
+            )
+        )
+        register_landing_page(
+            LandingPage(
+                key="evaluation",
+                url_name="evaluation:decision",
+                order=20,
+                applies=lambda user: user.has_perm("accounts.view_evaluation"),
             )
         )
         from bi18.audit.labels import register_event

@@ -23,6 +23,7 @@ from bi18.accounts.models import GrantStatus, RoleGrant
 from bi18.accounts.roles import Role
 from bi18.lib.sorting import choice_order, name_order, sort_order
 from families.models import District, FamilyStatus
+from families.registry import family_page_url
 from families.staffing import selectors, services
 from families.staffing.forms import HandoverForm
 from families.staffing.models import AccessGrant
@@ -262,7 +263,9 @@ def orphans(request):
             "case_number",
         )
         families = selectors.orphaned_families().order_by(*sorting.ordering)
-        context["page"] = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+        context["page"] = page
+        context["rows"] = [(f, family_page_url("network_group", f.pk)) for f in page.object_list]
         context["sorting"] = sorting
     context["nav_active"] = "admin" if is_admin else "targets"
     return render(request, "families/staffing/orphans.html", context)

@@ -58,3 +58,51 @@ def test_a_taken_navigation_key_is_rejected():
             )
         )
     assert navigation.nav_items()[0] is item
+
+
+# The administration page's cards, as the hand-written template showed them before the
+# registry (only the administrator has any), and where "/" sent each role.
+ADMIN_CARDS_BEFORE = [
+    ("users", "accounts:user_list"),
+    ("network_groups", "networkgroup:group_admin_list"),
+    ("approvals", "staffing:approvals"),
+    ("orphans", "staffing:orphans"),
+    ("import", "families:import"),
+    ("comparison_cohort", "evaluation:upload"),
+    ("audit", "audit:search"),
+    ("retention", "retention:review"),
+    ("insight", "insight:start"),
+]
+LANDING_BEFORE = {
+    "manager": "targets_home",
+    "budget_officer": "targets_home",
+    "admin": "accounts:admin_home",
+    "evaluator": "evaluation:decision",
+}
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_each_role_sees_the_same_administration_cards_as_before(db, role):
+    user = UserFactory(username=f"cards-{role}", role=role)
+    expected = ADMIN_CARDS_BEFORE if role == Role.ADMIN else []
+    shown = [(card.key, card.url_name) for card, _url in navigation.admin_cards(user)]
+    assert shown == expected
+
+
+def test_the_administration_page_shows_the_registered_cards(db, login):
+    admin = UserFactory(username="cards-admin", role=Role.ADMIN)
+    page = login(admin).get(reverse("accounts:admin_home")).content.decode()
+    positions = [page.index(f'href="{reverse(url)}"') for _key, url in ADMIN_CARDS_BEFORE]
+    assert positions == sorted(positions)  # in the same order
+    assert "Netværksgrupper" in page and "Sammenligningsgruppe" in page
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_each_role_lands_where_it_did_before(db, login, role):
+    user = UserFactory(username=f"land-{role}", role=role)
+    response = login(user).get(reverse("home"))
+    if role in LANDING_BEFORE:
+        assert response.status_code == 302
+        assert response["Location"] == reverse(LANDING_BEFORE[role])
+    else:  # case work: "Mit arbejde" itself
+        assert response.status_code == 200 and "Mit arbejde" in response.content.decode()

@@ -6,7 +6,7 @@ import dataclasses
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from bi18 import health
+from bi18 import health, navigation
 from bi18.accounts import deactivation
 from bi18.audit import citizens, labels
 from families import access, deadlines, registry
@@ -39,6 +39,10 @@ CASES = [
     ("audit event", labels._LABELS, labels.register_event),
     ("health check", health._checks, health.register_health_check),
     ("deactivation check", deactivation._checks, deactivation.register_deactivation_check),
+    ("navigation item", navigation._items, navigation.register_nav_item),
+    ("admin card", navigation._admin_cards, navigation.register_admin_card),
+    ("landing page", navigation._landing_pages, navigation.register_landing_page),
+    ("family page", registry._family_pages, registry.register_family_page),
 ]
 
 

@@ -233,3 +233,17 @@ def test_list_of_groups_is_paginated_in_a_fixed_number_of_queries(
         first = client.get(_admin_list_url()).content.decode()
     second = client.get(_admin_list_url(page=2)).content.decode()
     assert (first.count("/gruppe/"), second.count("/gruppe/")) == (25, 5)
+
+
+def test_the_family_pages_link_the_group_page_through_the_registry(
+    login, group, caseworker, employment_consultant, administrator
+):
+    """families names no networkgroup URL: networkgroup registers the page (FamilyPage)."""
+    link = f'href="{_group_url(group)}"'
+    coordinator_page = login(caseworker).get(reverse("families:detail", args=[group.pk])).text
+    assert link in coordinator_page and "Administrer medlemmer" in coordinator_page
+    member_page = login(employment_consultant).get(reverse("families:detail", args=[group.pk]))
+    assert link in member_page.text
+    orphan = FamilyFactory()  # nobody assigned: on the administrator's list
+    orphans = login(administrator).get(reverse("staffing:orphans")).text
+    assert f'href="{_group_url(orphan)}"' in orphans
