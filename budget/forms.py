@@ -5,37 +5,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from budget.amounts import AmountError, parse_amount
+from bi18.lib.forms import AmountField
 from budget.models import Activity, Allocation, BudgetLine, Category, Expenditure
 from families.models import Family
-
-
-class AmountField(forms.CharField):
-    """DKK with two decimals; accepts "1234.50", "1234,50" and "1.234,50"."""
-
-    def __init__(self, *args, positive=True, **kwargs):
-        self.positive = positive
-        kwargs.setdefault("max_length", 30)
-        super().__init__(*args, **kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, Decimal):
-            return f"{value:.2f}".replace(".", ",")
-        return value
-
-    def clean(self, value):
-        value = super().clean(value)
-        if value in self.empty_values:
-            return None
-        try:
-            amount = parse_amount(value)
-        except AmountError as e:
-            raise ValidationError(e.message, code="invalid") from None
-        if self.positive and amount <= 0:
-            raise ValidationError(_("The amount must be greater than 0."), code="not_positive")
-        if amount < 0:
-            raise ValidationError(_("The amount cannot be negative."), code="negative")
-        return amount
 
 
 class AllocationForm(forms.ModelForm):

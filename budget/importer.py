@@ -26,9 +26,9 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log, audit_log_families
+from bi18.lib.amounts import AmountError, parse_amount
 from bi18.lib.csvfile import ImportFileError, read_rows
 from bi18.lib.dates import parse_date
-from budget.amounts import AmountError, parse_amount
 from budget.models import Activity, BudgetLine, Category, Expenditure, ExpenditureImport
 from families.models import Family
 

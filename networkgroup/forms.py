@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bi18.lib import textlimits
+from bi18.lib.forms import AmountField
 from families.models import Person
 from networkgroup import access, services
 from networkgroup.models import ActionStatus, InterpreterBookingStatus, PlanArea
@@ -311,13 +312,11 @@ class InterpreterBookingForm(_Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=InterpreterBookingStatus.choices, initial="requested"
     )
-    cost = forms.DecimalField(
+    cost = AmountField(
         label=_("Cost (DKK)"),
-        min_value=0,
+        positive=False,
         max_digits=10,
-        decimal_places=2,
         required=False,
-        localize=True,
         help_text=_(
             "When known (the invoice): booked as an interpreter expenditure on BIU 18.21. "
             "E.g. 1250,50"

@@ -5,7 +5,11 @@
   `blank=True`, ModelChoiceField, django-filter – whatever form they are in.
 * `DecimalCommaField` is the one field for numbers people type: a decimal comma ("22,5") is
   as good as a point, and a stored value is shown with the comma again.
+* `AmountField` is the one field for money (DKK, two decimals): "1.234,50", "1234,50" and
+  "1234.50" (`bi18.lib.amounts.parse_amount`).
 """
+
+from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -13,6 +17,8 @@ from django.forms.renderers import DjangoTemplates
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from bi18.lib.amounts import AmountError, parse_amount
 
 # Django's placeholder for "nothing chosen" (BLANK_CHOICE_DASH, ModelChoiceField.empty_label,
 # django-filter's FILTERS_EMPTY_CHOICE_LABEL).
@@ -70,3 +76,40 @@ class DecimalCommaField(forms.DecimalField):
         if isinstance(value, str):
             value = value.strip().replace(" ", "").replace("\u00a0", "").replace(",", ".")
         return super().to_python(value)
+
+
+class AmountField(forms.CharField):
+    """DKK with two decimals; accepts "1234.50", "1234,50" and "1.234,50".
+
+    `positive` refuses 0 as well as negative amounts; `max_digits` is the model field's, so
+    an amount the database cannot hold is a form error, not a failed save."""
+
+    def __init__(self, *args, positive=True, max_digits=None, **kwargs):
+        self.positive = positive
+        self.max_digits = max_digits
+        kwargs.setdefault("max_length", 30)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+        )
+        super().__init__(*args, **kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, Decimal):
+            return f"{value:.2f}".replace(".", ",")
+        return value
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value in self.empty_values:
+            return None
+        try:
+            amount = parse_amount(value)
+        except AmountError as e:
+            raise ValidationError(e.message, code="invalid") from None
+        if self.positive and amount <= 0:
+            raise ValidationError(_("The amount must be greater than 0."), code="not_positive")
+        if amount < 0:
+            raise ValidationError(_("The amount cannot be negative."), code="negative")
+        if self.max_digits is not None and abs(amount) >= Decimal(10) ** (self.max_digits - 2):
+            raise ValidationError(_("The amount is too large."), code="too_large")
+        return amount

@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from bi18.audit.models import AuditEvent
+from bi18.lib.amounts import AmountError, parse_amount
 from bi18.lib.csvfile import ImportFileError
-from budget.amounts import AmountError, parse_amount
 from budget.importer import expenditure_import
 from budget.models import Activity, Allocation, Category, Expenditure, ExpenditureImport
 from tests.factories import FamilyFactory

@@ -84,11 +84,13 @@ def test_the_cost_becomes_an_interpreter_expenditure_on_18_21_and_follows_change
     assert expenditure.category == Category.INTERPRETER
     assert expenditure.family_id == meeting.family_id
     assert expenditure.date == datetime.date(2026, 3, 10)
-    # The invoice differs: the expenditure follows; no second row.
-    data = FORM | {"cost": "1400", "status": "confirmed", "version": booking.version}
+    # The invoice differs (typed with a thousands point): the expenditure follows; no second row.
+    data = FORM | {"cost": "1.400,75", "status": "confirmed", "version": booking.version}
     assert client.post(_urls(meeting, booking), data).status_code == 302
     [expenditure] = Expenditure.objects.filter(category=Category.INTERPRETER)
-    assert expenditure.amount == Decimal("1400.00")
+    assert expenditure.amount == Decimal("1400.75")
+    # The edit form shows the amount as it is typed: with a decimal comma.
+    assert 'value="1400,75"' in client.get(_urls(meeting, booking)).content.decode()
     # Cancelled in time, no cost: the expenditure goes.
     booking.refresh_from_db()
     data = FORM | {"cost": "", "status": "cancelled", "version": booking.version}
@@ -138,6 +140,8 @@ def test_a_booking_costs_in_a_year_with_a_share_are_counted_against_it(
         ({"language": ""}, "language"),
         ({"cost": "-5"}, "cost"),
         ({"cost": "abc"}, "cost"),
+        ({"cost": "12,345"}, "cost"),  # three decimals: not an amount
+        ({"cost": "100.000.000"}, "cost"),  # more than the field holds
         ({"minutes": "5"}, "minutes"),
         ({"starts_at": "2026-02-31T10:00"}, "starts_at"),
         ({"supplier": ""}, "supplier"),
