@@ -36,7 +36,7 @@ OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 
 
 class Plan(Versioned):
-    """One plan per family. Created with the family's first visit to its plan."""
+    """One plan per family, created with the family (services.plans_create), never by a page."""
 
     family = models.OneToOneField(Family, on_delete=models.CASCADE, related_name="plan")
     last_reviewed_on = models.DateField(_("last reviewed"), null=True, blank=True)
