@@ -8,6 +8,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -25,6 +26,7 @@ from bi18.accounts.forms import (
 )
 from bi18.accounts.models import User
 from bi18.accounts.twofactor.services import has_second_factor
+from bi18.lib.sorting import sort_order
 from bi18.navigation import admin_cards
 
 PAGE_SIZE = 25
@@ -81,7 +83,19 @@ def user_list(request):
             "role": form.cleaned_data["role"],
             "active": form.active(),
         }
-    page = Paginator(selectors.user_search(**criteria), PAGE_SIZE).get_page(request.GET.get("page"))
+    sorting = sort_order(
+        request,
+        {
+            "name": ("last_name", "first_name", "username"),
+            "username": "username",
+            "email": "email",
+            "status": "-is_active",
+            "last_login": F("last_login").asc(nulls_last=True),
+        },
+        "name",
+    )
+    users = selectors.user_search(**criteria).order_by(*sorting.ordering)
+    page = Paginator(users, PAGE_SIZE).get_page(request.GET.get("page"))
     locked = selectors.locked_usernames(u.username for u in page.object_list)
     rows = [(u, selectors.role_labels(u), u.username in locked) for u in page.object_list]
     return render(
@@ -89,6 +103,7 @@ def user_list(request):
         "accounts/user_list.html",
         {
             "page": page,
+            "sorting": sorting,
             "rows": rows,
             "filter_form": form,
             "filtered": any(criteria.get(k) not in (None, "") for k in ("q", "role", "active")),

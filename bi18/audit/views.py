@@ -22,6 +22,7 @@ from bi18.audit.models import AuditAction, AuditEvent
 from bi18.lib import exports
 from bi18.lib.cpr import contains_cpr
 from bi18.lib.pickers import PICKER_LIMIT
+from bi18.lib.sorting import Ordering, Sorting, sort_order
 
 PAGE_SIZE = 50
 _REPORT_SESSION_KEY = "audit_citizen_reports"
@@ -135,7 +136,7 @@ def audit_search(request):
             filters = _search_filters(form.cleaned_data)
             url = reverse("audit:search")
             return redirect(f"{url}?s={_save_search(request, filters)}" if filters else url)
-        return render(request, "audit/search.html", _search_context(form, None))
+        return render(request, "audit/search.html", _search_context(form, None, _sorting(request)))
 
     token = request.GET.get("s", "")
     saved = request.session.get(_SEARCH_SESSION_KEY, {}).get(token) if token else None
@@ -145,7 +146,9 @@ def audit_search(request):
     page = None
     if not form.is_bound or form.is_valid():
         data = form.cleaned_data if form.is_bound else {}
-        events = _filtered(AuditEvent.objects.select_related("actor"), data).order_by("-at", "-id")
+        sorting = _sorting(request, case_number=True)
+        events = _filtered(AuditEvent.objects.select_related("actor"), data)
+        events = events.order_by(*sorting.ordering)
         page = _page(events, request.GET.get("page"))
         # Reading the log is itself a use of personal data. The filters never hold a
         # CPR number (the form refuses one).
@@ -155,13 +158,24 @@ def audit_search(request):
             event="audit.log.searched",
             detail={"filters": _search_filters(data), "page": page.number},
         )
-    return render(request, "audit/search.html", _search_context(form, page))
+    return render(request, "audit/search.html", _search_context(form, page, sorting))
 
 
-def _search_context(form, page) -> dict:
+def _sorting(request, *, case_number: bool = False) -> Sorting:
+    """The log is large: only orderings its indexes serve (time; user name or case number,
+    then time)."""
+    columns: dict[str, Ordering] = {"at": "at", "user": ("actor_username", "-at")}
+    if case_number:
+        columns["case_number"] = ("case_number", "-at")
+    return sort_order(request, columns, "-at")
+
+
+def _search_context(form, page, sorting: Sorting) -> dict:
     return {
         "form": form,
         "page": page,
+        "sorting": sorting,
+        "newest_first": sorting.key == "at" and sorting.descending,
         "rows": _rows(page.object_list) if page else [],
         "filtered": bool(form.is_bound and any(form.data.get(f) for f in form.fields)),
         "nav_active": "admin",
@@ -231,9 +245,12 @@ def citizen_report(request):
     context = {"form": CitizenReportForm(), "nav_active": "admin"}
     if saved is not None:
         citizen = citizen_by_hash(saved["cpr_hash"], masked=saved["masked"])
-        page = _page(events_about(citizen), request.GET.get("page"))
+        sorting = _sorting(request)
+        page = _page(events_about(citizen).order_by(*sorting.ordering), request.GET.get("page"))
         context.update(
             {
+                "sorting": sorting,
+                "newest_first": sorting.key == "at" and sorting.descending,
                 "citizen": citizen,
                 "purpose": saved["purpose"],
                 "token": token,

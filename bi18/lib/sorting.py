@@ -14,7 +14,7 @@ In the template (`{% load sorting %}`), a header cell is
 `{% sortable_th sorting "case_number" _("Case number") %}`: a link that toggles the
 direction, keeps the other query parameters (filters, search) and goes back to page 1, with
 `aria-sort` on the active column and a visually hidden "Sort by …" for screen readers.
-A list whose rows are computed in Python sorts them with `Sorting.sort_rows`.
+A list whose rows are computed in Python (a summary) sorts them with `sort_rows`.
 """
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -79,13 +79,18 @@ class Sorting:
             return ""
         return "descending" if self.descending else "ascending"
 
-    def sort_rows(self, rows: Iterable[T], keys: Mapping[str, Callable[[T], Any]]) -> list[T]:
-        """Rows computed in Python (not a queryset), sorted by the chosen column.
 
-        `keys` maps each declared column to a function of a row; Python's sort is stable,
-        so rows with equal values keep the order they came in.
-        """
-        return sorted(rows, key=keys[self.key], reverse=self.descending)
+def _chosen(
+    request: HttpRequest, keys: Iterable[str], default: str, param: str
+) -> tuple[str, bool]:
+    """(key, descending) from `?param=`, or from `default` if the URL names no known key."""
+    keys = set(keys)
+    if default.lstrip("-") not in keys:
+        raise ValueError(f"The default sort {default!r} is not one of the columns")
+    asked = request.GET.get(param, "")
+    if asked.lstrip("-") not in keys or asked.count("-") > 1:
+        asked = default
+    return asked.lstrip("-"), asked.startswith("-")
 
 
 def sort_order(
@@ -102,13 +107,7 @@ def sort_order(
     reverses each of its terms. `tiebreaker` (the primary key unless the rows are not model
     instances, e.g. `.values()` groups: then "") is appended in the column's direction.
     """
-    if default.lstrip("-") not in columns:
-        raise ValueError(f"The default sort {default!r} is not one of the columns")
-    asked = request.GET.get(param, "")
-    if asked.lstrip("-") not in columns or asked.count("-") > 1:
-        asked = default
-    descending = asked.startswith("-")
-    key = asked.lstrip("-")
+    key, descending = _chosen(request, columns, default, param)
     terms = _terms(columns[key])
     if descending:
         terms = [_reverse(term) for term in terms]
@@ -148,6 +147,22 @@ _DANISH_LAST = str.maketrans({"æ": "z\u0001", "ø": "z\u0002", "å": "z\u0003"}
 def danish_key(text: str) -> str:
     """A sort key that puts æ, ø and å after z, as a Danish reader expects."""
     return text.casefold().translate(_DANISH_LAST)
+
+
+def sort_rows(
+    request: HttpRequest,
+    rows: Iterable[T],
+    keys: Mapping[str, Callable[[T], Any]],
+    default: str,
+    *,
+    param: str = SORT_PARAM,
+) -> tuple[list[T], Sorting]:
+    """Rows computed in Python (a summary, not a queryset), sorted by the column the request
+    asks for; `keys` maps each column to a function of a row. Python's sort is stable, so
+    rows with equal values keep the order they came in."""
+    key, descending = _chosen(request, keys, default, param)
+    ordered = sorted(rows, key=keys[key], reverse=descending)
+    return ordered, Sorting(key=key, descending=descending, ordering=(), param=param)
 
 
 register = template.Library()

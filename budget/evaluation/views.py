@@ -5,6 +5,8 @@ Aggregates only: no page here shows a name or a CPR number, so the guard is a
 permission (403 for others), not the membership rule.
 """
 
+from operator import attrgetter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
@@ -21,6 +23,7 @@ from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
 from bi18.lib.pdf import PdfError, PdfTimeout, html_to_pdf, pdf_failed_response
+from bi18.lib.sorting import danish_key, sort_rows
 from bi18.outbox.runs import runs_fail_stale
 from budget.evaluation import importer, selectors, services
 from budget.evaluation.forms import ComparisonUploadForm, ExtractDownloadForm, ExtractRequestForm
@@ -122,6 +125,17 @@ def extracts(request):
                 request, _("The extract is being built; this page shows its progress.")
             )
             return redirect("evaluation:extracts")
+    # The latest extracts, sorted among themselves (sorting must not change which ones).
+    extracts, sorting = sort_rows(
+        request,
+        selectors.recent_extracts(),
+        {
+            "requested": attrgetter("created_at"),
+            "by": lambda e: danish_key(str(e.requested_by or "")),
+            "status": lambda e: RunStatus.values.index(e.status),
+        },
+        "-requested",
+    )
     return render(
         request,
         "evaluation/extracts.html",
@@ -129,7 +143,8 @@ def extracts(request):
             "nav_active": "evaluation",
             "form": form,
             "download_form": ExtractDownloadForm(),
-            "extracts": selectors.recent_extracts(),
+            "extracts": extracts,
+            "sorting": sorting,
             "run": selectors.latest_run(),
         },
     )

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bi18.lib.sorting import sort_order
 from budget import dashboard, services
 from budget.forms import AllocationForm
 from budget.models import Activity, Allocation, BudgetLine, Scope, TargetSnapshot
@@ -17,10 +18,18 @@ from budget.views.common import budget_required
 def budget_overview(request):
     today = timezone.localdate()
     lines = list(BudgetLine.objects.select_related("committee").order_by("code"))
+    sorting = sort_order(
+        request,
+        {
+            "line": ("activity__line__code", "activity_id", "year"),
+            "activity": ("activity__name", "year"),
+            "year": ("year", "activity__line__code", "activity_id"),
+            "amount": "amount_thousands",
+        },
+        "line",
+    )
     allocations = list(
-        Allocation.objects.select_related("activity__line").order_by(
-            "activity__line__code", "activity_id", "year"
-        )
+        Allocation.objects.select_related("activity__line").order_by(*sorting.ordering)
     )
     activities = list(Activity.objects.select_related("line").order_by("line__code", "id"))
     latest = dashboard.latest_date()
@@ -40,6 +49,7 @@ def budget_overview(request):
             "lines": lines,
             "activities": activities,
             "allocations": allocations,
+            "sorting": sorting,
             "status": status,
             "shares": services.share_status(today),
             "today": today,

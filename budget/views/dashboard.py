@@ -14,6 +14,7 @@ from bi18.accounts.middleware import background_poll
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
 from bi18.lib import exports
+from bi18.lib.sorting import Sorting, danish_key, sort_rows
 from bi18.outbox.runs import runs_fail_stale
 from bi18.rules import rule
 from budget import dashboard, services
@@ -63,6 +64,34 @@ def _dashboard(request):
     return render(request, "budget/dashboard.html", context)
 
 
+def _sorted_cells(request, view, scope: str) -> tuple[list, Sorting]:
+    """One breakdown, sorted by the column its own parameter names. Suppressed cells have
+    no value to sort by: they stay together in their group order, so their place in the
+    table tells nothing of the figures they hide."""
+
+    def figure(name):
+        def key(cell):
+            if cell.suppressed:
+                return (False, False, 0)
+            value = getattr(cell, name)
+            return (True, value is not None, value or 0)
+
+        return key
+
+    return sort_rows(
+        request,
+        view.breakdowns.get(scope, []),
+        {
+            "group": lambda c: danish_key(str(c.label)),
+            "reached": figure("numerator"),
+            "measured": figure("denominator"),
+            "rate": figure("rate"),
+        },
+        "group",
+        param=f"sort_{scope}",
+    )
+
+
 @dashboard_required
 @require_GET
 def target_detail(request, code: str):
@@ -85,8 +114,8 @@ def target_detail(request, code: str):
             "t": view,
             "threshold": rule("small_cell_threshold"),
             "tables": [
-                (_("By cohort"), _("Cohort"), view.breakdowns.get(Scope.COHORT, [])),
-                (_("By district"), _("District"), view.breakdowns.get(Scope.DISTRICT, [])),
+                (_("By cohort"), _("Cohort"), *_sorted_cells(request, view, Scope.COHORT)),
+                (_("By district"), _("District"), *_sorted_cells(request, view, Scope.DISTRICT)),
             ],
         },
     )

@@ -5,14 +5,15 @@ import datetime
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Sum
+from django.db.models import F, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bi18.lib.sorting import choice_order, sort_order
 from budget import services
 from budget.forms import ExpenditureFilterForm, ExpenditureForm
-from budget.models import Expenditure
+from budget.models import Category, Expenditure
 from budget.views.common import budget_required
 
 
@@ -20,8 +21,20 @@ from budget.views.common import budget_required
 @require_GET
 def expenditure_list(request):
     form = ExpenditureFilterForm(request.GET or None)
+    sorting = sort_order(
+        request,
+        {
+            "date": "date",
+            "amount": "amount",
+            "line": "line__code",
+            "activity": "activity__name",
+            "category": choice_order("category", Category.choices, by_label=True),
+            "case_number": F("family__case_number").asc(nulls_last=True),
+        },
+        "-date",
+    )
     expenditures = Expenditure.objects.select_related("line", "activity", "family").order_by(
-        "-date", "-id"
+        *sorting.ordering
     )
     if form.is_valid():
         if form.cleaned_data.get("line"):
@@ -37,6 +50,7 @@ def expenditure_list(request):
     page = Paginator(expenditures, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop(sorting.param, None)
     return render(
         request,
         "budget/expenditure_list.html",
@@ -44,6 +58,7 @@ def expenditure_list(request):
             "nav_active": "targets",
             "form": form,
             "page": page,
+            "sorting": sorting,
             "total": total,
             "filtered": bool(query),
         },

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
 from bi18.lib.pickers import picker_response
+from bi18.lib.sorting import sort_order
 from employment import services
 from employment.access import TRACK, can_see_employment, may_edit_companies
 from employment.forms import CompanyForm, CompanySearchForm, company_field
@@ -27,7 +28,12 @@ def _require_company_register(user):
 def company_list(request):
     _require_company_register(request.user)
     form = CompanySearchForm(request.GET or None)
-    companies = Company.objects.order_by("name", "id")
+    sorting = sort_order(
+        request,
+        {"name": "name", "cvr": "cvr", "industry": "industry", "contact": "contact_name"},
+        "name",
+    )
+    companies = Company.objects.order_by(*sorting.ordering)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
     if q:
         companies = companies.filter(
@@ -39,6 +45,7 @@ def company_list(request):
         "employment/company_list.html",
         {
             "page": page,
+            "sorting": sorting,
             "form": form,
             "q": q,
             "nav_active": "companies",

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_POST
 
 from bi18.audit.services import audit_log
 from bi18.lib.pickers import picker_response
+from bi18.lib.sorting import choice_order, sort_order
 from families import services as family_services
 from families.access import get_family_for_user
 from families.forms import MemberAddForm
-from families.models import Family, NetworkMember
+from families.models import District, Family, NetworkMember
 from families.staffing import services as staffing_services
 from families.staffing.models import AccessGrant
 
@@ -47,7 +48,15 @@ def _group_family(user, family_pk) -> tuple[Family, bool]:
 @permission_required("accounts.manage_network_groups", raise_exception=True)
 def group_admin_list(request):
     """Administrators assign caseworkers to groups; they see case numbers only, no names."""
-    families = Family.objects.order_by("case_number").prefetch_related(
+    sorting = sort_order(
+        request,
+        {
+            "case_number": "case_number",
+            "district": choice_order("district", District.choices, by_label=True),
+        },
+        "case_number",
+    )
+    families = Family.objects.order_by(*sorting.ordering).prefetch_related(
         Prefetch("members", queryset=NetworkMember.objects.select_related("user"))
     )
     q = request.GET.get("q", "").strip()
@@ -57,7 +66,7 @@ def group_admin_list(request):
     return render(
         request,
         "networkgroup/group_admin_list.html",
-        {"page": page, "q": q, "nav_active": "admin"},
+        {"page": page, "sorting": sorting, "q": q, "nav_active": "admin"},
     )
 
 

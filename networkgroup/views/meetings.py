@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from bi18.audit.services import audit_log
+from bi18.lib.sorting import sort_order
 from bi18.lib.versioning import save_or_conflict
 from families.access import is_coordinator, scope_for
 from families.records import services as records
@@ -45,8 +46,9 @@ def _full_member_meeting(request, family_pk, pk):
 @require_GET
 def meeting_list(request, family_pk):
     family = family_for_member(request.user, family_pk)
+    sorting = sort_order(request, {"starts_at": "starts_at", "place": "place"}, "-starts_at")
     meetings = access.meetings(request.user, Meeting.objects.filter(family=family)).order_by(
-        "-starts_at", "-id"
+        *sorting.ordering
     )
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(actor=request.user, action="view", event="networkgroup.meeting.listed", family=family)
@@ -56,6 +58,7 @@ def meeting_list(request, family_pk):
         {
             "family": family,
             "page": page,
+            "sorting": sorting,
             "now": timezone.now(),
             "may_convene": is_coordinator(request.user, family)
             and access.sees_everyone(request.user, family),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from bi18.audit.services import audit_log
+from bi18.lib.sorting import sort_order
 from networkgroup import access
 from networkgroup.models import Meeting
 
@@ -32,13 +33,18 @@ def my_meetings(request):
     # The same rule as the meeting pages (networkgroup.access).
     meetings = access.meetings(request.user, Meeting.objects.all()).select_related("family")
     if show == "upcoming":
-        meetings = meetings.filter(starts_at__gte=now).order_by("starts_at", "id")
+        meetings = meetings.filter(starts_at__gte=now)
     elif show == "past":
-        meetings = meetings.filter(starts_at__lt=now).order_by("-starts_at", "-id")
+        meetings = meetings.filter(starts_at__lt=now)
     else:
-        meetings = meetings.filter(starts_at__lt=now, minutes_approved_at__isnull=True).order_by(
-            "-starts_at", "-id"
-        )
+        meetings = meetings.filter(starts_at__lt=now, minutes_approved_at__isnull=True)
+    sorting = sort_order(
+        request,
+        {"starts_at": "starts_at", "family": "family__case_number", "place": "place"},
+        # The next meeting first; of past ones, the latest.
+        "starts_at" if show == "upcoming" else "-starts_at",
+    )
+    meetings = meetings.order_by(*sorting.ordering)
     if q:
         meetings = meetings.filter(family__case_number__icontains=q)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -54,6 +60,7 @@ def my_meetings(request):
         "networkgroup/my_meetings.html",
         {
             "page": page,
+            "sorting": sorting,
             "show": show,
             "show_choices": SHOW_CHOICES,
             "q": q,

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bi18.accounts.middleware import background_poll, is_background
 from bi18.audit.services import audit_log
+from bi18.lib.sorting import sort_order
 from bi18.lib.versioning import save_or_conflict
 from networkgroup import access, fragments, selectors, services
 from networkgroup.forms import ActionForm, GoalForm
@@ -250,9 +251,10 @@ def goal_edit(request, family_pk, goal_pk):
 def goal_history(request, family_pk, goal_pk):
     family = family_for_member(request.user, family_pk)
     goal = _goal(request, family, goal_pk)
+    sorting = sort_order(request, {"at": "at"}, "-at")
     changes = selectors.history_events(
         access.events(request.user, PlanEvent.objects.filter(goal=goal))
-    )
+    ).order_by(*sorting.ordering)
     page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(
         actor=request.user,
@@ -264,7 +266,13 @@ def goal_history(request, family_pk, goal_pk):
     return render(
         request,
         "networkgroup/history.html",
-        {"family": family, "goal": goal, "page": page, "nav_active": "families"},
+        {
+            "family": family,
+            "goal": goal,
+            "page": page,
+            "sorting": sorting,
+            "nav_active": "families",
+        },
     )
 
 
@@ -273,9 +281,10 @@ def goal_history(request, family_pk, goal_pk):
 def plan_history(request, family_pk):
     family = family_for_member(request.user, family_pk)
     plan = plan_or_404(family)
+    sorting = sort_order(request, {"at": "at"}, "-at")
     changes = selectors.history_events(
         access.events(request.user, PlanEvent.objects.filter(plan=plan))
-    )
+    ).order_by(*sorting.ordering)
     page = Paginator(changes, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(
         actor=request.user, action="view", event="networkgroup.plan.history_viewed", family=family
@@ -283,7 +292,13 @@ def plan_history(request, family_pk):
     return render(
         request,
         "networkgroup/history.html",
-        {"family": family, "goal": None, "page": page, "nav_active": "families"},
+        {
+            "family": family,
+            "goal": None,
+            "page": page,
+            "sorting": sorting,
+            "nav_active": "families",
+        },
     )
 
 

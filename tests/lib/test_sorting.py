@@ -6,7 +6,7 @@ from django.db.models import F
 from django.template import Context, Template
 from django.test import RequestFactory
 
-from bi18.lib.sorting import danish_key, sort_order
+from bi18.lib.sorting import danish_key, sort_order, sort_rows
 
 COLUMNS = {"name": ("last_name", "first_name"), "due": F("deadline").asc(nulls_last=True)}
 
@@ -67,3 +67,16 @@ def test_danish_letters_sort_after_z():
         "Valby",
         "Østerbro",
     ]
+
+
+def test_rows_computed_in_python_sort_stably_and_fall_back_to_the_default():
+    rows = [("b", 2), ("a", 1), ("c", 1)]
+    keys = {"name": lambda r: r[0], "n": lambda r: r[1]}
+    for query, expected in (
+        ({"sort": "-n"}, [("b", 2), ("a", 1), ("c", 1)]),  # equal values keep their order
+        ({"sort": "n"}, [("a", 1), ("c", 1), ("b", 2)]),
+        ({"sort": "__class__"}, [("a", 1), ("b", 2), ("c", 1)]),
+    ):
+        ordered, sorting = sort_rows(RequestFactory().get("/", query), rows, keys, "name")
+        assert ordered == expected
+        assert sorting.ordering == ()
