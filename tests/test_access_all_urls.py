@@ -198,6 +198,8 @@ URLS: dict[str, tuple] = {
     "worklist:filter": (OWN, "Mit arbejde: the user's own filter"),
     "worklist:snooze": (OWN, "Mit arbejde: snooze an item of the user's own list"),
     "worklist:snooze_remove": (OWN, "Mit arbejde: the user's own snoozes only (404 else)"),
+    "worklist:section": (OWN, "Mit arbejde: a section of the user's own list, loaded on request"),
+    "worklist:group": case(PERSON, FAMILY),
     "networkgroup:group_admin_list": (PERM, "network-group administration"),
     "networkgroup:group": case(PLAN, FAMILY, MEMBER),
     "networkgroup:member_candidates": case(PLAN, FAMILY, COORD),
@@ -562,6 +564,7 @@ def _build_world():
         "role": Role.FAMILY_CASEWORKER.value,
         "uidb64": "MQ",
         "token": "not-a-valid-token",
+        "section": "kommende",
     }
     # `pk` means a different object on each page.
     pk = {
@@ -754,6 +757,8 @@ def test_the_django_admin_site_is_closed_to_every_application_role(client, db, w
         ("retention", "youth:person", ["Thaddeus"]),
         ("mentor", "employment:parent", ["Zenobia"]),
         ("consultant", "employment:parent", ["Zenobia"]),
+        ("coordinator", "worklist:group", ["Brambleparent action"]),
+        ("uu", "worklist:group", ["Junipeyouth action"]),
     ],
 )
 def test_each_role_sees_the_people_in_its_scope(client, db, world, who, name, must_show):

@@ -3,7 +3,7 @@ items they snoozed, grouped by family. A fixed number of queries whatever the da
 collectors' own, one for the snoozes, one for the families' ids."""
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,16 @@ from families.worklist.models import Period, Snooze
 
 # Above this many items in a section, its families start collapsed (the page stays short).
 OPEN_UP_TO = 12
+# The page shows this many families of a section; the rest load on request (national scale:
+# a caseworker's page does not grow with their caseload; a phone's page stays short).
+FAMILIES_SHOWN = 6
+# A section's address (Danish, in URLs) and its key (the page's anchors).
+SECTION_SLUGS = {
+    "overdue": "overskredet",
+    "upcoming": "kommende",
+    "at-risk": "i-fare",
+    "snoozed": "udsat",
+}
 
 
 def period_days(period: str) -> int:
@@ -73,6 +83,24 @@ class Section:
     def count(self) -> int:
         return sum(g.count for g in self.families)
 
+    @property
+    def slug(self) -> str:
+        return SECTION_SLUGS[self.key]
+
+    @property
+    def on_page(self) -> list[FamilyGroup]:
+        """The families the page itself shows (their headers; the items of open ones): the
+        snoozed section loads on request, and a long section shows its first families."""
+        return [] if self.key == "snoozed" else self.families[:FAMILIES_SHOWN]
+
+    @property
+    def more(self) -> int:
+        """Families of this section the page leaves to a request."""
+        return len(self.families) - len(self.on_page)
+
+    def group(self, family_id: int) -> FamilyGroup | None:
+        return next((g for g in self.families if g.family_id == family_id), None)
+
 
 @dataclass
 class MyWork:
@@ -81,12 +109,16 @@ class MyWork:
     sections: list[Section]
     kind_choices: list[tuple[str, str]]
     family_choices: list[tuple[str, str]]
-    shown: list[Deadline] = field(default_factory=list)
     total: int = 0  # items before the filter, snoozed ones included
 
     @property
     def section(self) -> dict[str, Section]:
         return {s.key: s for s in self.sections}
+
+    @property
+    def on_page(self) -> list[Deadline]:
+        """The items the page names (in a family's header or its open list)."""
+        return [row.item for s in self.sections for g in s.on_page for row in g.rows]
 
 
 def active_snoozes(user, today: datetime.date) -> dict[str, Snooze]:
@@ -215,7 +247,6 @@ def my_work(
         sections=sections,
         kind_choices=kind_choices,
         family_choices=family_choices,
-        shown=overdue + upcoming + at_risk,
         total=len(everything),
     )
 

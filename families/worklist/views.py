@@ -6,9 +6,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from bi18.audit.services import audit_log
 from families.access import get_family_for_user, scope_for
@@ -61,7 +62,9 @@ def filter_save(request):
 
 def my_work(request):
     """The user's overdue, upcoming and at-risk items, grouped by family, filtered, the
-    snoozed ones apart. A fixed number of queries (tests/test_scale_worklist.py)."""
+    snoozed ones apart. A collapsed family shows only its header; its items, a long
+    section's further families and the snoozed items load on request (`part`). A fixed
+    number of queries (tests/test_scale_worklist.py)."""
     _require_case_data(request.user)
     kind, family_id, period = _saved_filter(request.user)
     work = selectors.my_work(request.user, kind=kind, family_id=family_id, period=period)
@@ -71,14 +74,7 @@ def my_work(request):
         family_choices=work.family_choices,
         period_choices=selectors.period_choices(),
     )
-    if work.shown:
-        # The list shows citizens' names: a view of personal data, logged.
-        audit_log(
-            actor=request.user,
-            action="view",
-            event=events.VIEWED,
-            detail=audit_detail(_Shown(work.shown)),
-        )
+    _audit_shown(request.user, work.on_page)
     return render(
         request,
         "worklist/my_work.html",
@@ -89,6 +85,63 @@ def my_work(request):
             "nav_active": "home",
         },
     )
+
+
+@login_required
+@require_GET
+def part(request, section, family_pk=None):
+    """What the page leaves to a request: one family's items in a section, or a section's
+    families (HTMX: those after the first `fra`; the snoozed ones). The same list as the
+    page (the engine, the remembered filter, the snoozes), the same access rule (a family
+    outside the user's scope is a 404). Without JavaScript the same address is a page."""
+    family = get_family_for_user(request.user, family_pk) if family_pk is not None else None
+    _require_case_data(request.user)
+    key = {slug: key for key, slug in selectors.SECTION_SLUGS.items()}.get(section)
+    if key is None:
+        raise Http404
+    kind, family_id, period = _saved_filter(request.user)
+    work = selectors.my_work(request.user, kind=kind, family_id=family_id, period=period)
+    shown = work.section.get(key)
+    group = shown.group(family.pk) if shown and family else None
+    families = [] if shown is None or family else shown.families
+    if families and request.htmx:
+        families = families[_int(request.GET.get("fra")) :]
+    rows = group.rows if group else [r for g in families for r in g.rows]
+    _audit_shown(request.user, [r.item for r in rows], family=family, section=key)
+    context = {
+        "section": shown,
+        "title": shown.title if shown else _("My work"),
+        "family": family,
+        "group": group,
+        "families": families,
+        "nav_active": "home",
+    }
+    if request.htmx:
+        template = "worklist/_rows.html" if family else "worklist/_families.html"
+    else:
+        template = "worklist/part.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])  # one address, a fragment or a page
+    return response
+
+
+def _int(value) -> int:
+    try:
+        return max(0, int(value or 0))
+    except ValueError:
+        return 0
+
+
+def _audit_shown(user, items, *, family=None, **detail) -> None:
+    """The list names citizens: a view of personal data, logged (ids, no names)."""
+    if items:
+        audit_log(
+            actor=user,
+            action="view",
+            event=events.VIEWED,
+            family=family,
+            detail={**audit_detail(_Shown(items)), **detail},
+        )
 
 
 class _Shown:

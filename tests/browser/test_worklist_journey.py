@@ -58,10 +58,12 @@ def test_caseworker_opens_a_family_group_snoozes_an_item_and_puts_it_back(
     assert page.locator("nav a[href='#overdue']").count() == 1
     group = page.locator(f"#overdue details[data-family='{karim.case_number}']")
     assert group.locator("summary").inner_text().count("1 opgave") == 1
+    # A collapsed family is its header only; opening it loads its items.
     task = group.get_by_role("link", name="Kontakt Netto", exact=True)
-    assert not task.is_visible()
+    assert task.count() == 0
     group.locator("summary").click()
-    assert task.is_visible()
+    task.wait_for(state="visible")
+    assert group.locator("li[data-kind]").count() == 1
     screenshot("family-opened")
 
     # Snooze it: bad input first (no reason), then a reason.
@@ -79,10 +81,10 @@ def test_caseworker_opens_a_family_group_snoozes_an_item_and_puts_it_back(
     assert AuditEvent.objects.filter(event="worklist.item.snoozed").count() == 1
 
     # "Udsat" is collapsed at the bottom; opened it shows the reason, and puts it back.
-    snoozed = page.locator("#snoozed details")
-    assert not snoozed.get_by_text("Netto svarer først efter jul").is_visible()
+    snoozed = page.locator("#snoozed details.worklist-snoozed")
+    assert snoozed.get_by_text("Netto svarer først efter jul").count() == 0
     snoozed.locator("summary").first.click()
-    assert snoozed.get_by_text("Netto svarer først efter jul").is_visible()
+    snoozed.get_by_text("Netto svarer først efter jul").wait_for(state="visible")
     screenshot("snoozed-opened")
     page.set_viewport_size({"width": 390, "height": 800})
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -101,4 +103,51 @@ def test_caseworker_opens_a_family_group_snoozes_an_item_and_puts_it_back(
     assert page.locator("main").get_by_text("Kontakt Netto").count() == 0
     page.get_by_role("button", name="Vis alt").click()
     page.wait_for_url(f"**{reverse('home')}")
-    assert page.locator("main").get_by_text("Kontakt Netto").count() == 1
+    assert page.locator(f"#overdue details[data-family='{karim.case_number}']").count() == 1
+
+
+def test_a_phone_shows_mit_arbejde_short_and_a_family_opens_with_its_items(
+    browser, live_server, transactional_db
+):
+    """The demo caseworker's front page at 390 px was ≈ 3,600 px tall (issue 16 §1): every
+    family's header, two lines each. Now a section shows its first families, one line each,
+    the rest on request; without sideways scrolling. Screenshots at 1366 and 390 px."""
+    from bi18.accounts.models import User
+    from families import demo
+    from tests.browser.conftest import SCREENSHOT_ROOT
+
+    demo.seed_demo()
+    user = User.objects.get(username="sagsbehandler")
+    directory = SCREENSHOT_ROOT / "worklist-demo"
+    directory.mkdir(parents=True, exist_ok=True)
+    heights = {}
+    for width in (1366, 390):
+        context = browser.new_context(
+            base_url=live_server.url, locale="da-DK", viewport={"width": width, "height": 844}
+        )
+        try:
+            page = context.new_page()
+            log_in(page, user, demo.DEMO_PASSWORD)
+            page.goto(reverse("home"))
+            heights[width] = page.evaluate("document.body.scrollHeight")
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.screenshot(path=str(directory / f"home-{width}.png"), full_page=True)
+            # Open the first overdue family: its items arrive and are the task links.
+            group = page.locator("#overdue details.worklist-family").first
+            assert group.locator("li[data-kind]").count() == 0
+            group.locator("summary").click()
+            group.locator("li[data-kind] a.fw-semibold").first.wait_for(state="visible")
+            badge = group.locator("summary .badge").inner_text()
+            assert group.locator("li[data-kind]").count() == int(badge.split()[0])
+            # The rest of the section on request.
+            more = page.locator("#overdue .worklist-more a")
+            if more.count():
+                before = page.locator("#overdue details.worklist-family").count()
+                more.click()
+                page.locator("#overdue .worklist-more").wait_for(state="detached")
+                assert page.locator("#overdue details.worklist-family").count() > before
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            page.screenshot(path=str(directory / f"opened-{width}.png"), full_page=True)
+        finally:
+            context.close()
+    assert heights[390] < 1600, heights

@@ -15,6 +15,7 @@ from employment.tasks import digest_send_for_user
 from families.worklist import selectors
 from families.worklist.models import Snooze, WorklistFilter
 from networkgroup import services as plan
+from networkgroup.models import Action
 from networkgroup.selectors import plan_for_family
 from tests.factories import FamilyFactory, PersonFactory, add_member
 
@@ -143,9 +144,14 @@ def test_a_snoozed_item_leaves_the_list_with_its_reason_and_comes_back(
     assert response.status_code == 302
     html = client.get(reverse("home")).content.decode()
     assert "Kontakt Netto" not in _section(html, "overdue")
+    # "Udsat" is collapsed with its count; its items load when it is opened.
     snoozed = _section(html, "snoozed")
-    assert "Kontakt Netto" in snoozed and "Netto svarer efter jul" in snoozed
-    assert '<details class="worklist-snoozed">' in snoozed  # collapsed
+    assert re.search(r'<details class="worklist-snoozed" hx-get="([^"]+)"', snoozed)
+    assert re.search(r'Udsat <span class="badge[^"]*">1</span>', snoozed)
+    assert "Kontakt Netto" not in snoozed and "Netto svarer efter jul" not in snoozed
+    part = client.get(reverse("worklist:section", args=["udsat"]), HTTP_HX_REQUEST="true")
+    assert "Kontakt Netto" in part.content.decode()
+    assert "Netto svarer efter jul" in part.content.decode()
     event = AuditEvent.objects.get(event="worklist.item.snoozed", actor=caseworker)
     assert event.family_id == netto.plan.family_id and "Netto" not in str(event.detail)
     # On the chosen day it is back among the overdue items.
@@ -280,3 +286,208 @@ def test_erasing_the_family_blanks_snooze_reasons(two_families, caseworker):
     )
     assert erase(second) == 1
     assert Snooze.objects.get().reason == ""
+
+
+# --- Collapsed families load on request (issue 11, issue 16 §1) --------------------------
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def _group_url(section, family):
+    return reverse("worklist:group", args=[section, family.pk])
+
+
+def _group_html(html, section, family):
+    """One family's <details> in one section of the page."""
+    match = re.search(
+        rf'<details class="worklist-family[^"]*"[^>]*data-family="{family.case_number}".*?</details>',
+        _section(html, section),
+        re.S,
+    )
+    return match.group(0) if match else ""
+
+
+def _items(html):
+    """The list of a family's items, whitespace-normalised."""
+    match = re.search(r'<ul class="list-group list-group-flush">.*?</ul>', html, re.S)
+    return re.sub(r"\s+", " ", match.group(0)) if match else ""
+
+
+@pytest.fixture
+def many_families(caseworker):
+    """Ten families with two overdue items each: the overdue section starts collapsed and
+    shows its first six families."""
+    return [
+        _family_with_actions(caseworker, (f"Opgave {i}a", -20 + i), (f"Opgave {i}b", -1))[0]
+        for i in range(10)
+    ]
+
+
+def test_a_family_s_items_from_the_fragment_equal_those_the_open_group_shows(
+    two_families, caseworker, login
+):
+    """A short list shows its groups open; the fragment renders the very same list."""
+    first, _a, second, _b = two_families
+    client = login(caseworker)
+    html = client.get(reverse("home")).content.decode()
+    for section, family, task in (
+        ("overdue", first, "Kontakt Netto"),
+        ("overdue", second, "Book tolk"),
+        ("upcoming", first, "Ring til skolen"),
+    ):
+        group = _group_html(html, section, family)
+        assert " open " in group and task in group
+        slug = {"overdue": "overskredet", "upcoming": "kommende"}[section]
+        part = client.get(_group_url(slug, family), **HTMX)
+        assert part.status_code == 200
+        assert "<html" not in part.content.decode()  # a fragment, not a page
+        assert _items(part.content.decode()) == _items(group)
+
+
+def test_a_collapsed_family_is_only_its_header_until_opened(many_families, caseworker, login):
+    client = login(caseworker)
+    html = client.get(reverse("home")).content.decode()
+    overdue = _section(html, "overdue")
+    families = re.findall(r'data-family="([^"]+)"', overdue)
+    assert len(families) == 6  # the first six; the rest on request
+    assert "Vis 4 familier mere" in overdue
+    assert "Opgave" not in overdue  # no family's items are rendered
+    first = many_families[0]  # the oldest item: the first family
+    group = _group_html(html, "overdue", first)
+    assert " open" not in group.split(">")[0]
+    assert "2 opgaver" in group and "Karim Nasser" in group  # the header: count and people
+    url = _group_url("overskredet", first)
+    assert f'hx-get="{url}"' in group and 'hx-trigger="toggle once"' in group
+    # Without JavaScript the header's link opens the same items as a page.
+    assert f'<a href="{url}">Vis de 2 opgaver</a>' in group
+    page = client.get(url)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "<html" in text and "Opgave 0a" in text and "Opgave 0b" in text
+    assert "Opgave 1a" not in text
+    response = client.get(url, **HTMX)
+    assert "HX-Request" in response["Vary"]  # a cache keeps the page and the fragment apart
+    part = response.content.decode()
+    assert "<html" not in part
+    assert re.findall(r'class="fw-semibold">([^<]+)</a>', part) == ["Opgave 0a", "Opgave 0b"]
+
+
+def test_the_rest_of_a_long_section_loads_on_request(many_families, caseworker, login):
+    client = login(caseworker)
+    html = _section(client.get(reverse("home")).content.decode(), "overdue")
+    url = reverse("worklist:section", args=["overskredet"])
+    assert f'hx-get="{url}?fra=6"' in html
+    more = client.get(url, {"fra": 6}, **HTMX).content.decode()
+    rest = [f.case_number for f in many_families[6:]]
+    assert re.findall(r'data-family="([^"]+)"', more) == rest
+    # Without JavaScript: the whole section as a page.
+    page = client.get(url).content.decode()
+    assert re.findall(r'data-family="([^"]+)"', page) == [f.case_number for f in many_families]
+    assert client.get(url, {"fra": "x"}, **HTMX).status_code == 200
+
+
+def test_the_fragment_shows_what_the_page_would_filters_and_snoozes_included(
+    many_families, caseworker, login
+):
+    client = login(caseworker)
+    first, second = many_families[:2]
+    action_a = Action.objects.filter(plan__family=first).order_by("deadline").first()
+    Snooze.objects.create(
+        user=caseworker,
+        family=first,
+        item_key=_key(action_a),
+        kind="networkgroup.plan_action",
+        until=days(3),
+        reason="Venter på svar",
+    )
+
+    def titles(section, family):
+        html = client.get(_group_url(section, family), **HTMX).content.decode()
+        return re.findall(r'class="fw-semibold">([^<]+)</a>', html)
+
+    assert titles("overskredet", first) == ["Opgave 0b"]  # the snoozed one is apart
+    assert titles("udsat", first) == ["Opgave 0a"]
+    # The remembered filter applies: another family, another kind, another period.
+    client.post(reverse("worklist:filter"), {"kind": "", "family": second.pk, "period": ""})
+    assert titles("overskredet", first) == []
+    assert titles("overskredet", second) == ["Opgave 1a", "Opgave 1b"]
+    client.post(reverse("worklist:filter"), {"kind": "youth.nothing", "period": ""})
+    assert titles("overskredet", second) == []
+    client.post(reverse("worklist:filter"), {"kind": "networkgroup.plan_action", "period": ""})
+    assert titles("overskredet", second) == ["Opgave 1a", "Opgave 1b"]
+    assert "Intet her nu." in client.get(_group_url("kommende", second), **HTMX).content.decode()
+
+
+def test_the_fragment_is_a_404_outside_the_users_scope(
+    many_families, caseworker, other_caseworker, manager, login
+):
+    mine = many_families[0]
+    theirs, _actions = _family_with_actions(other_caseworker, ("Hemmelig opgave", -3))
+    client = login(caseworker)
+    for url in (
+        _group_url("overskredet", theirs),
+        reverse("worklist:group", args=["overskredet", 987654]),
+        _group_url("ukendt", mine),
+        reverse("worklist:section", args=["ukendt"]),
+    ):
+        for headers in ({}, HTMX):
+            response = client.get(url, **headers)
+            assert response.status_code == 404, url
+            assert "Hemmelig" not in response.content.decode()
+    assert client.post(_group_url("overskredet", mine)).status_code == 405
+    # Someone without case data: no family is theirs (404), no list either (403).
+    client = login(manager)
+    assert client.get(_group_url("overskredet", mine), **HTMX).status_code == 404
+    assert client.get(reverse("worklist:section", args=["udsat"]), **HTMX).status_code == 403
+
+
+def test_opening_a_family_is_an_audited_read_without_names(many_families, caseworker, login):
+    client = login(caseworker)
+    family = many_families[0]
+    before = AuditEvent.objects.count()
+    client.get(_group_url("overskredet", family), **HTMX)
+    event = AuditEvent.objects.filter(event="deadlines.worklist.viewed").latest("pk")
+    assert AuditEvent.objects.count() == before + 1
+    assert event.family_id == family.pk and event.actor == caseworker
+    assert event.detail["case_numbers"] == [family.case_number]
+    assert event.detail["items"] == 2 and event.detail["section"] == "overdue"
+    assert "Karim" not in str(event.detail) and "Opgave" not in str(event.detail)
+    # The page logs what it names: the headers of the families it shows.
+    client.get(reverse("home"))
+    page = AuditEvent.objects.filter(event="deadlines.worklist.viewed").latest("pk")
+    assert page.detail["case_numbers"] == sorted(f.case_number for f in many_families[:6])
+
+
+def test_fragment_queries_do_not_grow_with_families_or_items(caseworker, login):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(caseworker)
+    family, _actions = _family_with_actions(caseworker, ("A", -2), ("B", 3))
+
+    def load():
+        counts = []
+        for url in (
+            _group_url("overskredet", family),
+            reverse("worklist:section", args=["overskredet"]),
+        ):
+            with CaptureQueriesContext(connection) as ctx:
+                assert client.get(url, **HTMX).status_code == 200
+            counts.append(len(ctx))
+        return counts
+
+    load()
+    small = load()
+    for i in range(12):
+        other, made = _family_with_actions(
+            caseworker, ("A", -2 - i), ("C", -1), ("B", 3), name=f"N{i}"
+        )
+    Snooze.objects.create(
+        user=caseworker,
+        family=other,
+        item_key=_key(made[0]),
+        kind="networkgroup.plan_action",
+        until=days(4),
+        reason="r",
+    )
+    assert load() == small
