@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.lib.errors import ServiceError
 from bi18.outbox import runs
 from budget import targets
 from budget.models import (
@@ -31,10 +32,6 @@ from budget.models import (
 
 CENT = Decimal("0.01")
 THOUSAND = Decimal(1000)
-
-
-class ServiceError(Exception):
-    """A rule was broken; the message is translated and fit for the user."""
 
 
 # --- Allocations ---------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bi18.lib.errors import ServiceError
 from bi18.lib.sorting import choice_order, sort_order
 from budget import services
 from budget.forms import ExpenditureFilterForm, ExpenditureForm
@@ -85,7 +86,7 @@ def expenditure_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.expenditure_create(actor=request.user, **_expenditure_fields(form))
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
         else:
             messages.success(request, _("The expenditure has been registered."))
@@ -109,7 +110,7 @@ def expenditure_edit(request, pk: int):
                 expenditure=Expenditure.objects.get(pk=pk),
                 **_expenditure_fields(form),
             )
-        except services.ServiceError as e:
+        except ServiceError as e:
             form.add_error(None, str(e))
         else:
             messages.success(request, _("The expenditure has been changed."))
