@@ -126,3 +126,16 @@ def test_caseworker_records_the_help_given_for_the_exam_with_a_decimal_comma(
     )
     help_row.scroll_into_view_if_needed()
     screenshot("exam-help-shown")
+
+
+def test_the_young_persons_page_fits_a_phone(page, caseworker, followed):
+    """At 390 px the section headings and their long "Registrer eksamensforberedelse"-style
+    links wrap instead of widening the page (issue 16 §5)."""
+    log_in(page, caseworker)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(reverse("youth:person", args=[followed.pk]))
+    exam_link = page.locator(
+        f"main a[href='{reverse('youth:record_create', args=[followed.pk, 'exam'])}']"
+    )
+    assert exam_link.count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
