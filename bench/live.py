@@ -10,7 +10,7 @@
    may see the young person's goal but not the parent's — and a session per user (as a
    single sign-on log-in, so no second-factor step).
 2. Starts the servers as production runs them — uvicorn for the sockets (production settings,
-   channels-redis on REDIS_URL) and gunicorn for the pages and fragments — on free loopback
+   `--live-workers` processes, channels-redis on REDIS_URL) and gunicorn for the pages and fragments — on free loopback
    ports, and opens `--clients` sockets per family, each with its user's session cookie and
    the site's Origin (N × clients sockets in all).
 3. Saves one goal per family per second (alternately the parent's and the young person's) for
@@ -27,8 +27,9 @@
    the UU socket), median and p95 of save → every client's update and of save → notice, and
    the ASGI server's resident memory before the sockets, with them open, and at its peak.
 
-The driver shares the machine with the server (2 cores here): its own CPU use is part of
-the figure. Bounded in time and count; everything it starts is stopped at the end.
+The open pages run in a process of their own (bench/live_clients.py, no Django), the saves in
+this one, as gunicorn workers would; all share the machine with the servers (2 cores here),
+so their CPU use is part of the figure. Bounded in time and count; everything it starts is stopped at the end.
 """
 
 import argparse
@@ -41,6 +42,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -63,11 +65,16 @@ def free_port() -> int:
 
 
 def rss_kb(pid: int) -> int:
+    """Resident memory of `pid` and its children (uvicorn's workers)."""
+    total = 0
     with contextlib.suppress(OSError):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    return 0
+                total += int(line.split()[1])
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += rss_kb(int(child))
+    return total
 
 
 def percentile(values, p: float) -> float:
@@ -174,18 +181,20 @@ def start_web(port: int, env: dict, workers: int) -> subprocess.Popen:
     return _started(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True), port)  # noqa: S603
 
 
-def start_server(port: int, env: dict) -> subprocess.Popen:
+def start_server(port: int, env: dict, workers: int) -> subprocess.Popen:
     command = [
         str(VENV_BIN / "uvicorn"),
         "bi18.asgi:application",
         "--host=127.0.0.1",
         f"--port={port}",
+        f"--workers={workers}",
         "--ws=websockets-sansio",
         "--no-proxy-headers",
         "--no-access-log",
         "--log-level=warning",
     ]
-    # As docker-compose's `live`: no persistent connections in the ASGI server's threads.
+    # As docker-compose's `live`: no persistent connections for the HTTP threads; the
+    # sockets' calls keep one per process (networkgroup.live.db).
     env = {**env, "CONN_MAX_AGE": "0"}
     return _started(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True), port)  # noqa: S603
 
@@ -215,113 +224,65 @@ def stop_server(server: subprocess.Popen) -> None:
 # --- 3./4. load -----------------------------------------------------------------------------
 
 
-class Client:
-    """One open plan page: a socket, and (unless --no-fetch) its fragment fetches."""
-
-    def __init__(self, run, family: dict, session: dict):
-        self.run, self.family, self.session = run, family, session
-        self.seen: dict[int, int] = {}  # goal id -> notices received for it
-
-    async def fetch(self, goal_id: int) -> None:
-        path = f"/netvaerk/{self.family['family']}/plan/maal/{goal_id}/"
-        reader, writer = await asyncio.open_connection("127.0.0.1", self.run.web_port)
-        writer.write(
-            (
-                f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{self.run.web_port}\r\n"
-                f"Cookie: sessionid={self.session['key']}\r\nHX-Request: true\r\n"
-                "X-BI18-Background: 1\r\nConnection: close\r\n\r\n"
-            ).encode()
-        )
-        await writer.drain()
-        head = await reader.readline()
-        await reader.read()
-        writer.close()
-        if b" 200 " not in head:
-            self.run.fetch_errors += 1
-
-    async def fetch_and_record(self, goal: int, k: int, notice_at: float) -> None:
-        try:
-            await self.fetch(goal)
-        except OSError:
-            self.run.fetch_errors += 1
-            return
-        self.run.delivered(goal, k, notice_at, time.perf_counter())
-
-    async def listen(self, websockets_connect) -> None:
-        url = f"ws://127.0.0.1:{self.run.port}/ws/netvaerk/{self.family['family']}/plan/"
-        headers = {"Cookie": f"sessionid={self.session['key']}"}
-        try:
-            async with self.run.opening:
-                ws = await websockets_connect(
-                    url,
-                    origin=f"http://127.0.0.1:{self.run.port}",
-                    additional_headers=headers,
-                    open_timeout=30,
-                    max_size=2**16,
-                )
-        except Exception:
-            self.run.refused += 1
-            return
-        self.run.opened += 1
-        try:
-            async for raw in ws:
-                message = json.loads(raw)
-                if message.get("type") != "changed" or message.get("kind") != "goal":
-                    continue
-                goal = message["id"]
-                notice_at = time.perf_counter()
-                k = self.seen.get(goal, 0)
-                self.seen[goal] = k + 1
-                if self.session["youth"] and goal == self.family["parent_goal"]:
-                    self.run.leaked += 1  # must never happen: filtered by the consumer
-                if "html" in message:
-                    self.run.pushed += 1
-                    self.run.delivered(goal, k, notice_at, notice_at)
-                elif self.run.fetching:
-                    # As a browser: the fetch runs beside the socket, which keeps reading.
-                    task = asyncio.create_task(self.fetch_and_record(goal, k, notice_at))
-                    self.run.fetches.add(task)
-                    task.add_done_callback(self.run.fetches.discard)
-                else:
-                    self.run.delivered(goal, k, notice_at, notice_at)
-        except Exception:
-            self.run.dropped += 1
-        finally:
-            await ws.close()
-
-
 class Run:
-    def __init__(self, port: int, web_port: int, fetching: bool):
-        self.port, self.web_port, self.fetching = port, web_port, fetching
-        self.opening = asyncio.Semaphore(50)
+    def __init__(self, fetching: bool):
+        self.fetching = fetching
         self.opened = self.refused = self.dropped = self.leaked = self.fetch_errors = 0
         self.pushed = 0
         self.saves: dict[int, list[dict]] = {}  # goal id -> its saves in order
         self.save_seconds: list[float] = []
         self.lock = threading.Lock()
-        self.fetches: set = set()
 
     def delivered(self, goal: int, k: int, notice_at: float, updated_at: float) -> None:
-        with self.lock:
-            saves = self.saves.get(goal, [])
-            if k < len(saves):
-                save = saves[k]
-                save["notices"].append(notice_at - save["at"])
-                save["updates"].append(updated_at - save["at"])
+        saves = self.saves.get(goal, [])
+        if k < len(saves):
+            save = saves[k]
+            save["notices"].append(notice_at - save["at"])
+            save["updates"].append(updated_at - save["at"])
 
 
-async def load(args, world, sessions, actor, port, web_port) -> Run:
-    from websockets.asyncio.client import connect
+def start_clients(args, world, sessions, port, web_port, workdir: Path) -> subprocess.Popen:
+    """The open pages, in their own process (bench/live_clients.py): their CPU is not the
+    saving process's, and their event loop is not slowed by the saves' threads."""
+    config = {
+        "port": port,
+        "web_port": web_port,
+        "fetching": not args.no_fetch,
+        "clients": [
+            {
+                "family": family["family"],
+                "parent_goal": family["parent_goal"],
+                "session": session["key"],
+                "youth": session["youth"],
+            }
+            for family in world
+            for session in sessions
+        ],
+    }
+    (workdir / "config.json").write_text(json.dumps(config))
+    clients = subprocess.Popen(  # noqa: S603
+        [
+            sys.executable,
+            str(ROOT / "bench" / "live_clients.py"),
+            str(workdir / "config.json"),
+            str(workdir / "results.json"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    if clients.stdout.readline().strip() != "ready":
+        stop_server(clients)
+        sys.exit("bench/live.py: the clients' process did not get ready")
+    return clients
 
+
+async def load(args, world, sessions, actor, clients: subprocess.Popen) -> Run:
     from networkgroup import services
     from networkgroup.models import Goal
 
-    run = Run(port, web_port, fetching=not args.no_fetch)
-    clients = [Client(run, family, session) for family in world for session in sessions]
-    listeners = [asyncio.create_task(c.listen(connect)) for c in clients]
-    deadline = time.monotonic() + 120
-    while run.opened + run.refused < len(clients) and time.monotonic() < deadline:
-        await asyncio.sleep(0.2)
+    run = Run(fetching=not args.no_fetch)
     await asyncio.sleep(1)  # joins and presence settle
     run.memory_open_kb = rss_kb(args.server_pid)
 
@@ -331,7 +292,8 @@ async def load(args, world, sessions, actor, port, web_port) -> Run:
     loop = asyncio.get_running_loop()
 
     def save(goal_id: int, n: int) -> None:
-        started = time.perf_counter()
+        # CLOCK_MONOTONIC: the clients' process reads the same clock.
+        started = time.monotonic()
         record = {"at": started, "notices": [], "updates": []}
         with run.lock:
             run.saves.setdefault(goal_id, []).append(record)
@@ -339,19 +301,19 @@ async def load(args, world, sessions, actor, port, web_port) -> Run:
             actor=actor, goal=goals[goal_id], data={"text": f"Gemt {n}"}, version=versions[goal_id]
         )
         versions[goal_id] += 1
-        run.save_seconds.append(time.perf_counter() - started)
+        run.save_seconds.append(time.monotonic() - started)
 
     interval = 1.0 / len(world)
-    start = time.perf_counter()
+    start = time.monotonic()
     futures = []
     n = 0
     peak = run.memory_open_kb
-    while time.perf_counter() - start < args.seconds:
+    while time.monotonic() - start < args.seconds:
         family = world[n % len(world)]
         goal = family["goals"][(n // len(world)) % 2]
         futures.append(loop.run_in_executor(pool, save, goal, n))
         n += 1
-        delay = start + n * interval - time.perf_counter()
+        delay = start + n * interval - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
         if n % len(world) == 0:
@@ -359,9 +321,6 @@ async def load(args, world, sessions, actor, port, web_port) -> Run:
     await asyncio.gather(*futures, return_exceptions=True)
     await asyncio.sleep(args.grace)  # let the last updates arrive
     run.memory_peak_kb = max(peak, rss_kb(args.server_pid))
-    for task in listeners:
-        task.cancel()
-    await asyncio.gather(*listeners, return_exceptions=True)
     pool.shutdown()
     run.expected_per_goal = {
         g: (len(sessions) - sum(s["youth"] for s in sessions))
@@ -371,6 +330,17 @@ async def load(args, world, sessions, actor, port, web_port) -> Run:
         for g in family["goals"]
     }
     return run
+
+
+def collect(run: Run, clients: subprocess.Popen, workdir: Path) -> None:
+    clients.stdin.write("stop\n")
+    clients.stdin.flush()
+    clients.wait(timeout=60)
+    results = json.loads((workdir / "results.json").read_text())
+    for name, value in results["counts"].items():
+        setattr(run, name, value)
+    for goal, k, notice_at, updated_at in results["updates"]:
+        run.delivered(goal, k, notice_at, updated_at)
 
 
 def report(args, run: Run, memory_idle_kb: int) -> None:
@@ -430,6 +400,9 @@ def main() -> None:
     parser.add_argument(
         "--web-workers", type=int, default=2, help="gunicorn workers for the fetches"
     )
+    parser.add_argument(
+        "--live-workers", type=int, default=2, help="uvicorn worker processes for the sockets"
+    )
     args = parser.parse_args()
     if args.clients < 2:
         parser.error("--clients must be at least 2 (the last is the UU counsellor)")
@@ -445,7 +418,7 @@ def main() -> None:
 
     port, web_port = free_port(), free_port()
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
-    server = start_server(port, env)
+    server = start_server(port, env, args.live_workers)
     web = start_web(web_port, env, args.web_workers) if not args.no_fetch else None
     try:
         args.server_pid = server.pid
@@ -454,7 +427,13 @@ def main() -> None:
             f"sockets on :{port}, pages on :{web_port}; opening {args.families * args.clients} sockets …",
             flush=True,
         )
-        run = asyncio.run(load(args, world, sessions, actor, port, web_port))
+        with tempfile.TemporaryDirectory() as workdir:
+            clients = start_clients(args, world, sessions, port, web_port, Path(workdir))
+            try:
+                run = asyncio.run(load(args, world, sessions, actor, clients))
+                collect(run, clients, Path(workdir))
+            finally:
+                stop_server(clients)
     finally:
         stop_server(server)
         if web is not None:

@@ -167,6 +167,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Persistent connections: a new PostgreSQL connection per request costs ~10x throughput.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The live sockets' database calls keep their one connection per ASGI process this long,
+    # also where CONN_MAX_AGE is 0 (networkgroup.live.db).
+    LIVE_CONN_MAX_AGE = env.int("LIVE_CONN_MAX_AGE", default=60)
     # Behind PgBouncer in transaction mode a connection is not ours between transactions:
     # no server-side cursors (README "Scaling out").
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
@@ -369,7 +372,9 @@ if REDIS_URL:
                 # redis-py's default read timeout (5 s) equals channels-redis's blocking
                 # receive (BZPOPMIN, 5 s): an idle socket's receive then raised a timeout
                 # that ended the consumer. Longer than the receive, not infinite.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 15}],
+                # redis-py's pool (100 by default) fails at once when empty: a server with a
+                # thousand sockets opens or closes them in bursts of group joins.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 1000}],
                 "capacity": 200,
                 "expiry": 30,
                 "group_expiry": 3600,

@@ -26,7 +26,6 @@ Messages from the page: {"type": "editing", "kind": "goal"|"action"|null, "id": 
 import asyncio
 import contextlib
 
-from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 
@@ -34,6 +33,7 @@ from bi18.accounts.middleware import language_from_cookies
 from bi18.audit.services import audit_log
 from networkgroup import access
 from networkgroup.live import admission, notify, push, reads
+from networkgroup.live.db import live_sync_to_async
 
 # Sent when access ends while the socket is open (the page reloads and gets the log-in
 # page or 404); a socket refused at the handshake gets HTTP 403 from the server.
@@ -106,7 +106,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_add(group, self.channel_name)
         self.class_groups = frozenset(groups)
 
-    @database_sync_to_async
+    @live_sync_to_async
     def _admit(self, *, audit: bool):
         found = admission.admit(
             session_key=self.session_key, family_id=self.family_id, meeting_id=self.meeting_id
@@ -183,7 +183,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         if kind == "ping":
             # Stay on the polling pages' list (cache presence), and learn who is there by
             # polling only (a proxy that blocks their sockets).
-            present = await database_sync_to_async(self._touch_presence)(self.grant.user)
+            present = await live_sync_to_async(self._touch_presence)(self.grant.user)
             await self.send_json({"type": "pong", "present": present})
         elif kind == "editing":
             self.editing = await self._editing_item(content.get("kind"), content.get("id"))
@@ -191,7 +191,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         elif kind == "resync":
             await self.send_json(await self._resync(content.get("since")))
 
-    @database_sync_to_async
+    @live_sync_to_async
     def _editing_item(self, kind, pk) -> dict | None:
         """The item this user says they edit, if it is one of this family's that they may
         see, with its audience; anything else is "editing nothing"."""
@@ -214,7 +214,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             },
         }
 
-    @database_sync_to_async
+    @live_sync_to_async
     def _resync(self, since) -> dict:
         """What changed in the plan after `since` (a plan-history id), as this user may see
         it: the page refreshes those items after a reconnect."""

@@ -743,3 +743,30 @@ def test_a_member_whose_membership_narrows_stops_getting_the_parents_at_once(wor
     seen = run(scenario)
     assert [m["id"] for m in seen] == [world["youth_goal"].pk]
     assert "Praktik" not in str(seen)
+
+
+def test_the_sockets_database_calls_keep_one_connection(monkeypatch):
+    """The ASGI server runs with CONN_MAX_AGE 0 (its HTTP threads come and go); the sockets'
+    calls, all in Channels' one sync thread, keep their PostgreSQL connection instead of
+    opening one per admission, re-check or ping."""
+    from django.db import connection
+
+    from networkgroup.live.db import live_sync_to_async
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL backend's process id tells connections apart")
+    monkeypatch.setitem(connection.settings_dict, "CONN_MAX_AGE", 0)
+
+    def backend() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            return cursor.fetchone()[0]
+
+    async def scenario():
+        plain = [await database_sync_to_async(backend)() for _ in range(2)]
+        kept = [await live_sync_to_async(backend)() for _ in range(3)]
+        return plain, kept
+
+    plain, kept = run(scenario)
+    assert plain[0] != plain[1]  # a new connection per call, as before
+    assert len(set(kept)) == 1
