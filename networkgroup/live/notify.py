@@ -12,11 +12,13 @@ and polling still reports changes.
 
 import asyncio
 import logging
+import os
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
+from channels.layers import InMemoryChannelLayer, get_channel_layer
 from django.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -124,7 +126,13 @@ def publish_many(sends: list[tuple[str, dict]]) -> bool:
     if layer is None or not sends:
         return False
     try:
-        if _loop_running_here():
+        if not isinstance(layer, InMemoryChannelLayer):
+            # channels-redis keeps connections per event loop: one loop of this process's own
+            # sends them all, instead of a new loop (and connection) per save.
+            asyncio.run_coroutine_threadsafe(_send(layer, sends), _publisher_loop()).result(
+                timeout=SEND_TIMEOUT_SECONDS + 1
+            )
+        elif _loop_running_here():
             # Called from code that runs an event loop in this thread (a sync caller inside
             # one, e.g. a browser-test driver): send from a helper thread instead.
             with ThreadPoolExecutor(max_workers=1) as pool:
@@ -135,6 +143,21 @@ def publish_many(sends: list[tuple[str, dict]]) -> bool:
         logger.warning("Live notice not sent to %s", [g for g, _m in sends], exc_info=True)
         return False
     return True
+
+
+_publisher: tuple[int, asyncio.AbstractEventLoop] | None = None
+_publisher_lock = threading.Lock()
+
+
+def _publisher_loop() -> asyncio.AbstractEventLoop:
+    """This process's sending loop, in a thread of its own (started again in a forked child)."""
+    global _publisher
+    with _publisher_lock:
+        if _publisher is None or _publisher[0] != os.getpid():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="live-publisher", daemon=True).start()
+            _publisher = (os.getpid(), loop)
+        return _publisher[1]
 
 
 def _loop_running_here() -> bool:
