@@ -415,8 +415,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=15),
     },
     # The daily "Mit arbejde" digest (SPEC §7), at a configurable local time.
-    "employment-send-daily-digest": {
-        "task": "employment.send_daily_digest",
+    "worklist-send-daily-digest": {
+        "task": "worklist.send_daily_digest",
         "schedule": crontab(
             hour=env.int("DIGEST_HOUR", default=6), minute=env.int("DIGEST_MINUTE", default=30)
         ),

@@ -10,7 +10,6 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bi18.lib import textlimits
@@ -354,19 +353,3 @@ class Course(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class DigestSent(models.Model):
-    """The daily digest's done-marker: one row per user per day (unique), inserted
-    in the same transaction as the send decision so a re-run sends nothing twice."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    date = models.DateField()
-    item_count = models.PositiveIntegerField(default=0)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "date"], name="digest_once_per_day")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} {self.date}"

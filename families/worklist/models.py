@@ -63,3 +63,19 @@ class WorklistFilter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.kind}/{self.family_id}/{self.period}"
+
+
+class DigestSent(models.Model):
+    """The daily digest's done-marker: one row per user per day (unique), inserted
+    in the same transaction as the send decision so a re-run sends nothing twice."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    item_count = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "date"], name="digest_once_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.date}"

@@ -5,6 +5,8 @@ collectors' own, one for the snoozes, one for the families' ids."""
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -265,3 +267,18 @@ def find_item(user, key: str, today: datetime.date | None = None) -> Deadline | 
         if item.key == key:
             return item
     return None
+
+
+def digest_recipients():
+    """Who gets the daily digest: active users who work with case data and have an e-mail
+    address."""
+    perm = Q(groups__permissions__codename="access_case_data") | Q(
+        user_permissions__codename="access_case_data"
+    )
+    return (
+        get_user_model()
+        .objects.filter(perm, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )

@@ -1,15 +1,23 @@
-"""Writes of "Mit arbejde": snoozing an item and remembering the filter."""
+"""Writes of "Mit arbejde": snoozing an item, remembering the filter, sending the digest."""
 
 import datetime
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
+from families.deadlines import items_for
 from families.models import Family
 from families.registry import Deadline
 from families.worklist.events import SNOOZE_REMOVED, SNOOZED
-from families.worklist.models import Period, Snooze, WorklistFilter
+from families.worklist.models import DigestSent, Period, Snooze, WorklistFilter
+from families.worklist.selectors import by_family, without_snoozed
 
 
 @transaction.atomic
@@ -70,3 +78,47 @@ def filter_remember(*, user, kind: str, family_id: int | None, period: str) -> N
 
 def filter_forget(*, user) -> None:
     WorklistFilter.objects.filter(user=user).delete()
+
+
+def digest_send(*, user, day: datetime.date) -> bool:
+    """E-mail `user` their "Mit arbejde" list for `day` (SPEC §7) unless it was sent
+    already; True if sent. As on the page: without the items they snoozed, by family.
+
+    Idempotent: the DigestSent row (unique per user and day) is inserted in the same
+    transaction as the send decision. A concurrent or repeated run blocks on, then
+    fails, the insert and sends nothing. If sending raises, the row rolls back and a
+    retry sends the mail. (The one window left is a crash between the SMTP hand-off
+    and the commit, which could send a second mail on retry: at-least-once, never lost.)
+    Case numbers, kinds, dates and links only: no names or CPR numbers, as e-mail leaves
+    the application's access control.
+    """
+    work = without_snoozed(user, items_for(user, day))
+    if not work:
+        return False
+    site_url = (getattr(settings, "SITE_URL", "") or "").rstrip("/")
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            with transaction.atomic():
+                DigestSent.objects.create(
+                    user=user, date=day, item_count=len(work.overdue) + len(work.upcoming)
+                )
+                context = {
+                    "user": user,
+                    "work": work,
+                    "overdue_families": by_family(work.overdue, day, {}),
+                    "upcoming_families": by_family(work.upcoming, day, {}),
+                    "site_url": site_url,
+                    "home_url": site_url + reverse("home"),
+                }
+                subject = _(
+                    "Your work for %(date)s: %(overdue)s overdue, %(upcoming)s due soon"
+                ) % {
+                    "date": date_format(day, "SHORT_DATE_FORMAT"),
+                    "overdue": len(work.overdue),
+                    "upcoming": len(work.upcoming),
+                }
+                body = render_to_string("worklist/email/digest.txt", context)
+                send_mail(subject, body, None, [user.email])
+        except IntegrityError:
+            return False
+    return True

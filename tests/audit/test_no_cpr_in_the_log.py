@@ -57,7 +57,7 @@ def test_the_e_mail_digest_carries_no_free_text_from_the_plan(family, caseworker
 
     from django.core import mail
 
-    from employment.tasks import digest_send_for_user
+    from families.worklist.services import digest_send
     from networkgroup import selectors, services
     from networkgroup.models import PlanArea
 
@@ -71,7 +71,7 @@ def test_the_e_mail_digest_carries_no_free_text_from_the_plan(family, caseworker
         responsible=caseworker,
         deadline=datetime.date(2026, 3, 2),
     )
-    assert digest_send_for_user(user=caseworker, today=datetime.date(2026, 3, 1))
+    assert digest_send(user=caseworker, day=datetime.date(2026, 3, 1))
     [message] = mail.outbox
     assert family.case_number in message.body
     assert "psykolog" not in message.body and "Amina" not in message.body

@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bi18.audit.models import AuditEvent
-from employment.tasks import digest_send_for_user
 from families.worklist import selectors
 from families.worklist.models import Snooze, WorklistFilter
+from families.worklist.services import digest_send
 from networkgroup import services as plan
 from networkgroup.models import Action
 from networkgroup.selectors import plan_for_family
@@ -266,7 +266,7 @@ def test_digest_leaves_out_snoozed_items_and_groups_by_family(two_families, case
         until=days(2),
         reason="r",
     )
-    assert digest_send_for_user(user=caseworker, today=TODAY)
+    assert digest_send(user=caseworker, day=TODAY)
     [message] = mail.outbox
     assert f"{first.case_number} (1):" in message.body
     assert second.case_number not in message.body

@@ -7,8 +7,9 @@ from django.conf import settings as django_settings
 from django.core import mail
 
 from bi18.accounts.roles import Role
-from employment.models import DigestSent
-from employment.tasks import digest_send_for_user, send_daily_digest
+from families.worklist.models import DigestSent
+from families.worklist.services import digest_send
+from families.worklist.tasks import send_daily_digest
 from tests.employment_factories import TrackFactory
 from tests.factories import add_member
 
@@ -82,12 +83,12 @@ def test_nothing_is_sent_to_users_with_nothing_due(
 
 
 def test_a_failed_send_is_retried_next_run(track, company_consultant, monkeypatch):
-    import employment.tasks as tasks
+    import families.worklist.services as services
 
     def boom(*args, **kwargs):
         raise OSError("SMTP down")
 
-    monkeypatch.setattr(tasks, "send_mail", boom)
+    monkeypatch.setattr(services, "send_mail", boom)
     assert send_daily_digest(DAY) == 0
     assert not DigestSent.objects.exists()
     monkeypatch.undo()
@@ -103,13 +104,13 @@ def test_inactive_users_get_nothing(track, company_consultant):
 
 
 def test_send_for_user_reports_whether_it_sent(track, company_consultant):
-    assert digest_send_for_user(user=company_consultant, today=D(2026, 3, 1)) is True
-    assert digest_send_for_user(user=company_consultant, today=D(2026, 3, 1)) is False
+    assert digest_send(user=company_consultant, day=D(2026, 3, 1)) is True
+    assert digest_send(user=company_consultant, day=D(2026, 3, 1)) is False
 
 
 def test_the_beat_schedule_runs_the_digest_daily():
-    entry = django_settings.CELERY_BEAT_SCHEDULE["employment-send-daily-digest"]
-    assert entry["task"] == "employment.send_daily_digest"
+    entry = django_settings.CELERY_BEAT_SCHEDULE["worklist-send-daily-digest"]
+    assert entry["task"] == "worklist.send_daily_digest"
     assert entry["schedule"].hour == {6} and entry["schedule"].minute == {30}
 
 
@@ -122,3 +123,27 @@ def test_the_task_runs_through_celery(track, company_consultant, monkeypatch):
     monkeypatch.setitem(app.conf, "task_eager_propagates", True)
     send_daily_digest.delay(DAY).get(timeout=30)
     assert len(mails_to(company_consultant)) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_model_moved_from_employment_keeps_its_rows_both_ways(company_consultant):
+    """worklist 0002 takes over employment's table: rows sent before the move stay sent,
+    so nobody gets a second digest for that day; reversing hands them back."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    sent = DigestSent.objects.create(user=company_consultant, date=D(2026, 3, 1), item_count=3)
+    before = [
+        ("worklist", "0001_snooze_and_filter"),
+        ("employment", "0003_several_tracks_per_parent"),
+    ]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT item_count FROM employment_digestsent WHERE id = %s", [sent.pk])
+        assert cursor.fetchone() == (3,)
+    executor.loader.build_graph()
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert DigestSent._meta.db_table == "worklist_digestsent"
+    assert DigestSent.objects.get(pk=sent.pk).item_count == 3
+    assert digest_send(user=company_consultant, day=D(2026, 3, 1)) is False
