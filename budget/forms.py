@@ -112,11 +112,14 @@ class ExpenditureForm(forms.ModelForm):
 
 class ExpenditureFilterForm(forms.Form):
     line = forms.ModelChoiceField(
-        label=_("Budget line"), queryset=BudgetLine.objects.all(), required=False
+        label=_("Budget line"),
+        queryset=BudgetLine.objects.all(),
+        required=False,
+        empty_label=_("All budget lines"),
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
     category = forms.ChoiceField(
-        label=_("Category"), choices=[("", "---------"), *Category.choices], required=False
+        label=_("Category"), choices=[("", _("All categories")), *Category.choices], required=False
     )
 
 

@@ -116,7 +116,9 @@ class DecisionForm(_Form):
         help_text=_("For a new goal or a decision on its own."),
     )
     area = forms.ChoiceField(
-        label=_("Area of the new goal"), choices=[("", "")] + PlanArea.choices, required=False
+        label=_("Area of the new goal"),
+        choices=[("", "---------")] + PlanArea.choices,
+        required=False,
     )
     responsible = _UserChoiceField(label=_("Responsible"), queryset=None, required=False)
     deadline = forms.DateField(label=_("Deadline"), widget=DATE_WIDGET, required=False)

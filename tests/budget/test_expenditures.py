@@ -464,3 +464,11 @@ def test_the_budget_overview_makes_a_fixed_number_of_queries(login, budget_offic
     assert len(response.context["status"]) > 6
     # Two of them read the allocation shares (18.21: consultants and interpreters).
     assert len(large.captured_queries) == len(small.captured_queries) <= 14
+
+
+def test_the_list_filters_prompt_in_danish(login, budget_officer):
+    """The filter's empty choices say "Alle …" (as on the family list), never `---------`."""
+    act()
+    body = login(budget_officer).get(reverse("budget:expenditures")).content.decode()
+    assert "Alle budgetlinjer" in body and "Alle kategorier" in body
+    assert "---------" not in body

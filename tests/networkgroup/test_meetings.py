@@ -2,6 +2,7 @@
 actions, minutes that lock on approval, interpreters, query counts."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -631,3 +632,13 @@ def test_approving_asks_for_confirmation_first_and_only_after_the_meeting(
     page = client.get(_url("meeting", group.pk, upcoming.pk)).content.decode()
     assert "Godkend referatet…" not in page
     assert "når mødet har fundet sted" in page
+
+
+def test_the_new_goals_area_prompts_in_danish(group, goal, caseworker):
+    """The area of a decision's new goal starts at "Vælg …", not at an empty option."""
+    meeting = _meeting(group, caseworker, days=3)
+    body = _client(caseworker).get(_url("meeting", group.pk, meeting.pk)).content.decode()
+    select = re.search(r'<select name="area"[^>]*>(.*?)</select>', body, re.S)
+    assert select, body
+    first = re.search(r"<option[^>]*>([^<]*)</option>", select.group(1))
+    assert first and first.group(1) == "Vælg …"
