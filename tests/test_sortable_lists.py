@@ -33,7 +33,7 @@ from networkgroup import services as meeting_services
 from networkgroup.models import PlanArea
 from networkgroup.selectors import plan_for_family
 from tests.budget.test_dashboard import parents
-from tests.employment_factories import CompanyFactory
+from tests.employment_factories import CompanyFactory, InternshipFactory, TrackFactory
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member
 
 DAY = datetime.date(2026, 11, 2)
@@ -200,6 +200,24 @@ def _companies(request) -> Case:
     )
 
 
+def _company_detail(request) -> Case:
+    family, consultant = (
+        request.getfixturevalue("family"),
+        request.getfixturevalue("company_consultant"),
+    )
+    add_member(family, consultant, Role.COMPANY_CONSULTANT)
+    company = CompanyFactory(name="Netto Nørrebro")
+    for first_name, start in (("Omar", DAY), ("Amina", DAY.replace(day=20))):
+        track = TrackFactory(
+            person=family.people.get(first_name=first_name),
+            start=DAY.replace(month=1),
+            company_consultant=consultant,
+        )
+        InternshipFactory(track=track, company=company, start=start)
+    url = reverse("employment:company_detail", args=[company.pk])
+    return Case(consultant, url, "Amina Hassan", "Omar Hassan", "parent")
+
+
 def _users(request) -> Case:
     UserFactory(
         username="zz_sortesen", first_name="Anker", last_name="Sortesen", email="a@kk.example"
@@ -325,6 +343,7 @@ CASES: dict[str, Callable[[Any], Case]] = {
     "audit_search": _audit_search,
     "citizen_report": _citizen_report,
     "companies": _companies,
+    "company_detail": _company_detail,
     "users": _users,
     "meeting_list": _meeting_list,
     "my_meetings": _my_meetings,

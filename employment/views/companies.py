@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
 from bi18.lib.pickers import picker_response
-from bi18.lib.sorting import sort_order
+from bi18.lib.sorting import choice_order, name_order, sort_order
 from employment import services
 from employment.access import TRACK, can_see_employment, may_edit_companies
 from employment.forms import CompanyForm, CompanySearchForm, company_field
-from employment.models import Company
+from employment.models import Company, InternshipStatus
 from employment.views.common import PAGE_SIZE
 
 
@@ -69,16 +69,23 @@ def company_detail(request, pk):
     _require_company_register(request.user)
     company = get_object_or_404(Company, pk=pk)
     # Only the parents this user may see; the count of others is not shown either.
-    internships = (
-        TRACK.filter(
-            request.user,
-            company.internships.all(),
-            person="track__person",
-            family="track__person__family_id",
-        )
-        .select_related("track__person__family")
-        .order_by("-start", "-id")
+    internships = TRACK.filter(
+        request.user,
+        company.internships.all(),
+        person="track__person",
+        family="track__person__family_id",
+    ).select_related("track__person__family")
+    sorting = sort_order(
+        request,
+        {
+            "parent": name_order("track__person__"),
+            "family": "track__person__family__case_number",
+            "start": "start",
+            "status": choice_order("status", InternshipStatus.choices),
+        },
+        "-start",
     )
+    internships = internships.order_by(*sorting.ordering)
     page = Paginator(internships, PAGE_SIZE).get_page(request.GET.get("page"))
     audit_log(
         actor=request.user,
@@ -95,6 +102,7 @@ def company_detail(request, pk):
         {
             "company": company,
             "page": page,
+            "sorting": sorting,
             "can_edit": may_edit_companies(request.user),
             "nav_active": "companies",
         },

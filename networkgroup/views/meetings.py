@@ -46,7 +46,9 @@ def _full_member_meeting(request, family_pk, pk):
 @require_GET
 def meeting_list(request, family_pk):
     family = family_for_member(request.user, family_pk)
-    sorting = sort_order(request, {"starts_at": "starts_at", "place": "place"}, "-starts_at")
+    sorting = sort_order(
+        request, {"starts_at": "starts_at", "place": ("place", "starts_at")}, "-starts_at"
+    )
     meetings = access.meetings(request.user, Meeting.objects.filter(family=family)).order_by(
         *sorting.ordering
     )

@@ -40,7 +40,11 @@ def my_meetings(request):
         meetings = meetings.filter(starts_at__lt=now, minutes_approved_at__isnull=True)
     sorting = sort_order(
         request,
-        {"starts_at": "starts_at", "family": "family__case_number", "place": "place"},
+        {
+            "starts_at": "starts_at",
+            "family": ("family__case_number", "starts_at"),
+            "place": ("place", "starts_at"),
+        },
         # The next meeting first; of past ones, the latest.
         "starts_at" if show == "upcoming" else "-starts_at",
     )
