@@ -3,7 +3,6 @@
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from bi18.rules import rule
 from families.models import PersonRole
 from families.registry import FamilyPanel
 from youth import access, rules
@@ -31,7 +30,6 @@ def youth_rows(people, today):
     enrolments: dict[int, list] = {}
     for e in Enrolment.objects.filter(person__in=children):
         enrolments.setdefault(e.person_id, []).append(e)
-    limit = rule("youth_age_limit_years")
     rows = []
     for child in children:
         track = tracks.get(child.pk)
@@ -42,7 +40,7 @@ def youth_rows(people, today):
                 "person": child,
                 "track": track,
                 "age": age,
-                "eligible": age is not None and age < limit,
+                "eligible": rules.may_start_on(date_of_birth=child.date_of_birth, day=today),
                 "in_education": rules.in_education_from(enrolments.get(child.pk, []), today),
                 "latest_exam": exams[0] if exams else None,
             }

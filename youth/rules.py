@@ -195,6 +195,16 @@ def check_age_at_start(*, date_of_birth: datetime.date | None, start: datetime.d
         )
 
 
+def may_start_on(*, date_of_birth: datetime.date | None, day: datetime.date) -> bool:
+    """Whether a youth track starting on `day` passes the age limits (the family page offers
+    "Start youth track" only then)."""
+    try:
+        check_age_at_start(date_of_birth=date_of_birth, start=day)
+    except ValidationError:
+        return False
+    return True
+
+
 # --- The 3-month follow-up -----------------------------------------------------------------
 
 

@@ -4,10 +4,13 @@ SQL queries does not grow with the data."""
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.urls import reverse
+from django.utils import timezone
 
 from bi18.audit.models import AuditEvent
-from tests.factories import FamilyFactory, add_member, child
+from families.models import PersonRole
+from tests.factories import FamilyFactory, PersonFactory, add_member, child
 from youth import rules, services
 from youth.models import Enrolment, FollowUp, RetentionContact
 
@@ -256,3 +259,32 @@ def test_a_counsellor_who_hands_over_the_young_person_is_sent_home(
     assert (
         login(retention_counsellor).get(reverse("youth:person", args=[sara.pk])).status_code == 404
     )
+
+
+def test_the_family_page_offers_a_youth_track_only_within_the_age_limits(login, caseworker, family):
+    """No "Start youth track" for a 2-year-old or a 31-year-old: the same limits as the form
+    (issue 16 §4)."""
+    today = timezone.localdate()
+    toddler = PersonFactory(
+        family=family,
+        role=PersonRole.CHILD,
+        first_name="Zarghona",
+        date_of_birth=today - relativedelta(years=2),
+    )
+    grown = PersonFactory(
+        family=family,
+        role=PersonRole.CHILD,
+        first_name="Jawad",
+        date_of_birth=today - relativedelta(years=31),
+    )
+    teenager = PersonFactory(
+        family=family,
+        role=PersonRole.CHILD,
+        first_name="Nadia",
+        date_of_birth=today - relativedelta(years=15),
+    )
+    html = login(caseworker).get(reverse("families:detail", args=[family.pk])).content.decode()
+    assert reverse("youth:track_create", args=[teenager.pk]) in html
+    assert reverse("youth:track_create", args=[toddler.pk]) not in html
+    assert reverse("youth:track_create", args=[grown.pk]) not in html
+    assert html.count("Ikke berettiget (alder).") == 2
