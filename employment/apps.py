@@ -28,19 +28,16 @@ class EmploymentConfig(AppConfig):
         from employment.demo import seed_employment
         from employment.panels import family_panel_context
         from families.access import register_policy
-        from families.deadlines import register_forecast_kind
         from families.registry import (
             DemoSeeder,
             FamilyPanel,
-            register_deadline_kind,
             register_demo_seeder,
             register_family_panel,
         )
+        from families.worklist.registry import register_deadline_kind
 
-        for kind in deadlines.KINDS:
+        for kind in deadlines.KINDS + deadlines.FORECASTS:
             register_deadline_kind(kind)
-        for forecast in deadlines.FORECASTS:
-            register_forecast_kind(forecast)
         for name, label in events.EVENTS.items():
             register_event(name, label)
         for policy in access.POLICIES:

@@ -35,9 +35,8 @@ from employment.models import (
     TrackKind,
 )
 from families.access import scope_for
-from families.deadlines import ForecastKind
 from families.models import BenefitCategory
-from families.registry import Deadline, DeadlineKind
+from families.worklist.registry import Deadline, DeadlineKind
 
 INTERNSHIP_DEADLINE = "employment.internship_deadline"
 INTENSIVE_END = "employment.intensive_phase_end"
@@ -443,15 +442,22 @@ KINDS = tuple(
     )
 )
 FORECASTS = (
-    ForecastKind(
-        key=RISK_WEEK6, label=gettext_lazy("At risk of missing week 6"), collect=forecast_week6
+    DeadlineKind(
+        key=RISK_WEEK6,
+        label=gettext_lazy("At risk of missing week 6"),
+        collect=forecast_week6,
+        forecast=True,
     ),
-    ForecastKind(
-        key=RISK_MONTH6, label=gettext_lazy("At risk of missing month 6"), collect=forecast_month6
+    DeadlineKind(
+        key=RISK_MONTH6,
+        label=gettext_lazy("At risk of missing month 6"),
+        collect=forecast_month6,
+        forecast=True,
     ),
-    ForecastKind(
+    DeadlineKind(
         key=RISK_INTERVIEWS,
         label=gettext_lazy("Too few job interviews by month 6"),
         collect=forecast_interviews,
+        forecast=True,
     ),
 )

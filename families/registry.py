@@ -1,13 +1,12 @@
 """Extension points that higher apps (networkgroup, employment, youth, budget) plug into.
 
-The family page and "Mit arbejde" live low in the layers and must not import the
-track apps; instead each app registers its panel or deadline kind here from its
+The family page lives low in the layers and must not import the track apps; instead
+each app registers its panel here from its
 AppConfig.ready() — the same idea as Django's admin site registry.
 """
 
-import datetime
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from bi18.lib.registry import register_once
@@ -67,58 +66,6 @@ def family_page_url(key: str, family_pk: int) -> str | None:
 
     page = _family_pages.get(key)
     return reverse(page.url_name, args=[family_pk]) if page else None
-
-
-# --- Deadlines ("Mit arbejde", the daily digest) ---------------------------------------
-
-
-@dataclass(frozen=True)
-class Deadline:
-    kind: str  # registered kind key, e.g. "employment.internship_deadline"
-    label: str  # translated, short: what is due
-    due: datetime.date
-    url: str  # where it is resolved
-    family_case_number: str = ""
-    person_name: str = ""
-    detail: str = ""
-    extra: dict = field(default_factory=dict)
-    # The task in the user's own words where there is one (a plan action's "what"); the
-    # work list links it instead of the kind's label.
-    task: str = ""
-
-    def is_overdue(self, today: datetime.date) -> bool:
-        return self.due < today
-
-    @property
-    def title(self) -> str:
-        return self.task or self.label
-
-    @property
-    def key(self) -> str:
-        """A stable identity of the item across days (a snooze refers to it): its kind and
-        where it is resolved, which names the track, internship, action or plan."""
-        return f"{self.kind}:{self.url}"
-
-
-@dataclass(frozen=True)
-class DeadlineKind:
-    """`collect(user, today, until)` returns the user's Deadline items due on or
-    before `until` (overdue ones included), in a fixed number of queries."""
-
-    key: str
-    label: str
-    collect: Callable[[Any, datetime.date, datetime.date], list[Deadline]]
-
-
-_deadline_kinds: dict[str, DeadlineKind] = {}
-
-
-def register_deadline_kind(kind: DeadlineKind) -> None:
-    register_once(_deadline_kinds, kind.key, kind, "Deadline kind")
-
-
-def deadline_kinds() -> list[DeadlineKind]:
-    return list(_deadline_kinds.values())
 
 
 # --- Demo data (manage.py seed_demo) ------------------------------------------------------

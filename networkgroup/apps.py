@@ -36,15 +36,14 @@ class NetworkgroupConfig(AppConfig):
         )
         from families.access import register_policy
         from families.registry import (
-            DeadlineKind,
             DemoSeeder,
             FamilyPage,
             FamilyPanel,
-            register_deadline_kind,
             register_demo_seeder,
             register_family_page,
             register_family_panel,
         )
+        from families.worklist.registry import DeadlineKind, register_deadline_kind
         from networkgroup import access, demo, events, panels
         from networkgroup.live import checks
         from networkgroup.live import signals as live_signals

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from families.access import scope_for
-from families.registry import Deadline
+from families.worklist.registry import Deadline
 from networkgroup import access
 from networkgroup.models import OPEN_STATUSES, Action, Meeting, Plan
 from networkgroup.selectors import plan_summary

@@ -113,9 +113,8 @@ def test_the_scan_knows_the_registries():
         ("bi18.navigation", "register_nav_item"),
         ("bi18.audit.citizens", "register_citizen_directory"),
         ("families.registry", "register_family_panel"),
-        ("families.registry", "register_deadline_kind"),
+        ("families.worklist.registry", "register_deadline_kind"),
         ("families.registry", "register_demo_seeder"),
-        ("families.deadlines", "register_forecast_kind"),
         ("families.access", "register_policy"),
         ("families.history.recorder", "register"),
         ("employment.apps", "_register_history"),  # calls recorder.register

@@ -9,11 +9,8 @@ class YouthConfig(AppConfig):
     def ready(self):
         from bi18.audit.labels import register_event
         from families.access import register_policy
-        from families.registry import (
-            register_deadline_kind,
-            register_demo_seeder,
-            register_family_panel,
-        )
+        from families.registry import register_demo_seeder, register_family_panel
+        from families.worklist.registry import register_deadline_kind
         from youth import access, deadlines, demo, events, panels
 
         for name, label in events.EVENTS.items():

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.rules import rule
-from families.registry import Deadline, DeadlineKind
+from families.worklist.registry import Deadline, DeadlineKind
 from youth import access, rules
 from youth.models import ExamPreparation, YouthTrack
 

@@ -1,6 +1,6 @@
 """What "Mit arbejde" keeps per user: snoozed items and the remembered filter.
 
-The items themselves are derived (families.deadlines); a snooze refers to one by its
+The items themselves are derived (families.worklist.engine); a snooze refers to one by its
 stable key (Deadline.key) and hides it from its owner's list until `until`.
 """
 

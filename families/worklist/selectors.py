@@ -1,4 +1,4 @@
-"""The "Mit arbejde" page: the user's work list (families.deadlines), filtered, without the
+"""The "Mit arbejde" page: the user's work list (families.worklist.engine), filtered, without the
 items they snoozed, grouped by family. A fixed number of queries whatever the data: the
 collectors' own, one for the snoozes, one for the families' ids."""
 
@@ -10,10 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from families.deadlines import WorkList, default_horizon_days, forecast_kinds, items_for
 from families.models import Family
-from families.registry import Deadline, deadline_kinds
+from families.worklist.engine import WorkList, default_horizon_days, items_for
 from families.worklist.models import Period, Snooze
+from families.worklist.registry import Deadline, deadline_kinds, forecast_kinds
 
 # Above this many items in a section, its families start collapsed (the page stays short).
 OPEN_UP_TO = 12

@@ -12,11 +12,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
-from families.deadlines import items_for
 from families.models import Family
-from families.registry import Deadline
+from families.worklist.engine import items_for
 from families.worklist.events import SNOOZE_REMOVED, SNOOZED
 from families.worklist.models import DigestSent, Period, Snooze, WorklistFilter
+from families.worklist.registry import Deadline
 from families.worklist.selectors import by_family, without_snoozed
 
 

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bi18.audit.services import audit_log
 from families.access import get_family_for_user, scope_for
-from families.deadlines import audit_detail
 from families.models import Family
 from families.worklist import events, selectors, services
+from families.worklist.engine import audit_detail
 from families.worklist.forms import FilterForm, SnoozeForm
 from families.worklist.models import Period, Snooze, WorklistFilter
 

@@ -21,7 +21,7 @@ from employment.deadlines import (
     RISK_WEEK6,
 )
 from employment.models import InternshipStatus, TrackKind
-from families.deadlines import items_for
+from families.worklist.engine import items_for
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member
 

@@ -8,9 +8,9 @@ from bi18.accounts.models import User
 from bi18.audit.models import AuditEvent
 from employment import services
 from employment.models import EmploymentTrack, Internship, MentorAssignment
-from families.deadlines import items_for
 from families.demo import seed_demo
 from families.models import PersonAssignment
+from families.worklist.engine import items_for
 from tests.employment_factories import CompanyFactory, TrackFactory
 
 D = datetime.date

@@ -9,9 +9,10 @@ from django.core.exceptions import ImproperlyConfigured
 from bi18 import health, navigation
 from bi18.accounts import deactivation
 from bi18.audit import citizens, labels
-from families import access, deadlines, registry
+from families import access, registry
 from families.history import recorder
 from families.staffing import registry as staffing
+from families.worklist import registry as worklist
 
 
 def _first(mapping: dict):
@@ -29,12 +30,12 @@ def _other(value):
 
 CASES = [
     ("family panel", registry._family_panels, registry.register_family_panel),
-    ("deadline kind", registry._deadline_kinds, registry.register_deadline_kind),
+    # Deadlines and forecasts share one registry: a forecast cannot take a deadline's key.
+    ("deadline kind", worklist._deadline_kinds, worklist.register_deadline_kind),
     ("demo seeder", registry._demo_seeders, registry.register_demo_seeder),
     ("personal data", registry._personal_data, registry.register_personal_data),
     ("encrypted store", registry._encrypted_stores, registry.register_encrypted_store),
     ("family-created hook", registry._family_created_hooks, registry.register_family_created_hook),
-    ("forecast kind", deadlines._forecast_kinds, deadlines.register_forecast_kind),
     ("access policy", access._policies, access.register_policy),
     ("audit event", labels._LABELS, labels.register_event),
     ("health check", health._checks, health.register_health_check),

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 
 from bi18.accounts.models import User
 from families import demo
-from families.deadlines import items_for
 from families.models import Family, NetworkMember, Person
 from families.registry import demo_seeders
+from families.worklist.engine import items_for
 from networkgroup.demo import seed_plans
 from networkgroup.models import Action, Decision, Goal, Meeting, Plan, PlanChange, PlanEvent
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
-from families.deadlines import items_for
+from families.worklist.engine import items_for
 from networkgroup import selectors, services
 from networkgroup.models import Action, ActionStatus, Goal, PlanArea, PlanChange
 from tests.factories import add_member, assign

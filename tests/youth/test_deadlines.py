@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from bi18.accounts.roles import Role
-from families.deadlines import items_for
-from families.registry import deadline_kinds
+from families.worklist.engine import items_for
+from families.worklist.registry import deadline_kinds
 from tests.factories import UserFactory, add_member
 from youth import deadlines, services
 from youth.models import FollowUpAnswer

@@ -9,10 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bi18.accounts.roles import Role
-from families.deadlines import items_for
 from families.demo import seed_demo
 from families.models import Person, PersonRole
 from families.registry import demo_seeders
+from families.worklist.engine import items_for
 from youth import demo, rules
 from youth.models import Enrolment, ExamPreparation, FollowUp, YouthTrack
 

@@ -1,6 +1,6 @@
 """The deadline engine: every due and overdue item for a user, derived from the data.
 
-Nothing is stored: each app registers a DeadlineKind (families.registry) whose
+Nothing is stored: each app registers a DeadlineKind (families.worklist.registry) whose
 collector derives its items with a fixed number of queries. "Mit arbejde" and the
 daily digest both read from here.
 
@@ -11,20 +11,18 @@ gaps, caps; employment consultant: job interviews; job mentor: their own mentor
 periods) and to the family caseworker who coordinates the family's network group,
 who is accountable for the joint plan and so sees all of the family's items.
 
-Besides deadlines, apps may register forecasts: people at risk of missing a target
-clock unless something happens (e.g. week 6 / month 6 of the employment track).
+Besides deadlines, apps register forecasts (a DeadlineKind with forecast=True): people at
+risk of missing a target clock unless something happens (e.g. week 6 / month 6 of the
+employment track).
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.utils import timezone
 
-from bi18.lib.registry import register_once
 from bi18.rules import rule
-from families.registry import Deadline, deadline_kinds
+from families.worklist.registry import Deadline, deadline_kinds, forecast_kinds
 
 
 def audit_detail(work) -> dict:
@@ -35,30 +33,6 @@ def audit_detail(work) -> dict:
         "person_ids": sorted({d.extra["person_id"] for d in items if d.extra.get("person_id")}),
         "items": len(items),
     }
-
-
-# --- Forecasts ("at risk unless something happens") ---------------------------------------
-
-
-@dataclass(frozen=True)
-class ForecastKind:
-    """`collect(user, today, until)` returns Deadline items (due = the clock at risk)
-    for people who will miss that clock unless something happens by then."""
-
-    key: str
-    label: str
-    collect: Callable[[Any, datetime.date, datetime.date], list[Deadline]]
-
-
-_forecast_kinds: dict[str, ForecastKind] = {}
-
-
-def register_forecast_kind(kind: ForecastKind) -> None:
-    register_once(_forecast_kinds, kind.key, kind, "Forecast kind")
-
-
-def forecast_kinds() -> list[ForecastKind]:
-    return list(_forecast_kinds.values())
 
 
 # --- The work list ------------------------------------------------------------------------
@@ -111,10 +85,6 @@ class WorkList:
 
 def default_horizon_days() -> int:
     return int(rule("work_horizon_days"))
-
-
-# Kept for callers that imported the old constant.
-DEFAULT_HORIZON_DAYS = 14
 
 
 def items_for(

@@ -1,0 +1,72 @@
+"""What "Mit arbejde" lists: the kinds of deadline and forecast that the apps register
+from their AppConfig.ready() (one registry; a duplicate key is refused), and the item
+they derive. The engine (families.worklist.engine) collects them."""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from bi18.lib.registry import register_once
+
+# --- Deadlines ("Mit arbejde", the daily digest) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    kind: str  # registered kind key, e.g. "employment.internship_deadline"
+    label: str  # translated, short: what is due
+    due: datetime.date
+    url: str  # where it is resolved
+    family_case_number: str = ""
+    person_name: str = ""
+    detail: str = ""
+    extra: dict = field(default_factory=dict)
+    # The task in the user's own words where there is one (a plan action's "what"); the
+    # work list links it instead of the kind's label.
+    task: str = ""
+
+    def is_overdue(self, today: datetime.date) -> bool:
+        return self.due < today
+
+    @property
+    def title(self) -> str:
+        return self.task or self.label
+
+    @property
+    def key(self) -> str:
+        """A stable identity of the item across days (a snooze refers to it): its kind and
+        where it is resolved, which names the track, internship, action or plan."""
+        return f"{self.kind}:{self.url}"
+
+
+@dataclass(frozen=True)
+class DeadlineKind:
+    """`collect(user, today, until)` returns the user's Deadline items due on or
+    before `until` (overdue ones included), in a fixed number of queries.
+
+    A `forecast` kind lists people at risk of missing a target clock unless something
+    happens (due = the clock at risk, e.g. week 6 / month 6 of the employment track); the
+    page shows those apart, and the digest leaves them out."""
+
+    key: str
+    label: str
+    collect: Callable[[Any, datetime.date, datetime.date], list[Deadline]]
+    forecast: bool = False
+
+
+_deadline_kinds: dict[str, DeadlineKind] = {}
+
+
+def register_deadline_kind(kind: DeadlineKind) -> None:
+    register_once(_deadline_kinds, kind.key, kind, "Deadline kind")
+
+
+def deadline_kinds() -> list[DeadlineKind]:
+    """The kinds of deadline (not forecasts), in registration order."""
+    return [k for k in _deadline_kinds.values() if not k.forecast]
+
+
+def forecast_kinds() -> list[DeadlineKind]:
+    """The kinds of forecast, in registration order."""
+    return [k for k in _deadline_kinds.values() if k.forecast]
