@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
-from bi18.lib.errors import ConflictError, ServiceError
+from bi18.lib.versioning import save_or_conflict
 from networkgroup import access
 from networkgroup.forms import InterpreterBookingForm
 from networkgroup.models import InterpreterBooking
@@ -49,25 +49,23 @@ def interpreter_booking(request, family_pk, pk, booking_pk=None):
         }
     form = InterpreterBookingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        try:
-            if booking is None:
+        result = save_or_conflict(
+            form,
+            lambda: (
                 interpreters.interpreter_book(
                     actor=request.user, meeting=meeting, data=form.booking_data()
                 )
-            else:
-                interpreters.interpreter_booking_update(
+                if booking is None
+                else interpreters.interpreter_booking_update(
                     actor=request.user,
                     booking=booking,
                     data=form.booking_data(),
                     version=form.cleaned_data["version"] or 0,
                 )
-        except ConflictError:
-            form.add_error(
-                None, _("Someone else changed this booking meanwhile. Reload and try again.")
-            )
-        except ServiceError as exc:
-            form.add_error(None, str(exc))
-        else:
+            ),
+            reload=lambda: InterpreterBooking.objects.get(pk=booking.pk) if booking else None,
+        )
+        if result.saved:
             messages.success(request, _("The interpreter booking was saved."))
             return redirect("networkgroup:meeting", family_pk=family.pk, pk=meeting.pk)
     if request.method == "GET":

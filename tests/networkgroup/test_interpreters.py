@@ -164,6 +164,15 @@ def test_a_stale_edit_is_refused_and_overwrites_nothing(meeting, caseworker):
     assert response.status_code == 200
     booking.refresh_from_db()
     assert booking.supplier == "Ny tolk"
+    # The one conflict handling (bi18.lib.versioning.save_or_conflict): what was typed is
+    # kept, the form now carries the saved version, so saving again is a deliberate choice.
+    html = response.content.decode()
+    assert "En anden har gemt, mens du redigerede" in html
+    assert 'value="Gammel"' in html
+    assert f'name="version" value="{booking.version}"' in html
+    client.post(_urls(meeting, booking), FORM | {"supplier": "Gammel", "version": booking.version})
+    booking.refresh_from_db()
+    assert booking.supplier == "Gammel"
 
 
 def test_a_youth_counsellor_in_the_group_may_not_book_and_an_outsider_gets_404(
