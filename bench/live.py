@@ -298,7 +298,7 @@ async def load(args, world, sessions, actor, clients: subprocess.Popen) -> Run:
         with run.lock:
             run.saves.setdefault(goal_id, []).append(record)
         services.goal_update(
-            actor=actor, goal=goals[goal_id], data={"text": f"Gemt {n}"}, version=versions[goal_id]
+            actor=actor, goal=goals[goal_id], text=f"Gemt {n}", version=versions[goal_id]
         )
         versions[goal_id] += 1
         run.save_seconds.append(time.monotonic() - started)

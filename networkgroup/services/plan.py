@@ -6,6 +6,8 @@ overwrites another). History and audit rows are written in the same transaction.
 """
 
 import datetime
+import enum
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import F
@@ -22,6 +24,19 @@ from networkgroup.models import Action, ActionStatus, Goal, Plan, PlanEvent, Pla
 from networkgroup.rules import next_review_date
 from networkgroup.services.common import PlanConflict
 from networkgroup.services.history import changed_fields, record_history
+
+
+class _Keep(enum.Enum):
+    KEEP = "keep"
+
+
+# The default of an update's field: leave it as it is (an update names what it changes).
+KEEP = _Keep.KEEP
+Keep = Literal[_Keep.KEEP]
+
+
+def _given(**fields: Any) -> dict[str, Any]:
+    return {name: value for name, value in fields.items() if value is not KEEP}
 
 
 def _check_responsible(family: Family, user, person: Person | None = None) -> None:
@@ -170,12 +185,20 @@ def _versioned_change(
 
 
 @transaction.atomic
-def goal_update(*, actor, goal: Goal, data: dict, version: int) -> Goal:
-    """Save a goal's fields if nobody saved it since `version`, else PlanConflict.
-
-    `data` holds any of person, area, text. Retrying with the current version is
-    the user's decision (they have seen the other version), never automatic.
+def goal_update(
+    *,
+    actor,
+    goal: Goal,
+    version: int,
+    person: Person | None | Keep = KEEP,
+    area: str | Keep = KEEP,
+    text: str | Keep = KEEP,
+) -> Goal:
+    """Save the given fields of a goal (the others are kept) if nobody saved it since
+    `version`, else PlanConflict. Retrying with the current version is the user's
+    decision (they have seen the other version), never automatic.
     """
+    data = _given(person=person, area=area, text=text)
     current = Goal.objects.select_related("plan__family", "person", "updated_by").get(pk=goal.pk)
     _check_person(current.plan.family, data.get("person"))
     _check_may_write(actor, current.plan.family, current.person)
@@ -275,9 +298,19 @@ def action_create(
 
 
 @transaction.atomic
-def action_update(*, actor, action: Action, data: dict, version: int) -> Action:
-    """Save an action's fields (what, responsible, deadline, status) if nobody saved
-    it since `version`, else PlanConflict carrying the saved version."""
+def action_update(
+    *,
+    actor,
+    action: Action,
+    version: int,
+    what: str | Keep = KEEP,
+    responsible: Any = KEEP,  # a user, None (nobody) or KEEP
+    deadline: datetime.date | None | Keep = KEEP,
+    status: str | Keep = KEEP,
+) -> Action:
+    """Save the given fields of an action (the others are kept) if nobody saved it since
+    `version`, else PlanConflict carrying the saved version."""
+    data = _given(what=what, responsible=responsible, deadline=deadline, status=status)
     current = Action.objects.select_related(
         "plan__family", "goal__person", "responsible", "updated_by"
     ).get(pk=action.pk)

@@ -217,8 +217,8 @@ def goal_edit(request, family_pk, goal_pk):
             lambda: services.goal_update(
                 actor=request.user,
                 goal=goal,
-                data=form.data_dict(),
                 version=form.cleaned_data["version"] or 0,
+                **form.data_dict(),
             ),
             message=None,
         )
@@ -403,8 +403,8 @@ def action_edit(request, family_pk, action_pk):
             lambda: services.action_update(
                 actor=request.user,
                 action=action,
-                data=form.data_dict(),
                 version=form.cleaned_data["version"] or 0,
+                **form.data_dict(),
             ),
             message=None,
         )

@@ -254,9 +254,7 @@ def test_a_youth_counsellor_on_the_same_plan_receives_nothing_about_the_parents(
     with cw.expect_response(lambda r: "/rediger/" in r.url and r.request.method == "POST"):
         cw.locator(f"#goal-{parent_goal.pk}-header button[type=submit]").click()
     # Then the young person's goal, which the counsellor may see: it arrives.
-    services.goal_update(
-        actor=caseworker, goal=youth_goal, data={"text": "Dansk på niveau 3"}, version=1
-    )
+    services.goal_update(actor=caseworker, goal=youth_goal, text="Dansk på niveau 3", version=1)
     uu.locator(f"#goal-{youth_goal.pk}-title", has_text="Dansk på niveau 3").wait_for(
         timeout=LIVE_WITHIN_MS
     )
@@ -284,7 +282,7 @@ def test_with_the_socket_blocked_the_page_polls_and_says_so_then_reconnects_and_
     members.shot(page, "falls-back-to-polling")
 
     # A save by someone else is reported by the poll.
-    services.goal_update(actor=caseworker, goal=goal, data={"text": "Dansk på niveau 5"}, version=1)
+    services.goal_update(actor=caseworker, goal=goal, text="Dansk på niveau 5", version=1)
     page.locator("#presence [data-changed-by-others]").wait_for(timeout=5000)
 
     # The proxy lets sockets through again: the page reconnects by itself and refreshes

@@ -81,19 +81,14 @@ def test_creating_an_action_is_one_event_read_as_a_sentence(netto, family, mette
 
 
 def test_changes_read_as_what_changed_from_and_to(netto, goal, plan, family, mette, login):
-    netto = services.action_update(
-        actor=mette, action=netto, data={"deadline": D(2027, 1, 12)}, version=1
-    )
-    netto = services.action_update(
-        actor=mette, action=netto, data={"deadline": D(2027, 1, 19)}, version=2
-    )
-    netto = services.action_update(
-        actor=mette, action=netto, data={"status": ActionStatus.DONE}, version=3
-    )
+    netto = services.action_update(actor=mette, action=netto, deadline=D(2027, 1, 12), version=1)
+    netto = services.action_update(actor=mette, action=netto, deadline=D(2027, 1, 19), version=2)
+    netto = services.action_update(actor=mette, action=netto, status=ActionStatus.DONE, version=3)
     services.action_update(
         actor=mette,
         action=netto,
-        data={"what": "Kontakt Netto igen", "deadline": None},
+        what="Kontakt Netto igen",
+        deadline=None,
         version=4,
     )
     services.plan_mark_reviewed(actor=mette, plan=plan, on=D(2027, 1, 2))
@@ -147,7 +142,7 @@ def test_a_youth_counsellor_sees_the_young_persons_and_the_familys_events_only(
     assert "Kontakt Netto" not in text and "Amina" not in text and "detailhandlen" not in text
     # Moving Amina's goal to the whole family shows it (and its action) to the counsellor,
     # but no event that names Amina: the move, or the goal's creation "for Amina Hassan".
-    services.goal_update(actor=mette, goal=goal, data={"person": None}, version=1)
+    services.goal_update(actor=mette, goal=goal, person=None, version=1)
     text = client.get(url).content.decode()
     assert "Kontakt Netto" in text
     assert "Amina" not in text

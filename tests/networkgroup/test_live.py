@@ -190,7 +190,7 @@ def test_opening_is_one_audited_read_and_saves_arrive_without_more(world, casewo
         for text in ("Praktik hos Netto", "Praktik hos Føtex"):
             version = (await database_sync_to_async(type(goal).objects.get)(pk=goal.pk)).version
             await database_sync_to_async(services.goal_update)(
-                actor=other, goal=goal, data={"text": text}, version=version
+                actor=other, goal=goal, text=text, version=version
             )
             notice = await next_of(communicator, "changed")
             assert notice["kind"] == "goal" and notice["id"] == goal.pk
@@ -226,7 +226,7 @@ def test_a_youth_counsellor_receives_nothing_about_the_parents(world, caseworker
         # The caseworker edits the parent's goal and adds an action to it.
         await cw_socket.send_json_to({"type": "editing", "kind": "goal", "id": parent_goal.pk})
         await database_sync_to_async(services.goal_update)(
-            actor=caseworker, goal=parent_goal, data={"text": "Praktik i Valby"}, version=1
+            actor=caseworker, goal=parent_goal, text="Praktik i Valby", version=1
         )
         await database_sync_to_async(services.action_create)(
             actor=caseworker, goal=parent_goal, what="Ring til Netto"
@@ -238,7 +238,7 @@ def test_a_youth_counsellor_receives_nothing_about_the_parents(world, caseworker
 
         # The young person's goal reaches both (so the UU socket is listening).
         await database_sync_to_async(services.goal_update)(
-            actor=caseworker, goal=youth_goal, data={"text": "Dansk 4"}, version=1
+            actor=caseworker, goal=youth_goal, text="Dansk 4", version=1
         )
         notice = await next_of(uu_socket, "changed")
         assert (notice["kind"], notice["id"]) == ("goal", youth_goal.pk)
@@ -287,12 +287,8 @@ def test_a_reconnecting_page_learns_what_changed_meanwhile(world, caseworker):
 
     family, uu = world["family"], world["uu"]
     since = PlanChange.objects.order_by("-id").values_list("id", flat=True).first()
-    services.goal_update(
-        actor=caseworker, goal=world["parent_goal"], data={"text": "Ny tekst"}, version=1
-    )
-    services.goal_update(
-        actor=caseworker, goal=world["youth_goal"], data={"text": "Dansk 7"}, version=1
-    )
+    services.goal_update(actor=caseworker, goal=world["parent_goal"], text="Ny tekst", version=1)
+    services.goal_update(actor=caseworker, goal=world["youth_goal"], text="Dansk 7", version=1)
     cookies = {"cw": session_cookie(caseworker), "uu": session_cookie(uu)}
 
     async def resync(cookie):
@@ -571,7 +567,7 @@ def test_the_pushed_fragments_are_the_http_fragments_of_each_audience(world, cas
         await drain(cw_socket)
         await database_sync_to_async(decide)(youth_goal, "Lektiecafé")
         await database_sync_to_async(services.goal_update)(
-            actor=caseworker, goal=youth_goal, data={"text": "Dansk 4"}, version=1
+            actor=caseworker, goal=youth_goal, text="Dansk 4", version=1
         )
         pushed = {}
         for name, communicator in (("cw", cw_socket), ("uu", uu_socket)):
@@ -648,7 +644,7 @@ def test_a_change_is_rendered_once_per_audience_class_in_the_saving_process(
             await drain(communicator)
         rendered.clear()
         await database_sync_to_async(services.goal_update)(
-            actor=caseworker, goal=youth_goal, data={"text": "Dansk 4"}, version=1
+            actor=caseworker, goal=youth_goal, text="Dansk 4", version=1
         )
         html = {}
         for name, communicator in sockets.items():
@@ -692,12 +688,12 @@ def test_the_youth_class_group_never_gets_a_parents_goal(world, caseworker):
                 return None
 
         await database_sync_to_async(services.goal_update)(
-            actor=caseworker, goal=world["parent_goal"], data={"text": "Praktik i Valby"}, version=1
+            actor=caseworker, goal=world["parent_goal"], text="Praktik i Valby", version=1
         )
         assert "Praktik i Valby" in (await heard(full_ear))["html"]
         assert await heard(youth_ear) is None
         await database_sync_to_async(services.goal_update)(
-            actor=caseworker, goal=world["youth_goal"], data={"text": "Dansk 4"}, version=1
+            actor=caseworker, goal=world["youth_goal"], text="Dansk 4", version=1
         )
         youth_message = await heard(youth_ear)
         assert youth_message["id"] == world["youth_goal"].pk
@@ -731,10 +727,10 @@ def test_a_member_whose_membership_narrows_stops_getting_the_parents_at_once(wor
         await database_sync_to_async(narrow)()
         await drain(communicator)  # the re-check
         await database_sync_to_async(services.goal_update)(
-            actor=other, goal=world["parent_goal"], data={"text": "Praktik i Valby"}, version=1
+            actor=other, goal=world["parent_goal"], text="Praktik i Valby", version=1
         )
         await database_sync_to_async(services.goal_update)(
-            actor=other, goal=world["youth_goal"], data={"text": "Dansk 4"}, version=1
+            actor=other, goal=world["youth_goal"], text="Dansk 4", version=1
         )
         seen = [m for m in await drain(communicator) if m["type"] == "changed"]
         await communicator.disconnect()

@@ -82,7 +82,7 @@ def test_the_services_announce_after_commit_with_ids_and_no_content(
 ):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.goal_update(
-            actor=caseworker, goal=world["goal"], data={"text": "Praktik hos Føtex"}, version=1
+            actor=caseworker, goal=world["goal"], text="Praktik hos Føtex", version=1
         )
         assert sent == []  # nothing before the commit
     for callback in callbacks:
@@ -97,10 +97,10 @@ def test_a_stale_save_announces_nothing(
     world, caseworker, sent, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.goal_update(actor=caseworker, goal=world["goal"], data={"text": "A"}, version=1)
+        services.goal_update(actor=caseworker, goal=world["goal"], text="A", version=1)
     sent.clear()
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.PlanConflict):
-        services.goal_update(actor=caseworker, goal=world["goal"], data={"text": "B"}, version=1)
+        services.goal_update(actor=caseworker, goal=world["goal"], text="B", version=1)
     assert sent == []
 
 
@@ -243,7 +243,7 @@ def test_a_save_succeeds_when_the_channel_layer_is_down(
     }
     with django_capture_on_commit_callbacks(execute=True):
         saved = services.goal_update(
-            actor=caseworker, goal=world["goal"], data={"text": "Gemt alligevel"}, version=1
+            actor=caseworker, goal=world["goal"], text="Gemt alligevel", version=1
         )
     assert saved.text == "Gemt alligevel" and saved.version == 2
     assert "Live notice not sent" in caplog.text

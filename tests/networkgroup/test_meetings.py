@@ -482,7 +482,7 @@ def test_meeting_page_queries_do_not_grow_with_goals_actions_or_history(
                     services.action_update(
                         actor=caseworker,
                         action=action,
-                        data={"what": f"a{g}.{a}.{n}"},
+                        what=f"a{g}.{a}.{n}",
                         version=n + 1,
                     )
                 Decision.objects.create(

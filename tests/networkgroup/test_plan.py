@@ -303,7 +303,7 @@ def test_stale_version_is_refused_by_the_database_write_itself(
     """Even when the pre-check reads the old row (the other save lands between our
     read and our write), the conditional UPDATE … WHERE version = n refuses."""
     stale = Action.objects.get(pk=action.pk)
-    services.action_update(actor=caseworker, action=action, data={"what": "first"}, version=1)
+    services.action_update(actor=caseworker, action=action, what="first", version=1)
     real_get = Action.objects.select_related
 
     class _StaleRead:
@@ -315,9 +315,7 @@ def test_stale_version_is_refused_by_the_database_write_itself(
 
     monkeypatch.setattr(Action.objects, "select_related", lambda *a: _StaleRead())
     with pytest.raises(services.PlanConflict):
-        services.action_update(
-            actor=employment_consultant, action=stale, data={"what": "second"}, version=1
-        )
+        services.action_update(actor=employment_consultant, action=stale, what="second", version=1)
     monkeypatch.setattr(Action.objects, "select_related", real_get)
     action.refresh_from_db()
     assert action.what == "first"
@@ -349,10 +347,11 @@ def test_every_change_is_kept_with_who_when_field_before_after(
     services.action_update(
         actor=employment_consultant,
         action=action,
-        data={"status": ActionStatus.DONE, "deadline": datetime.date(2030, 2, 1)},
+        status=ActionStatus.DONE,
+        deadline=datetime.date(2030, 2, 1),
         version=1,
     )
-    services.goal_update(actor=caseworker, goal=goal, data={"area": PlanArea.LANGUAGE}, version=1)
+    services.goal_update(actor=caseworker, goal=goal, area=PlanArea.LANGUAGE, version=1)
     services.plan_mark_reviewed(actor=caseworker, plan=plan, on=datetime.date(2030, 1, 1))
     rows = PlanChange.objects.filter(plan=plan)
     status = rows.get(action=action, field="status", before="planned")
@@ -368,9 +367,7 @@ def test_every_change_is_kept_with_who_when_field_before_after(
 
 def test_unchanged_save_writes_no_history(action, employment_consultant):
     before = PlanChange.objects.count()
-    services.action_update(
-        actor=employment_consultant, action=action, data={"what": action.what}, version=1
-    )
+    services.action_update(actor=employment_consultant, action=action, what=action.what, version=1)
     assert PlanChange.objects.count() == before
     action.refresh_from_db()
     assert action.version == 1
@@ -385,16 +382,14 @@ def test_history_rows_roll_back_with_a_failed_change(action, caseworker, monkeyp
 
     monkeypatch.setattr(svc, "audit_log", boom)
     with pytest.raises(RuntimeError):
-        services.action_update(actor=caseworker, action=action, data={"what": "x"}, version=1)
+        services.action_update(actor=caseworker, action=action, what="x", version=1)
     action.refresh_from_db()
     assert action.what != "x" and action.version == 1
     assert not PlanChange.objects.filter(after="x").exists()
 
 
 def test_plan_and_goal_timelines(login, group, action, goal, caseworker):
-    services.action_update(
-        actor=caseworker, action=action, data={"status": ActionStatus.DONE}, version=1
-    )
+    services.action_update(actor=caseworker, action=action, status=ActionStatus.DONE, version=1)
     client = login(caseworker)
     plan_history = client.get(_url("plan_history", group.pk))
     assert plan_history.status_code == 200
@@ -484,7 +479,7 @@ def _grow(plan, group, actor, goals, actions_per_goal, changes_per_action):
                 services.action_update(
                     actor=actor,
                     action=action,
-                    data={"what": f"action {g}.{a} v{n}"},
+                    what=f"action {g}.{a} v{n}",
                     version=n + 1,
                 )
 
@@ -590,22 +585,19 @@ def test_presence_poll_tells_when_someone_else_changed_the_plan(
     assert f'"since": {since}' in page.content.decode()
     poll = first.get(_url("presence", group.pk), {"since": since}, **HTMX).content.decode()
     assert "data-changed-by-others" not in poll
-    services.action_update(
-        actor=caseworker, action=action, data={"what": "my own change"}, version=1
-    )
+    services.action_update(actor=caseworker, action=action, what="my own change", version=1)
     poll = first.get(_url("presence", group.pk), {"since": since}, **HTMX).content.decode()
     assert "data-changed-by-others" not in poll  # one's own changes do not count
     services.action_update(
         actor=employment_consultant,
         action=action,
-        data={"what": "theirs", "status": ActionStatus.DONE},
+        what="theirs",
+        status=ActionStatus.DONE,
         version=2,
     )
     poll = first.get(_url("presence", group.pk), {"since": since}, **HTMX).content.decode()
     assert 'data-changed-by-others="1"' in poll  # one save of two fields is one change
-    services.action_update(
-        actor=employment_consultant, action=action, data={"what": "again"}, version=3
-    )
+    services.action_update(actor=employment_consultant, action=action, what="again", version=3)
     poll = first.get(_url("presence", group.pk), {"since": since}, **HTMX).content.decode()
     assert 'data-changed-by-others="2"' in poll
     assert first.get(_url("presence", group.pk), {"since": "x"}, **HTMX).status_code == 200
