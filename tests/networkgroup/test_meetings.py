@@ -642,3 +642,15 @@ def test_the_new_goals_area_prompts_in_danish(group, goal, caseworker):
     assert select, body
     first = re.search(r"<option[^>]*>([^<]*)</option>", select.group(1))
     assert first and first.group(1) == "Vælg …"
+
+
+def test_the_meeting_list_calls_only_past_minutes_not_approved(group, caseworker):
+    """A meeting still to come has no minutes to approve: '–', not 'Ikke godkendt'."""
+    _meeting(group, caseworker, days=-2)
+    _meeting(group, caseworker, days=5)
+    body = _client(caseworker).get(_url("meeting_list", group.pk)).content.decode()
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.S)[1:]
+    assert len(rows) == 2
+    upcoming, past = rows  # newest first
+    assert "Kommende" in upcoming and "Ikke godkendt" not in upcoming
+    assert "Ikke godkendt" in past
