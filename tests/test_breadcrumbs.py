@@ -24,7 +24,18 @@ def _crumbs(html: str) -> list[str]:
 
 @pytest.mark.parametrize(
     "name",
-    ["plan", "plan_history", "meeting_list", "meeting", "meeting_edit", "group", "parent"],
+    [
+        "plan",
+        "plan_history",
+        "meeting_list",
+        "meeting",
+        "meeting_edit",
+        "group",
+        "parent",
+        "family_edit",
+        "person_create",
+        "person_edit",
+    ],
 )
 def test_family_pages_start_the_breadcrumb_at_the_family_list(login, caseworker, family, name):
     starts_at = timezone.make_aware(
@@ -51,6 +62,9 @@ def test_family_pages_start_the_breadcrumb_at_the_family_list(login, caseworker,
         "meeting_edit": reverse("networkgroup:meeting_edit", args=[family.pk, meeting.pk]),
         "group": reverse("networkgroup:group", args=[family.pk]),
         "parent": reverse("employment:parent", args=[parent.pk]),
+        "family_edit": reverse("families:edit", args=[family.pk]),
+        "person_create": reverse("families:person_create", args=[family.pk]),
+        "person_edit": reverse("families:person_edit", args=[parent.pk]),
     }[name]
     response = login(caseworker).get(url)
     assert response.status_code == 200
@@ -60,3 +74,8 @@ def test_family_pages_start_the_breadcrumb_at_the_family_list(login, caseworker,
         f'<li class="breadcrumb-item"><a href="{reverse("families:list")}">Familier</a></li>'
         in html
     )
+
+
+def test_registering_a_family_has_the_family_list_as_its_breadcrumb(login, caseworker):
+    html = login(caseworker).get(reverse("families:create")).content.decode()
+    assert _crumbs(html) == ["Familier", "Registrer familie"]
