@@ -64,7 +64,7 @@ def my_work(request):
     """The user's overdue, upcoming and at-risk items, grouped by family, filtered, the
     snoozed ones apart. A collapsed family shows only its header; its items, a long
     section's further families and the snoozed items load on request (`part`). A fixed
-    number of queries (tests/test_scale_worklist.py)."""
+    number of queries (tests/families/test_scale_worklist.py)."""
     _require_case_data(request.user)
     kind, family_id, period = _saved_filter(request.user)
     work = selectors.my_work(request.user, kind=kind, family_id=family_id, period=period)

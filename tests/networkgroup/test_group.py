@@ -146,7 +146,7 @@ def test_coordinator_cannot_remove_themselves_before_handing_over(login, group, 
 def test_add_member_offers_non_members_by_name_and_role(
     login, group, caseworker, employment_consultant, company_consultant
 ):
-    # The picker's search (tests/test_pickers.py) offers what the form accepts.
+    # The picker's search (tests/lib/test_pickers.py) offers what the form accepts.
     url = reverse("networkgroup:member_candidates", args=[group.pk])
     body = login(caseworker).get(url).content.decode()
     assert (

@@ -23,7 +23,7 @@ from tests.employment_factories import InternshipFactory, TrackFactory
 from tests.factories import FamilyFactory, PersonFactory
 
 D = datetime.date
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 PAYLOADS = [
     '=HYPERLINK("http://x","klik")',
