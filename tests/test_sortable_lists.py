@@ -388,3 +388,18 @@ def test_an_unknown_sort_key_shows_the_default_order(name, request, client):
     assert _order(html, case.first, case.second) == _order(
         default.content.decode(), case.first, case.second
     )
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name", ["family_list", "users", "companies", "expenditures", "my_meetings"]
+)
+def test_the_filter_form_keeps_the_chosen_order(name, request, client):
+    case = CASES[name](request)
+    client.force_login(case.user)
+    kept = f'<input type="hidden" name="sort" value="-{case.key}">'
+    assert kept in client.get(case.url, {"sort": f"-{case.key}"}).content.decode()
+    # Not chosen: nothing added. Not valid: the order shown (the default), never the URL's text.
+    assert '<input type="hidden" name="sort"' not in client.get(case.url).content.decode()
+    invalid = client.get(case.url, {"sort": "-cpr_hash"}).content.decode()
+    assert '<input type="hidden" name="sort" value="-cpr_hash">' not in invalid

@@ -67,6 +67,11 @@ class Sorting:
     ordering: tuple[str | BaseExpression, ...]
     param: str = SORT_PARAM
 
+    @property
+    def value(self) -> str:
+        """The `?sort=` value of the current order (a filter form keeps it)."""
+        return f"-{self.key}" if self.descending else self.key
+
     def next_value(self, key: str) -> str:
         """The `?sort=` value a click on column `key` asks for: the other direction of the
         active column, ascending for any other."""
