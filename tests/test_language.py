@@ -24,3 +24,16 @@ def test_english_can_be_chosen_and_sticks(login, caseworker, family):
 def test_an_unknown_language_cookie_falls_back_to_danish(client, db, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "xx"
     assert 'lang="da"' in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_one_spelling_of_each_verb_in_the_danish_catalogue():
+    """One word for one thing (issue 16 §4): "Rediger" and "Registrer" everywhere, never the
+    accented "Redigér"/"Registrér" beside them."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    po = (Path(settings.BASE_DIR) / "locale" / "da" / "LC_MESSAGES" / "django.po").read_text()
+    for variant in ("Redigér", "Registrér"):
+        assert f'msgstr "{variant}' not in po, variant
+    assert 'msgstr "Rediger' in po and 'msgstr "Registrer' in po
