@@ -1,5 +1,4 @@
 from crispy_forms.helper import FormHelper
-from dateutil.relativedelta import relativedelta
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -8,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import CASEWORKER_ROLES
 from bi18.lib import textlimits
+from bi18.lib.dates import age_on
 from bi18.lib.pickers import PickerField, PickerFormMixin
 from bi18.rules import rule
 from families.cpr import parse_cpr
@@ -83,7 +83,7 @@ def implausible_age_warning(*, role, date_of_birth, today) -> str:
     "child" of 30 or more is more likely a typo in the CPR number than a fact."""
     if date_of_birth is None:
         return ""
-    age = relativedelta(today, date_of_birth).years
+    age = age_on(date_of_birth, today)
     if role == PersonRole.PARENT and age > rule("parent_age_warning_years"):
         return _("Note: a parent aged %(age)s. Check the CPR number and the date of birth.") % {
             "age": age

@@ -6,7 +6,6 @@ one access rule (families.access) that every app above uses.
 
 import datetime
 
-from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -15,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import Role
 from bi18.lib import textlimits
+from bi18.lib.dates import age_on, whole_months
 from bi18.lib.versioning import Versioned
 from families.cpr import MASK
 from families.scope import scope_changed, scope_for
@@ -201,15 +201,14 @@ class Person(Versioned):
     def age_on(self, day: datetime.date) -> int | None:
         if self.date_of_birth is None:
             return None
-        return relativedelta(day, self.date_of_birth).years
+        return age_on(self.date_of_birth, day)
 
     @property
     def months_on_benefits(self) -> int | None:
         # Derived, not stored (STYLE: derive what can be computed).
         if self.benefit_since is None:
             return None
-        delta = relativedelta(timezone.localdate(), self.benefit_since)
-        return delta.years * 12 + delta.months
+        return whole_months(self.benefit_since, timezone.localdate())
 
 
 class _AccessQuerySet(models.QuerySet):

@@ -9,14 +9,13 @@ Plain functions with no database access unless stated.
 import datetime
 from collections.abc import Iterable
 
-from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
-from bi18.lib.dates import AddMonths, add_months, months_back, outer
+from bi18.lib.dates import AddMonths, add_months, age_on, months_back, outer
 from bi18.rules import rule
 from youth.models import (
     GRADE_CHOICES,
@@ -173,7 +172,7 @@ def check_age_at_start(*, date_of_birth: datetime.date | None, start: datetime.d
         )
     if start < date_of_birth:
         raise ValidationError(_("The start is before the date of birth."), code="before_birth")
-    age = relativedelta(start, date_of_birth).years
+    age = age_on(date_of_birth, start)
     if age >= limit:
         raise ValidationError(
             _(

@@ -70,6 +70,21 @@ def months_back(until: datetime.date, months: int) -> datetime.date:
     return candidate
 
 
+def whole_months(start: datetime.date, end: datetime.date) -> int:
+    """Whole calendar months from `start` to `end`: the largest n with
+    add_months(start, n) <= end (31 January to 28 February is 1). Months on benefits
+    (the family page, the evaluation) use it."""
+    delta = relativedelta(end, start)
+    return delta.years * 12 + delta.months
+
+
+def age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
+    """Age in whole years on `day`, clamped like add_months: someone born on 29 February
+    turns a year older on 28 February in a common year. The family page, the age checks
+    of the forms and the youth track, and the evaluation's age bands use it."""
+    return relativedelta(day, date_of_birth).years
+
+
 class AddMonths(Func):
     """SQL twin of add_months. PostgreSQL's `date + interval 'n months'` already clamps;
     SQLite's `date(x, '+n months')` overflows into the next month, so there the clamped

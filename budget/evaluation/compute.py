@@ -22,7 +22,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from dateutil.relativedelta import relativedelta
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import Coalesce
 
@@ -256,7 +255,7 @@ def match(units: list[Unit], parents: dict, young: dict, *, caliper: int) -> Non
             )
             sorted_pools[key] = (ordered, [c.benefit_since for c in ordered])
         ordered, dates = sorted_pools[key]
-        split = bisect.bisect_left(dates, unit.index - relativedelta(months=unit.months))
+        split = bisect.bisect_left(dates, add_months(unit.index, -unit.months))
         best: tuple[tuple[int, str], Candidate] | None = None
         for positions in (range(split - 1, -1, -1), range(split, len(ordered))):
             for i in positions:

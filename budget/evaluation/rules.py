@@ -10,9 +10,7 @@ states every definition.
 import datetime
 from collections.abc import Iterable, Sequence
 
-from dateutil.relativedelta import relativedelta
-
-from bi18.lib.dates import add_months
+from bi18.lib.dates import add_months, age_on, whole_months
 from budget.evaluation.models import RegisterStatus
 
 # Outcomes compared, with the months from the index date at which they are measured.
@@ -41,7 +39,7 @@ AGE_BANDS: Sequence[tuple[int, int | None, str]] = (
 def age_band(date_of_birth: datetime.date | None, on: datetime.date) -> str:
     if date_of_birth is None:
         return ""
-    age = relativedelta(on, date_of_birth).years
+    age = age_on(date_of_birth, on)
     for low, high, label in AGE_BANDS:
         if age >= low and (high is None or age < high):
             return label
@@ -61,8 +59,7 @@ def months_between(start: datetime.date | None, end: datetime.date) -> int | Non
     """Whole calendar months from `start` to `end` (None without a start or before it)."""
     if start is None or start > end:
         return None
-    delta = relativedelta(end, start)
-    return delta.years * 12 + delta.months
+    return whole_months(start, end)
 
 
 # --- The register's status history ----------------------------------------------------

@@ -12,8 +12,10 @@ from bi18.lib.dates import (
     AddDays,
     AddMonths,
     add_months,
+    age_on,
     months_back,
     parse_date,
+    whole_months,
 )
 
 D = datetime.date(2026, 1, 31)
@@ -75,6 +77,23 @@ def test_months_back_is_the_exact_inverse_of_add_months_on_every_day(months):
     for until in (datetime.date(2023, 12, 1) + n * one for n in range(800)):
         latest = months_back(until, months)
         assert add_months(latest, months) <= until < add_months(latest + one, months), until
+
+
+@pytest.mark.parametrize("start", [datetime.date(2024, 1, 15), datetime.date(2024, 1, 31)])
+def test_whole_months_is_the_count_that_add_months_reaches_on_every_day(start):
+    for n in range(800):
+        end = start + datetime.timedelta(days=n)
+        months = whole_months(start, end)
+        assert add_months(start, months) <= end < add_months(start, months + 1), end
+    assert whole_months(datetime.date(2023, 1, 31), datetime.date(2023, 2, 28)) == 1
+
+
+def test_age_on_counts_whole_years_and_a_leap_day_birthday():
+    born = datetime.date(2008, 2, 29)
+    assert age_on(born, datetime.date(2026, 2, 27)) == 17
+    assert age_on(born, datetime.date(2026, 2, 28)) == 18
+    assert age_on(born, datetime.date(2028, 2, 29)) == 20
+    assert age_on(datetime.date(2000, 6, 1), datetime.date(2026, 5, 31)) == 25
 
 
 @pytest.mark.django_db
