@@ -90,7 +90,7 @@ def encryption_keys() -> list[str]:
     return [k.strip() for k in settings.CPR_ENCRYPTION_KEY.split(",") if k.strip()]
 
 
-def _fernet() -> MultiFernet:
+def fernet() -> MultiFernet:
     return MultiFernet([_one_key(k) for k in encryption_keys()])
 
 
@@ -99,21 +99,21 @@ class KeyMismatchError(Exception):
 
 
 def encrypt_cpr(cpr: Cpr) -> str:
-    return _fernet().encrypt(cpr.digits.encode()).decode()
+    return fernet().encrypt(cpr.digits.encode()).decode()
 
 
 def decrypt_cpr(token: str) -> Cpr:
     """Raises KeyMismatchError when CPR_ENCRYPTION_KEY does not decrypt the token."""
     try:
-        return parse_cpr(_fernet().decrypt(token.encode()).decode())
+        return parse_cpr(fernet().decrypt(token.encode()).decode())
     except InvalidToken:
         raise KeyMismatchError from None
 
 
 def encrypt_bytes(data: bytes) -> bytes:
     """Encrypt other data holding CPR numbers (an uploaded file) with the same key."""
-    return _fernet().encrypt(data)
+    return fernet().encrypt(data)
 
 
 def decrypt_bytes(token: bytes) -> bytes:
-    return _fernet().decrypt(bytes(token))
+    return fernet().decrypt(bytes(token))

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
-from families.cpr import _fernet, cpr_hash, decrypt_cpr
+from families.cpr import cpr_hash, decrypt_cpr, fernet
 
 logger = logging.getLogger(__name__)
 _FINGERPRINT_TEXT = b"bi18-cpr-hash-key-fingerprint"
@@ -61,7 +61,7 @@ def check_keys() -> KeyCheck:
     if not hmac.compare_digest(stored.hash_fingerprint, hash_fingerprint()):
         problems.append("CPR_HASH_KEY")
     try:
-        _fernet().decrypt(stored.canary.encode())
+        fernet().decrypt(stored.canary.encode())
     except InvalidToken:
         problems.append("CPR_ENCRYPTION_KEY")
     return KeyCheck(not problems, tuple(problems))
@@ -80,7 +80,7 @@ def store_fingerprint() -> KeyCheck:
                 pk=1,
                 defaults={
                     "hash_fingerprint": hash_fingerprint(),
-                    "canary": _fernet().encrypt(_CANARY_TEXT).decode(),
+                    "canary": fernet().encrypt(_CANARY_TEXT).decode(),
                 },
             )
     return result
@@ -132,7 +132,7 @@ def rotate(*, chunk_size: int = 2000) -> dict[str, int]:
     from families.models import Person, TargetGroupImport
     from families.registry import encrypted_stores
 
-    fernet = _fernet()
+    multi = fernet()
     counts = {"people": 0, "imports": 0}
     last = 0
     while True:
@@ -146,21 +146,21 @@ def rotate(*, chunk_size: int = 2000) -> dict[str, int]:
             if not batch:
                 break
             for person in batch:
-                person.cpr_encrypted = fernet.rotate(person.cpr_encrypted.encode()).decode()
+                person.cpr_encrypted = multi.rotate(person.cpr_encrypted.encode()).decode()
             Person.objects.bulk_update(batch, ["cpr_encrypted"])
         counts["people"] += len(batch)
         last = batch[-1].pk
     for upload in TargetGroupImport.objects.exclude(data_encrypted=b""):
-        upload.data_encrypted = fernet.rotate(bytes(upload.data_encrypted))
+        upload.data_encrypted = multi.rotate(bytes(upload.data_encrypted))
         upload.save(update_fields=["data_encrypted"])
         counts["imports"] += 1
     for store in encrypted_stores():
-        counts[store.key] = store.rotate(fernet)
+        counts[store.key] = store.rotate(multi)
     KeyFingerprint.objects.update_or_create(
         pk=1,
         defaults={
             "hash_fingerprint": hash_fingerprint(),
-            "canary": fernet.encrypt(_CANARY_TEXT).decode(),
+            "canary": multi.encrypt(_CANARY_TEXT).decode(),
             "rotated_at": timezone.now(),
         },
     )
