@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from bi18.lib.forms import AmountField
+from bi18.lib.forms import DATE_WIDGET, AmountField
 from budget.models import Activity, Allocation, BudgetLine, Category, Expenditure
 from families.models import Family
 
@@ -73,7 +73,7 @@ class ExpenditureForm(forms.ModelForm):
     class Meta:
         model = Expenditure
         fields = ["date", "amount", "line", "activity", "category", "note"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from bi18.accounts.pickers import staff_field, use_staff_picker
 from bi18.accounts.roles import Role
 from bi18.lib import textlimits
-from bi18.lib.forms import DecimalCommaField
+from bi18.lib.forms import DateField, DecimalCommaField
 from bi18.lib.pickers import PickerField, PickerFormMixin
 from employment.clocks import mentor_period_max_end
 from employment.models import (
@@ -33,13 +33,6 @@ HOURS_VALIDATORS = [
     MinValueValidator(Decimal("0"), message=_("Hours per week cannot be negative.")),
     MaxValueValidator(Decimal("80"), message=_("Hours per week cannot be more than 80.")),
 ]
-
-
-class DateField(forms.DateField):
-    """A date in a native date picker that also accepts Danish typing (dd.mm.yyyy)."""
-
-    widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    default_error_messages = {"invalid": _("Enter a valid date, e.g. 31.01.2026.")}
 
 
 def _hours_field(label, required=False):

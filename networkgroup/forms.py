@@ -7,13 +7,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from bi18.lib import textlimits
-from bi18.lib.forms import AmountField
+from bi18.lib.forms import DATE_WIDGET, DATETIME_WIDGET, AmountField
 from families.models import Person
 from networkgroup import access, services
 from networkgroup.models import ActionStatus, InterpreterBookingStatus, PlanArea
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
 class _Form(forms.Form):

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.lib.amounts import AmountError, parse_amount
+from bi18.lib.dates import DATE_WIDGET_FORMAT
 
 # Django's placeholder for "nothing chosen" (BLANK_CHOICE_DASH, ModelChoiceField.empty_label,
 # django-filter's FILTERS_EMPTY_CHOICE_LABEL).
@@ -27,6 +28,20 @@ DJANGO_PLACEHOLDER = "---------"
 
 def choose_prompt() -> str:
     return _("Choose …")
+
+
+# The one date and date-time inputs: the browsers' native pickers, which want ISO values;
+# typed Danish dates are still accepted (bi18.lib.dates.DATE_INPUT_FORMATS). Django copies
+# a widget per field, so the instances are shared safely.
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format=DATE_WIDGET_FORMAT)
+DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class DateField(forms.DateField):
+    """A date in a native date picker that also accepts Danish typing (dd.mm.yyyy)."""
+
+    widget = DATE_WIDGET
+    default_error_messages = {"invalid": gettext_lazy("Enter a valid date, e.g. 31.01.2026.")}
 
 
 class FormRenderer(DjangoTemplates):

@@ -2,9 +2,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bi18.lib.forms import DATE_WIDGET
 from families.consent.models import SharingBasis
-
-DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class BasisForm(forms.ModelForm):

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bi18.lib import textlimits
+from bi18.lib.forms import DATE_WIDGET
 
 # A snooze is a short postponement, not a way to make an item disappear.
 MAX_SNOOZE_DAYS = 90
@@ -13,7 +14,7 @@ MAX_SNOOZE_DAYS = 90
 class SnoozeForm(forms.Form):
     until = forms.DateField(
         label=_("Back on my list on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DATE_WIDGET,
         help_text=_("At most 90 days ahead."),
     )
     reason = forms.CharField(
