@@ -26,6 +26,7 @@ Messages from the page: {"type": "editing", "kind": "goal"|"action"|null, "id": 
 import asyncio
 import contextlib
 
+from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
 
@@ -264,7 +265,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             "editing": self.editing,
         }
         if to:
-            await self.channel_layer.send(to, message)
+            # Best effort: a newcomer's full inbox (a server under load) must not end this
+            # socket; it learns who is here from the next round of presence.here.
+            with contextlib.suppress(ChannelFull):
+                await self.channel_layer.send(to, message)
         else:
             await self.channel_layer.group_send(self.group, message)
 
