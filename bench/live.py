@@ -24,7 +24,7 @@
    save to the moment EVERY socket that should learn of it had its update, and checks that no
    socket learnt of a save it may not see.
 5. Prints, as Markdown: sockets opened, saves, deliveries (expected / received / refused to
-   the UU socket), median and p95 of save → every client's update and of save → notice, and
+   the UU socket), median, p95 and max of save → every client's update and of save → notice, and
    the ASGI server's resident memory before the sockets, with them open, and at its peak.
 
 The open pages run in a process of their own (bench/live_clients.py, no Django), the saves in
@@ -319,6 +319,7 @@ async def load(args, world, sessions, actor, clients: subprocess.Popen) -> Run:
         if n % len(world) == 0:
             peak = max(peak, rss_kb(args.server_pid))
     await asyncio.gather(*futures, return_exceptions=True)
+    run.saving_seconds = time.monotonic() - start  # longer than --seconds if saves queued
     await asyncio.sleep(args.grace)  # let the last updates arrive
     run.memory_peak_kb = max(peak, rss_kb(args.server_pid))
     pool.shutdown()
@@ -364,6 +365,9 @@ def report(args, run: Run, memory_idle_kb: int) -> None:
     )
     print(f"| saves (one per family per second, {args.seconds} s) | {len(saves)} |")
     print(
+        f"| saves done in (the driver's {args.threads} threads) | {run.saving_seconds:.0f} s ({len(saves) / run.saving_seconds:.0f} saves/s) |"
+    )
+    print(
         f"| save (service call incl. commit and publish), median | {ms(statistics.median(run.save_seconds))} |"
     )
     print(f"| deliveries expected / received | {expected} / {received} |")
@@ -378,7 +382,7 @@ def report(args, run: Run, memory_idle_kb: int) -> None:
         "pushed fragment" if run.pushed else ("notice and fragment" if run.fetching else "notice")
     )
     print(
-        f"| save → every client's update ({what}), median / p95 | {ms(statistics.median(every_update)) if every_update else '–'} / {ms(percentile(every_update, 95))} |"
+        f"| save → every client's update ({what}), median / p95 / max | {ms(statistics.median(every_update)) if every_update else '–'} / {ms(percentile(every_update, 95))} / {ms(max(every_update)) if every_update else '–'} |"
     )
     print(f"| saves that reached every client | {complete} of {len(saves)} |")
     print(
