@@ -1,4 +1,5 @@
-"""Family pages. Thin: access through families.access, writes through families.services."""
+"""Family pages. Thin: access through families.access, reads through families.selectors,
+writes through families.services."""
 
 import secrets
 
@@ -6,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,7 +19,7 @@ from bi18.lib.cpr import CPR_IN_TEXT
 from bi18.lib.sorting import choice_order, sort_order
 from bi18.lib.versioning import save_or_conflict
 from bi18.navigation import landing_url
-from families import services
+from families import selectors, services
 from families.access import (
     CHILDREN,
     PERSON,
@@ -71,38 +71,6 @@ def _search_to_save(q: str) -> dict:
     return {"q": CPR_IN_TEXT.sub(f"••••••-{MASK}", q)}
 
 
-def search_families(queryset, search: dict, *, people=None):
-    """A saved search (see _search_to_save): exact CPR by keyed hash, or a case number
-    or name. With `people` (the people the user may see), a CPR number or a name
-    matches only those: a job mentor finding a family by the other parent's name would
-    learn that that person is in it."""
-    person_q = Q() if people is None else Q(people__in=people)
-    if "cpr_hash" in search:
-        if not search["cpr_hash"]:
-            return queryset.none()
-        return queryset.filter(person_q, people__cpr_hash=search["cpr_hash"]).distinct()
-    q = search.get("q", "").strip()
-    if not q:
-        return queryset
-    name_q = person_q
-    for word in q.split():
-        name_q &= Q(people__first_name__icontains=word) | Q(people__last_name__icontains=word)
-    return queryset.filter(Q(case_number__iexact=q) | name_q).distinct()
-
-
-def matched_people(search: dict, people):
-    """The people a saved search found (to say on the results which person matched), or
-    None when the search is not for a person (a case number, or no search)."""
-    if "cpr_hash" in search:
-        return people.filter(cpr_hash=search["cpr_hash"]) if search["cpr_hash"] else None
-    words = search.get("q", "").split()
-    if not words:
-        return None
-    for word in words:
-        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
-    return people
-
-
 def _family_list_columns() -> dict:
     return {
         "case_number": "case_number",
@@ -117,24 +85,15 @@ def _family_list_columns() -> dict:
 def family_list(request):
     filter_form = FamilyFilterForm(request.GET or None)
     token, search = _saved_search(request)
-    families = Family.objects.visible_to(request.user)
-    if filter_form.is_valid():
-        if district := filter_form.cleaned_data["district"]:
-            families = families.filter(district=district)
-        if status := filter_form.cleaned_data["status"]:
-            families = families.filter(status=status)
-    # Only the people the user may see: a job mentor sees the parent they mentor, not
-    # the other parent; a youth guidance counsellor sees no parent at all.
-    visible_people = Person.objects.visible_to(request.user)
-    families = search_families(families, search, people=visible_people)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     sorting = sort_order(request, _family_list_columns(), "case_number")
-    families = families.order_by(*sorting.ordering).prefetch_related(
-        Prefetch("people", queryset=visible_people.filter(role=PersonRole.PARENT).order_by("id"))
+    families = selectors.family_list(
+        user=request.user,
+        search=search,
+        ordering=sorting.ordering,
+        district=filters.get("district", ""),
+        status=filters.get("status", ""),
     )
-    if (matched := matched_people(search, visible_people)) is not None:
-        families = families.prefetch_related(
-            Prefetch("people", queryset=matched.order_by("id"), to_attr="matched")
-        )
     page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
     if search:
         audit_log_families(
@@ -189,48 +148,29 @@ def family_search(request):
     return redirect(f"{url}?{params.urlencode()}" if params else url)
 
 
-def _family_people(user, family):
-    """The people of a family this user may see: all for a member, else only those assigned."""
-    return list(
-        Person.objects.visible_to(user)
-        .filter(family=family)
-        .order_by("role", "date_of_birth", "id")
-    )
-
-
 @login_required
 def family_detail(request, pk):
     family = get_family_for_user(request.user, pk)
-    people = _family_people(request.user, family)
-    members = list(family.members.select_related("user"))
+    detail = selectors.family_detail(user=request.user, family=family)
     panels = []
     for panel in family_panels():
-        panel_context = panel.context(request, family, people)
+        panel_context = panel.context(request, family, detail.people)
         if panel_context is not None:
             panels.append((panel.template, panel_context))
     audit_log(actor=request.user, action="view", event="families.family.viewed", family=family)
-    # A mentor (assigned to one parent) or a youth counsellor (the young people only)
-    # sees part of the family: an empty section would wrongly say "none registered".
-    scope = scope_for(request.user)
-    sees_everyone = scope.is_full_member(family.pk)
     return render(
         request,
         "families/family_detail.html",
         {
             "family": family,
-            "sees_everyone": sees_everyone,
-            "parents": [p for p in people if p.role == PersonRole.PARENT],
-            "children": [p for p in people if p.role == PersonRole.CHILD],
-            "members": members,
-            "is_member": scope.is_member(family.pk),
-            "is_coordinator": scope.is_coordinator(family.pk),
+            "sees_everyone": detail.sees_everyone,
+            "parents": detail.parents,
+            "children": detail.children,
+            "members": detail.members,
+            "is_member": detail.is_member,
+            "is_coordinator": detail.is_coordinator,
             "group_url": family_page_url("network_group", family.pk),
-            # Status reasons are free text about the whole family: members only.
-            "status_changes": (
-                family.status_changes.select_related("changed_by")[:10]
-                if scope.is_member(family.pk)
-                else []
-            ),
+            "status_changes": detail.status_changes,
             "status_form": StatusChangeForm(family=family) if family.allowed_statuses() else None,
             "reveal_form": CprRevealForm(),
             "panels": panels,

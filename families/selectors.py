@@ -1,0 +1,127 @@
+"""Reads for the family list and the family page, each in a fixed number of queries.
+
+Scoping is `Family.objects.visible_to` / `Person.objects.visible_to` (families.scope, the
+one access rule); a single family comes from families.access.get_family_for_user.
+"""
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.expressions import Combinable
+
+from families.models import Family, FamilyStatusChange, NetworkMember, Person, PersonRole
+from families.scope import scope_for
+
+
+def search_families(
+    queryset: QuerySet[Family], search: dict, *, people: QuerySet[Person] | None = None
+) -> QuerySet[Family]:
+    """A saved search (families.views._search_to_save): exact CPR by keyed hash, or a case
+    number or name. With `people` (the people the user may see), a CPR number or a name
+    matches only those: a job mentor finding a family by the other parent's name would
+    learn that that person is in it."""
+    person_q = Q() if people is None else Q(people__in=people)
+    if "cpr_hash" in search:
+        if not search["cpr_hash"]:
+            return queryset.none()
+        return queryset.filter(person_q, people__cpr_hash=search["cpr_hash"]).distinct()
+    q = search.get("q", "").strip()
+    if not q:
+        return queryset
+    name_q = person_q
+    for word in q.split():
+        name_q &= Q(people__first_name__icontains=word) | Q(people__last_name__icontains=word)
+    return queryset.filter(Q(case_number__iexact=q) | name_q).distinct()
+
+
+def person_search(search: dict, people: QuerySet[Person]) -> QuerySet[Person] | None:
+    """The people a saved search found (to say on the results which person matched), or
+    None when the search is not for a person (a case number, or no search)."""
+    if "cpr_hash" in search:
+        return people.filter(cpr_hash=search["cpr_hash"]) if search["cpr_hash"] else None
+    words = search.get("q", "").split()
+    if not words:
+        return None
+    for word in words:
+        people = people.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word))
+    return people
+
+
+def family_list(
+    *,
+    user,
+    search: dict,
+    ordering: Sequence[str | Combinable],
+    district: str = "",
+    status: str = "",
+) -> QuerySet[Family]:
+    """The families `user` may see, filtered by district and status and found by a saved
+    search, in `ordering`, with their visible parents prefetched (and, for a search for a
+    person, the people it matched as `matched`)."""
+    families = Family.objects.visible_to(user)
+    if district:
+        families = families.filter(district=district)
+    if status:
+        families = families.filter(status=status)
+    # Only the people the user may see: a job mentor sees the parent they mentor, not
+    # the other parent; a youth guidance counsellor sees no parent at all.
+    visible_people = Person.objects.visible_to(user)
+    families = search_families(families, search, people=visible_people)
+    families = families.order_by(*ordering).prefetch_related(
+        Prefetch("people", queryset=visible_people.filter(role=PersonRole.PARENT).order_by("id"))
+    )
+    if (matched := person_search(search, visible_people)) is not None:
+        families = families.prefetch_related(
+            Prefetch("people", queryset=matched.order_by("id"), to_attr="matched")
+        )
+    return families
+
+
+def family_people(*, user, family: Family) -> list[Person]:
+    """The people of a family this user may see: all for a member, else only those assigned."""
+    return list(
+        Person.objects.visible_to(user)
+        .filter(family=family)
+        .order_by("role", "date_of_birth", "id")
+    )
+
+
+@dataclass
+class FamilyDetail:
+    """What the family page reads about a family the user may see."""
+
+    people: list[Person]
+    members: list[NetworkMember]
+    # Latest first; lazy, so read only if the page shows them. Empty for a non-member.
+    status_changes: Iterable[FamilyStatusChange]
+    sees_everyone: bool
+    is_member: bool
+    is_coordinator: bool
+
+    @property
+    def parents(self) -> list[Person]:
+        return [p for p in self.people if p.role == PersonRole.PARENT]
+
+    @property
+    def children(self) -> list[Person]:
+        return [p for p in self.people if p.role == PersonRole.CHILD]
+
+
+def family_detail(*, user, family: Family, status_changes: int = 10) -> FamilyDetail:
+    """The family page's reads, for a family got through families.access."""
+    scope = scope_for(user)
+    is_member = scope.is_member(family.pk)
+    return FamilyDetail(
+        people=family_people(user=user, family=family),
+        members=list(family.members.select_related("user")),
+        # Status reasons are free text about the whole family: members only.
+        status_changes=(
+            family.status_changes.select_related("changed_by")[:status_changes] if is_member else []
+        ),
+        # A mentor (assigned to one parent) or a youth counsellor (the young people only)
+        # sees part of the family: an empty section would wrongly say "none registered".
+        sees_everyone=scope.is_full_member(family.pk),
+        is_member=is_member,
+        is_coordinator=scope.is_coordinator(family.pk),
+    )
