@@ -91,9 +91,12 @@ def person_detail(request, pk):
                 rules.in_education_from(enrolments, follow_up_due) if follow_up_due else None
             ),
             "today": today,
-            "may_record_internship": access.RECORDS["internship"].may_edit_person(
-                request.user, person
-            ),
+            # Links to forms only for the kinds this user may write (a link to a 403 is noise).
+            "may_record": {
+                kind: policy.may_edit_person(request.user, person)
+                for kind, policy in access.RECORDS.items()
+            },
+            "may_edit_track": access.TRACK.may_edit_person(request.user, person),
             "may_start_track": access.TRACK.may_edit_person(request.user, person),
             "earlier_tracks": list(
                 YouthTrack.objects.filter(person=person)

@@ -5,6 +5,7 @@ parents included); a manager, budget officer or administrator sees nothing (404)
 """
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -190,3 +191,30 @@ def test_an_employment_consultant_in_the_group_does_not_see_the_youth_track(logi
     family_page = client.get(reverse("families:detail", args=[setup["sara"].family_id]))
     assert family_page.status_code == 200
     assert reverse("youth:person", args=[setup["sara"].pk]) not in family_page.content.decode()
+
+
+@pytest.mark.parametrize("who", ["caseworker", "retention_counsellor", "uu"])
+def test_the_young_persons_page_links_only_to_forms_the_user_may_use(login, setup, who, request):
+    """Each role writes its own kinds of record (guidance: UU; contacts: retention counsellor):
+    the page offers those forms and no form that would answer 403."""
+    if who == "uu":
+        user = UserFactory(username="uu_sara", role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+        add_member(setup["sara"].family, user, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    else:
+        user = request.getfixturevalue(who)
+    client = login(user)
+    html = client.get(reverse("youth:person", args=[setup["sara"].pk])).content.decode()
+    prefix = reverse("youth:person", args=[setup["sara"].pk])
+    forms = set(re.findall(rf'href="({re.escape(prefix)}[^"]*/(?:ny|rediger)/)"', html))
+    assert forms, html
+    for url in sorted(forms):
+        assert client.get(url).status_code == 200, url
+    offered = {kind for kind in ("guidance", "contact") if _create(setup, kind) in forms}
+    assert (
+        offered
+        == {"caseworker": set(), "retention_counsellor": {"contact"}, "uu": {"guidance"}}[who]
+    )
+
+
+def _create(setup, kind):
+    return reverse("youth:record_create", args=[setup["sara"].pk, kind])
