@@ -1,7 +1,5 @@
 """Youth-track forms: validate and clean only. Rules come from youth.rules."""
 
-from decimal import Decimal
-
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
@@ -128,19 +126,25 @@ class YouthTrackForm(PickerFormMixin, _DatesInOrder, VersionedModelForm):
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
+def hours_per_week_field(**kwargs) -> DecimalCommaField:
+    """Hours per week as typed ("12,5"), within the youth rules' limits."""
+    return DecimalCommaField(
+        label=_("Hours per week"),
+        min_value=rules.HOURS_PER_WEEK_MIN,
+        max_value=rules.HOURS_PER_WEEK_MAX,
+        max_digits=4,
+        decimal_places=1,
+        **kwargs,
+    )
+
+
 class _RecordForm(_DatesInOrder, VersionedModelForm):
     def data_dict(self) -> dict:
         return {name: self.cleaned_data[name] for name in self._meta.fields}
 
 
 class LeisureJobForm(_RecordForm):
-    hours_per_week = DecimalCommaField(
-        label=_("Hours per week"),
-        min_value=Decimal("0.5"),
-        max_value=Decimal("40"),
-        max_digits=4,
-        decimal_places=1,
-    )
+    hours_per_week = hours_per_week_field()
 
     class Meta:
         model = LeisureJob
@@ -155,13 +159,8 @@ class ExamPreparationForm(_RecordForm):
     danish_written_after = GradeField(label=_("Danish, written, after (exam)"))
     danish_oral_after = GradeField(label=_("Danish, oral, after (exam)"))
     maths_after = GradeField(label=_("Mathematics, after (exam)"))
-    hours_per_week = DecimalCommaField(
-        label=_("Hours per week"),
+    hours_per_week = hours_per_week_field(
         required=False,
-        min_value=Decimal("0.5"),
-        max_value=Decimal("40"),
-        max_digits=4,
-        decimal_places=1,
     )
 
     class Meta:
@@ -229,12 +228,7 @@ class CompanyInternshipForm(_RecordForm):
     cvr = forms.CharField(
         label=_("CVR number"), max_length=20, required=False, help_text=_("8 digits; optional.")
     )
-    hours_per_week = DecimalCommaField(
-        label=_("Hours per week"),
-        min_value=Decimal("0.5"),
-        max_value=Decimal("40"),
-        max_digits=4,
-        decimal_places=1,
+    hours_per_week = hours_per_week_field(
         required=False,
         help_text=_("E.g. 12 or 12,5"),
     )

@@ -8,6 +8,7 @@ Plain functions with no database access unless stated.
 
 import datetime
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
@@ -30,6 +31,15 @@ from youth.models import (
 
 # "Average at least 2.0": compared in whole numbers to keep floating point out of it.
 EUD_MINIMUM = 2
+
+# Hours per week of a leisure job, a company internship or exam-preparation help: half an hour
+# (one lesson) up to a full-time week. The forms and the services read these two.
+HOURS_PER_WEEK_MIN = Decimal("0.5")
+HOURS_PER_WEEK_MAX = Decimal("40")
+
+
+def hours_per_week_ok(hours: Decimal | None) -> bool:
+    return hours is None or HOURS_PER_WEEK_MIN <= hours <= HOURS_PER_WEEK_MAX
 
 
 def validate_grade(value) -> None:

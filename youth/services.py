@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from bi18.accounts.models import User
@@ -393,8 +393,11 @@ def _check_grades(grades: dict[str, int | None]) -> None:
 
 
 def _check_hours(hours_per_week: Decimal | None) -> None:
-    if hours_per_week is not None and not 0 < hours_per_week <= 40:
-        raise ServiceError(_("Hours per week must be more than 0 and at most 40."))
+    if not rules.hours_per_week_ok(hours_per_week):
+        raise ServiceError(
+            _("Hours per week must be between %(min)s and %(max)s.")
+            % {"min": number_format(rules.HOURS_PER_WEEK_MIN), "max": rules.HOURS_PER_WEEK_MAX}
+        )
 
 
 @transaction.atomic

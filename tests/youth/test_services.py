@@ -1,16 +1,17 @@
 """Youth-track services: tracks, responsibility as access, conflicts, audit, the follow-up."""
 
 import datetime
+from decimal import Decimal
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bi18.accounts.roles import Role
 from bi18.audit.models import AuditEvent
 from families.models import Person, PersonAssignment, PersonRole
 from tests.factories import UserFactory, add_member
 from youth import services
-from youth.models import Enrolment, FollowUp, FollowUpAnswer, YouthTrack
+from youth.models import Enrolment, ExamPreparation, FollowUp, FollowUpAnswer, YouthTrack
 
 D = datetime.date
 
@@ -262,3 +263,11 @@ def test_an_enrolment_end_without_a_reason_is_refused(caseworker, sara):
             end_reason="",
         )
     assert not Enrolment.objects.exists()
+
+
+@pytest.mark.parametrize("hours", [Decimal("0.4"), Decimal("40.5")])
+def test_exam_help_hours_outside_the_rule_are_refused_by_the_service(sara, caseworker, hours):
+    track = services.track_create(actor=caseworker, person=sara, **_data())
+    with pytest.raises(services.ServiceError, match="0,5 og 40"), translation.override("da"):
+        services.exam_create(actor=caseworker, track=track, hours_per_week=hours)
+    assert not ExamPreparation.objects.exists()
