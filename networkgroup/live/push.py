@@ -25,6 +25,8 @@ socket's periodic re-check).
 
 import hashlib
 import logging
+import threading
+import time
 import uuid
 
 from django.conf import settings
@@ -33,6 +35,7 @@ from django.core.cache import cache
 from django.http import Http404
 from django.utils import translation
 
+from families import scope as family_scope
 from families.models import Family, NetworkMember
 from families.scope import scope_for
 from networkgroup import access, fragments
@@ -42,6 +45,10 @@ logger = logging.getLogger(__name__)
 
 OPEN_SECONDS = 150  # > admission.RECHECK_SECONDS: each open socket refreshes its mark
 CLASSES_SECONDS = 300
+# How long this process renders as a member it loaded before (their roles, permissions and
+# scope kept on the user object): no longer than an open socket goes without its re-check
+# (admission.RECHECK_SECONDS), and never past a change of the classes' generation.
+MEMBER_SECONDS = 60
 _PREFIX = "networkgroup:live"
 
 
@@ -72,13 +79,17 @@ def _open_key(family_id: int, language: str) -> str:
     return f"{_PREFIX}:open:{int(family_id)}:{language}"
 
 
-def _classes_key(family_id: int) -> str | None:
+def _generation() -> str:
     generation = cache.get(f"{_PREFIX}:classes-generation")
     if generation is None:
         generation = uuid.uuid4().hex
         cache.add(f"{_PREFIX}:classes-generation", generation, None)
         generation = cache.get(f"{_PREFIX}:classes-generation", generation)
-    return f"{_PREFIX}:classes:{generation}:{int(family_id)}"
+    return generation
+
+
+def _classes_key(family_id: int, generation: str | None = None) -> str:
+    return f"{_PREFIX}:classes:{generation or _generation()}:{int(family_id)}"
 
 
 def forget_classes() -> None:
@@ -90,9 +101,11 @@ def forget_classes() -> None:
         logger.warning("Live audience classes not reset: the cache did not answer", exc_info=True)
 
 
-def audience_classes(family_id: int) -> dict[str, dict[str, list[int]]]:
+def audience_classes(
+    family_id: int, generation: str | None = None
+) -> dict[str, dict[str, list[int]]]:
     """{"plan": {token: [user ids]}, "meeting": {token: [user ids]}} of the family's members."""
-    key = _classes_key(family_id)
+    key = _classes_key(family_id, generation)
     found = cache.get(key)
     if found is not None:
         return found
@@ -138,9 +151,10 @@ def rendered(family_id: int, message: dict) -> list[tuple[str, dict]] | None:
     decision = message["kind"] == "decision"
     if decision and meeting_id is None:
         return []
-    classes = audience_classes(family_id)["meeting" if decision else "plan"]
+    generation = _generation()
+    classes = audience_classes(family_id, generation)["meeting" if decision else "plan"]
     member_ids = {pk for ids in classes.values() for pk in ids}
-    users = get_user_model().objects.in_bulk(sorted(member_ids))
+    users = _members.get(member_ids, generation)
     family = Family.objects.get(pk=family_id)
     sends = []
     for token, ids in classes.items():
@@ -187,3 +201,44 @@ def _as_class(token: str, users: list, family, message: dict):
                 continue
             return False
     return None
+
+
+class _Members:
+    """The users this process renders as, loaded once and kept MEMBER_SECONDS with what
+    they carry (roles, permissions, scope: four queries each when loaded): a save then
+    checks each class's member against the class (`_as_class`) without a query. Dropped
+    when the classes' generation changes (a membership, an assignment or a user changed
+    anywhere: push.forget_classes) or this process's scopes were reset
+    (families.scope.scope_changed). A kept member whose key no longer matches its class
+    is only skipped, as before: a stale entry can cost a push, never leak one."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._users: dict[int, object] = {}
+        self._state: tuple = ()
+
+    def get(self, ids: set[int], generation: str) -> dict[int, object]:
+        now = time.monotonic()
+        state = (generation, family_scope._generation)
+        with self._lock:
+            if state != self._state:
+                self._users, self._state = {}, state
+            users = self._users
+            found = {pk: users[pk][1] for pk in ids if pk in users and users[pk][0] > now}
+        missing = sorted(ids - found.keys())
+        if missing:
+            loaded = get_user_model().objects.in_bulk(missing)
+            with self._lock:
+                if self._state == state:
+                    self._users.update(
+                        (pk, (now + MEMBER_SECONDS, user)) for pk, user in loaded.items()
+                    )
+            found.update(loaded)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._users, self._state = {}, ()
+
+
+_members = _Members()

@@ -704,6 +704,46 @@ def test_the_youth_class_group_never_gets_a_parents_goal(world, caseworker):
     run(scenario)
 
 
+def test_the_saving_process_renders_as_the_members_it_loaded_until_a_membership_changes(
+    world, caseworker, employment_consultant, monkeypatch, django_assert_max_num_queries
+):
+    """The members a save renders as are loaded once per process (with their roles,
+    permissions and scope), not per save; a membership change anywhere resets them, so the
+    next save renders for the classes as they are now."""
+    from families.models import NetworkMember
+    from networkgroup.access import PLAN
+    from networkgroup.live import notify, push
+
+    family = world["family"]
+    sent = []
+    monkeypatch.setattr(notify, "publish_many", lambda sends: sent.extend(sends) or True)
+    push.mark_open(family.pk, "da", {"plan": None})
+    goal = world["youth_goal"]
+    services.goal_update(actor=employment_consultant, goal=goal, text="Dansk 3", version=1)
+    assert len(sent) == 2  # the full members' class and the UU counsellor's
+    sent.clear()
+    # The save itself, then the family and the goal once per class: no member loaded again.
+    with django_assert_max_num_queries(11):
+        services.goal_update(actor=employment_consultant, goal=goal, text="Dansk 4", version=2)
+    assert len(sent) == 2 and all("Dansk 4" in event["html"] for _group, event in sent)
+
+    membership = NetworkMember.objects.get(family=family, user=caseworker)
+    membership.group_role = Role.YOUTH_GUIDANCE_COUNSELLOR
+    membership.save()
+    sent.clear()
+    services.goal_update(
+        actor=employment_consultant, goal=world["parent_goal"], text="Praktik i Valby", version=1
+    )
+    youth_group = push.plan_group(
+        family.pk, push.class_token(PLAN.audience_key(world["uu"], family.pk)), "da"
+    )
+    full_group = push.plan_group(
+        family.pk, push.class_token(PLAN.audience_key(employment_consultant, family.pk)), "da"
+    )
+    assert push.class_token(PLAN.audience_key(caseworker, family.pk)) in youth_group
+    assert [group for group, _event in sent] == [full_group]
+
+
 def test_a_member_whose_membership_narrows_stops_getting_the_parents_at_once(world, caseworker):
     """The socket re-checks when the membership changes and moves to its new class's group:
     after the caseworker becomes a youth-role member, a parent's goal no longer reaches them
