@@ -15,7 +15,8 @@
    the site's Origin (N × clients sockets in all).
 3. Saves one goal per family per second (alternately the parent's and the young person's) for
    `--seconds`, through the same service the plan page calls (`goal_update`: version check,
-   history, audit, after-commit notice), from a thread pool as gunicorn workers would.
+   history, audit, after-commit notice), from `--save-processes` processes of `--threads`
+   threads each, as gunicorn's workers would (each family's saves in one of them).
 4. The saving process renders the goal's fragment once per audience class after the commit
    and pushes it with the notice to that class's group (networkgroup.live.push); the sockets
    only forward it: a socket that received the HTML has its update. A
@@ -28,7 +29,7 @@
    the ASGI server's resident memory before the sockets, with them open, and at its peak.
 
 The open pages run in a process of their own (bench/live_clients.py, no Django), the saves in
-this one, as gunicorn workers would; all share the machine with the servers (2 cores here),
+processes forked from this one; all share the machine with the servers (2 cores here),
 so their CPU use is part of the figure. Bounded in time and count; everything it starts is stopped at the end.
 """
 
@@ -228,7 +229,7 @@ class Run:
     def __init__(self, fetching: bool):
         self.fetching = fetching
         self.opened = self.refused = self.dropped = self.leaked = self.fetch_errors = 0
-        self.pushed = 0
+        self.pushed = self.failed = 0
         self.saves: dict[int, list[dict]] = {}  # goal id -> its saves in order
         self.save_seconds: list[float] = []
         self.lock = threading.Lock()
@@ -278,51 +279,97 @@ def start_clients(args, world, sessions, port, web_port, workdir: Path) -> subpr
     return clients
 
 
-async def load(args, world, sessions, actor, clients: subprocess.Popen) -> Run:
+def save_share(args, world, actor_pk: int, share: int, start: float, out: str) -> None:
+    """One saving process (`--save-processes`, as one gunicorn worker): the saves of the
+    families n with n % processes == share, on the common schedule, from its own threads;
+    writes [goal, started, seconds] per save to `out`."""
+    from django.db import connections
+
+    from bi18.accounts.models import User
     from networkgroup import services
     from networkgroup.models import Goal
+
+    connections.close_all()  # never share the parent's connection after the fork
+    actor = User.objects.get(pk=actor_pk)
+    versions = {g: 1 for family in world for g in family["goals"]}
+    goals = {g: Goal(pk=g) for g in versions}
+    done: list[list] = []
+    lock = threading.Lock()
+
+    def save(goal_id: int, n: int, started: float) -> None:
+        services.goal_update(
+            actor=actor, goal=goals[goal_id], text=f"Gemt {n}", version=versions[goal_id]
+        )
+        versions[goal_id] += 1
+        with lock:
+            done.append([goal_id, started, time.monotonic() - started])
+
+    def run_save(goal_id: int, n: int) -> None:
+        # CLOCK_MONOTONIC: the clients' process reads the same clock.
+        started = time.monotonic()
+        try:
+            save(goal_id, n, started)
+        except Exception as error:  # counted as a save that reached nobody
+            with lock:
+                done.append([goal_id, started, None])
+            print(f"save failed: {error!r}", file=sys.stderr)
+
+    interval = 1.0 / len(world)
+    with ThreadPoolExecutor(max_workers=args.threads) as pool:
+        n = 0
+        while True:
+            at = start + n * interval
+            if at - start >= args.seconds:
+                break
+            index = n % len(world)
+            if index % args.save_processes == share:
+                delay = at - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+                family = world[index]
+                pool.submit(run_save, family["goals"][(n // len(world)) % 2], n)
+            n += 1
+    Path(out).write_text(json.dumps(done))
+
+
+async def load(args, world, sessions, actor, clients: subprocess.Popen, workdir: Path) -> Run:
+    import multiprocessing
+
+    from django.db import connections
 
     run = Run(fetching=not args.no_fetch)
     await asyncio.sleep(1)  # joins and presence settle
     run.memory_open_kb = rss_kb(args.server_pid)
 
-    versions = {g: 1 for family in world for g in family["goals"]}
-    goals = {g: Goal(pk=g) for g in versions}
-    pool = ThreadPoolExecutor(max_workers=args.threads)
-    loop = asyncio.get_running_loop()
-
-    def save(goal_id: int, n: int) -> None:
-        # CLOCK_MONOTONIC: the clients' process reads the same clock.
-        started = time.monotonic()
-        record = {"at": started, "notices": [], "updates": []}
-        with run.lock:
-            run.saves.setdefault(goal_id, []).append(record)
-        services.goal_update(
-            actor=actor, goal=goals[goal_id], text=f"Gemt {n}", version=versions[goal_id]
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    start = time.monotonic() + 0.5
+    savers = [
+        context.Process(
+            target=save_share,
+            args=(args, world, actor.pk, share, start, str(workdir / f"saves-{share}.json")),
         )
-        versions[goal_id] += 1
-        run.save_seconds.append(time.monotonic() - started)
-
-    interval = 1.0 / len(world)
-    start = time.monotonic()
-    futures = []
-    n = 0
+        for share in range(args.save_processes)
+    ]
+    for saver in savers:
+        saver.start()
     peak = run.memory_open_kb
-    while time.monotonic() - start < args.seconds:
-        family = world[n % len(world)]
-        goal = family["goals"][(n // len(world)) % 2]
-        futures.append(loop.run_in_executor(pool, save, goal, n))
-        n += 1
-        delay = start + n * interval - time.monotonic()
-        if delay > 0:
-            await asyncio.sleep(delay)
-        if n % len(world) == 0:
-            peak = max(peak, rss_kb(args.server_pid))
-    await asyncio.gather(*futures, return_exceptions=True)
+    while any(saver.is_alive() for saver in savers):
+        await asyncio.sleep(1)
+        peak = max(peak, rss_kb(args.server_pid))
     run.saving_seconds = time.monotonic() - start  # longer than --seconds if saves queued
+    for share, saver in enumerate(savers):
+        path = workdir / f"saves-{share}.json"
+        if saver.exitcode != 0 or not path.exists():
+            sys.exit(f"bench/live.py: saving process {share} failed ({saver.exitcode})")
+        for goal, started, seconds in sorted(json.loads(path.read_text()), key=lambda r: r[1]):
+            run.saves.setdefault(goal, []).append({"at": started, "notices": [], "updates": []})
+            if seconds is not None:
+                run.save_seconds.append(seconds)
+            else:
+                run.failed += 1
     await asyncio.sleep(args.grace)  # let the last updates arrive
     run.memory_peak_kb = max(peak, rss_kb(args.server_pid))
-    pool.shutdown()
     run.expected_per_goal = {
         g: (len(sessions) - sum(s["youth"] for s in sessions))
         if g == family["parent_goal"]
@@ -365,10 +412,11 @@ def report(args, run: Run, memory_idle_kb: int) -> None:
     )
     print(f"| saves (one per family per second, {args.seconds} s) | {len(saves)} |")
     print(
-        f"| saves done in (the driver's {args.threads} threads) | {run.saving_seconds:.0f} s ({len(saves) / run.saving_seconds:.0f} saves/s) |"
+        f"| saves done in ({args.save_processes} saving processes × {args.threads} threads) | {run.saving_seconds:.0f} s ({len(saves) / run.saving_seconds:.0f} saves/s) |"
     )
+    print(f"| saves that failed | {run.failed} |")
     print(
-        f"| save (service call incl. commit and publish), median | {ms(statistics.median(run.save_seconds))} |"
+        f"| save (service call incl. commit and publish), median / p95 | {ms(statistics.median(run.save_seconds))} / {ms(percentile(run.save_seconds, 95))} |"
     )
     print(f"| deliveries expected / received | {expected} / {received} |")
     print(f"| notices about a parent at a UU socket (must be 0) | {run.leaked} |")
@@ -396,7 +444,15 @@ def main() -> None:
     parser.add_argument("--families", type=int, default=200)
     parser.add_argument("--clients", type=int, default=6, help="open pages per family (≥ 2)")
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--threads", type=int, default=8, help="concurrent saves")
+    parser.add_argument(
+        "--threads", type=int, default=8, help="concurrent saves per saving process"
+    )
+    parser.add_argument(
+        "--save-processes",
+        type=int,
+        default=1,
+        help="saving processes (as gunicorn workers), each with its own threads",
+    )
     parser.add_argument(
         "--grace", type=float, default=5.0, help="seconds to wait after the last save"
     )
@@ -414,6 +470,7 @@ def main() -> None:
     if not redis_url:
         sys.exit("bench/live.py: set REDIS_URL: the server and this driver meet in channels-redis")
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
+    print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
     prepare_database(url, reuse=False)
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
     setup_django(url)
@@ -434,7 +491,7 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as workdir:
             clients = start_clients(args, world, sessions, port, web_port, Path(workdir))
             try:
-                run = asyncio.run(load(args, world, sessions, actor, clients))
+                run = asyncio.run(load(args, world, sessions, actor, clients, Path(workdir)))
                 collect(run, clients, Path(workdir))
             finally:
                 stop_server(clients)
