@@ -61,9 +61,10 @@ _TRACK_ONLY = (
 )
 
 
-def tracks_for(user, *owner_fields: str):
+def tracks_for(user, *owner_fields: str, family_id: int | None = None):
     """Open tracks the user is responsible for through `owner_fields`, or as the
-    coordinating family caseworker; only parents the user may see (employment.access)."""
+    coordinating family caseworker; only parents the user may see (employment.access);
+    with `family_id`, only that family's."""
     if not can_see_employment(user):
         return EmploymentTrack.objects.none()
     responsible = Q()
@@ -77,7 +78,10 @@ def tracks_for(user, *owner_fields: str):
         return EmploymentTrack.objects.none()
     # The user's scope as id sets (families.scope): no correlated sub-query per track, which
     # made the planner scan every person and internship at 50,000 families (issue 11).
-    return access.tracks(user, EmploymentTrack.objects.filter(responsible, outcome=""))
+    tracks = EmploymentTrack.objects.filter(responsible, outcome="")
+    if family_id is not None:
+        tracks = tracks.filter(person__family_id=family_id)
+    return access.tracks(user, tracks)
 
 
 def _item(
@@ -90,6 +94,7 @@ def _item(
         due=due,
         url=url,
         family_case_number=person.family.case_number,
+        family_id=person.family_id,
         person_name=person.full_name,
         detail=detail,
         extra={"person_id": person.pk, **extra},
@@ -100,9 +105,9 @@ def _with_person(qs):
     return qs.select_related("person__family").only(*_TRACK_ONLY)
 
 
-def collect_internship_deadline(user, today, until) -> list[Deadline]:
+def collect_internship_deadline(user, today, until, family_id=None) -> list[Deadline]:
     qs = _with_person(
-        tracks_for(user, "company_consultant")
+        tracks_for(user, "company_consultant", family_id=family_id)
         .filter(rules.week6_pending_q())
         .filter(start__lte=clocks.latest_start_with_deadline_by(until))
     )
@@ -119,11 +124,11 @@ def collect_internship_deadline(user, today, until) -> list[Deadline]:
     ]
 
 
-def collect_intensive_end(user, today, until) -> list[Deadline]:
+def collect_intensive_end(user, today, until, family_id=None) -> list[Deadline]:
     # Once the phase has ended it stays on the list only while no employment goal is set.
     ended_before_today = clocks.latest_start_with_intensive_end_by(today - datetime.timedelta(1))
     qs = _with_person(
-        tracks_for(user, "company_consultant")
+        tracks_for(user, "company_consultant", family_id=family_id)
         .filter(
             kind=TrackKind.INTENSIVE, start__lte=clocks.latest_start_with_intensive_end_by(until)
         )
@@ -154,7 +159,7 @@ def _with_held_interviews(qs):
     )
 
 
-def collect_interview_due(user, today, until) -> list[Deadline]:
+def collect_interview_due(user, today, until, family_id=None) -> list[Deadline]:
     """The next statutory interview by the rule in clocks.next_interview_due: spread over
     the first six months until the required number is held, then the configured interval."""
     required = int(rule("job_interviews_first_six_months"))
@@ -164,7 +169,7 @@ def collect_interview_due(user, today, until) -> list[Deadline]:
     # out by `until` (clocks.latest_interval_base_due_by).
     interval_base = clocks.latest_interval_base_due_by(until)
     qs = (
-        _with_person(tracks_for(user, "employment_consultant"))
+        _with_person(tracks_for(user, "employment_consultant", family_id=family_id))
         .annotate(
             last_held=Max("interviews__held_date"),
             early_held=Count(
@@ -214,12 +219,12 @@ def collect_interview_due(user, today, until) -> list[Deadline]:
     return items
 
 
-def collect_internship_gap(user, today, until) -> list[Deadline]:
+def collect_internship_gap(user, today, until, family_id=None) -> list[Deadline]:
     open_or_coming = Internship.objects.established().filter(
         track=OuterRef("pk"), actual_end__isnull=True
     )
     qs = (
-        _with_person(tracks_for(user, "company_consultant"))
+        _with_person(tracks_for(user, "company_consultant", family_id=family_id))
         .exclude(Exists(open_or_coming))
         .annotate(
             last_end=Max(
@@ -243,13 +248,13 @@ def collect_internship_gap(user, today, until) -> list[Deadline]:
     ]
 
 
-def collect_internship_cap(user, today, until) -> list[Deadline]:
+def collect_internship_cap(user, today, until, family_id=None) -> list[Deadline]:
     later = Internship.objects.established().filter(
         track=OuterRef("track_id"), start__gt=OuterRef("start")
     )
     qs = (
         Internship.objects.filter(
-            track__in=tracks_for(user, "company_consultant"),
+            track__in=tracks_for(user, "company_consultant", family_id=family_id),
             status=InternshipStatus.ONGOING,
             actual_end__isnull=True,
             start__lte=clocks.latest_start_with_cap_by(until),
@@ -271,11 +276,11 @@ def collect_internship_cap(user, today, until) -> list[Deadline]:
     ]
 
 
-def collect_internship_overrun(user, today, until) -> list[Deadline]:
+def collect_internship_overrun(user, today, until, family_id=None) -> list[Deadline]:
     """An internship past its planned end with no actual end: record how it ended or
     extend it, or the parent is counted as in an internship that may have stopped (T1)."""
     qs = Internship.objects.filter(
-        track__in=tracks_for(user, "company_consultant"),
+        track__in=tracks_for(user, "company_consultant", family_id=family_id),
         actual_end__isnull=True,
         planned_end__lte=until,
     ).exclude(status=InternshipStatus.CANCELLED)
@@ -294,7 +299,7 @@ def collect_internship_overrun(user, today, until) -> list[Deadline]:
     ]
 
 
-def collect_mentor_end(user, today, until) -> list[Deadline]:
+def collect_mentor_end(user, today, until, family_id=None) -> list[Deadline]:
     if not can_see_employment(user):
         return []
     responsible = Q(track__in=tracks_for(user, "company_consultant"))
@@ -306,6 +311,8 @@ def collect_mentor_end(user, today, until) -> list[Deadline]:
         .filter(renewal__isnull=True)
         .select_related("track__person__family", "mentor")
     )
+    if family_id is not None:
+        qs = qs.filter(track__person__family_id=family_id)
     return [
         _item(
             MENTOR_END,
@@ -322,12 +329,12 @@ def collect_mentor_end(user, today, until) -> list[Deadline]:
 # --- Forecasts ------------------------------------------------------------------------------
 
 
-def forecast_week6(user, today, until) -> list[Deadline]:
+def forecast_week6(user, today, until, family_id=None) -> list[Deadline]:
     """Intensive tracks whose week 6 falls between today and `until` and that will miss
     it as things stand: no internship starting by the deadline (employment.rules.week6_met,
     T3's rule – an internship agreed to start after the deadline misses it too)."""
     qs = _with_person(
-        tracks_for(user, "company_consultant", "employment_consultant")
+        tracks_for(user, "company_consultant", "employment_consultant", family_id=family_id)
         .filter(
             kind=TrackKind.INTENSIVE,
             start__gte=clocks.latest_start_with_deadline_by(today),
@@ -348,12 +355,12 @@ def forecast_week6(user, today, until) -> list[Deadline]:
     ]
 
 
-def forecast_month6(user, today, until) -> list[Deadline]:
+def forecast_month6(user, today, until, family_id=None) -> list[Deadline]:
     """Tracks whose month 6 falls between today and `until` that do not meet T1's rule
     on it as things stand (employment.rules.t1_achieved: in an internship then, or gone
     on to a job, wage subsidy or education by then)."""
     qs = _with_person(
-        tracks_for(user, "company_consultant", "employment_consultant")
+        tracks_for(user, "company_consultant", "employment_consultant", family_id=family_id)
         .filter(
             start__gt=clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1)),
             start__lte=clocks.latest_start_with_mark_by(until),
@@ -374,12 +381,12 @@ def forecast_month6(user, today, until) -> list[Deadline]:
     ]
 
 
-def forecast_interviews(user, today, until) -> list[Deadline]:
+def forecast_interviews(user, today, until, family_id=None) -> list[Deadline]:
     """Month 6 is near and the interviews held and planned before it are fewer than the
     law's minimum (SPEC §5: at least 4 in the first six months)."""
     required = int(rule("job_interviews_first_six_months"))
     qs = _with_person(
-        tracks_for(user, "employment_consultant").filter(
+        tracks_for(user, "employment_consultant", family_id=family_id).filter(
             start__gt=clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1)),
             start__lte=clocks.latest_start_with_mark_by(until),
         )

@@ -54,14 +54,16 @@ def meetings_panel(request, family, people) -> dict | None:
     }
 
 
-def collect_plan_actions(user, today: datetime.date, until: datetime.date) -> list[Deadline]:
+def collect_plan_actions(
+    user, today: datetime.date, until: datetime.date, family_id: int | None = None
+) -> list[Deadline]:
     """Open plan actions the user is responsible for, due by `until`, that they may still
     see (networkgroup.access: members only, about people they may see). One query."""
+    actions = Action.objects.filter(responsible=user, status__in=OPEN_STATUSES, deadline__lte=until)
+    if family_id is not None:
+        actions = actions.filter(plan__family_id=family_id)
     actions = (
-        access.actions(
-            user,
-            Action.objects.filter(responsible=user, status__in=OPEN_STATUSES, deadline__lte=until),
-        )
+        access.actions(user, actions)
         .select_related("plan__family", "goal__person")
         .order_by("deadline", "id")
     )
@@ -72,6 +74,7 @@ def collect_plan_actions(user, today: datetime.date, until: datetime.date) -> li
             due=a.deadline,
             url=reverse("networkgroup:plan", args=[a.plan.family_id]) + f"#action-{a.pk}",
             family_case_number=a.plan.family.case_number,
+            family_id=a.plan.family_id,
             person_name=a.goal.person.full_name if a.goal.person else "",
             task=a.what[:120],
             extra={"person_id": a.goal.person_id} if a.goal.person_id else {},
@@ -80,9 +83,13 @@ def collect_plan_actions(user, today: datetime.date, until: datetime.date) -> li
     ]
 
 
-def collect_plan_reviews(user, today: datetime.date, until: datetime.date) -> list[Deadline]:
+def collect_plan_reviews(
+    user, today: datetime.date, until: datetime.date, family_id: int | None = None
+) -> list[Deadline]:
     """Plan reviews due for the families the user coordinates. One query."""
     coordinated = scope_for(user).coordinated_families
+    if family_id is not None:
+        coordinated = coordinated & {family_id}
     plans = (
         Plan.objects.filter(review_date__lte=until, family_id__in=sorted(coordinated))
         .select_related("family")
@@ -95,6 +102,7 @@ def collect_plan_reviews(user, today: datetime.date, until: datetime.date) -> li
             due=p.review_date,
             url=reverse("networkgroup:plan", args=[p.family_id]),
             family_case_number=p.family.case_number,
+            family_id=p.family_id,
         )
         for p in plans
     ]

@@ -23,17 +23,23 @@ EXAM = "youth.exam"
 PLANNED_END = "youth.planned_end"
 
 
-def _responsible_tracks(user):
+def _responsible_tracks(user, family_id=None):
     """Tracks the user is responsible for, of young people they may still see (youth.access:
-    an id-set filter from the user's scope, so no scan of the people table)."""
+    an id-set filter from the user's scope, so no scan of the people table); with
+    `family_id`, only that family's."""
     if not (user and user.is_authenticated):
         return YouthTrack.objects.none()
-    return access.tracks(user, YouthTrack.objects.responsible(user))
+    tracks = YouthTrack.objects.responsible(user)
+    if family_id is not None:
+        tracks = tracks.filter(person__family_id=family_id)
+    return access.tracks(user, tracks)
 
 
-def collect_follow_ups(user, today: datetime.date, until: datetime.date) -> list[Deadline]:
+def collect_follow_ups(
+    user, today: datetime.date, until: datetime.date, family_id: int | None = None
+) -> list[Deadline]:
     tracks = (
-        _responsible_tracks(user)
+        _responsible_tracks(user, family_id)
         .filter(actual_end__isnull=False, actual_end__lte=rules.latest_end_due_by(until))
         .filter(follow_up__isnull=True)
         .select_related("person__family")
@@ -52,6 +58,7 @@ def collect_follow_ups(user, today: datetime.date, until: datetime.date) -> list
                 due=rules.follow_up_due_date(track.actual_end),
                 url=reverse("youth:follow_up", args=[person.pk]),
                 family_case_number=person.family.case_number,
+                family_id=person.family_id,
                 person_name=person.full_name,
                 detail=_("effort ended %(date)s")
                 % {"date": date_format(track.actual_end, "SHORT_DATE_FORMAT")},
@@ -60,13 +67,15 @@ def collect_follow_ups(user, today: datetime.date, until: datetime.date) -> list
     return items
 
 
-def collect_exams(user, today: datetime.date, until: datetime.date) -> list[Deadline]:
+def collect_exams(
+    user, today: datetime.date, until: datetime.date, family_id: int | None = None
+) -> list[Deadline]:
     """Exams coming up, and exams held whose grades are not recorded yet."""
     no_result = Q(
         danish_written_after__isnull=True, danish_oral_after__isnull=True, maths_after__isnull=True
     )
     exams = (
-        ExamPreparation.objects.filter(track__in=_responsible_tracks(user).values("pk"))
+        ExamPreparation.objects.filter(track__in=_responsible_tracks(user, family_id).values("pk"))
         .filter(no_result, exam_date__isnull=False, exam_date__lte=until)
         .select_related("track__person__family")
         .order_by("exam_date", "pk")
@@ -82,16 +91,19 @@ def collect_exams(user, today: datetime.date, until: datetime.date) -> list[Dead
                 due=exam.exam_date,
                 url=reverse("youth:record_edit", args=[person.pk, "exam", exam.pk]),
                 family_case_number=person.family.case_number,
+                family_id=person.family_id,
                 person_name=person.full_name,
             )
         )
     return items
 
 
-def collect_planned_ends(user, today: datetime.date, until: datetime.date) -> list[Deadline]:
+def collect_planned_ends(
+    user, today: datetime.date, until: datetime.date, family_id: int | None = None
+) -> list[Deadline]:
     """Efforts reaching their planned end without an actual end recorded."""
     tracks = (
-        _responsible_tracks(user)
+        _responsible_tracks(user, family_id)
         .filter(actual_end__isnull=True, planned_end__isnull=False, planned_end__lte=until)
         .select_related("person__family")
         .order_by("planned_end", "pk")
@@ -103,6 +115,7 @@ def collect_planned_ends(user, today: datetime.date, until: datetime.date) -> li
             due=track.planned_end,
             url=reverse("youth:track_edit", args=[track.person.pk]),
             family_case_number=track.person.family.case_number,
+            family_id=track.person.family_id,
             person_name=track.person.full_name,
         )
         for track in tracks

@@ -93,20 +93,22 @@ def items_for(
     horizon_days: int | None = None,
     *,
     with_forecast: bool = False,
+    family_id: int | None = None,
 ) -> WorkList:
     """The user's overdue items and those due within `horizon_days` (default: the
-    `work_horizon_days` rule), each kind in a fixed number of queries."""
+    `work_horizon_days` rule), each kind in a fixed number of queries; with `family_id`,
+    only that family's."""
     today = today or timezone.localdate()
     horizon_days = default_horizon_days() if horizon_days is None else horizon_days
     until = today + datetime.timedelta(days=horizon_days)
     items: list[Deadline] = []
     for kind in deadline_kinds():
-        items.extend(kind.collect(user, today, until))
+        items.extend(kind.collect(user, today, until, family_id))
     items.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
     at_risk: list[Deadline] = []
     if with_forecast:
         for forecast in forecast_kinds():
-            at_risk.extend(forecast.collect(user, today, until))
+            at_risk.extend(forecast.collect(user, today, until, family_id))
         at_risk.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
     return WorkList(
         today=today,

@@ -5,7 +5,6 @@ they derive. The engine (families.worklist.engine) collects them."""
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 from bi18.lib.registry import register_once
 
@@ -19,6 +18,7 @@ class Deadline:
     due: datetime.date
     url: str  # where it is resolved
     family_case_number: str = ""
+    family_id: int | None = None
     person_name: str = ""
     detail: str = ""
     extra: dict = field(default_factory=dict)
@@ -42,8 +42,9 @@ class Deadline:
 
 @dataclass(frozen=True)
 class DeadlineKind:
-    """`collect(user, today, until)` returns the user's Deadline items due on or
-    before `until` (overdue ones included), in a fixed number of queries.
+    """`collect(user, today, until, family_id=None)` returns the user's Deadline items due
+    on or before `until` (overdue ones included), in a fixed number of queries; with
+    `family_id`, only that family's (opening one family on the page reads only its rows).
 
     A `forecast` kind lists people at risk of missing a target clock unless something
     happens (due = the clock at risk, e.g. week 6 / month 6 of the employment track); the
@@ -51,7 +52,7 @@ class DeadlineKind:
 
     key: str
     label: str
-    collect: Callable[[Any, datetime.date, datetime.date], list[Deadline]]
+    collect: Callable[..., list[Deadline]]
     forecast: bool = False
 
 

@@ -142,7 +142,7 @@ def without_snoozed(user, work: WorkList) -> WorkList:
     )
 
 
-def by_family(items: list[Deadline], today, family_ids: dict[str, int], snoozes=None):
+def by_family(items: list[Deadline], today, snoozes=None):
     """Items grouped by family, the family with the earliest item first; within a family
     by due date (items arrive sorted by due date)."""
     groups: dict[str, FamilyGroup] = {}
@@ -150,7 +150,7 @@ def by_family(items: list[Deadline], today, family_ids: dict[str, int], snoozes=
         group = groups.get(item.family_case_number)
         if group is None:
             group = groups[item.family_case_number] = FamilyGroup(
-                item.family_case_number, family_ids.get(item.family_case_number), []
+                item.family_case_number, item.family_id, []
             )
         group.rows.append(Row(item, (today - item.due).days, (snoozes or {}).get(item.key)))
     return list(groups.values())
@@ -163,22 +163,22 @@ def my_work(
     family_id: int | None = None,
     period: str = Period.HORIZON,
     today: datetime.date | None = None,
+    only_family: int | None = None,
 ) -> MyWork:
+    """The page's sections. `only_family`: that family's items only (opening a family's
+    group reads its rows, not the whole list); the choices and totals then cover it alone."""
     today = today or timezone.localdate()
     days = period_days(period)
-    work = items_for(user, today, horizon_days=days, with_forecast=True)
+    work = items_for(user, today, horizon_days=days, with_forecast=True, family_id=only_family)
     everything = work.overdue + work.upcoming + work.at_risk
     snoozes = active_snoozes(user, today)
-    case_numbers = sorted({d.family_case_number for d in everything if d.family_case_number})
-    family_ids = dict(
-        Family.objects.filter(case_number__in=case_numbers).values_list("case_number", "pk")
-    )
+    family_ids = {d.family_case_number: d.family_id for d in everything if d.family_id}
 
     labels = {k.key: str(k.label) for k in deadline_kinds()}
     labels.update({k.key: str(k.label) for k in forecast_kinds()})
     present_kinds = {d.kind for d in everything}
     kind_choices = [(k, v) for k, v in labels.items() if k in present_kinds]
-    family_choices = [(str(family_ids[c]), c) for c in case_numbers if c in family_ids]
+    family_choices = [(str(family_ids[c]), c) for c in sorted(family_ids)]
     if family_id and str(family_id) not in dict(family_choices):
         # The remembered family has nothing now: keep it selectable, so the filter is visible.
         case = Family.objects.filter(pk=family_id).values_list("case_number", flat=True).first()
@@ -188,7 +188,7 @@ def my_work(
     def keep(d: Deadline) -> bool:
         if kind and d.kind != kind:
             return False
-        return not family_id or family_ids.get(d.family_case_number) == family_id
+        return not family_id or d.family_id == family_id
 
     overdue = [d for d in work.overdue if keep(d)]
     upcoming = [d for d in work.upcoming if keep(d)] if period != Period.OVERDUE else []
@@ -202,7 +202,7 @@ def my_work(
         return [d for d in items if d.key not in snoozes]
 
     def section(key, title, badge, items, empty_text="", note="", snoozes_shown=None):
-        families = by_family(items, today, family_ids, snoozes_shown)
+        families = by_family(items, today, snoozes_shown)
         many = len(items) > OPEN_UP_TO and len(families) > 1
         for group in families:
             group.open = not many

@@ -105,8 +105,8 @@ def digest_send(*, user, day: datetime.date) -> bool:
                 context = {
                     "user": user,
                     "work": work,
-                    "overdue_families": by_family(work.overdue, day, {}),
-                    "upcoming_families": by_family(work.upcoming, day, {}),
+                    "overdue_families": by_family(work.overdue, day),
+                    "upcoming_families": by_family(work.upcoming, day),
                     "site_url": site_url,
                     "home_url": site_url + reverse("home"),
                 }

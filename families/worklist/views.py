@@ -100,7 +100,13 @@ def part(request, section, family_pk=None):
     if key is None:
         raise Http404
     kind, family_id, period = _saved_filter(request.user)
-    work = selectors.my_work(request.user, kind=kind, family_id=family_id, period=period)
+    work = selectors.my_work(
+        request.user,
+        kind=kind,
+        family_id=family_id,
+        period=period,
+        only_family=family.pk if family else None,
+    )
     shown = work.section.get(key)
     group = shown.group(family.pk) if shown and family else None
     families = [] if shown is None or family else shown.families

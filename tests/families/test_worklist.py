@@ -491,3 +491,27 @@ def test_fragment_queries_do_not_grow_with_families_or_items(caseworker, login):
         reason="r",
     )
     assert load() == small
+
+
+def test_one_family_s_items_are_exactly_that_family_s_items_of_the_whole_list():
+    """Opening a family reads only its rows (collect(..., family_id)): for every kind and demo
+    role, the family's items equal the whole list's items of that family."""
+    from bi18.accounts.models import User
+    from families.demo import seed_demo
+    from families.worklist.engine import items_for
+
+    seed_demo(families=60, seed=1)
+    kinds = set()
+    for username in ("sagsbehandler", "virksomhed", "beskaeftigelse", "jobmentor", "uu"):
+        user = User.objects.get(username=username)
+        whole = items_for(user, TODAY, horizon_days=30, with_forecast=True)
+        everything = whole.overdue + whole.upcoming + whole.at_risk
+        assert everything, username
+        kinds |= {d.kind for d in everything}
+        for family_id in {d.family_id for d in everything}:
+            assert family_id is not None
+            one = items_for(user, TODAY, horizon_days=30, with_forecast=True, family_id=family_id)
+            assert one.overdue + one.upcoming + one.at_risk == [
+                d for d in everything if d.family_id == family_id
+            ], (username, family_id)
+    assert len(kinds) >= 8  # the check covers most kinds, not one
