@@ -27,13 +27,15 @@ def plan_context(request, family) -> dict:
     """What the plan partial needs; a fixed number of queries (plan page and meeting mode)."""
     plan = plan_or_404(family)
     members = list(family.members.select_related("user"))
+    goals = selectors.plan_goals(plan, request.user)
     return {
         "family": family,
         "plan": plan,
-        "goals": selectors.plan_goals(plan, request.user),
+        "goals": goals,
         "members": members,
         "is_coordinator": any(m.user_id == request.user.pk and m.is_coordinator for m in members),
-        "goal_form": GoalForm(family=family, user=request.user),
+        # The add-goal form is fetched when opened (goal_create, GET); an empty plan shows it.
+        "goal_form": None if goals else GoalForm(family=family, user=request.user),
         "others": presence_others(family_id=family.pk, user=request.user),
         "poll_seconds": POLL_SECONDS,
         "live_socket": socket_path(family.pk),
@@ -143,12 +145,21 @@ def _goal_block(request, family, goal: Goal):
 
 
 @login_required
-@require_POST
 def goal_create(request, family_pk):
     family = family_for_member(request.user, family_pk)
     plan = plan_or_404(family)
-    form = GoalForm(request.POST, family=family, user=request.user)
-    if form.is_valid():
+    form = GoalForm(request.POST or None, family=family, user=request.user)
+    if request.method == "GET":
+        # The form lists the family's people (the plan page fetches it when opened).
+        if not read_is_covered(request, family.pk):
+            audit_log(
+                actor=request.user,
+                action="view",
+                event="networkgroup.plan.viewed",
+                family=family,
+                detail={"page": "goal_form"},
+            )
+    elif form.is_valid():
         try:
             goal = services.goal_create(actor=request.user, plan=plan, **form.data_dict())
         except services.ServiceError as exc:
@@ -164,7 +175,11 @@ def goal_create(request, family_pk):
         {"family": family, "goal_form": form},
         title=_("Add goal"),
     )
-    return retarget(response, "#goal-create") if request.htmx else response
+    return (
+        retarget(response, "#goal-create")
+        if request.htmx and request.method == "POST"
+        else response
+    )
 
 
 @login_required

@@ -107,6 +107,38 @@ def test_non_members_get_404_on_the_plan(request, login, group, who):
     assert client.get(_url("plan", group.pk)).status_code == 404
     assert client.get(_url("plan_history", group.pk)).status_code == 404
     assert client.get(_url("plan_pdf", group.pk, "da")).status_code == 404
+    assert client.get(_url("goal_create", group.pk), **HTMX).status_code == 404
+    assert client.get(_url("goal_create", group.pk)).status_code == 404
+
+
+def test_the_add_goal_form_is_fetched_when_opened_and_works_without_javascript(
+    login, group, goal, caseworker
+):
+    """A plan with goals renders no add-goal form (it is fetched when its section is
+    opened); without JavaScript the section's link opens the form on a page of its own."""
+    client = login(caseworker)
+    page = client.get(_url("plan", group.pk)).content.decode()
+    assert 'id="goal-create"' not in page
+    assert f'hx-get="{_url("goal_create", group.pk)}"' in page
+    assert f'href="{_url("goal_create", group.pk)}"' in page
+    partial = client.get(_url("goal_create", group.pk), **HTMX).content.decode()
+    assert 'id="goal-create"' in partial and "<html" not in partial
+    assert "Amina" in partial  # the "For" choices: the people the user may see
+    assert AuditEvent.objects.filter(
+        event="networkgroup.plan.viewed", family_id=group.pk, detail={"page": "goal_form"}
+    ).exists()
+    own_page = client.get(_url("goal_create", group.pk)).content.decode()
+    assert "<html" in own_page and 'id="goal-create"' in own_page and "hx-disable" in own_page
+    response = client.post(
+        _url("goal_create", group.pk), {"person": "", "area": PlanArea.HOUSING, "text": "A flat"}
+    )
+    assert response.status_code == 302
+    assert Goal.objects.filter(plan__family=group, text="A flat").exists()
+
+
+def test_an_empty_plan_shows_the_add_goal_form(login, group, plan, caseworker):
+    page = login(caseworker).get(_url("plan", group.pk)).content.decode()
+    assert 'id="goal-create"' in page
 
 
 def test_family_page_shows_plan_and_meeting_sections(login, group, action, caseworker):
