@@ -7,7 +7,7 @@ one access rule); a single family comes from families.access.get_family_for_user
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.expressions import Combinable
 
 from families.models import Family, FamilyStatusChange, NetworkMember, Person, PersonRole
@@ -112,9 +112,13 @@ def family_detail(*, user, family: Family, status_changes: int = 10) -> FamilyDe
     """The family page's reads, for a family got through families.access."""
     scope = scope_for(user)
     is_member = scope.is_member(family.pk)
+    # Onto the family, so that the panels reading `family.members` (consent, records) reuse it.
+    prefetch_related_objects(
+        [family], Prefetch("members", queryset=NetworkMember.objects.select_related("user"))
+    )
     return FamilyDetail(
         people=family_people(user=user, family=family),
-        members=list(family.members.select_related("user")),
+        members=list(family.members.all()),
         # Status reasons are free text about the whole family: members only.
         status_changes=(
             family.status_changes.select_related("changed_by")[:status_changes] if is_member else []

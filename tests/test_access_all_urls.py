@@ -798,7 +798,9 @@ def test_a_youth_counsellor_is_offered_only_the_young_people_and_the_family_as_f
     client, db, world
 ):
     client.force_login(world["users"]["uu"])
-    html = client.get(_url(world, "networkgroup:plan")).content.decode()
+    # The add-goal form, as the plan page fetches it when opened.
+    html = client.get(_url(world, "networkgroup:goal_create")).content.decode()
+    assert 'id="goal-create"' in html
     assert f'value="{world["child"].pk}"' in html
     assert f'value="{world["parent"].pk}"' not in html
 

@@ -6,20 +6,20 @@ the whole family is shown to the network group's members, and to youth counsello
 (UU, retention) only when marked shareable with UU; a job mentor sees only items about
 the parent they mentor. Writing follows seeing.
 
-Until the one person-scope policy (issue 9 §1) is on main this builds on
-Person.objects.visible_to(); then it moves onto that policy's API.
+Which people a user may see is the one person rule, families.scope.
 """
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import CASEWORKER_ROLES, Role
 from families.access import BOTH, RecordPolicy
-from families.models import Family, NetworkMember, Person
+from families.models import Family, Person
 from families.records.models import Document, Note
+from families.scope import scope_for as person_scope_for
 
 YOUTH_ROLES = (Role.YOUTH_GUIDANCE_COUNSELLOR, Role.RETENTION_COUNSELLOR)
 
@@ -49,24 +49,20 @@ class Scope:
 
 
 def scope_for(user, family: Family, visible_people=None) -> Scope:
-    """Two queries: the family's people (each marked visible to the user or not, unless
-    the caller passes the people the user may see) and the user's roles in its group."""
+    """At most two queries: the family's people (each checked against the user's scope,
+    families.scope, unless the caller passes the people the user may see) and the user's
+    roles in its group (none when the caller prefetched `family.members`)."""
     people = Person.objects.filter(family=family)
     if visible_people is None:
-        seen = Person.objects.visible_to(user).filter(family=family).values("pk")
-        rows = list(
-            people.annotate(
-                seen=ExpressionWrapper(Q(pk__in=seen), output_field=BooleanField())
-            ).values_list("pk", "seen")
-        )
-        everyone = {pk for pk, _seen in rows}
-        visible = {pk for pk, seen in rows if seen}
+        seen = person_scope_for(user)
+        rows = list(people.values_list("pk", "role"))
+        everyone = {pk for pk, _role in rows}
+        visible = {pk for pk, role in rows if seen.sees(pk, family.pk, role)}
     else:
         visible = {p.pk for p in visible_people}
         everyone = set(people.values_list("pk", flat=True))
-    roles = set(
-        NetworkMember.objects.filter(family=family, user=user).values_list("group_role", flat=True)
-    )
+    # The family's members (a few rows), from the page's prefetch where it made one.
+    roles = {m.group_role for m in family.members.all() if m.user_id == user.pk}
     if roles - set(YOUTH_ROLES) - {Role.JOB_MENTOR}:
         whole = "all"
     elif roles & set(YOUTH_ROLES) or (

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,6 +13,7 @@ from bi18.accounts.middleware import background_poll, is_background
 from bi18.audit.services import audit_log
 from bi18.lib.sorting import sort_order
 from bi18.lib.versioning import save_or_conflict
+from families.models import NetworkMember
 from networkgroup import access, fragments, selectors, services
 from networkgroup.forms import ActionForm, GoalForm
 from networkgroup.live.reads import read_is_covered
@@ -26,7 +28,11 @@ HISTORY_PAGE_SIZE = 25
 def plan_context(request, family) -> dict:
     """What the plan partial needs; a fixed number of queries (plan page and meeting mode)."""
     plan = plan_or_404(family)
-    members = list(family.members.select_related("user"))
+    # Onto the family, so that what else the page reads about `family.members` reuses it.
+    prefetch_related_objects(
+        [family], Prefetch("members", queryset=NetworkMember.objects.select_related("user"))
+    )
+    members = list(family.members.all())
     goals = selectors.plan_goals(plan, request.user)
     return {
         "family": family,
