@@ -17,7 +17,6 @@ queries (one, plus the user's role lookup).
 import datetime
 
 from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
-from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -36,7 +35,7 @@ from employment.models import (
 )
 from families.access import scope_for
 from families.models import BenefitCategory
-from families.worklist.registry import Deadline, DeadlineKind
+from families.worklist.registry import Deadline, DeadlineKind, pk_url
 
 INTERNSHIP_DEADLINE = "employment.internship_deadline"
 INTENSIVE_END = "employment.intensive_phase_end"
@@ -106,6 +105,7 @@ def _with_person(qs):
 
 
 def collect_internship_deadline(user, today, until, family_id=None) -> list[Deadline]:
+    internship_create_url = pk_url("employment:internship_create")
     qs = _with_person(
         tracks_for(user, "company_consultant", family_id=family_id)
         .filter(rules.week6_pending_q())
@@ -116,7 +116,7 @@ def collect_internship_deadline(user, today, until, family_id=None) -> list[Dead
             INTERNSHIP_DEADLINE,
             _("Internship deadline (week 6)"),
             clocks.internship_deadline(t.start),
-            reverse("employment:internship_create", args=[t.person.pk]),
+            internship_create_url(t.person.pk),
             t,
             _("No internship registered"),
         )
@@ -125,6 +125,7 @@ def collect_internship_deadline(user, today, until, family_id=None) -> list[Dead
 
 
 def collect_intensive_end(user, today, until, family_id=None) -> list[Deadline]:
+    track_edit_url = pk_url("employment:track_edit")
     # Once the phase has ended it stays on the list only while no employment goal is set.
     ended_before_today = clocks.latest_start_with_intensive_end_by(today - datetime.timedelta(1))
     qs = _with_person(
@@ -139,7 +140,7 @@ def collect_intensive_end(user, today, until, family_id=None) -> list[Deadline]:
             INTENSIVE_END,
             _("End of the intensive phase (week 13)"),
             clocks.intensive_phase_end(t.start),
-            reverse("employment:track_edit", args=[t.person.pk]),
+            track_edit_url(t.person.pk),
             t,
             "" if t.goal else _("No employment goal yet"),
         )
@@ -162,6 +163,7 @@ def _with_held_interviews(qs):
 def collect_interview_due(user, today, until, family_id=None) -> list[Deadline]:
     """The next statutory interview by the rule in clocks.next_interview_due: spread over
     the first six months until the required number is held, then the configured interval."""
+    interview_create_url = pk_url("employment:interview_create")
     required = int(rule("job_interviews_first_six_months"))
     # A filter in the database, the exact due date below: tracks that still lack
     # interviews of the first six months (counted up to month 6 exactly, as
@@ -211,7 +213,7 @@ def collect_interview_due(user, today, until, family_id=None) -> list[Deadline]:
                 INTERVIEW_DUE,
                 _("Job interview due") if due >= today else _("Job interview overdue"),
                 due,
-                reverse("employment:interview_create", args=[t.person.pk]),
+                interview_create_url(t.person.pk),
                 t,
                 detail,
             )
@@ -220,6 +222,7 @@ def collect_interview_due(user, today, until, family_id=None) -> list[Deadline]:
 
 
 def collect_internship_gap(user, today, until, family_id=None) -> list[Deadline]:
+    internship_create_url = pk_url("employment:internship_create")
     open_or_coming = Internship.objects.established().filter(
         track=OuterRef("pk"), actual_end__isnull=True
     )
@@ -239,7 +242,7 @@ def collect_internship_gap(user, today, until, family_id=None) -> list[Deadline]
             INTERNSHIP_GAP,
             _("Gap between internships"),
             t.last_end + datetime.timedelta(days=1),
-            reverse("employment:internship_create", args=[t.person.pk]),
+            internship_create_url(t.person.pk),
             t,
             _("The last internship ended %(date)s")
             % {"date": date_format(t.last_end, "SHORT_DATE_FORMAT")},
@@ -249,6 +252,7 @@ def collect_internship_gap(user, today, until, family_id=None) -> list[Deadline]
 
 
 def collect_internship_cap(user, today, until, family_id=None) -> list[Deadline]:
+    internship_edit_url = pk_url("employment:internship_edit")
     later = Internship.objects.established().filter(
         track=OuterRef("track_id"), start__gt=OuterRef("start")
     )
@@ -268,7 +272,7 @@ def collect_internship_cap(user, today, until, family_id=None) -> list[Deadline]
             INTERNSHIP_CAP,
             _("Internship reaches its cap"),
             clocks.internship_cap_date(i.start),
-            reverse("employment:internship_edit", args=[i.pk]),
+            internship_edit_url(i.pk),
             i.track,
             _("%(company)s – arrange the next step") % {"company": i.company.name},
         )
@@ -279,6 +283,7 @@ def collect_internship_cap(user, today, until, family_id=None) -> list[Deadline]
 def collect_internship_overrun(user, today, until, family_id=None) -> list[Deadline]:
     """An internship past its planned end with no actual end: record how it ended or
     extend it, or the parent is counted as in an internship that may have stopped (T1)."""
+    internship_edit_url = pk_url("employment:internship_edit")
     qs = Internship.objects.filter(
         track__in=tracks_for(user, "company_consultant", family_id=family_id),
         actual_end__isnull=True,
@@ -290,7 +295,7 @@ def collect_internship_overrun(user, today, until, family_id=None) -> list[Deadl
             INTERNSHIP_OVERRUN,
             _("Internship past its planned end"),
             i.planned_end,
-            reverse("employment:internship_edit", args=[i.pk]),
+            internship_edit_url(i.pk),
             i.track,
             _("%(company)s – record the end or extend the planned end")
             % {"company": i.company.name},
@@ -300,6 +305,7 @@ def collect_internship_overrun(user, today, until, family_id=None) -> list[Deadl
 
 
 def collect_mentor_end(user, today, until, family_id=None) -> list[Deadline]:
+    parent_url = pk_url("employment:parent")
     if not can_see_employment(user):
         return []
     responsible = Q(track__in=tracks_for(user, "company_consultant"))
@@ -318,7 +324,7 @@ def collect_mentor_end(user, today, until, family_id=None) -> list[Deadline]:
             MENTOR_END,
             _("Job-mentor period ends"),
             m.end,
-            reverse("employment:parent", args=[m.track.person.pk]) + "#mentor",
+            parent_url(m.track.person.pk) + "#mentor",
             m.track,
             _("Mentor: %(name)s") % {"name": m.mentor},
         )
@@ -333,6 +339,7 @@ def forecast_week6(user, today, until, family_id=None) -> list[Deadline]:
     """Intensive tracks whose week 6 falls between today and `until` and that will miss
     it as things stand: no internship starting by the deadline (employment.rules.week6_met,
     T3's rule – an internship agreed to start after the deadline misses it too)."""
+    internship_create_url = pk_url("employment:internship_create")
     qs = _with_person(
         tracks_for(user, "company_consultant", "employment_consultant", family_id=family_id)
         .filter(
@@ -347,7 +354,7 @@ def forecast_week6(user, today, until, family_id=None) -> list[Deadline]:
             RISK_WEEK6,
             _("At risk of missing week 6"),
             clocks.internship_deadline(t.start),
-            reverse("employment:internship_create", args=[t.person.pk]),
+            internship_create_url(t.person.pk),
             t,
             _("No internship yet"),
         )
@@ -359,6 +366,7 @@ def forecast_month6(user, today, until, family_id=None) -> list[Deadline]:
     """Tracks whose month 6 falls between today and `until` that do not meet T1's rule
     on it as things stand (employment.rules.t1_achieved: in an internship then, or gone
     on to a job, wage subsidy or education by then)."""
+    parent_url = pk_url("employment:parent")
     qs = _with_person(
         tracks_for(user, "company_consultant", "employment_consultant", family_id=family_id)
         .filter(
@@ -373,7 +381,7 @@ def forecast_month6(user, today, until, family_id=None) -> list[Deadline]:
             RISK_MONTH6,
             _("At risk of missing month 6"),
             clocks.six_month_mark(t.start),
-            reverse("employment:parent", args=[t.person.pk]),
+            parent_url(t.person.pk),
             t,
             _("Not in an internship on the 6-month date"),
         )
@@ -384,6 +392,7 @@ def forecast_month6(user, today, until, family_id=None) -> list[Deadline]:
 def forecast_interviews(user, today, until, family_id=None) -> list[Deadline]:
     """Month 6 is near and the interviews held and planned before it are fewer than the
     law's minimum (SPEC §5: at least 4 in the first six months)."""
+    interview_create_url = pk_url("employment:interview_create")
     required = int(rule("job_interviews_first_six_months"))
     qs = _with_person(
         tracks_for(user, "employment_consultant", family_id=family_id).filter(
@@ -415,7 +424,7 @@ def forecast_interviews(user, today, until, family_id=None) -> list[Deadline]:
                 RISK_INTERVIEWS,
                 _("Fewer than %(required)s job interviews by month 6") % {"required": required},
                 mark,
-                reverse("employment:interview_create", args=[t.person.pk]),
+                interview_create_url(t.person.pk),
                 t,
                 _("%(held)s held, %(planned)s planned") % {"held": held, "planned": planned},
             )

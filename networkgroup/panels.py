@@ -4,13 +4,12 @@ in "Mit arbejde", registered with families.registry from NetworkgroupConfig.read
 import datetime
 
 from django.db.models import Count, Q, Subquery
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from families.access import scope_for
-from families.worklist.registry import Deadline
+from families.worklist.registry import Deadline, pk_url
 from networkgroup import access
 from networkgroup.models import OPEN_STATUSES, Action, Meeting, Plan
 from networkgroup.selectors import plan_summary
@@ -67,12 +66,13 @@ def collect_plan_actions(
         .select_related("plan__family", "goal__person")
         .order_by("deadline", "id")
     )
+    plan_url = pk_url("networkgroup:plan")
     return [
         Deadline(
             kind="networkgroup.plan_action",
             label=_("Plan action"),
             due=a.deadline,
-            url=reverse("networkgroup:plan", args=[a.plan.family_id]) + f"#action-{a.pk}",
+            url=f"{plan_url(a.plan.family_id)}#action-{a.pk}",
             family_case_number=a.plan.family.case_number,
             family_id=a.plan.family_id,
             person_name=a.goal.person.full_name if a.goal.person else "",
@@ -95,12 +95,13 @@ def collect_plan_reviews(
         .select_related("family")
         .order_by("review_date", "id")
     )
+    plan_url = pk_url("networkgroup:plan")
     return [
         Deadline(
             kind="networkgroup.plan_review",
             label=_("Plan review"),
             due=p.review_date,
-            url=reverse("networkgroup:plan", args=[p.family_id]),
+            url=plan_url(p.family_id),
             family_case_number=p.family.case_number,
             family_id=p.family_id,
         )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.rules import rule
-from families.worklist.registry import Deadline, DeadlineKind
+from families.worklist.registry import Deadline, DeadlineKind, pk_url
 from youth import access, rules
 from youth.models import ExamPreparation, YouthTrack
 
@@ -45,6 +45,7 @@ def collect_follow_ups(
         .select_related("person__family")
         .order_by("actual_end", "pk")
     )
+    follow_up_url = pk_url("youth:follow_up")
     items = []
     for track in tracks:
         person = track.person
@@ -56,7 +57,7 @@ def collect_follow_ups(
                 )
                 % {"months": rule("youth_follow_up_months")},
                 due=rules.follow_up_due_date(track.actual_end),
-                url=reverse("youth:follow_up", args=[person.pk]),
+                url=follow_up_url(person.pk),
                 family_case_number=person.family.case_number,
                 family_id=person.family_id,
                 person_name=person.full_name,
@@ -108,12 +109,13 @@ def collect_planned_ends(
         .select_related("person__family")
         .order_by("planned_end", "pk")
     )
+    track_edit_url = pk_url("youth:track_edit")
     return [
         Deadline(
             kind=PLANNED_END,
             label=_("Youth effort at its planned end: record the end or a new planned end"),
             due=track.planned_end,
-            url=reverse("youth:track_edit", args=[track.person.pk]),
+            url=track_edit_url(track.person.pk),
             family_case_number=track.person.family.case_number,
             family_id=track.person.family_id,
             person_name=track.person.full_name,

@@ -6,6 +6,8 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.urls import reverse
+
 from bi18.lib.registry import register_once
 
 # --- Deadlines ("Mit arbejde", the daily digest) ---------------------------------------
@@ -38,6 +40,16 @@ class Deadline:
         """A stable identity of the item across days (a snooze refers to it): its kind and
         where it is resolved, which names the track, internship, action or plan."""
         return f"{self.kind}:{self.url}"
+
+
+_MARK = 987654321
+
+
+def pk_url(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for every row of a collector at the cost of one reverse()
+    (resolving the URL per item was a tenth of the page's time)."""
+    head, _mark, tail = reverse(name, args=[_MARK]).partition(str(_MARK))
+    return lambda pk: f"{head}{int(pk)}{tail}"
 
 
 @dataclass(frozen=True)
