@@ -63,7 +63,22 @@ _TRACK_ONLY = (
 def tracks_for(user, *owner_fields: str, family_id: int | None = None):
     """Open tracks the user is responsible for through `owner_fields`, or as the
     coordinating family caseworker; only parents the user may see (employment.access);
-    with `family_id`, only that family's."""
+    with `family_id`, only that family's.
+
+    Built once per user object and scope (i.e. per request), not per collector: resolving
+    the scope's id lists into the filter was a tenth of "Mit arbejde"'s time. Callers only
+    derive from it (filter, annotate, `__in`), which copies it."""
+    scope = scope_for(user)
+    memo = user.__dict__.setdefault("_bi18_tracks_for", {})
+    key = (owner_fields, family_id)
+    if key in memo and memo[key][0] is scope:
+        return memo[key][1]
+    tracks = _tracks_for(user, owner_fields, family_id)
+    memo[key] = (scope, tracks)
+    return tracks
+
+
+def _tracks_for(user, owner_fields, family_id):
     if not can_see_employment(user):
         return EmploymentTrack.objects.none()
     responsible = Q()
