@@ -60,6 +60,11 @@ _TRACK_ONLY = (
 )
 
 
+# What an item shows of a row that hangs off a track (internship, mentor period): the
+# person and family columns only, not every column of four tables.
+_VIA_TRACK = ("track__id", *(f"track__{name}" for name in _TRACK_ONLY if name.startswith("person")))
+
+
 def tracks_for(user, *owner_fields: str, family_id: int | None = None):
     """Open tracks the user is responsible for through `owner_fields`, or as the
     coordinating family caseworker; only parents the user may see (employment.access);
@@ -281,6 +286,7 @@ def collect_internship_cap(user, today, until, family_id=None) -> list[Deadline]
         )
         .exclude(Exists(later))
         .select_related("track__person__family", "company")
+        .only("id", "start", *_VIA_TRACK, "company__id", "company__name")
     )
     return [
         _item(
@@ -304,7 +310,9 @@ def collect_internship_overrun(user, today, until, family_id=None) -> list[Deadl
         actual_end__isnull=True,
         planned_end__lte=until,
     ).exclude(status=InternshipStatus.CANCELLED)
-    qs = qs.select_related("track__person__family", "company")
+    qs = qs.select_related("track__person__family", "company").only(
+        "id", "planned_end", *_VIA_TRACK, "company__id", "company__name"
+    )
     return [
         _item(
             INTERNSHIP_OVERRUN,
@@ -331,6 +339,15 @@ def collect_mentor_end(user, today, until, family_id=None) -> list[Deadline]:
         MentorAssignment.objects.filter(responsible, closed_on__isnull=True, end__lte=until)
         .filter(renewal__isnull=True)
         .select_related("track__person__family", "mentor")
+        .only(
+            "id",
+            "end",
+            *_VIA_TRACK,
+            "mentor__id",
+            "mentor__username",
+            "mentor__first_name",
+            "mentor__last_name",
+        )
     )
     if family_id is not None:
         qs = qs.filter(track__person__family_id=family_id)

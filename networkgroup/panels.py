@@ -64,6 +64,18 @@ def collect_plan_actions(
     actions = (
         access.actions(user, actions)
         .select_related("plan__family", "goal__person")
+        .only(
+            "id",
+            "deadline",
+            "what",
+            "plan__id",
+            "plan__family__id",
+            "plan__family__case_number",
+            "goal__id",
+            "goal__person__id",
+            "goal__person__first_name",
+            "goal__person__last_name",
+        )
         .order_by("deadline", "id")
     )
     plan_url = pk_url("networkgroup:plan")
@@ -93,6 +105,7 @@ def collect_plan_reviews(
     plans = (
         Plan.objects.filter(review_date__lte=until, family_id__in=sorted(coordinated))
         .select_related("family")
+        .only("id", "review_date", "family__id", "family__case_number")
         .order_by("review_date", "id")
     )
     plan_url = pk_url("networkgroup:plan")

@@ -18,6 +18,9 @@ from families.worklist.registry import Deadline, DeadlineKind, pk_url
 from youth import access, rules
 from youth.models import ExamPreparation, YouthTrack
 
+# An item shows the person and the family of a track, not every column of three tables.
+_PERSON = ("person__id", "person__first_name", "person__last_name", "person__family__case_number")
+
 FOLLOW_UP = "youth.follow_up"
 EXAM = "youth.exam"
 PLANNED_END = "youth.planned_end"
@@ -43,6 +46,7 @@ def collect_follow_ups(
         .filter(actual_end__isnull=False, actual_end__lte=rules.latest_end_due_by(until))
         .filter(follow_up__isnull=True)
         .select_related("person__family")
+        .only("id", "actual_end", *_PERSON)
         .order_by("actual_end", "pk")
     )
     follow_up_url = pk_url("youth:follow_up")
@@ -79,6 +83,7 @@ def collect_exams(
         ExamPreparation.objects.filter(track__in=_responsible_tracks(user, family_id).values("pk"))
         .filter(no_result, exam_date__isnull=False, exam_date__lte=until)
         .select_related("track__person__family")
+        .only("id", "exam_date", "track__id", *(f"track__{name}" for name in _PERSON))
         .order_by("exam_date", "pk")
     )
     items = []
@@ -107,6 +112,7 @@ def collect_planned_ends(
         _responsible_tracks(user, family_id)
         .filter(actual_end__isnull=True, planned_end__isnull=False, planned_end__lte=until)
         .select_related("person__family")
+        .only("id", "planned_end", *_PERSON)
         .order_by("planned_end", "pk")
     )
     track_edit_url = pk_url("youth:track_edit")
