@@ -106,11 +106,13 @@ def scope_for(user, *, today: datetime.date | None = None) -> Scope:
     """The user's scope, computed once per user object (i.e. once per request)."""
     if not (user and user.is_authenticated and user.is_active):
         return EMPTY
-    if not user.has_perm("accounts.access_case_data"):
-        return EMPTY
+    # Only a user with case data access gets a scope cached, so a hit needs no has_perm()
+    # (collectors and policies ask a few dozen times per request).
     cached = getattr(user, "_bi18_scope", None)
     if today is None and cached is not None and cached[0] == _generation:
         return cached[1]
+    if not user.has_perm("accounts.access_case_data"):
+        return EMPTY
     scope = _compute(user, today or timezone.localdate())
     if today is None:
         user._bi18_scope = (_generation, scope)
