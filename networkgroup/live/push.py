@@ -104,18 +104,25 @@ def forget_classes() -> None:
 def audience_classes(
     family_id: int, generation: str | None = None
 ) -> dict[str, dict[str, list[int]]]:
-    """{"plan": {token: [user ids]}, "meeting": {token: [user ids]}} of the family's members."""
+    """{"plan": {token: [user ids]}, "meeting": {token: [user ids]}} of the family's members
+    (their keys from the members this process keeps: one query for a family's classes)."""
+    generation = generation or _generation()
     key = _classes_key(family_id, generation)
     found = cache.get(key)
     if found is not None:
         return found
     classes: dict[str, dict[str, list[int]]] = {"plan": {}, "meeting": {}}
-    members = NetworkMember.objects.filter(family_id=family_id).select_related("user")
-    for member in members.order_by("user_id"):
+    ids = list(
+        NetworkMember.objects.filter(family_id=family_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    users = _members.get(set(ids), generation)
+    for user_id in ids:
         for name, policy in (("plan", access.PLAN), ("meeting", access.MEETING)):
-            token = class_token(policy.audience_key(member.user, family_id))
+            token = class_token(policy.audience_key(users.get(user_id), family_id))
             if token is not None:
-                classes[name].setdefault(token, []).append(member.user_id)
+                classes[name].setdefault(token, []).append(user_id)
     cache.set(key, classes, CLASSES_SECONDS)
     return classes
 
