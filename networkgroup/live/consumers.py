@@ -25,6 +25,7 @@ Messages from the page: {"type": "editing", "kind": "goal"|"action"|null, "id": 
 
 import asyncio
 import contextlib
+import random
 
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
@@ -143,8 +144,12 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return [e for e in present if e["user_id"] != user.pk]
 
     async def _recheck_loop(self):
+        # The first round at a random point of the period: sockets opened together (a
+        # server restart, a meeting starting) are not all re-checked in the same second.
+        delay = admission.RECHECK_SECONDS * random.uniform(0.5, 1.0)  # noqa: S311
         while True:
-            await asyncio.sleep(admission.RECHECK_SECONDS)
+            await asyncio.sleep(delay)
+            delay = admission.RECHECK_SECONDS
             if not await self._recheck():
                 return
             # Keeps this socket on the others' lists (a crashed server's sockets fade out).
