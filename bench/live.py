@@ -78,6 +78,26 @@ def rss_kb(pid: int) -> int:
     return total
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) used so far by `pid` and its children."""
+    total = 0.0
+    with contextlib.suppress(OSError):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            for child in (task / "children").read_text().split():
+                total += cpu_seconds(int(child))
+    return total
+
+
+def machine_busy() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine so far (every user's processes)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / tick, sum(fields) / tick
+
+
 def percentile(values, p: float) -> float:
     if not values:
         return float("nan")
@@ -89,15 +109,12 @@ def percentile(values, p: float) -> float:
 
 
 def build_world(families: int, clients: int):
-    """Families, one group of `clients` users per family, and a session per user."""
+    """Families, one group of `clients` users per family: (world, [(user, role)])."""
     from django.contrib.auth.models import Group
     from django.core.management import call_command
 
-    from bi18.accounts.login import AUTH_METHOD_SSO, SESSION_AUTH_METHOD
-    from bi18.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
     from bi18.accounts.models import User
     from bi18.accounts.roles import Role
-    from bi18.accounts.sessions import SessionStore
     from families.models import District, Family, NetworkMember, Person, PersonRole
     from families.registry import families_created
     from networkgroup import selectors, services
@@ -145,6 +162,50 @@ def build_world(families: int, clients: int):
         world.append(
             {"family": family.pk, "goals": [g.pk for g in goals], "parent_goal": goals[0].pk}
         )
+    return world, users
+
+
+def existing_world(families: int, clients: int):
+    """The world a previous run filled (`--reuse`), or None if it has another shape."""
+    from bi18.accounts.models import User
+    from bi18.accounts.roles import Role
+    from families.models import Family, PersonRole
+    from networkgroup.models import Goal
+
+    users = list(User.objects.filter(username__startswith="live").order_by("pk"))
+    family_ids = list(
+        Family.objects.filter(case_number__startswith="LIVE-")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if len(users) != clients or len(family_ids) != families:
+        return None
+    goals: dict[int, list] = {}
+    for pk, family_id, role in (
+        Goal.objects.filter(plan__family_id__in=family_ids)
+        .order_by("pk")
+        .values_list("pk", "plan__family_id", "person__role")
+    ):
+        goals.setdefault(family_id, []).append((pk, role))
+    world = [
+        {
+            "family": family_id,
+            "goals": [pk for pk, _role in goals[family_id]],
+            "parent_goal": next(pk for pk, role in goals[family_id] if role == PersonRole.PARENT),
+        }
+        for family_id in family_ids
+    ]
+    roles = [Role.YOUTH_GUIDANCE_COUNSELLOR if i == clients - 1 else None for i in range(clients)]
+    return world, list(zip(users, roles, strict=True))
+
+
+def open_sessions(users):
+    """A single sign-on session per user."""
+    from bi18.accounts.login import AUTH_METHOD_SSO, SESSION_AUTH_METHOD
+    from bi18.accounts.middleware import SESSION_AUTH_AT, SESSION_SEEN_AT
+    from bi18.accounts.roles import Role
+    from bi18.accounts.sessions import SessionStore
+
     sessions = []
     now = time.time()
     for user, role in users:
@@ -163,7 +224,7 @@ def build_world(families: int, clients: int):
                 "user": user,
             }
         )
-    return world, sessions, users[0][0]
+    return sessions
 
 
 # --- 2. the server --------------------------------------------------------------------------
@@ -230,6 +291,7 @@ class Run:
         self.fetching = fetching
         self.opened = self.refused = self.dropped = self.leaked = self.fetch_errors = 0
         self.pushed = self.failed = 0
+        self.cpu = {"saving processes": 0.0}
         self.saves: dict[int, list[dict]] = {}  # goal id -> its saves in order
         self.save_seconds: list[float] = []
         self.lock = threading.Lock()
@@ -291,7 +353,11 @@ def save_share(args, world, actor_pk: int, share: int, start: float, out: str) -
 
     connections.close_all()  # never share the parent's connection after the fork
     actor = User.objects.get(pk=actor_pk)
-    versions = {g: 1 for family in world for g in family["goals"]}
+    versions = dict(
+        Goal.objects.filter(pk__in=[g for family in world for g in family["goals"]]).values_list(
+            "pk", "version"
+        )
+    )
     goals = {g: Goal(pk=g) for g in versions}
     done: list[list] = []
     lock = threading.Lock()
@@ -314,7 +380,7 @@ def save_share(args, world, actor_pk: int, share: int, start: float, out: str) -
                 done.append([goal_id, started, None])
             print(f"save failed: {error!r}", file=sys.stderr)
 
-    interval = 1.0 / len(world)
+    interval = 1.0 / (args.rate or len(world))
     with ThreadPoolExecutor(max_workers=args.threads) as pool:
         n = 0
         while True:
@@ -329,7 +395,8 @@ def save_share(args, world, actor_pk: int, share: int, start: float, out: str) -
                 family = world[index]
                 pool.submit(run_save, family["goals"][(n // len(world)) % 2], n)
             n += 1
-    Path(out).write_text(json.dumps(done))
+    times = os.times()
+    Path(out).write_text(json.dumps({"saves": done, "cpu": times.user + times.system}))
 
 
 async def load(args, world, sessions, actor, clients: subprocess.Popen, workdir: Path) -> Run:
@@ -340,7 +407,17 @@ async def load(args, world, sessions, actor, clients: subprocess.Popen, workdir:
     run = Run(fetching=not args.no_fetch)
     await asyncio.sleep(1)  # joins and presence settle
     run.memory_open_kb = rss_kb(args.server_pid)
+    server_cpu, clients_cpu = cpu_seconds(args.server_pid), cpu_seconds(clients.pid)
+    busy, total = machine_busy()
 
+    # Warm as a gunicorn worker that has served pages: the URLconf imported, templates
+    # compiled (else each saving process pays that on its first saves, inside the figures).
+    from django.template.loader import get_template
+    from django.urls import reverse
+
+    reverse("networkgroup:goal_edit", args=[1, 1])
+    for name in ("_goal_header", "_goal", "_action_row", "_decision_list"):
+        get_template(f"networkgroup/{name}.html")
     connections.close_all()
     context = multiprocessing.get_context("fork")
     start = time.monotonic() + 0.5
@@ -362,7 +439,9 @@ async def load(args, world, sessions, actor, clients: subprocess.Popen, workdir:
         path = workdir / f"saves-{share}.json"
         if saver.exitcode != 0 or not path.exists():
             sys.exit(f"bench/live.py: saving process {share} failed ({saver.exitcode})")
-        for goal, started, seconds in sorted(json.loads(path.read_text()), key=lambda r: r[1]):
+        result = json.loads(path.read_text())
+        run.cpu["saving processes"] += result["cpu"]
+        for goal, started, seconds in sorted(result["saves"], key=lambda r: r[1]):
             run.saves.setdefault(goal, []).append({"at": started, "notices": [], "updates": []})
             if seconds is not None:
                 run.save_seconds.append(seconds)
@@ -370,6 +449,10 @@ async def load(args, world, sessions, actor, clients: subprocess.Popen, workdir:
                 run.failed += 1
     await asyncio.sleep(args.grace)  # let the last updates arrive
     run.memory_peak_kb = max(peak, rss_kb(args.server_pid))
+    run.cpu["ASGI server"] = cpu_seconds(args.server_pid) - server_cpu
+    run.cpu["clients"] = cpu_seconds(clients.pid) - clients_cpu
+    busy_after, total_after = machine_busy()
+    run.machine = (busy_after - busy, total_after - total)
     run.expected_per_goal = {
         g: (len(sessions) - sum(s["youth"] for s in sessions))
         if g == family["parent_goal"]
@@ -410,7 +493,8 @@ def report(args, run: Run, memory_idle_kb: int) -> None:
     print(
         f"| sockets opened / refused / dropped | {run.opened} / {run.refused} / {run.dropped} (of {sockets}) |"
     )
-    print(f"| saves (one per family per second, {args.seconds} s) | {len(saves)} |")
+    rate = f"{args.rate:g} per second in all" if args.rate else "one per family per second"
+    print(f"| saves ({rate}, {args.seconds} s) | {len(saves)} |")
     print(
         f"| saves done in ({args.save_processes} saving processes × {args.threads} threads) | {run.saving_seconds:.0f} s ({len(saves) / run.saving_seconds:.0f} saves/s) |"
     )
@@ -436,6 +520,17 @@ def report(args, run: Run, memory_idle_kb: int) -> None:
     print(
         f"| ASGI server memory (RSS): idle / sockets open / peak | {memory_idle_kb // 1024} / {run.memory_open_kb // 1024} / {run.memory_peak_kb // 1024} MiB |"
     )
+    print(
+        "| CPU seconds during the run: "
+        + ", ".join(f"{name} {seconds:.1f}" for name, seconds in run.cpu.items())
+        + f"; whole machine {run.machine[0]:.1f} of {run.machine[1]:.1f} |"
+    )
+    if saves and received:
+        print(
+            f"| CPU per save (saving processes) / per delivery (ASGI server) | "
+            f"{run.cpu['saving processes'] / len(saves) * 1000:.1f} ms / "
+            f"{run.cpu['ASGI server'] / received * 1000:.2f} ms |"
+        )
     print(f"\nload average after the run: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
@@ -454,9 +549,20 @@ def main() -> None:
         help="saving processes (as gunicorn workers), each with its own threads",
     )
     parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="saves per second in all, round the families (default: one per family per second)",
+    )
+    parser.add_argument(
         "--grace", type=float, default=5.0, help="seconds to wait after the last save"
     )
     parser.add_argument("--no-fetch", action="store_true", help="stop at the notice")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the families of the previous run if it had as many (faster start)",
+    )
     parser.add_argument(
         "--web-workers", type=int, default=2, help="gunicorn workers for the fetches"
     )
@@ -471,11 +577,21 @@ def main() -> None:
         sys.exit("bench/live.py: set REDIS_URL: the server and this driver meet in channels-redis")
     url = os.environ.get("DATABASE_URL", DEFAULT_URL)
     print(f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
-    prepare_database(url, reuse=False)
+    new = prepare_database(url, reuse=args.reuse)
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
     setup_django(url)
-    print(f"filling {args.families} families × {args.clients} members …", flush=True)
-    world, sessions, actor = build_world(args.families, args.clients)
+    found = None if new else existing_world(args.families, args.clients)
+    if found is None and not new:
+        from django.db import connections
+
+        connections.close_all()
+        prepare_database(url, reuse=False)  # another shape: fill again
+    if found is None:
+        print(f"filling {args.families} families × {args.clients} members …", flush=True)
+        found = build_world(args.families, args.clients)
+    world, users = found
+    sessions = open_sessions(users)
+    actor = users[0][0]
 
     port, web_port = free_port(), free_port()
     env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": redis_url, "LOG_LEVEL": "WARNING"}
