@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -26,8 +26,44 @@ class User(AbstractUser):
     def role_names(self) -> set[str]:
         # Cached per request: many templates ask.
         if not hasattr(self, "_role_names"):
-            self._role_names = set(self.groups.values_list("name", flat=True))
+            self._load_roles()
         return self._role_names
+
+    def has_perm(self, perm, obj=None) -> bool:
+        if obj is None and not hasattr(self, "_group_perm_cache"):
+            self._load_roles()
+        return super().has_perm(perm, obj)
+
+    def _load_roles(self) -> None:
+        """The role names and the permissions in one query, not three: every page asks for
+        both (navigation, the second-factor policy, scope, the user menu).
+
+        Fills ModelBackend's per-object caches (`_user_perm_cache`, `_group_perm_cache`)
+        with exactly what it would load itself, so every permission check reads them; they
+        live as long as this user object, i.e. one request, as Django's own do. A superuser's
+        or an inactive user's permissions are left to ModelBackend."""
+        from django.contrib.auth.models import Permission
+
+        groups = self.groups.values_list(
+            "name", "permissions__content_type__app_label", "permissions__codename"
+        ).order_by()
+        own = (
+            Permission.objects.filter(user=self)
+            .values_list(
+                Value("", output_field=models.CharField()), "content_type__app_label", "codename"
+            )
+            .order_by()
+        )
+        names, group_perms, user_perms = set(), set(), set()
+        for name, app_label, codename in groups.union(own, all=True):
+            if name:
+                names.add(name)
+            if codename is not None:
+                (group_perms if name else user_perms).add(f"{app_label}.{codename}")
+        self._role_names = names
+        if self.is_active and not self.is_superuser:
+            self._group_perm_cache = group_perms
+            self._user_perm_cache = user_perms
 
     def has_role(self, role: str) -> bool:
         return role in self.role_names
