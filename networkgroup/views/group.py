@@ -7,7 +7,7 @@ effect on access at once because access is derived from membership per request.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,9 +35,14 @@ def _group_family(user, family_pk) -> tuple[Family, bool]:
     """(family, may_manage). Administrators reach every group – the case number and
     the members only, never case content; members reach their own groups; anyone
     else gets 404."""
+    # The members are read once, with their users, for the check and for the page.
+    with_users = Prefetch("members", queryset=NetworkMember.objects.select_related("user"))
     if _is_admin(user):
-        return get_object_or_404(Family, pk=family_pk), True
+        family = get_object_or_404(Family, pk=family_pk)
+        prefetch_related_objects([family], with_users)
+        return family, True
     family = get_family_for_user(user, family_pk)
+    prefetch_related_objects([family], with_users)
     members = {m.user_id: m for m in family.members.all()}
     if user.pk not in members:
         raise Http404
@@ -133,7 +138,7 @@ def group_page(request, family_pk):
         {
             "family": family,
             "pending_grants": pending,
-            "members": list(family.members.select_related("user")),
+            "members": list(family.members.all()),
             "form": form,
             "may_manage": may_manage,
             "is_admin": _is_admin(request.user),

@@ -247,3 +247,27 @@ def test_the_family_pages_link_the_group_page_through_the_registry(
     orphan = FamilyFactory()  # nobody assigned: on the administrator's list
     orphans = login(administrator).get(reverse("staffing:orphans")).text
     assert f'href="{_group_url(orphan)}"' in orphans
+
+
+def test_group_page_reads_the_members_once_whatever_their_number(
+    login, group, caseworker, django_assert_max_num_queries
+):
+    """The membership check and the member list share one read of the members."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(caseworker)
+    client.get(_group_url(group))  # warm the session
+
+    def member_reads():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(_group_url(group)).status_code == 200
+        return len(ctx), sum('FROM "families_networkmember"' in q["sql"] for q in ctx)
+
+    small, reads = member_reads()
+    for _ in range(10):
+        add_member(group, UserFactory(role=Role.EMPLOYMENT_CONSULTANT))
+    assert member_reads() == (small, reads)
+    assert reads == 2  # the user's scope (families.scope) and the page's members
+    with django_assert_max_num_queries(small):
+        client.get(_group_url(group))
