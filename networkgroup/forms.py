@@ -20,12 +20,27 @@ class _Form(forms.Form):
         self.helper.form_tag = False
 
 
+class _ChoicesInOneQuery(forms.models.ModelChoiceIterator):
+    """The few people or members of a family read with one plain query: Django reads
+    choices with .iterator(), on PostgreSQL a server-side cursor (three round trips)."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in list(self.queryset):
+            yield self.choice(obj)
+
+
 class _UserChoiceField(forms.ModelChoiceField):
+    iterator = _ChoicesInOneQuery
+
     def label_from_instance(self, obj):
         return obj.get_full_name() or obj.get_username()
 
 
 class _PersonChoiceField(forms.ModelChoiceField):
+    iterator = _ChoicesInOneQuery
+
     def label_from_instance(self, obj):
         return obj.full_name
 

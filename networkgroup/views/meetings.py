@@ -242,7 +242,6 @@ def meeting_detail(request, family_pk, pk):
             "documents": list(
                 documents_visible(request.user, family).filter(meeting_id=meeting.pk)
             ),
-            "document_form": DocumentForm(for_note=True),
             "agenda_items": meeting.agenda_items,
             "live_socket": socket_path(family.pk, meeting.pk),
             # The shared screen in the meeting room: large type, the agenda and the plan.
@@ -475,11 +474,19 @@ def meeting_agenda(request, family_pk, pk):
 
 
 @login_required
-@require_POST
 def meeting_document(request, family_pk, pk):
-    """Attach a document to a meeting (families.records stores and checks it)."""
+    """Attach a document to a meeting (families.records stores and checks it). GET: the
+    form, which the meeting page fetches when its section is opened."""
     family = family_for_member(request.user, family_pk)
     meeting = _meeting(request, family, pk)
+    if request.method != "POST":
+        _audit_meeting_part(request, family, meeting, "document_form")
+        return fragment(
+            request,
+            "networkgroup/_meeting_document_form.html",
+            {"family": family, "meeting": meeting, "document_form": DocumentForm(for_note=True)},
+            title=_("Attach document"),
+        )
     form = DocumentForm(request.POST, request.FILES, for_note=True)
     if form.is_valid():
         data = form.cleaned_data

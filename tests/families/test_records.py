@@ -289,3 +289,27 @@ def test_a_document_is_attached_to_a_meeting(login, family, caseworker, other_ca
     assert document.meeting_id == meeting.pk and document.person is None
     assert "Dagsorden" in response.content.decode()
     assert login(other_caseworker).post(url, data).status_code == 404
+
+
+def test_the_meeting_page_fetches_the_attach_form_when_opened(
+    login, family, caseworker, other_caseworker
+):
+    """The meeting page renders no upload form (it is fetched when "Attach document" is
+    opened); without JavaScript the link opens it on a page of its own."""
+    from networkgroup.models import Meeting
+
+    meeting = Meeting.objects.create(
+        family=family, starts_at=timezone.now(), place="Rådhuset", created_by=caseworker
+    )
+    client = login(caseworker)
+    url = reverse("networkgroup:meeting_document", args=[family.pk, meeting.pk])
+    page = client.get(reverse("networkgroup:meeting", args=[family.pk, meeting.pk]))
+    body = page.content.decode()
+    assert 'type="file"' not in body
+    assert f'hx-get="{url}"' in body and f'href="{url}"' in body
+    partial = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert 'type="file"' in partial and "<html" not in partial
+    own_page = client.get(url).content.decode()
+    assert "<html" in own_page and 'type="file"' in own_page and "hx-disable" in own_page
+    assert login(other_caseworker).get(url).status_code == 404
+    assert login(other_caseworker).get(url, HTTP_HX_REQUEST="true").status_code == 404
