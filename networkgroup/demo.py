@@ -1,15 +1,18 @@
 """Demo plans and meetings for `manage.py seed_demo` (registered in apps.py); the data
 itself is Danish, as a Copenhagen network group writes it.
 
-Bulk and deterministic for the given rng: chunks of families, a handful of
-multi-row INSERTs per chunk, no query per family.
+Bulk and deterministic for the given rng: chunks of families, plain tuples inserted with
+bi18.lib.bulk (COPY on PostgreSQL), no query per family; Django's per-object cost in
+bulk_create dominated the seeding at 50,000 families, not the database.
 """
 
 import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
+from bi18.lib import bulk
+from bi18.lib.bulk import insert_rows
 from families.models import NetworkMember, Person, PersonRole
 from networkgroup.models import (
     Action,
@@ -154,19 +157,17 @@ def _seed_chunk(rng, family_ids, today) -> None:
     family_ids = [f for f in family_ids if f not in existing and f in groups]
     if not family_ids:
         return
-    now = timezone.now()
-    at = connection.ops.adapt_datetimefield_value(now)
-    adapt_dt = connection.ops.adapt_datetimefield_value
-    adapt_d = connection.ops.adapt_datefield_value
-    plans = Plan.objects.bulk_create(
-        Plan(
-            family_id=fid,
-            last_reviewed_on=today - datetime.timedelta(days=rng.randint(20, 90)),
-            review_date=today + datetime.timedelta(days=rng.randint(-10, 80)),
-        )
-        for fid in family_ids
+    at = timezone.now()
+    plans = bulk.create(
+        [
+            Plan(
+                family_id=fid,
+                last_reviewed_on=today - datetime.timedelta(days=rng.randint(20, 90)),
+                review_date=today + datetime.timedelta(days=rng.randint(-10, 80)),
+            )
+            for fid in family_ids
+        ]
     )
-    plan_ids = [p.pk for p in plans]
     family_of_plan = {p.pk: p.family_id for p in plans}
 
     # Goals: (plan_id, person_id, area, text, coordinator), one per person and one for all.
@@ -179,12 +180,12 @@ def _seed_chunk(rng, family_ids, today) -> None:
             goals.append((plan.pk, person_id, area, text, coordinator))
         area, text, _first = _FAMILY_GOALS[rng.randrange(len(_FAMILY_GOALS))]
         goals.append((plan.pk, None, area, text, coordinator))
-    goal_ids = _insert_rows(
+    goal_ids = insert_rows(
         Goal,
         ["plan", "person", "area", "text", "version"]
         + ["created_by", "updated_by", "created_at", "updated_at"],
         [(p, person, a, t, 1, c, c, at, at) for p, person, a, t, c in goals],
-        ids_of=Goal.objects.filter(plan_id__in=plan_ids),
+        ids=True,
     )
     first_action = {
         text: first
@@ -210,25 +211,25 @@ def _seed_chunk(rng, family_ids, today) -> None:
             what = first_action[text] if n == 0 else "Opfølgning på næste møde"
             deadline = today + datetime.timedelta(days=offset)
             actions.append((goal_id, plan_id, what, responsible, deadline, status, coordinator))
-    action_ids = _insert_rows(
+    action_ids = insert_rows(
         Action,
         ["goal", "plan", "what", "responsible", "deadline", "status", "version"]
         + ["created_by", "updated_by", "created_at", "updated_at"],
-        [(g, p, w, r, adapt_d(d), st, 1, c, c, at, at) for g, p, w, r, d, st, c in actions],
-        ids_of=Action.objects.filter(plan_id__in=plan_ids),
+        [(g, p, w, r, d, st, 1, c, c, at, at) for g, p, w, r, d, st, c in actions],
+        ids=True,
     )
     # History: each action's creation, one event with its "what" and deadline.
-    event_ids = _insert_rows(
+    event_ids = insert_rows(
         PlanEvent,
         ["plan", "goal", "action", "actor", "at", "object_type", "verb", "names_former_person"],
         [
             (p, g, action_id, c, at, "action", PlanEventVerb.CREATED, False)
             for action_id, (g, p, _w, _r, _d, _st, c) in zip(action_ids, actions, strict=True)
         ],
-        ids_of=PlanEvent.objects.filter(plan_id__in=plan_ids),
+        ids=True,
     )
     fields = ["event", "plan", "goal", "action", "actor", "at", "object_type", "field"]
-    _insert_rows(
+    insert_rows(
         PlanChange,
         [*fields, "before", "after"],
         [
@@ -253,19 +254,18 @@ def _seed_chunk(rng, family_ids, today) -> None:
         meetings.append(
             (plan.family_id, _at(upcoming, 10), _NEXT_AGENDA, "", None, None, None, coordinator)
         )
-    meeting_ids = _insert_rows(
+    meeting_ids = insert_rows(
         Meeting,
         ["family", "starts_at", "place", "interpreter_booked", "interpreter_language", "agenda"]
         + ["minutes", "next_meeting_date", "minutes_approved_at", "minutes_approved_by"]
         + ["version", "created_by", "created_at", "updated_at"],
         [
-            (f, adapt_dt(st), _PLACE, False, "", ag, mi, adapt_d(nx), adapt_dt(ap), by)
-            + (1, c, at, at)
+            (f, st, _PLACE, False, "", ag, mi, nx, ap, by) + (1, c, at, at)
             for f, st, ag, mi, nx, ap, by, c in meetings
         ],
-        ids_of=Meeting.objects.filter(family_id__in=family_ids),
+        ids=True,
     )
-    _insert_rows(
+    insert_rows(
         Meeting.attending_members.through,
         ["meeting", "user"],
         [
@@ -285,32 +285,5 @@ def _seed_chunk(rng, family_ids, today) -> None:
     ):
         first = first_by_plan.get(plan_by_family[fid])
         if approved_at is not None and first is not None:
-            decisions.append((meeting_id, first[1], first[0], c, adapt_dt(starts_at)))
-    _insert_rows(Decision, ["meeting", "text", "action", "created_by", "created_at"], decisions)
-
-
-def _insert_rows(model, fields: list[str], rows: list[tuple], ids_of=None) -> list[int]:
-    """Plain multi-row INSERTs; returns the new ids in row order when `ids_of` (a
-    queryset holding exactly this chunk's new rows of the table) is given.
-
-    At 50,000 families Django's per-object cost in bulk_create (model instances,
-    per-value preparation) dominated the seeding, not the database. Values must
-    already be database-ready (dates through connection.ops adapters). The ids come
-    back in insertion order: one session inserts the rows one after the other.
-    """
-    if not rows:
-        return []
-    qn = connection.ops.quote_name
-    opts = model._meta
-    columns = ", ".join(qn(opts.get_field(f).column) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    # Identifiers come from the model's own metadata, never from input.
-    sql = f"INSERT INTO {qn(opts.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_BATCH):
-            cursor.executemany(sql, rows[start : start + INSERT_BATCH])
-    if ids_of is None:
-        return []
-    ids = list(ids_of.order_by("id").values_list("id", flat=True))
-    assert len(ids) == len(rows), (model.__name__, len(ids), len(rows))
-    return ids
+            decisions.append((meeting_id, first[1], first[0], c, starts_at))
+    insert_rows(Decision, ["meeting", "text", "action", "created_by", "created_at"], decisions)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
+from bi18.lib import bulk
 from bi18.lib.errors import ServiceError
 from bi18.outbox import runs
 from bi18.rules import rule
@@ -102,7 +103,7 @@ def evaluation_run_execute(*, run_id: int | None) -> EvaluationRun:
         figures, units = result["figures"], result["units"]
     with transaction.atomic():
         Match.objects.filter(run=run).delete()
-        Match.objects.bulk_create(
+        bulk.create(
             [
                 Match(
                     run=run,
@@ -115,8 +116,7 @@ def evaluation_run_execute(*, run_id: int | None) -> EvaluationRun:
                     outcomes=u.outcomes,
                 )
                 for u in units
-            ],
-            batch_size=2000,
+            ]
         )
         EvaluationRun.objects.filter(pk=run.pk).update(
             status=RunStatus.DONE,

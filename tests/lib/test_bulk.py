@@ -1,0 +1,74 @@
+"""bi18.lib.bulk: the seeders' inserts (COPY on PostgreSQL, bulk_create on SQLite) store
+exactly what bulk_create would, and hand back the new ids in row order."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from bi18.lib import bulk
+from budget.evaluation.models import (
+    ComparisonHousehold,
+    ComparisonPerson,
+    EvaluationRun,
+    RunStatus,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_sets_ids_in_order_fills_timestamps_and_takes_a_parent_saved_later():
+    households = [
+        ComparisonHousehold(
+            household_id=f"H{i}", district="amager_oest", criterion_date=datetime.date(2026, 1, 1)
+        )
+        for i in range(3)
+    ]
+    people = [
+        ComparisonPerson(
+            cpr_hash=f"hash{i}",
+            role="parent",
+            date_of_birth=datetime.date(1980, 1, 1 + i),
+            benefit_since=None if i else datetime.date(2020, 5, 1),
+        )
+        for i in range(3)
+    ]
+    bulk.create(households)
+    for person, household in zip(people, reversed(households), strict=True):
+        person.household = household  # after the household got its id, as the seeder does
+    bulk.create(people)
+
+    assert [h.pk for h in households] == list(
+        ComparisonHousehold.objects.order_by("household_id").values_list("pk", flat=True)
+    )
+    stored = {p.pk: p for p in ComparisonPerson.objects.all()}
+    for person, household in zip(people, reversed(households), strict=True):
+        row = stored[person.pk]
+        assert row.cpr_hash == person.cpr_hash and row.household_id == household.pk
+        assert row.date_of_birth == person.date_of_birth
+        assert row.benefit_since == person.benefit_since
+        assert row.in_other_effort is False and row.created_at is not None
+    # A later insert continues the ids: the sequence moved on.
+    more = bulk.create(
+        [
+            ComparisonHousehold(
+                household_id="H9", district="amager_oest", criterion_date=datetime.date(2026, 1, 1)
+            )
+        ]
+    )
+    assert more[0].pk > max(h.pk for h in households)
+
+
+def test_create_stores_json_fields():
+    runs = bulk.create([EvaluationRun(figures={"a": [1, None, True]}, status=RunStatus.DONE)])
+    assert EvaluationRun.objects.get(pk=runs[0].pk).figures == {"a": [1, None, True]}
+
+
+def test_insert_rows_returns_ids_in_row_order():
+    now = timezone.now()
+    fields = ["household_id", "district", "source", "criterion_date", "created_at", "updated_at"]
+    rows = [(f"R{i}", "valby", "", datetime.date(2026, 2, i + 1), now, now) for i in range(4)]
+    ids = bulk.insert_rows(ComparisonHousehold, fields, rows, ids=True)
+    stored = dict(ComparisonHousehold.objects.values_list("pk", "household_id"))
+    assert [stored[i] for i in ids] == ["R0", "R1", "R2", "R3"]
+    assert bulk.insert_rows(ComparisonHousehold, fields, []) == []
