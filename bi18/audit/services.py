@@ -4,7 +4,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.utils import timezone
 
 from bi18.audit.citizens import events_about
 from bi18.audit.context import client_ip, current_request
@@ -58,11 +59,12 @@ def audit_log_families(
     families,
     detail: dict[str, Any] | None = None,
     cpr_hash: str = "",
-) -> list[AuditEvent]:
-    """Append one entry per family shown on a list or search result page.
+    batch_size: int = 500,
+) -> int:
+    """Append one entry per family shown on a list or search result page; returns how many.
 
     One row per family (not one row listing ids) so that a citizen's access report
-    finds every list and search that showed their family. One INSERT in all.
+    finds every list and search that showed their family. One INSERT per `batch_size` families.
     With no family shown, a single entry still records the search.
     """
     assert action in AuditAction.values, action
@@ -70,16 +72,47 @@ def audit_log_families(
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     common = {
-        "actor": actor,
+        "at": timezone.now(),
+        "actor_id": actor.pk if actor else None,
         "actor_username": actor.get_username() if actor else "",
         "action": action,
         "event": event,
+        "person_id": None,
+        "purpose": "",
         "ip_address": client_ip(request),
         "detail": detail or {},
         "cpr_hash": cpr_hash,
     }
-    rows = [AuditEvent(family_id=f.pk, case_number=f.case_number, **common) for f in families]
-    return AuditEvent.objects.bulk_create(rows or [AuditEvent(**common)])
+    rows = [{"family_id": f.pk, "case_number": f.case_number} for f in families]
+    return _insert(common, rows or [{"family_id": None, "case_number": ""}], batch_size)
+
+
+def _insert(common: dict[str, Any], rows: list[dict[str, Any]], batch_size: int = 500) -> int:
+    """Entries that differ only in `rows`' fields, in one INSERT statement per batch (atomic
+    on its own, or part of the caller's transaction).
+
+    Not bulk_create(): for a list page of 25 families it prepared and compiled every value
+    of every row (≈ 3 ms of CPU) and wrapped its one statement in BEGIN … COMMIT (two more
+    round trips), on every list page. Here the values the rows share are prepared once."""
+    meta = AuditEvent._meta
+    connection = connections[router.db_for_write(AuditEvent)]
+    fields = {f.attname: f for f in meta.concrete_fields}
+    shared = [fields[n].get_db_prep_save(v, connection) for n, v in common.items()]
+    names = list(rows[0])
+    columns = ", ".join(connection.ops.quote_name(fields[n].column) for n in [*common, *names])
+    placeholders = "(" + ", ".join(["%s"] * (len(common) + len(names))) + ")"
+    table = connection.ops.quote_name(meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            params: list[Any] = []
+            for row in batch:
+                params += shared
+                params += [fields[n].get_db_prep_save(row[n], connection) for n in names]
+            values = ", ".join([placeholders] * len(batch))
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values}"  # noqa: S608 - names from _meta
+            cursor.execute(sql, params)
+    return len(rows)
 
 
 @transaction.atomic

@@ -18,7 +18,7 @@ from django.utils import timezone
 from bi18.accounts.roles import Role
 from bi18.audit.labels import EVENT_LABELS, event_label
 from bi18.audit.models import AppendOnlyError, AuditAction, AuditEvent
-from bi18.audit.services import audit_log
+from bi18.audit.services import audit_log, audit_log_families
 from bi18.audit.tasks import purge_expired
 from families.cpr import cpr_hash
 from families.models import FamilyStatus, NetworkMember, PersonRole
@@ -162,6 +162,53 @@ def test_family_list_is_logged_with_the_families_shown(login, caseworker, family
     assert row.action == "view"
     # One row per family shown, so a citizen's access report finds list views too.
     assert (row.family_id, row.case_number) == (family.pk, family.case_number)
+
+
+def test_a_list_of_many_families_is_one_insert_per_batch(caseworker, django_assert_num_queries):
+    families = FamilyFactory.create_batch(7)
+    with django_assert_num_queries(2):  # 7 rows in batches of 5
+        written = audit_log_families(
+            actor=caseworker,
+            action="search",
+            event="families.family.searched",
+            families=families,
+            detail={"criterion": "Hassan"},
+            batch_size=5,
+        )
+    assert written == 7
+    rows = list(AuditEvent.objects.filter(event="families.family.searched").order_by("id"))
+    assert [(r.family_id, r.case_number) for r in rows] == [(f.pk, f.case_number) for f in families]
+    for row in rows:
+        assert (row.actor, row.actor_username, row.action) == (caseworker, "caseworker", "search")
+        assert (row.detail, row.cpr_hash, row.purpose, row.person_id) == (
+            {"criterion": "Hassan"},
+            "",
+            "",
+            None,
+        )
+        assert row.at.utcoffset() == timedelta(0)
+        assert abs(timezone.now() - row.at) < timedelta(minutes=1)
+
+
+def test_a_list_logged_inside_a_transaction_is_rolled_back_with_it(caseworker):
+    families = FamilyFactory.create_batch(2)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        audit_log_families(
+            actor=caseworker, action="view", event="families.family.listed", families=families
+        )
+        raise RuntimeError
+    assert not AuditEvent.objects.filter(event="families.family.listed").exists()
+
+
+def test_an_empty_search_still_writes_one_row(caseworker):
+    assert (
+        audit_log_families(
+            actor=caseworker, action="search", event="families.family.searched", families=[]
+        )
+        == 1
+    )
+    row = _event("families.family.searched")
+    assert (row.family_id, row.case_number) == (None, "")
 
 
 def test_family_detail_is_logged_with_the_family(login, caseworker, family):
