@@ -1,9 +1,10 @@
 """The "Mit arbejde" page: the user's work list (families.worklist.engine), filtered, without the
 items they snoozed, grouped by family. A fixed number of queries whatever the data: the
-collectors' own, one for the snoozes, one for the families' ids."""
+collectors' own and one for the snoozes (items carry their family's id)."""
 
 import datetime
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
@@ -59,7 +60,7 @@ class FamilyGroup:
     rows: list[Row]
     open: bool = True
 
-    @property
+    @cached_property  # asked per row by the template; rows are complete when it is asked
     def people(self) -> list[str]:
         return sorted({r.item.person_name for r in self.rows if r.item.person_name})
 
