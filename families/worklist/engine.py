@@ -93,16 +93,17 @@ def items_for(
     horizon_days: int | None = None,
     *,
     with_forecast: bool = False,
+    with_deadlines: bool = True,
     family_id: int | None = None,
 ) -> WorkList:
     """The user's overdue items and those due within `horizon_days` (default: the
     `work_horizon_days` rule), each kind in a fixed number of queries; with `family_id`,
-    only that family's."""
+    only that family's. `with_deadlines=False`: the forecasts only."""
     today = today or timezone.localdate()
     horizon_days = default_horizon_days() if horizon_days is None else horizon_days
     until = today + datetime.timedelta(days=horizon_days)
     items: list[Deadline] = []
-    for kind in deadline_kinds():
+    for kind in deadline_kinds() if with_deadlines else []:
         items.extend(kind.collect(user, today, until, family_id))
     items.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
     at_risk: list[Deadline] = []

@@ -165,12 +165,22 @@ def my_work(
     period: str = Period.HORIZON,
     today: datetime.date | None = None,
     only_family: int | None = None,
+    only_section: str | None = None,
 ) -> MyWork:
     """The page's sections. `only_family`: that family's items only (opening a family's
-    group reads its rows, not the whole list); the choices and totals then cover it alone."""
+    group reads its rows, not the whole list); `only_section`: only the kinds that section
+    can hold (deadlines or forecasts; the snoozed one holds both). The choices and totals
+    then cover only what was read."""
     today = today or timezone.localdate()
     days = period_days(period)
-    work = items_for(user, today, horizon_days=days, with_forecast=True, family_id=only_family)
+    work = items_for(
+        user,
+        today,
+        horizon_days=days,
+        with_forecast=only_section in (None, "at-risk", "snoozed"),
+        with_deadlines=only_section != "at-risk",
+        family_id=only_family,
+    )
     everything = work.overdue + work.upcoming + work.at_risk
     snoozes = active_snoozes(user, today)
     family_ids = {d.family_case_number: d.family_id for d in everything if d.family_id}

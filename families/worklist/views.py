@@ -106,6 +106,7 @@ def part(request, section, family_pk=None):
         family_id=family_id,
         period=period,
         only_family=family.pk if family else None,
+        only_section=key,
     )
     shown = work.section.get(key)
     group = shown.group(family.pk) if shown and family else None

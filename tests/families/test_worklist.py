@@ -515,3 +515,30 @@ def test_one_family_s_items_are_exactly_that_family_s_items_of_the_whole_list():
                 d for d in everything if d.family_id == family_id
             ], (username, family_id)
     assert len(kinds) >= 8  # the check covers most kinds, not one
+
+
+def test_a_fragment_reads_only_its_family_and_section_and_shows_what_the_page_holds():
+    """Opening a family (or a section) reads only that family's rows and the kinds that
+    section can hold: for every demo role, section and family, the rows equal the page's."""
+    from bi18.accounts.models import User
+    from families.demo import seed_demo
+
+    seed_demo(families=60, seed=1)
+    seen = set()
+    for username in ("sagsbehandler", "virksomhed", "beskaeftigelse", "jobmentor", "uu"):
+        user = User.objects.get(username=username)
+        page = selectors.my_work(user, today=TODAY)
+        for section in page.sections:
+            part = selectors.my_work(user, today=TODAY, only_section=section.key)
+            assert [(g.family_id, g.rows) for g in part.section[section.key].families] == [
+                (g.family_id, g.rows) for g in section.families
+            ]
+            for group in section.families:
+                one = selectors.my_work(
+                    user, today=TODAY, only_family=group.family_id, only_section=section.key
+                ).section[section.key]
+                assert [(r.item, r.snooze) for r in one.group(group.family_id).rows] == [
+                    (r.item, r.snooze) for r in group.rows
+                ], (username, section.key, group.case_number)
+                seen.add(section.key)
+    assert {"overdue", "upcoming", "at-risk"} <= seen
