@@ -376,6 +376,11 @@ if REDIS_URL:
                 # thousand sockets opens or closes them in bursts of group joins.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 1000}],
                 "capacity": 200,
+                # The sockets of one ASGI process share one Redis list (channels-redis keys
+                # process-local channels by process): its capacity bounds what all of them
+                # may have waiting, so a busy process with a thousand sockets must not drop
+                # the pushes at 200.
+                "channel_capacity": {"specific.*": 5000},
                 "expiry": 30,
                 "group_expiry": 3600,
             },
