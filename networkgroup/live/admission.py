@@ -1,7 +1,8 @@
 """Who may hold a live socket: exactly who may open the page (same session, same access).
 
-Checked when the socket opens and again every RECHECK_SECONDS while it is open, against a
-fresh read of the session, so that logging out, the idle or absolute timeout, losing the
+Checked when the socket opens and again every RECHECK_SECONDS while it is open (the first
+round at a random point between half and one and a half periods, to spread sockets opened
+together), against a fresh read of the session, so that logging out, the idle or absolute timeout, losing the
 membership or a deactivated account end the socket too. The socket itself never counts as
 the user's activity (like a background poll), so a meeting left open still times out.
 """

@@ -144,9 +144,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         return [e for e in present if e["user_id"] != user.pk]
 
     async def _recheck_loop(self):
-        # The first round at a random point of the period: sockets opened together (a
-        # server restart, a meeting starting) are not all re-checked in the same second.
-        delay = admission.RECHECK_SECONDS * random.uniform(0.5, 1.0)  # noqa: S311
+        # The first round at a random point of a period's width: sockets opened together
+        # (a server restart, a meeting starting) are re-checked spread over the period,
+        # not all in the same second.
+        delay = admission.RECHECK_SECONDS * random.uniform(0.5, 1.5)  # noqa: S311
         while True:
             await asyncio.sleep(delay)
             delay = admission.RECHECK_SECONDS
