@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db import connection
 
 from bi18.accounts.roles import Role
+from bi18.lib import bulk
 from employment import clocks
 from employment.models import (
     Company,
@@ -30,7 +31,6 @@ from employment.validators import _WEIGHTS
 from families.models import NetworkMember, Person, PersonAssignment, PersonRole
 
 CHUNK = 2000
-BATCH = 2000
 INDUSTRIES = [
     "Detailhandel",
     "Rengøring",
@@ -188,7 +188,7 @@ def _seed_chunk(rng, parents, consultants, mentor_access, companies, users, toda
             track.outcome_hours = Decimal(rng.choice([20, 25, 30, 37]))
             track.outcome_employer = rng.choice(companies).name
         tracks.append(track)
-    tracks = EmploymentTrack.objects.bulk_create(tracks, batch_size=BATCH)
+    tracks = bulk.create(tracks)
 
     internships, interviews, plans = [], [], []
     for track in tracks:
@@ -293,8 +293,8 @@ def _seed_chunk(rng, parents, consultants, mentor_access, companies, users, toda
                     Internship(track=track, company=company, start=start, planned_end=planned_end)
                 )
                 break
-    internships = Internship.objects.bulk_create(internships, batch_size=BATCH)
-    JobInterview.objects.bulk_create(interviews, batch_size=BATCH)
+    internships = bulk.create(internships)
+    bulk.create(interviews)
     # One executemany() rather than bulk_update(), whose CASE per row is slow at 50,000.
     with connection.cursor() as cursor:
         cursor.executemany(
@@ -325,7 +325,7 @@ def _seed_chunk(rng, parents, consultants, mentor_access, companies, users, toda
                     hours=Decimal(rng.choice([18, 20, 25])),
                 )
             )
-    InternshipHours.objects.bulk_create(hours, batch_size=BATCH)
+    bulk.create(hours)
 
     # The seed's open job-mentor assignments become mentor periods of at most 6 months
     # (LAB § 167), renewed back to back from the assignment's start; the last period
@@ -366,10 +366,10 @@ def _seed_chunk(rng, parents, consultants, mentor_access, companies, users, toda
             for track, access, periods, target in chains
             if len(periods) > round_
         ]
-        rows = MentorAssignment.objects.bulk_create(rows, batch_size=BATCH)
+        rows = bulk.create(rows)
         previous = {row.track_id: row for row in rows}
         assignments += rows
-    MentorContact.objects.bulk_create(
+    bulk.create(
         [
             MentorContact(
                 assignment=a,
@@ -379,6 +379,5 @@ def _seed_chunk(rng, parents, consultants, mentor_access, companies, users, toda
                 created_by_id=a.mentor_id,
             )
             for a in assignments
-        ],
-        batch_size=BATCH,
+        ]
     )

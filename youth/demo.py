@@ -12,6 +12,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 
 from bi18.accounts.roles import Role
+from bi18.lib import bulk
 from families.models import NetworkMember, Person, PersonAssignment, PersonRole
 from families.registry import DemoSeeder
 from youth import rules
@@ -35,7 +36,6 @@ from youth.models import (
 )
 
 CHUNK = 2000
-BATCH = 1000
 MIN_AGE, MAX_AGE = 14, 29
 OTHERS_SHARE = 0.22  # plus everyone with a retention counsellor ≈ one third in all
 # The demo counsellors (`fastholdelse`, `uu`) get this many follow-ups around today.
@@ -233,7 +233,7 @@ def _seed_chunk(rng, children, rc_of, uu_of, today, demo_rc, demo_uu, recorder, 
         plans.append(plan)
     if not tracks:
         return
-    YouthTrack.objects.bulk_create(tracks, batch_size=BATCH)
+    bulk.create(tracks)
     # bulk_create sets primary keys on PostgreSQL and SQLite ≥ 3.35; fall back to a lookup.
     if tracks[0].pk is None:
         ids = dict(
@@ -260,7 +260,7 @@ def _seed_chunk(rng, children, rc_of, uu_of, today, demo_rc, demo_uu, recorder, 
         irng = random.Random(f"internship-{track.person_id}")
         if plan["education"] and irng.random() < 0.35:
             internships += _internships(irng, track, today)
-    CompanyInternship.objects.bulk_create(internships, batch_size=BATCH)
+    bulk.create(internships)
     for track, plan in zip(tracks, plans, strict=True):
         start, end = track.start, track.actual_end
         horizon = end or today
@@ -365,13 +365,13 @@ def _seed_chunk(rng, children, rc_of, uu_of, today, demo_rc, demo_uu, recorder, 
                 ]
         if plan["follow_up"] and recorder is not None:
             follow_ups.append(track)
-    LeisureJob.objects.bulk_create(jobs, batch_size=BATCH)
-    ExamPreparation.objects.bulk_create(exams, batch_size=BATCH)
-    GuidanceSession.objects.bulk_create(sessions, batch_size=BATCH)
-    Clarification.objects.bulk_create(clarifications, batch_size=BATCH)
-    ApprenticeshipApplication.objects.bulk_create(applications, batch_size=BATCH)
-    RetentionContact.objects.bulk_create(contacts, batch_size=BATCH)
-    Enrolment.objects.bulk_create(enrolments, batch_size=BATCH)
+    bulk.create(jobs)
+    bulk.create(exams)
+    bulk.create(sessions)
+    bulk.create(clarifications)
+    bulk.create(applications)
+    bulk.create(contacts)
+    bulk.create(enrolments)
     by_person: dict[int, list[Enrolment]] = {}
     for e in enrolments:
         by_person.setdefault(e.person_id, []).append(e)
@@ -392,7 +392,7 @@ def _seed_chunk(rng, children, rc_of, uu_of, today, demo_rc, demo_uu, recorder, 
                 or recorder.pk,
             )
         )
-    FollowUp.objects.bulk_create(rows, batch_size=BATCH)
+    bulk.create(rows)
 
 
 def _enrolment(rng, plan, start, end, reason) -> Enrolment:

@@ -2,6 +2,7 @@
 
 from django.utils import timezone
 
+from bi18.lib import bulk
 from families.consent.agencies import CASE_OWNER, Agency, agency_of
 from families.consent.models import BasisKind, SharingBasis
 from families.registry import DemoSeeder, FamilyPanel
@@ -62,7 +63,7 @@ def seed_consents(*, rng, family_ids, users, today, **kwargs):
                     recorded_by=officer,
                 )
             )
-    SharingBasis.objects.bulk_create(rows, batch_size=5000)
+    bulk.create(rows)
 
 
 DEMO_SEEDER = DemoSeeder(key="consent", order=90, seed=seed_consents)

@@ -7,10 +7,10 @@ seeded by the caller, so the same seed gives the same case numbers, names, CPR
 numbers and districts (birth dates are anchored to a fixed day, enrolment dates
 to `today`).
 
-Scale: rows are generated and inserted in chunks with bulk_create, so the families
-core of 50,000 families (≈ 226,500 people) takes about 70 s on PostgreSQL; Django's
-per-object overhead in bulk_create dominates, the CPR hash + Fernet encryption costs
-≈ 14 µs a person. Each step is timed in `DemoResult.timings` (docs/benchmarks.md).
+Scale: rows are generated and inserted in chunks with bi18.lib.bulk (COPY on PostgreSQL:
+Django's per-value work in bulk_create cost more than the database), the seeders likewise;
+the CPR hash + Fernet encryption costs ≈ 14 µs a person. Each step is timed in
+`DemoResult.timings` (docs/benchmarks.md).
 
 Package layout: data.py (distributions, names, demo users), users.py (the users and
 their role groups), build.py (generating one chunk of families), and seed_demo() here.
@@ -31,6 +31,7 @@ from django.utils import timezone
 
 from bi18.accounts.roles import Role
 from bi18.audit.services import audit_log
+from bi18.lib import bulk
 from families.demo.build import Builder, apportion
 from families.demo.data import (
     BIRTH_ANCHOR,
@@ -46,10 +47,8 @@ from families.demo.data import (
 from families.demo.users import ensure_demo_users
 from families.models import (
     Family,
-    FamilyStatusChange,
     NetworkMember,
     Person,
-    PersonAssignment,
     PersonRole,
 )
 from families.registry import demo_seeders, families_created
@@ -67,7 +66,6 @@ __all__ = [
 ]
 
 CHUNK_SIZE = 1000  # families generated and inserted per round
-BATCH_SIZE = 2000  # rows per INSERT statement
 
 
 class DemoDataExists(Exception):
@@ -173,7 +171,7 @@ def seed_demo(
             family_rows = [builder.family(start + i, districts[i]) for i in chunk]
             generate += time.perf_counter() - step
             step = time.perf_counter()
-            Family.objects.bulk_create(family_rows, batch_size=BATCH_SIZE)
+            bulk.create(family_rows)
             insert += time.perf_counter() - step
 
             step = time.perf_counter()
@@ -182,7 +180,7 @@ def seed_demo(
             ]
             generate += time.perf_counter() - step
             step = time.perf_counter()
-            Person.objects.bulk_create([p for ps in people_rows for p in ps], batch_size=BATCH_SIZE)
+            bulk.create([p for ps in people_rows for p in ps])
             insert += time.perf_counter() - step
 
             step = time.perf_counter()
@@ -197,9 +195,9 @@ def seed_demo(
                 result.children += sum(p.role == PersonRole.CHILD for p in people)
             generate += time.perf_counter() - step
             step = time.perf_counter()
-            NetworkMember.objects.bulk_create(members, batch_size=BATCH_SIZE)
-            PersonAssignment.objects.bulk_create(assignments, batch_size=BATCH_SIZE)
-            FamilyStatusChange.objects.bulk_create(changes, batch_size=BATCH_SIZE)
+            bulk.create(members)
+            bulk.create(assignments)
+            bulk.create(changes)
             insert += time.perf_counter() - step
 
             result.family_ids += [f.pk for f in family_rows]

@@ -1,3 +1,4 @@
+from bi18.lib import bulk
 from families.records.access import documents_visible, notes_visible, scope_for
 from families.registry import DemoSeeder, FamilyPanel
 
@@ -84,10 +85,10 @@ def seed_notes(*, rng, family_ids, users, today, **kwargs):
                 heading=heading, text=text, author=author,
             )  # fmt: skip
             notes.append((note, pk))
-    Note.objects.bulk_create([n for n, _pk in notes], batch_size=5000)
+    bulk.create([n for n, _pk in notes])
     through = Note.people.through
     links = [through(note_id=n.pk, person_id=pk) for n, pk in notes if pk is not None]
-    through.objects.bulk_create(links, batch_size=5000)
+    bulk.create(links)
 
 
 DEMO_SEEDER = DemoSeeder(key="records.notes", order=95, seed=seed_notes)
