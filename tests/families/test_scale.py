@@ -21,11 +21,12 @@ pytestmark = pytest.mark.django_db
 
 # Measured on small data (SQLite and PostgreSQL give the same counts). The detail page
 # includes the panels the track apps register (plan, meetings, employment, youth), the
-# journal (its person scope, latest notes, document count) and consent (members, bases).
+# journal (its person scope, latest notes, document count) and consent (its bases; the
+# members are the page's own read, shared with the panels).
 # The list: 9, plus the user's scope (families.scope: one query per request), plus one for
 # the people a name or CPR search matched (shown on the results).
 LIST_QUERIES = 11
-DETAIL_QUERIES = 23
+DETAIL_QUERIES = 19
 
 CPR = "120385-4012"
 

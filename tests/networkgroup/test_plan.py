@@ -536,7 +536,7 @@ def test_plan_page_queries_do_not_grow_with_goals_actions_or_history(
     _grow(plan, group, caseworker, 15, 4, 3)  # 16 goals, 61 actions, 300+ history rows
     large = [_count(client, url) for url in urls]
     assert large == small
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(14):
         client.get(urls[0])
 
 
