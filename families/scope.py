@@ -19,9 +19,11 @@ access and then reads with the same user object sees the change.
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import BooleanField, CharField, IntegerField, Q, Value
 from django.utils import timezone
 
@@ -122,29 +124,15 @@ def scope_for(user, *, today: datetime.date | None = None) -> Scope:
 def _compute(user, today: datetime.date) -> Scope:
     """One query: the user's memberships and active assignments, as a UNION of two index
     scans (member_user_family, assignment_user_person)."""
-    # By name, not import: families.models uses this module (visible_to, scope_changed).
-    NetworkMember = apps.get_model("families", "NetworkMember")  # noqa: N806
-    PersonAssignment = apps.get_model("families", "PersonAssignment")  # noqa: N806
-    memberships = (
-        NetworkMember.objects.filter(user=user)
-        .order_by()
-        .annotate(person=Value(None, output_field=IntegerField()))
-        .values_list("family_id", "group_role", "is_coordinator", "person")
-    )
-    assignments = (
-        PersonAssignment.objects.active(today)
-        .filter(user=user)
-        .order_by()
-        .annotate(
-            group_role=Value("", output_field=CharField()),
-            is_coordinator=Value(False, output_field=BooleanField()),
-        )
-        .values_list("person__family_id", "group_role", "is_coordinator", "person_id")
-    )
+    alias = user._state.db or DEFAULT_DB_ALIAS
+    connection = connections[alias]
+    sql, params = _scope_sql(alias)
+    values = {_USER: user.pk, _DAY: connection.ops.adapt_datefield_value(today)}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values.get(p, p) if isinstance(p, str) else p for p in params])
+        rows = cursor.fetchall()
     full, youth, coordinated, people, families = set(), set(), set(), set(), set()
-    for family_id, group_role, is_coordinator, person_id in memberships.union(
-        assignments, all=True
-    ):
+    for family_id, group_role, is_coordinator, person_id in rows:
         if person_id is not None:
             people.add(person_id)
             families.add(family_id)
@@ -160,3 +148,42 @@ def _compute(user, today: datetime.date) -> Scope:
         assigned_people=frozenset(people),
         assigned_families=frozenset(families),
     )
+
+
+# Placeholders in the compiled query, replaced by the user's id and the day at each call.
+_USER, _DAY = "bi18-scope-user", "bi18-scope-day"
+_SENTINEL_USER, _SENTINEL_DAY = -7_654_321, datetime.date(1901, 2, 3)
+
+
+@functools.cache
+def _scope_sql(alias: str) -> tuple[str, list]:
+    """The scope query, compiled by the ORM once per process instead of on every request
+    (building the union cost ≈ 1 ms of CPU, more than running it): the SQL with the
+    positions of the user's id and the day marked in its parameters."""
+    # By name, not import: families.models uses this module (visible_to, scope_changed).
+    NetworkMember = apps.get_model("families", "NetworkMember")  # noqa: N806
+    PersonAssignment = apps.get_model("families", "PersonAssignment")  # noqa: N806
+    memberships = (
+        NetworkMember.objects.using(alias)
+        .filter(user_id=_SENTINEL_USER)
+        .order_by()
+        .annotate(person=Value(None, output_field=IntegerField()))
+        .values_list("family_id", "group_role", "is_coordinator", "person")
+    )
+    assignments = (
+        PersonAssignment.objects.using(alias)
+        .active(_SENTINEL_DAY)
+        .filter(user_id=_SENTINEL_USER)
+        .order_by()
+        .annotate(
+            group_role=Value("", output_field=CharField()),
+            is_coordinator=Value(False, output_field=BooleanField()),
+        )
+        .values_list("person__family_id", "group_role", "is_coordinator", "person_id")
+    )
+    query = memberships.union(assignments, all=True).query
+    sql, params = query.get_compiler(alias).as_sql()
+    day = connections[alias].ops.adapt_datefield_value(_SENTINEL_DAY)
+    marked = [_USER if p == _SENTINEL_USER else _DAY if p == day else p for p in params]
+    assert marked.count(_USER) == 2 and marked.count(_DAY) == 2, marked
+    return sql, marked
