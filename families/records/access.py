@@ -50,17 +50,20 @@ class Scope:
 
 def scope_for(user, family: Family, visible_people=None) -> Scope:
     """At most two queries: the family's people (each checked against the user's scope,
-    families.scope, unless the caller passes the people the user may see) and the user's
-    roles in its group (none when the caller prefetched `family.members`)."""
+    families.scope; none when the caller passes the people a full member may see) and the
+    user's roles in its group (none when the caller prefetched `family.members`)."""
     people = Person.objects.filter(family=family)
+    seen = person_scope_for(user)
     if visible_people is None:
-        seen = person_scope_for(user)
         rows = list(people.values_list("pk", "role"))
         everyone = {pk for pk, _role in rows}
         visible = {pk for pk, role in rows if seen.sees(pk, family.pk, role)}
     else:
         visible = {p.pk for p in visible_people}
-        everyone = set(people.values_list("pk", flat=True))
+        # A full member sees every person of the family: nobody is hidden from them.
+        everyone = (
+            visible if seen.is_full_member(family.pk) else set(people.values_list("pk", flat=True))
+        )
     # The family's members (a few rows), from the page's prefetch where it made one.
     roles = {m.group_role for m in family.members.all() if m.user_id == user.pk}
     if roles - set(YOUTH_ROLES) - {Role.JOB_MENTOR}:

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 # The list: 9, plus the user's scope (families.scope: one query per request), plus one for
 # the people a name or CPR search matched (shown on the results).
 LIST_QUERIES = 11
-DETAIL_QUERIES = 19
+DETAIL_QUERIES = 18
 
 CPR = "120385-4012"
 
