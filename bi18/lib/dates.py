@@ -52,8 +52,17 @@ def parse_date(text: str) -> datetime.date | None:
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
-    """`day` + `months` calendar months, clamped to the target month's last day."""
-    return day + relativedelta(months=months)
+    """`day` + `months` calendar months, clamped to the target month's last day.
+
+    relativedelta's rule, computed directly for a plain date: the matching and the demo
+    seeding call this millions of times at 50,000 families, and building a relativedelta
+    cost ≈ 30 µs a call (tests/lib/test_dates.py holds the two equal on every day)."""
+    if type(day) is not datetime.date:
+        return day + relativedelta(months=months)
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def months_back(until: datetime.date, months: int) -> datetime.date:
@@ -74,14 +83,24 @@ def whole_months(start: datetime.date, end: datetime.date) -> int:
     """Whole calendar months from `start` to `end`: the largest n with
     add_months(start, n) <= end (31 January to 28 February is 1). Months on benefits
     (the family page, the evaluation) use it."""
-    delta = relativedelta(end, start)
-    return delta.years * 12 + delta.months
+    if type(start) is not datetime.date or type(end) is not datetime.date or end < start:
+        delta = relativedelta(end, start)
+        return delta.years * 12 + delta.months
+    # The month count of the two dates, one less when `start`'s day (clamped to `end`'s
+    # month) has not come yet in `end`'s month: relativedelta's result, without building one.
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if min(start.day, calendar.monthrange(end.year, end.month)[1]) > end.day:
+        months -= 1
+    return months
 
 
 def age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
     """Age in whole years on `day`, clamped like add_months: someone born on 29 February
     turns a year older on 28 February in a common year. The family page, the age checks
     of the forms and the youth track, and the evaluation's age bands use it."""
+    plain = type(date_of_birth) is datetime.date and type(day) is datetime.date
+    if plain and day >= date_of_birth:
+        return whole_months(date_of_birth, day) // 12
     return relativedelta(day, date_of_birth).years
 
 

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django import forms
 from django.db.models import F
 from django.utils import translation
@@ -86,6 +87,23 @@ def test_whole_months_is_the_count_that_add_months_reaches_on_every_day(start):
         months = whole_months(start, end)
         assert add_months(start, months) <= end < add_months(start, months + 1), end
     assert whole_months(datetime.date(2023, 1, 31), datetime.date(2023, 2, 28)) == 1
+
+
+def test_the_direct_arithmetic_is_relativedeltas_on_every_day():
+    """add_months, whole_months and age_on compute relativedelta's rule without building
+    one (they run millions of times in the matching and the demo seeding)."""
+    one = datetime.timedelta(days=1)
+    days = [datetime.date(2023, 11, 20) + n * one for n in range(500)]  # two month-ends of Feb
+    for day in days:
+        for months in (-25, -13, -12, -6, -1, 0, 1, 2, 3, 6, 11, 12, 13, 24, 600):
+            assert add_months(day, months) == day + relativedelta(months=months), (day, months)
+    for start in days[::7] + [datetime.date(2024, 2, 29), datetime.date(2023, 1, 31)]:
+        for end in days:
+            delta = relativedelta(end, start)
+            assert whole_months(start, end) == delta.years * 12 + delta.months, (start, end)
+            assert age_on(start, end) == delta.years, (start, end)
+    moment = datetime.datetime(2024, 1, 31, 9, 30)  # a datetime keeps its time
+    assert add_months(moment, 1) == datetime.datetime(2024, 2, 29, 9, 30)
 
 
 def test_age_on_counts_whole_years_and_a_leap_day_birthday():
