@@ -35,7 +35,7 @@ from employment.models import (
 )
 from families.access import scope_for
 from families.models import BenefitCategory
-from families.worklist.registry import Deadline, DeadlineKind, pk_url
+from families.worklist.registry import Deadline, DeadlineKind, per_request, pk_url
 
 INTERNSHIP_DEADLINE = "employment.internship_deadline"
 INTENSIVE_END = "employment.intensive_phase_end"
@@ -68,19 +68,12 @@ _VIA_TRACK = ("track__id", *(f"track__{name}" for name in _TRACK_ONLY if name.st
 def tracks_for(user, *owner_fields: str, family_id: int | None = None):
     """Open tracks the user is responsible for through `owner_fields`, or as the
     coordinating family caseworker; only parents the user may see (employment.access);
-    with `family_id`, only that family's.
-
-    Built once per user object and scope (i.e. per request), not per collector: resolving
-    the scope's id lists into the filter was a tenth of "Mit arbejde"'s time. Callers only
-    derive from it (filter, annotate, `__in`), which copies it."""
-    scope = scope_for(user)
-    memo = user.__dict__.setdefault("_bi18_tracks_for", {})
-    key = (owner_fields, family_id)
-    if key in memo and memo[key][0] is scope:
-        return memo[key][1]
-    tracks = _tracks_for(user, owner_fields, family_id)
-    memo[key] = (scope, tracks)
-    return tracks
+    with `family_id`, only that family's. Built once per request (per_request)."""
+    return per_request(
+        user,
+        ("employment.tracks", owner_fields, family_id),
+        lambda: _tracks_for(user, owner_fields, family_id),
+    )
 
 
 def _tracks_for(user, owner_fields, family_id):

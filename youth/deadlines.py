@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.rules import rule
-from families.worklist.registry import Deadline, DeadlineKind, pk_url
+from families.worklist.registry import Deadline, DeadlineKind, per_request, pk_url
 from youth import access, rules
 from youth.models import ExamPreparation, YouthTrack
 
@@ -29,13 +29,17 @@ PLANNED_END = "youth.planned_end"
 def _responsible_tracks(user, family_id=None):
     """Tracks the user is responsible for, of young people they may still see (youth.access:
     an id-set filter from the user's scope, so no scan of the people table); with
-    `family_id`, only that family's."""
+    `family_id`, only that family's. Built once per request (per_request)."""
     if not (user and user.is_authenticated):
         return YouthTrack.objects.none()
-    tracks = YouthTrack.objects.responsible(user)
-    if family_id is not None:
-        tracks = tracks.filter(person__family_id=family_id)
-    return access.tracks(user, tracks)
+
+    def build():
+        tracks = YouthTrack.objects.responsible(user)
+        if family_id is not None:
+            tracks = tracks.filter(person__family_id=family_id)
+        return access.tracks(user, tracks)
+
+    return per_request(user, ("youth.tracks", family_id), build)
 
 
 def collect_follow_ups(
