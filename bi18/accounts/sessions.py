@@ -8,7 +8,8 @@ id in an indexed column that is one DELETE, not a decode of every session row.
 from django.apps import apps
 from django.contrib.sessions.backends.db import SessionStore as DBSessionStore
 from django.contrib.sessions.base_session import AbstractBaseSession
-from django.db import models
+from django.db import connections, models, router
+from django.utils import timezone
 
 
 class SessionStore(DBSessionStore):
@@ -17,6 +18,20 @@ class SessionStore(DBSessionStore):
         # By name: accounts.models builds its Session on BaseUserSession below.
         return apps.get_model("accounts", "Session")
 
+    def load(self):
+        """The session's data, as Django's load() reads it (a key not yet expired), in one
+        fixed statement: the ORM built the same query anew on every request."""
+        model = self.model
+        connection = connections[router.db_for_read(model)]
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(_load_sql(model, connection), [self.session_key, now])
+            row = cursor.fetchone()
+        if row is None:
+            self._session_key = None
+            return {}
+        return self.decode(row[0])
+
     def create_model_instance(self, data):
         session = super().create_model_instance(data)
         try:
@@ -24,6 +39,15 @@ class SessionStore(DBSessionStore):
         except (TypeError, ValueError):
             session.user_id = None
         return session
+
+
+def _load_sql(model, connection) -> str:
+    quote = connection.ops.quote_name
+    column = {f.name: quote(f.column) for f in model._meta.concrete_fields}
+    return (
+        f"SELECT {column['session_data']} FROM {quote(model._meta.db_table)}"  # noqa: S608 - names from _meta
+        f" WHERE {column['session_key']} = %s AND {column['expire_date']} > %s"
+    )
 
 
 class BaseUserSession(AbstractBaseSession):
