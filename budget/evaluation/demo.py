@@ -76,18 +76,33 @@ def seed(*, rng: random.Random, family_ids, users, today: datetime.date, **_kwar
     family_ids = list(family_ids)
     rates = pilot_rates(family_ids, today)
     wanted = {code: max(0.0, rates[code] - effect) for code, effect in SIMULATED_EFFECT.items()}
+    # Plain rows, not model instances: only these fields are read, for ≈ 230,000 people.
     tracks = {
-        t.person_id: t for t in EmploymentTrack.objects.filter(person__family_id__in=family_ids)
+        t.person_id: t
+        for t in EmploymentTrack.objects.filter(person__family_id__in=family_ids).values_list(
+            "person_id", "start", named=True
+        )
     }
     youth = {
         t.person_id: t
-        for t in YouthTrack.objects.filter(person__family_id__in=family_ids, education_effort=True)
+        for t in YouthTrack.objects.filter(
+            person__family_id__in=family_ids, education_effort=True
+        ).values_list("person_id", "actual_end", named=True)
     }
     families = (
-        Family.objects.filter(pk__in=family_ids).annotate(size=Count("people")).order_by("pk")
+        Family.objects.filter(pk__in=family_ids)
+        .order_by("pk")
+        .values_list("pk", "district", named=True)
     )
-    people_by_family: dict[int, list[Person]] = {}
-    for person in Person.objects.filter(family_id__in=family_ids).order_by("family_id", "pk"):
+    people_by_family: dict[int, list] = {}
+    for person in (
+        Person.objects.filter(family_id__in=family_ids)
+        .order_by("family_id", "pk")
+        .values_list(
+            "pk", "family_id", "role", "date_of_birth", "benefit_category", "benefit_since",
+            named=True,
+        )
+    ):  # fmt: skip
         people_by_family.setdefault(person.family_id, []).append(person)
 
     taken = set(ComparisonPerson.objects.values_list("cpr_hash", flat=True)) | set(
