@@ -1,7 +1,9 @@
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import localize, number_format
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -32,4 +34,22 @@ def dkk(amount, digits=0):
     value = Decimal(str(amount)).quantize(Decimal(1).scaleb(-int(digits)), ROUND_HALF_UP)
     return (
         f"{number_format(value, decimal_pos=int(digits), use_l10n=True, force_grouping=True)} kr."
+    )
+
+
+@register.filter
+def breakdown_cell(cell, threshold):
+    """One cell of a breakdown table: "77 % (19370/25047)", "< 5" or "hidden"; "–" for no
+    group. A filter, not template branches: the dashboard has a hundred of these cells."""
+    if cell is None:
+        return "–"
+    if cell.secondary:
+        return format_html('<span class="suppressed">{}</span>', _("hidden"))
+    if cell.suppressed:
+        return format_html('<span class="suppressed">&lt; {}</span>', localize(threshold))
+    return format_html(
+        '{} <span class="small text-body-secondary">({}/{})</span>',
+        pct(cell.rate, 0),
+        localize(cell.numerator),
+        localize(cell.denominator),
     )

@@ -389,3 +389,20 @@ def test_each_dashboard_and_budget_page_has_its_own_heading_and_breadcrumb(
         assert h1 == heading
     # The last crumb is the page itself, named as its heading.
     assert crumbs == [c if c is not None else h1 for c in trail]
+
+
+def test_the_dashboard_breakdowns_hide_small_groups_and_their_complement(login, manager):
+    parents(6, district=District.VALBY, cohort="A")
+    parents(6, district=District.VANLOESE, cohort="A", in_internship=False)
+    parents(3, district=District.VALBY, cohort="B")
+    services.snapshot_compute(on=D(2024, 9, 1))
+    response = login(manager).get(reverse("targets_home"))
+    body = response.content.decode()
+    by_cohort = response.context["matrices"][0][1]
+    t1 = [t.code for t in response.context["views"]].index("T1")
+    cells = {row.label: row.cells[t1] for row in by_cohort}
+    # B is small (3 people); A alone would give B away from the total: hidden too.
+    assert cells["B"].suppressed and not cells["B"].secondary
+    assert cells["A"].secondary
+    assert '<td class="text-end"><span class="suppressed">&lt; 5</span></td>' in body
+    assert '<td class="text-end"><span class="suppressed">skjult</span></td>' in body
