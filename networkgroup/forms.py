@@ -143,7 +143,8 @@ class DecisionForm(_Form):
         self.fields["goal"].queryset = goals
         self.fields["goal"].label_from_instance = _goal_label
         self.fields["person"].queryset = access.people_choices(user, family)
-        self.fields["responsible"].queryset = _member_users(family)
+        if self.is_bound or members is None:  # else only the page's members are shown
+            self.fields["responsible"].queryset = _member_users(family)
         if not self.is_bound and shown_goals is not None and not shown_goals:
             self.initial["kind"] = services.DecisionKind.NEW_GOAL
         if shown_goals is not None:

@@ -170,13 +170,19 @@ def meeting_edit(request, family_pk, pk):
 def _decision_form(request, family, plan, data=None, *, page=None):
     """The decision form; on the meeting page (`page`: its plan context) the selects are
     filled from the goals and members the page already fetched."""
+    # The goals a choice is validated against; an unbound form shows the page's own.
+    goals = (
+        Goal.objects.none()
+        if data is None and page is not None
+        else access.goals(request.user, Goal.objects.filter(plan=plan))
+        .select_related("person")
+        .order_by("area", "id")
+    )
     return DecisionForm(
         data,
         family=family,
         user=request.user,
-        goals=access.goals(request.user, Goal.objects.filter(plan=plan))
-        .select_related("person")
-        .order_by("area", "id"),
+        goals=goals,
         shown_goals=page["goals"] if page else None,
         members=page["members"] if page else None,
     )
