@@ -115,46 +115,55 @@ def seed(*, rng: random.Random, family_ids, users, today: datetime.date, **_kwar
         hashes[digits] = cpr_hash(digits)
         return hashes[digits] in taken
 
+    # Plain tuples inserted with bi18.lib.bulk: no model instance for ≈ 450,000 rows at 50,000
+    # families. The draws from rng are made in the same order as ever: same seed, same data.
+    now = timezone.now()
     start_number = ComparisonHousehold.objects.count() + 1
     households, people, plans = [], [], []
     for family in families:
         for _copy in range(COMPARISON_PER_FAMILY):
-            household = ComparisonHousehold(
-                household_id=f"{DEMO_HOUSEHOLD_PREFIX}{start_number + len(households):05d}",
-                district=family.district,
-                source="Demo",
-                criterion_date=today,
+            number = start_number + len(households)
+            households.append(
+                (f"{DEMO_HOUSEHOLD_PREFIX}{number:05d}", family.district, "Demo", today, now, now)
             )
-            households.append(household)
             for pilot in people_by_family.get(family.pk, []):
                 birth = pilot.date_of_birth or datetime.date(1985, 1, 1)
                 cpr = fictitious_cpr(rng, birth, female=rng.random() < 0.5, taken=is_taken)
                 hashed = hashes[cpr.digits]
                 hashes.clear()
                 taken.add(hashed)
-                person = ComparisonPerson(
-                    cpr_hash=hashed,
-                    role=pilot.role,
-                    date_of_birth=cpr.birth_date,
-                    benefit_category=pilot.benefit_category
-                    if pilot.role == PersonRole.PARENT
-                    else "",
-                    benefit_since=pilot.benefit_since if pilot.role == PersonRole.PARENT else None,
+                parent = pilot.role == PersonRole.PARENT
+                since = pilot.benefit_since if parent else None
+                people.append(
+                    [len(households) - 1, hashed, pilot.role, cpr.birth_date]
+                    + [pilot.benefit_category if parent else "", since]
                     # Most of the rest of the target group is in another special effort.
-                    in_other_effort=pilot.role == PersonRole.PARENT and rng.random() < 0.75,
+                    + [parent and rng.random() < 0.75, now, now]
                 )
-                people.append((person, household))
-                plans.append((person, tracks.get(pilot.pk), youth.get(pilot.pk)))
-    bulk.create(households)
-    for person, household in people:
-        person.household = household
-    bulk.create([p for p, _h in people])
+                plans.append((pilot.role, since, tracks.get(pilot.pk), youth.get(pilot.pk)))
+    household_ids = bulk.insert_rows(
+        ComparisonHousehold,
+        ["household_id", "district", "source", "criterion_date", "created_at", "updated_at"],
+        households,
+        ids=True,
+    )
+    for row in people:
+        row[0] = household_ids[row[0]]
+    person_ids = bulk.insert_rows(
+        ComparisonPerson,
+        ["household", "cpr_hash", "role", "date_of_birth", "benefit_category", "benefit_since"]
+        + ["in_other_effort", "created_at", "updated_at"],
+        [tuple(row) for row in people],
+        ids=True,
+    )
 
     statuses = []
-    for person, track, youth_track in plans:
-        statuses += _history(rng, person, track, youth_track, wanted, today)
-    bulk.create(statuses)
-    now = timezone.now()
+    for person_id, (role, since, track, youth_track) in zip(person_ids, plans, strict=True):
+        statuses += [
+            (person_id, day, status)
+            for day, status in _history(rng, role, since, track, youth_track, wanted, today)
+        ]
+    bulk.insert_rows(ComparisonStatus, ["person", "date", "status"], statuses)
     ComparisonUpload.objects.create(
         kind=UploadKind.OUTCOMES,
         file_name="demo",
@@ -170,16 +179,17 @@ def seed(*, rng: random.Random, family_ids, users, today: datetime.date, **_kwar
     services.evaluation_run_execute(run_id=None)
 
 
-def _history(rng, person, track, youth_track, wanted, today) -> list[ComparisonStatus]:
-    rows = []
+def _history(rng, role, benefit_since, track, youth_track, wanted, today) -> list[tuple]:
+    """(date, status) rows of one comparison person's register history."""
+    rows: list[tuple] = []
 
     def add(day: datetime.date, status: str) -> None:
-        if day <= today and all(r.date != day for r in rows):
-            rows.append(ComparisonStatus(person=person, date=day, status=status))
+        if day <= today and all(date != day for date, _status in rows):
+            rows.append((day, status))
 
-    if person.role == PersonRole.PARENT:
-        if person.benefit_since:
-            add(person.benefit_since, RegisterStatus.BENEFIT)
+    if role == PersonRole.PARENT:
+        if benefit_since:
+            add(benefit_since, RegisterStatus.BENEFIT)
         if track is None:
             return rows
         start = track.start
