@@ -23,9 +23,10 @@ pytestmark = pytest.mark.django_db
 # includes the panels the track apps register (plan, meetings, employment, youth), the
 # journal (its person scope, latest notes, document count) and consent (its bases; the
 # members are the page's own read, shared with the panels).
-# The list: 9, plus the user's scope (families.scope: one query per request), plus one for
-# the people a name or CPR search matched (shown on the results).
-LIST_QUERIES = 11
+# The list: session, user, roles and permissions (one query), the user's scope (one query),
+# count, families, their parents, one audit INSERT; plus one for the people a name or CPR
+# search matched (shown on the results).
+LIST_QUERIES = 9
 DETAIL_QUERIES = 18
 
 CPR = "120385-4012"
