@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from bi18.accounts.roles import Role
 from families.cpr import cpr_hash
-from families.models import Family, FamilyStatus, NetworkMember, Person, PersonRole
+from families.models import District, Family, FamilyStatus, NetworkMember, Person, PersonRole
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member, assign
 
 pytestmark = pytest.mark.django_db
@@ -485,3 +485,12 @@ def test_a_missing_csrf_token_gets_a_translated_page_not_a_technical_one(casewor
     assert response.status_code == 403
     assert "CSRF verification failed" not in response.content.decode()
     assert 'id="main"' in response.content.decode()
+
+
+def test_the_list_labels_are_the_choices_labels_or_the_stored_value():
+    family = Family(district=District.VALBY, status=FamilyStatus.ACTIVE)
+    assert (family.district_label, family.status_label) == (
+        family.get_district_display(),
+        family.get_status_display(),
+    )
+    assert Family(district="gone", status="odd").district_label == "gone"
