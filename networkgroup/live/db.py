@@ -1,15 +1,21 @@
-"""Database calls of the live sockets, on one kept connection per ASGI process.
+"""Database calls of the live sockets, on a few kept connections per ASGI process.
 
 The ASGI server runs with CONN_MAX_AGE 0 (docker-compose's `live`): Django runs each HTTP
 request there in a thread of its own, where a persistent connection would be left behind.
-The consumers' calls, however, all run in Channels' one thread-sensitive sync thread: this
-variant of `database_sync_to_async` keeps that thread's connection for LIVE_CONN_MAX_AGE
-seconds instead of opening a new PostgreSQL connection for every admission, re-check,
-presence ping and resync. Django's own rules still close it when it broke, when a call left
-autocommit off, or when it is older than that (close_old_connections).
+The consumers' calls (admission, re-check, presence ping, resync) run instead in this
+process's own LIVE_DB_THREADS threads, not in Channels' one thread-sensitive sync thread:
+with a thousand sockets, their re-checks alone are a steady stream of calls that mostly
+wait for the database, and one thread serialised them behind each other. Each thread keeps
+its connection for LIVE_CONN_MAX_AGE seconds instead of opening a new PostgreSQL connection
+per call. Django's own rules still close it when it broke, when a call left autocommit off,
+or when it is older than that (close_old_connections). Every call is self-contained (no
+transaction or state spans two calls), so which thread runs it does not matter.
 """
 
+import os
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 from asgiref.sync import SyncToAsync
 from django.conf import settings
@@ -25,7 +31,36 @@ def _keep_open() -> None:
             conn.close_at = time.monotonic() + max_age
 
 
+LIVE_DB_THREADS = 4
+
+_executor: tuple[int, ThreadPoolExecutor] | None = None
+_executor_lock = threading.Lock()
+
+
+def _live_executor() -> ThreadPoolExecutor:
+    """This process's threads for the sockets' database calls (made again in a forked child)."""
+    global _executor
+    with _executor_lock:
+        if _executor is None or _executor[0] != os.getpid():
+            pool = ThreadPoolExecutor(max_workers=LIVE_DB_THREADS, thread_name_prefix="live-db")
+            _executor = (os.getpid(), pool)
+        return _executor[1]
+
+
 class LiveDatabaseSyncToAsync(SyncToAsync):
+    def __init__(self, func):
+        super().__init__(func, thread_sensitive=False)
+
+    # Looked up at each call, not when a method is decorated at import: a process's threads
+    # are its own (a pool copied by a fork has no threads behind it).
+    @property
+    def _executor(self) -> ThreadPoolExecutor:
+        return _live_executor()
+
+    @_executor.setter
+    def _executor(self, _value) -> None:
+        pass
+
     def thread_handler(self, loop, *args, **kwargs):
         close_old_connections()
         try:
