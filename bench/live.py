@@ -364,7 +364,12 @@ def save_share(args, world, actor_pk: int, share: int, start: float, out: str) -
 
     def save(goal_id: int, n: int, started: float) -> None:
         services.goal_update(
-            actor=actor, goal=goals[goal_id], text=f"Gemt {n}", version=versions[goal_id]
+            actor=actor,
+            goal=goals[goal_id],
+            # A text of this run's own: with --reuse, the same text as the last run's would
+            # change nothing, and a save that changes nothing announces nothing.
+            text=f"Gemt {n} ({start:.0f})",
+            version=versions[goal_id],
         )
         versions[goal_id] += 1
         with lock:
