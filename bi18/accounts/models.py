@@ -32,7 +32,7 @@ class User(AbstractUser):
         return self._role_names
 
     def has_perm(self, perm, obj=None) -> bool:
-        if obj is None and not hasattr(self, "_group_perm_cache"):
+        if obj is None and not hasattr(self, "_role_names"):
             self._load_roles()
         return super().has_perm(perm, obj)
 

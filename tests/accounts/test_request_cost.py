@@ -50,13 +50,15 @@ def test_a_role_without_permissions_and_a_user_without_roles(db):
     assert not nobody.has_perm("accounts.access_case_data")
 
 
-def test_inactive_and_superuser_as_django_decides(db):
+def test_inactive_and_superuser_as_django_decides(db, django_assert_num_queries):
     inactive = UserFactory(username="cost-inactive", role=Role.ADMIN)
     inactive.is_active = False
     inactive.save()
     inactive = _fresh(inactive)
-    assert not inactive.has_perm("accounts.view_audit_log")
-    assert inactive.role_names == {Role.ADMIN}
+    with django_assert_num_queries(1):
+        assert not inactive.has_perm("accounts.view_audit_log")
+        assert not inactive.has_perm("accounts.manage_users")
+        assert inactive.role_names == {Role.ADMIN}
     superuser = UserFactory(username="cost-super")
     superuser.is_superuser = True
     superuser.save()
