@@ -47,6 +47,27 @@ def _live_executor() -> ThreadPoolExecutor:
         return _executor[1]
 
 
+def shutdown() -> None:
+    """Close this process's live threads and the connections they keep (tests, so that the
+    test database can be dropped; a process about to exit)."""
+    global _executor
+    with _executor_lock:
+        executor, _executor = _executor, None
+    if executor is None or executor[0] != os.getpid():
+        return
+    pool = executor[1]
+    # One call per thread: each waits until every thread holds one, so none runs two.
+    barrier = threading.Barrier(LIVE_DB_THREADS)
+
+    def close() -> None:
+        barrier.wait(timeout=10)
+        connections.close_all()
+
+    for future in [pool.submit(close) for _ in range(LIVE_DB_THREADS)]:
+        future.result()
+    pool.shutdown(wait=True)
+
+
 class LiveDatabaseSyncToAsync(SyncToAsync):
     def __init__(self, func):
         super().__init__(func, thread_sensitive=False)
