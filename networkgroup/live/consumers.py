@@ -57,6 +57,7 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         self.meeting_id = int(kwargs["meeting_pk"]) if kwargs.get("meeting_pk") else None
         self.session_key = getattr(self.scope.get("session"), "session_key", None)
         self.language = language_from_cookies(self.scope.get("cookies") or {})
+        self._recheck_lock = asyncio.Lock()
         self.grant = await self._admit(audit=True)
         if self.grant is None:
             await self.close()
@@ -157,14 +158,21 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             await self._announce("presence.here")
 
     async def _recheck(self) -> bool:
-        found = await self._admit(audit=False)
-        if found is None:
-            self.grant_ended = True
-            await self.close(code=CLOSE_ACCESS_ENDED)
-            return False
-        self.grant = found
-        await self._join_class_groups()
-        return True
+        # One re-check at a time per socket: the periodic round and a change's re-check
+        # (live_recheck) run their database calls in different threads (live.db), so without
+        # this an answer read before a change could land after the one read after it and put
+        # the socket back in an audience class it has just left.
+        async with self._recheck_lock:
+            if getattr(self, "grant_ended", False):
+                return False
+            found = await self._admit(audit=False)
+            if found is None:
+                self.grant_ended = True
+                await self.close(code=CLOSE_ACCESS_ENDED)
+                return False
+            self.grant = found
+            await self._join_class_groups()
+            return True
 
     async def live_recheck(self, event):
         """Access may have changed (notify.recheck_user): check now, not at the next round."""

@@ -9,7 +9,8 @@ wait for the database, and one thread serialised them behind each other. Each th
 its connection for LIVE_CONN_MAX_AGE seconds instead of opening a new PostgreSQL connection
 per call. Django's own rules still close it when it broke, when a call left autocommit off,
 or when it is older than that (close_old_connections). Every call is self-contained (no
-transaction or state spans two calls), so which thread runs it does not matter.
+transaction or state spans two calls), so which thread runs it does not matter; what
+depends on their order, a socket's re-checks, the consumer runs one at a time.
 """
 
 import os

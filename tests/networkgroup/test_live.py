@@ -806,3 +806,33 @@ def test_the_sockets_database_calls_keep_one_connection(monkeypatch):
     plain, kept = run(scenario)
     assert plain[0] != plain[1]  # a new connection per call, as before
     assert len(set(kept)) == 1
+
+
+def test_an_older_recheck_never_lands_after_a_newer_one():
+    """A socket's periodic re-check and the re-check a membership change asks for run one
+    after the other: an answer read before the change cannot overwrite the one read after
+    it (the database calls run in several threads, so they may finish in any order)."""
+    from networkgroup.live.consumers import LiveConsumer
+
+    async def scenario():
+        consumer = LiveConsumer()
+        consumer._recheck_lock = asyncio.Lock()
+        answers = iter([("read before the change", 0.3), ("read after the change", 0.0)])
+
+        async def admit(*, audit):
+            grant, delay = next(answers)
+            await asyncio.sleep(delay)
+            return grant
+
+        async def join_class_groups():
+            return None
+
+        consumer._admit = admit
+        consumer._join_class_groups = join_class_groups
+        periodic = asyncio.create_task(consumer._recheck())
+        await asyncio.sleep(0.05)  # the periodic round is reading when the change arrives
+        await consumer.live_recheck({"type": "live.recheck"})
+        await periodic
+        return consumer.grant
+
+    assert run(scenario) == "read after the change"
