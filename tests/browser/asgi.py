@@ -53,3 +53,8 @@ class AsgiServer:
         self.server.should_exit = True
         self.thread.join(timeout=10)
         self._socket.close()
+        # The sockets' database threads keep their connections (networkgroup.live.db); close
+        # them with the server, or the test database cannot be dropped at the end of the run.
+        from networkgroup.live import db
+
+        db.shutdown()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.db import connections
 from django.urls import reverse
 
 from bi18.accounts.roles import ROLE_PERMISSIONS
@@ -156,7 +157,7 @@ def browser_login(page):
 
 
 @pytest.fixture
-def asgi_server(transactional_db, settings):
+def asgi_server(transactional_db, settings, monkeypatch):
     """The project's ASGI application (HTTP and WebSockets) under uvicorn, on a free port
     in a thread of this process (pytest-django's live_server speaks WSGI only). The channel
     layer is the settings' own: channels-redis on the real Redis when REDIS_URL is set."""
@@ -166,6 +167,10 @@ def asgi_server(transactional_db, settings):
     if "CONFIG" in layers:  # Redis: a key space of this test's own
         layers = {**layers, "CONFIG": {**layers["CONFIG"], "prefix": f"t{uuid.uuid4().hex[:12]}"}}
     settings.CHANNEL_LAYERS = {"default": layers}  # a fresh layer for this server's loop
+    # As production runs uvicorn (README "Production"): Django serves each ASGI request in a
+    # thread of its own, so a kept connection would outlive the request and the test database
+    # could not be dropped at the end of the run.
+    monkeypatch.setitem(connections.databases["default"], "CONN_MAX_AGE", 0)
     server = AsgiServer()
     server.start()
     yield server
