@@ -10,13 +10,16 @@ Who gets what (documented once, here):
   for that family's parents – they hold the joint plan.
 Always only for parents the user may see (employment.access) and only for users in an
 employment role (a retention counsellor gets none). Tracks with an
-outcome are finished and raise nothing. Each collector makes a fixed number of
-queries (one, plus the user's role lookup).
+outcome are finished and raise nothing. All kinds are read together, once per work list
+(`_read_work`): the user's open tracks with a flag per kind, their interviews, their
+internships due for a kind and their mentor periods ending — four queries whatever the
+caseload, rows rather than model instances.
 """
 
 import datetime
+from collections import defaultdict
 
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,8 +37,8 @@ from employment.models import (
     TrackKind,
 )
 from families.access import scope_for
-from families.models import BenefitCategory
-from families.worklist.registry import Deadline, DeadlineKind, per_request, pk_url
+from families.models import BenefitCategory, Person
+from families.worklist.registry import Deadline, DeadlineKind, pk_url, shared
 
 INTERNSHIP_DEADLINE = "employment.internship_deadline"
 INTENSIVE_END = "employment.intensive_phase_end"
@@ -48,286 +51,342 @@ RISK_WEEK6 = "employment.risk_week6"
 RISK_MONTH6 = "employment.risk_month6"
 RISK_INTERVIEWS = "employment.risk_interviews"
 
-_TRACK_ONLY = (
+ALL_KINDS = (
+    INTERNSHIP_DEADLINE,
+    INTENSIVE_END,
+    INTERVIEW_DUE,
+    INTERNSHIP_GAP,
+    INTERNSHIP_CAP,
+    MENTOR_END,
+    INTERNSHIP_OVERRUN,
+    RISK_WEEK6,
+    RISK_MONTH6,
+    RISK_INTERVIEWS,
+)
+
+# What an item shows of a track: its person and family (plain rows, no model instances).
+_TRACK_COLUMNS = (
     "id",
     "start",
-    "kind",
-    "person__id",
+    "goal",
+    "person_id",
     "person__first_name",
     "person__last_name",
-    "person__family__id",
+    "person__family",
     "person__family__case_number",
 )
 
 
-# What an item shows of a row that hangs off a track (internship, mentor period): the
-# person and family columns only, not every column of four tables.
-_VIA_TRACK = ("track__id", *(f"track__{name}" for name in _TRACK_ONLY if name.startswith("person")))
-
-
-def tracks_for(user, *owner_fields: str, family_id: int | None = None):
-    """Open tracks the user is responsible for through `owner_fields`, or as the
-    coordinating family caseworker; only parents the user may see (employment.access);
-    with `family_id`, only that family's. Built once per request (per_request)."""
-    return per_request(
-        user,
-        ("employment.tracks", owner_fields, family_id),
-        lambda: _tracks_for(user, owner_fields, family_id),
-    )
-
-
-def _tracks_for(user, owner_fields, family_id):
-    if not can_see_employment(user):
-        return EmploymentTrack.objects.none()
-    responsible = Q()
-    for name in owner_fields:
-        responsible |= Q(**{name: user})
+def _responsible(user, owner_field: str) -> Q | None:
+    """The tracks the user is responsible for through `owner_field`, or as the family
+    caseworker who coordinates the family's network group (they hold the joint plan)."""
+    responsible = Q(**{owner_field: user})
     if user.has_role(Role.FAMILY_CASEWORKER):
         coordinated = scope_for(user).coordinated_families
         if coordinated:
             responsible |= Q(person__family_id__in=sorted(coordinated))
-    if not responsible:
-        return EmploymentTrack.objects.none()
-    # The user's scope as id sets (families.scope): no correlated sub-query per track, which
-    # made the planner scan every person and internship at 50,000 families (issue 11).
-    tracks = EmploymentTrack.objects.filter(responsible, outcome="")
-    if family_id is not None:
-        tracks = tracks.filter(person__family_id=family_id)
-    return access.tracks(user, tracks)
+    return responsible
 
 
-def _item(
-    kind: str, label: str, due: datetime.date, url: str, track, detail: str = "", **extra
-) -> Deadline:
-    person = track.person
-    return Deadline(
-        kind=kind,
-        label=label,
-        due=due,
-        url=url,
-        family_case_number=person.family.case_number,
-        family_id=person.family_id,
-        person_name=person.full_name,
-        detail=detail,
-        extra={"person_id": person.pk, **extra},
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def _work(user, today, until, family_id) -> dict[str, list[Deadline]]:
+    """Every employment item of the user due by `until`, by kind: each kind's collector
+    takes its list from here, read once per work list (registry.shared)."""
+    return shared(
+        ("employment", user.pk, today, until, family_id),
+        lambda: _read_work(user, today, until, family_id),
     )
 
 
-def _with_person(qs):
-    return qs.select_related("person__family").only(*_TRACK_ONLY)
+def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
+    """A fixed number of queries whatever the caseload: the user's open tracks with one
+    flag per kind (each kind's condition, the rules of employment.rules and
+    employment.clocks), their interviews, their internships due for a kind, their mentor
+    periods ending. Rows, not model instances (issue 11: building instances was most of
+    the page's time)."""
+    items: dict[str, list[Deadline]] = {kind: [] for kind in ALL_KINDS}
+    if not (user and user.is_authenticated and can_see_employment(user)):
+        return items
+    tracks = _open_tracks(user, today, until, family_id)
+    company_ids = [t["id"] for t in tracks if t["as_company"]]
+    employment = [t for t in tracks if t["as_employment"]]
 
-
-def collect_internship_deadline(user, today, until, family_id=None) -> list[Deadline]:
     internship_create_url = pk_url("employment:internship_create")
-    qs = _with_person(
-        tracks_for(user, "company_consultant", family_id=family_id)
-        .filter(rules.week6_pending_q())
-        .filter(start__lte=clocks.latest_start_with_deadline_by(until))
-    )
-    return [
-        _item(
-            INTERNSHIP_DEADLINE,
-            _("Internship deadline (week 6)"),
-            clocks.internship_deadline(t.start),
-            internship_create_url(t.person.pk),
-            t,
-            _("No internship registered"),
-        )
-        for t in qs
-    ]
-
-
-def collect_intensive_end(user, today, until, family_id=None) -> list[Deadline]:
-    track_edit_url = pk_url("employment:track_edit")
-    # Once the phase has ended it stays on the list only while no employment goal is set.
-    ended_before_today = clocks.latest_start_with_intensive_end_by(today - datetime.timedelta(1))
-    qs = _with_person(
-        tracks_for(user, "company_consultant", family_id=family_id)
-        .filter(
-            kind=TrackKind.INTENSIVE, start__lte=clocks.latest_start_with_intensive_end_by(until)
-        )
-        .filter(Q(goal="") | Q(start__gt=ended_before_today))
-    ).only(*_TRACK_ONLY, "goal")
-    return [
-        _item(
-            INTENSIVE_END,
-            _("End of the intensive phase (week 13)"),
-            clocks.intensive_phase_end(t.start),
-            track_edit_url(t.person.pk),
-            t,
-            "" if t.goal else _("No employment goal yet"),
-        )
-        for t in qs
-    ]
-
-
-def _with_held_interviews(qs):
-    return qs.prefetch_related(
-        Prefetch(
-            "interviews",
-            queryset=JobInterview.objects.filter(held_date__isnull=False).only(
-                "track_id", "held_date"
-            ),
-            to_attr="held_interviews",
-        )
-    )
-
-
-def collect_interview_due(user, today, until, family_id=None) -> list[Deadline]:
-    """The next statutory interview by the rule in clocks.next_interview_due: spread over
-    the first six months until the required number is held, then the configured interval."""
     interview_create_url = pk_url("employment:interview_create")
-    required = int(rule("job_interviews_first_six_months"))
-    # A filter in the database, the exact due date below: tracks that still lack
-    # interviews of the first six months (counted up to month 6 exactly, as
-    # clocks.interviews_in_first_six_months does), and the others whose interval has run
-    # out by `until` (clocks.latest_interval_base_due_by).
-    interval_base = clocks.latest_interval_base_due_by(until)
-    qs = (
-        _with_person(tracks_for(user, "employment_consultant", family_id=family_id))
-        .annotate(
-            last_held=Max("interviews__held_date"),
-            early_held=Count(
-                "interviews",
-                filter=Q(
-                    interviews__held_date__gte=F("start"),
-                    interviews__held_date__lte=clocks.six_month_mark_sql(),
-                ),
-            ),
-            next_planned=Min(
-                "interviews__planned_date",
-                filter=Q(interviews__held_date__isnull=True, interviews__planned_date__gte=today),
-            ),
-        )
-        .filter(
-            Q(early_held__lt=required)
-            | Q(last_held__lte=interval_base)
-            | Q(last_held__isnull=True, start__lte=interval_base)
-        )
-    )
-    items = []
-    for t in _with_held_interviews(qs):
-        held = [i.held_date for i in t.held_interviews]
-        due = clocks.next_interview_due(t.start, held)
-        if due > until:
-            continue
-        detail = (
-            _("Planned for %(date)s") % {"date": date_format(t.next_planned, "SHORT_DATE_FORMAT")}
-            if t.next_planned
-            else _("Not planned yet")
-        )
-        if due <= clocks.six_month_mark(t.start):
-            detail += " · " + _("%(held)s of %(required)s in the first 6 months") % {
-                "held": clocks.interviews_in_first_six_months(t.start, held),
-                "required": required,
-            }
-        items.append(
-            _item(
-                INTERVIEW_DUE,
-                _("Job interview due") if due >= today else _("Job interview overdue"),
-                due,
-                interview_create_url(t.person.pk),
-                t,
-                detail,
+    track_edit_url = pk_url("employment:track_edit")
+    parent_url = pk_url("employment:parent")
+
+    def add(kind, label, due, url, row, detail=""):
+        items[kind].append(
+            Deadline(
+                kind=kind,
+                label=label,
+                due=due,
+                url=url,
+                family_case_number=row["person__family__case_number"],
+                family_id=row["person__family"],
+                person_name=Person.name_of(row["person__first_name"], row["person__last_name"]),
+                detail=detail,
+                extra={"person_id": row["person_id"]},
             )
         )
+
+    for t in tracks:
+        person_id, start = t["person_id"], t["start"]
+        if t["is_week6_task"]:
+            add(
+                INTERNSHIP_DEADLINE,
+                _("Internship deadline (week 6)"),
+                clocks.internship_deadline(start),
+                internship_create_url(person_id),
+                t,
+                _("No internship registered"),
+            )
+        if t["is_week13"]:
+            add(
+                INTENSIVE_END,
+                _("End of the intensive phase (week 13)"),
+                clocks.intensive_phase_end(start),
+                track_edit_url(person_id),
+                t,
+                "" if t["goal"] else _("No employment goal yet"),
+            )
+        if t["is_gap"]:
+            add(
+                INTERNSHIP_GAP,
+                _("Gap between internships"),
+                t["last_end"] + datetime.timedelta(days=1),
+                internship_create_url(person_id),
+                t,
+                _("The last internship ended %(date)s")
+                % {"date": date_format(t["last_end"], "SHORT_DATE_FORMAT")},
+            )
+        if t["risk_week6"]:
+            add(
+                RISK_WEEK6,
+                _("At risk of missing week 6"),
+                clocks.internship_deadline(start),
+                internship_create_url(person_id),
+                t,
+                _("No internship yet"),
+            )
+        if t["risk_month6"]:
+            add(
+                RISK_MONTH6,
+                _("At risk of missing month 6"),
+                clocks.six_month_mark(start),
+                parent_url(person_id),
+                t,
+                _("Not in an internship on the 6-month date"),
+            )
+    if employment:
+        _interview_items(employment, today, until, add, interview_create_url)
+    if company_ids:
+        _internship_items(company_ids, until, add)
+    _mentor_items(user, company_ids, today, until, family_id, add, parent_url)
     return items
 
 
-def collect_internship_gap(user, today, until, family_id=None) -> list[Deadline]:
-    internship_create_url = pk_url("employment:internship_create")
+def _open_tracks(user, today, until, family_id) -> list[dict]:
+    """The open tracks the user is responsible for, of parents they may see
+    (employment.access; an id-set filter from the user's scope, no correlated sub-query
+    over the people table: issue 11), with what each kind needs to know of them."""
+    company = _responsible(user, "company_consultant")
+    employment = _responsible(user, "employment_consultant")
+    tracks = EmploymentTrack.objects.filter(company | employment, outcome="")
+    if family_id is not None:
+        tracks = tracks.filter(person__family_id=family_id)
+    # Once the phase has ended it stays on the list only while no employment goal is set.
+    ended_before_today = clocks.latest_start_with_intensive_end_by(today - datetime.timedelta(1))
+    month6_from = clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1))
+    month6_by = clocks.latest_start_with_mark_by(until)
     open_or_coming = Internship.objects.established().filter(
         track=OuterRef("pk"), actual_end__isnull=True
     )
-    qs = (
-        _with_person(tracks_for(user, "company_consultant", family_id=family_id))
-        .exclude(Exists(open_or_coming))
-        .annotate(
-            last_end=Max(
-                "internships__actual_end",
-                filter=~Q(internships__status=InternshipStatus.CANCELLED),
-            )
-        )
-        .filter(last_end__lt=today)
+    last_end = (
+        Internship.objects.established()
+        .filter(track=OuterRef("pk"))
+        .order_by()
+        .values("track")
+        .annotate(last=Max("actual_end"))
+        .values("last")
     )
-    return [
-        _item(
-            INTERNSHIP_GAP,
-            _("Gap between internships"),
-            t.last_end + datetime.timedelta(days=1),
-            internship_create_url(t.person.pk),
-            t,
-            _("The last internship ended %(date)s")
-            % {"date": date_format(t.last_end, "SHORT_DATE_FORMAT")},
+    tracks = access.tracks(user, tracks).annotate(
+        mark=clocks.six_month_mark_sql(),
+        last_end=Subquery(last_end),
+        as_company=_flag(company),
+        as_employment=_flag(employment),
+        is_week6_task=_flag(
+            company
+            & rules.week6_pending_q()
+            & Q(start__lte=clocks.latest_start_with_deadline_by(until))
+        ),
+        is_week13=_flag(
+            company
+            & Q(
+                kind=TrackKind.INTENSIVE,
+                start__lte=clocks.latest_start_with_intensive_end_by(until),
+            )
+            & (Q(goal="") | Q(start__gt=ended_before_today))
+        ),
+        is_gap=_flag(company & ~Exists(open_or_coming) & Q(last_end__lt=today)),
+        # Forecasts: tracks whose week 6 / month 6 falls between today and `until` and
+        # that will miss it as things stand (employment.rules.week6_met: T3's rule;
+        # employment.rules.t1_achieved: T1's, on the track's own month 6).
+        risk_week6=_flag(
+            (company | employment)
+            & Q(
+                kind=TrackKind.INTENSIVE,
+                start__gte=clocks.latest_start_with_deadline_by(today),
+                start__lte=clocks.latest_start_with_deadline_by(until),
+            )
+            & ~rules.week6_met_q()
+        ),
+        risk_month6=_flag(
+            (company | employment)
+            & Q(start__gt=month6_from, start__lte=month6_by)
+            & ~rules.t1_achieved_q(F("mark"))
+        ),
+        risk_interviews_window=_flag(Q(start__gt=month6_from, start__lte=month6_by)),
+    )
+    return list(
+        tracks.values(
+            *_TRACK_COLUMNS,
+            "last_end",
+            "as_company",
+            "as_employment",
+            "is_week6_task",
+            "is_week13",
+            "is_gap",
+            "risk_week6",
+            "risk_month6",
+            "risk_interviews_window",
         )
-        for t in qs
-    ]
+    )
 
 
-def collect_internship_cap(user, today, until, family_id=None) -> list[Deadline]:
+def _interview_items(tracks, today, until, add, interview_create_url) -> None:
+    """The statutory interviews (employment consultant): the next one due by the rule in
+    clocks.next_interview_due (spread over the first six months until the required number
+    is held, then the configured interval), and the forecast that month 6 is near with
+    fewer held and planned before it than the law's minimum (SPEC §5: at least 4)."""
+    required = int(rule("job_interviews_first_six_months"))
+    held: dict[int, list[datetime.date]] = defaultdict(list)
+    planned: dict[int, list[datetime.date]] = defaultdict(list)
+    for track_id, held_date, planned_date in JobInterview.objects.filter(
+        track_id__in=[t["id"] for t in tracks]
+    ).values_list("track_id", "held_date", "planned_date"):
+        if held_date:
+            held[track_id].append(held_date)
+        elif planned_date:
+            planned[track_id].append(planned_date)
+    for t in tracks:
+        start, person_id = t["start"], t["person_id"]
+        track_held = held[t["id"]]
+        mark = clocks.six_month_mark(start)
+        early_held = clocks.interviews_in_first_six_months(start, track_held)
+        due = clocks.next_interview_due(start, track_held)
+        if due <= until:
+            next_planned = min((d for d in planned[t["id"]] if d >= today), default=None)
+            detail = (
+                _("Planned for %(date)s") % {"date": date_format(next_planned, "SHORT_DATE_FORMAT")}
+                if next_planned
+                else _("Not planned yet")
+            )
+            if due <= mark:
+                detail += " · " + _("%(held)s of %(required)s in the first 6 months") % {
+                    "held": early_held,
+                    "required": required,
+                }
+            add(
+                INTERVIEW_DUE,
+                _("Job interview due") if due >= today else _("Job interview overdue"),
+                due,
+                interview_create_url(person_id),
+                t,
+                detail,
+            )
+        if t["risk_interviews_window"]:
+            coming = sum(1 for d in planned[t["id"]] if today <= d <= mark)
+            if early_held + coming < required:
+                add(
+                    RISK_INTERVIEWS,
+                    _("Fewer than %(required)s job interviews by month 6") % {"required": required},
+                    mark,
+                    interview_create_url(person_id),
+                    t,
+                    _("%(held)s held, %(planned)s planned")
+                    % {"held": early_held, "planned": coming},
+                )
+
+
+def _internship_items(track_ids, until, add) -> None:
+    """Internships of the company consultant's tracks: one reaching its cap (activity-ready
+    parents, LAB § 61; the latest internship of the track), and one past its planned end
+    with no actual end (record how it ended or extend it, or the parent is counted as in an
+    internship that may have stopped: T1)."""
     internship_edit_url = pk_url("employment:internship_edit")
     later = Internship.objects.established().filter(
         track=OuterRef("track_id"), start__gt=OuterRef("start")
     )
-    qs = (
-        Internship.objects.filter(
-            track__in=tracks_for(user, "company_consultant", family_id=family_id),
-            status=InternshipStatus.ONGOING,
-            actual_end__isnull=True,
-            start__lte=clocks.latest_start_with_cap_by(until),
-            track__person__benefit_category=BenefitCategory.ACTIVITY_READY,
-        )
-        .exclude(Exists(later))
-        .select_related("track__person__family", "company")
-        .only("id", "start", *_VIA_TRACK, "company__id", "company__name")
-    )
-    return [
-        _item(
-            INTERNSHIP_CAP,
-            _("Internship reaches its cap"),
-            clocks.internship_cap_date(i.start),
-            internship_edit_url(i.pk),
-            i.track,
-            _("%(company)s – arrange the next step") % {"company": i.company.name},
-        )
-        for i in qs
-    ]
-
-
-def collect_internship_overrun(user, today, until, family_id=None) -> list[Deadline]:
-    """An internship past its planned end with no actual end: record how it ended or
-    extend it, or the parent is counted as in an internship that may have stopped (T1)."""
-    internship_edit_url = pk_url("employment:internship_edit")
-    qs = Internship.objects.filter(
-        track__in=tracks_for(user, "company_consultant", family_id=family_id),
+    cap = Q(
+        status=InternshipStatus.ONGOING,
         actual_end__isnull=True,
-        planned_end__lte=until,
-    ).exclude(status=InternshipStatus.CANCELLED)
-    qs = qs.select_related("track__person__family", "company").only(
-        "id", "planned_end", *_VIA_TRACK, "company__id", "company__name"
+        start__lte=clocks.latest_start_with_cap_by(until),
+        track__person__benefit_category=BenefitCategory.ACTIVITY_READY,
+    ) & ~Exists(later)
+    overrun = Q(actual_end__isnull=True, planned_end__lte=until) & ~Q(
+        status=InternshipStatus.CANCELLED
     )
-    return [
-        _item(
-            INTERNSHIP_OVERRUN,
-            _("Internship past its planned end"),
-            i.planned_end,
-            internship_edit_url(i.pk),
-            i.track,
-            _("%(company)s – record the end or extend the planned end")
-            % {"company": i.company.name},
+    rows = (
+        Internship.objects.filter(cap | overrun, track_id__in=track_ids)
+        .annotate(is_cap=_flag(cap), is_overrun=_flag(overrun))
+        .values(
+            "id",
+            "start",
+            "planned_end",
+            "company__name",
+            "is_cap",
+            "is_overrun",
+            *(f"track__{name}" for name in _TRACK_COLUMNS if name != "goal"),
         )
-        for i in qs
-    ]
+    )
+    for i in rows:
+        row = {name: i[f"track__{name}"] for name in _TRACK_COLUMNS if name != "goal"}
+        if i["is_cap"]:
+            add(
+                INTERNSHIP_CAP,
+                _("Internship reaches its cap"),
+                clocks.internship_cap_date(i["start"]),
+                internship_edit_url(i["id"]),
+                row,
+                _("%(company)s – arrange the next step") % {"company": i["company__name"]},
+            )
+        if i["is_overrun"]:
+            add(
+                INTERNSHIP_OVERRUN,
+                _("Internship past its planned end"),
+                i["planned_end"],
+                internship_edit_url(i["id"]),
+                row,
+                _("%(company)s – record the end or extend the planned end")
+                % {"company": i["company__name"]},
+            )
 
 
-def collect_mentor_end(user, today, until, family_id=None) -> list[Deadline]:
-    parent_url = pk_url("employment:parent")
-    if not can_see_employment(user):
-        return []
-    responsible = Q(track__in=tracks_for(user, "company_consultant"))
+def _mentor_items(user, company_track_ids, today, until, family_id, add, parent_url) -> None:
+    """Mentor periods ending: for the company consultant (and coordinating caseworker) of
+    the track, and for the job mentor their own."""
+    responsible = Q(track_id__in=company_track_ids) if company_track_ids else None
     if user.has_role(Role.JOB_MENTOR):
         # After the period the mentor no longer sees the parent, so only what is still ahead.
-        responsible |= Q(mentor=user, end__gte=today, track__outcome="")
+        own = Q(mentor=user, end__gte=today, track__outcome="")
+        responsible = own if responsible is None else responsible | own
+    if responsible is None:
+        return
     qs = (
         MentorAssignment.objects.filter(responsible, closed_on__isnull=True, end__lte=until)
         .filter(renewal__isnull=True)
@@ -335,7 +394,12 @@ def collect_mentor_end(user, today, until, family_id=None) -> list[Deadline]:
         .only(
             "id",
             "end",
-            *_VIA_TRACK,
+            "track__id",
+            "track__person__id",
+            "track__person__first_name",
+            "track__person__last_name",
+            "track__person__family__id",
+            "track__person__family__case_number",
             "mentor__id",
             "mentor__username",
             "mentor__first_name",
@@ -344,117 +408,46 @@ def collect_mentor_end(user, today, until, family_id=None) -> list[Deadline]:
     )
     if family_id is not None:
         qs = qs.filter(track__person__family_id=family_id)
-    return [
-        _item(
+    for m in qs:
+        person = m.track.person
+        row = {
+            "person_id": person.pk,
+            "person__first_name": person.first_name,
+            "person__last_name": person.last_name,
+            "person__family": person.family_id,
+            "person__family__case_number": person.family.case_number,
+        }
+        add(
             MENTOR_END,
             _("Job-mentor period ends"),
             m.end,
-            parent_url(m.track.person.pk) + "#mentor",
-            m.track,
+            parent_url(person.pk) + "#mentor",
+            row,
             _("Mentor: %(name)s") % {"name": m.mentor},
         )
-        for m in qs
-    ]
 
 
-# --- Forecasts ------------------------------------------------------------------------------
+# Each kind's collector: its share of the one reading above.
 
 
-def forecast_week6(user, today, until, family_id=None) -> list[Deadline]:
-    """Intensive tracks whose week 6 falls between today and `until` and that will miss
-    it as things stand: no internship starting by the deadline (employment.rules.week6_met,
-    T3's rule – an internship agreed to start after the deadline misses it too)."""
-    internship_create_url = pk_url("employment:internship_create")
-    qs = _with_person(
-        tracks_for(user, "company_consultant", "employment_consultant", family_id=family_id)
-        .filter(
-            kind=TrackKind.INTENSIVE,
-            start__gte=clocks.latest_start_with_deadline_by(today),
-            start__lte=clocks.latest_start_with_deadline_by(until),
-        )
-        .exclude(rules.week6_met_q())
-    )
-    return [
-        _item(
-            RISK_WEEK6,
-            _("At risk of missing week 6"),
-            clocks.internship_deadline(t.start),
-            internship_create_url(t.person.pk),
-            t,
-            _("No internship yet"),
-        )
-        for t in qs
-    ]
+def _collector(kind):
+    def collect(user, today, until, family_id=None) -> list[Deadline]:
+        return _work(user, today, until, family_id)[kind]
+
+    collect.__name__ = collect.__qualname__ = f"collect_{kind.rpartition('.')[2]}"
+    return collect
 
 
-def forecast_month6(user, today, until, family_id=None) -> list[Deadline]:
-    """Tracks whose month 6 falls between today and `until` that do not meet T1's rule
-    on it as things stand (employment.rules.t1_achieved: in an internship then, or gone
-    on to a job, wage subsidy or education by then)."""
-    parent_url = pk_url("employment:parent")
-    qs = _with_person(
-        tracks_for(user, "company_consultant", "employment_consultant", family_id=family_id)
-        .filter(
-            start__gt=clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1)),
-            start__lte=clocks.latest_start_with_mark_by(until),
-        )
-        .annotate(mark=clocks.six_month_mark_sql())
-        .exclude(rules.t1_achieved_q(F("mark")))
-    )
-    return [
-        _item(
-            RISK_MONTH6,
-            _("At risk of missing month 6"),
-            clocks.six_month_mark(t.start),
-            parent_url(t.person.pk),
-            t,
-            _("Not in an internship on the 6-month date"),
-        )
-        for t in qs
-    ]
-
-
-def forecast_interviews(user, today, until, family_id=None) -> list[Deadline]:
-    """Month 6 is near and the interviews held and planned before it are fewer than the
-    law's minimum (SPEC §5: at least 4 in the first six months)."""
-    interview_create_url = pk_url("employment:interview_create")
-    required = int(rule("job_interviews_first_six_months"))
-    qs = _with_person(
-        tracks_for(user, "employment_consultant", family_id=family_id).filter(
-            start__gt=clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1)),
-            start__lte=clocks.latest_start_with_mark_by(until),
-        )
-    ).prefetch_related(
-        Prefetch(
-            "interviews",
-            queryset=JobInterview.objects.only("track_id", "held_date", "planned_date"),
-            to_attr="all_interviews",
-        )
-    )
-    items = []
-    for t in qs:
-        mark = clocks.six_month_mark(t.start)
-        held = clocks.interviews_in_first_six_months(
-            t.start, [i.held_date for i in t.all_interviews if i.held_date]
-        )
-        planned = sum(
-            1
-            for i in t.all_interviews
-            if not i.held_date and i.planned_date and today <= i.planned_date <= mark
-        )
-        if held + planned >= required:
-            continue
-        items.append(
-            _item(
-                RISK_INTERVIEWS,
-                _("Fewer than %(required)s job interviews by month 6") % {"required": required},
-                mark,
-                interview_create_url(t.person.pk),
-                t,
-                _("%(held)s held, %(planned)s planned") % {"held": held, "planned": planned},
-            )
-        )
-    return items
+collect_internship_deadline = _collector(INTERNSHIP_DEADLINE)
+collect_intensive_end = _collector(INTENSIVE_END)
+collect_interview_due = _collector(INTERVIEW_DUE)
+collect_internship_gap = _collector(INTERNSHIP_GAP)
+collect_internship_cap = _collector(INTERNSHIP_CAP)
+collect_mentor_end = _collector(MENTOR_END)
+collect_internship_overrun = _collector(INTERNSHIP_OVERRUN)
+forecast_week6 = _collector(RISK_WEEK6)
+forecast_month6 = _collector(RISK_MONTH6)
+forecast_interviews = _collector(RISK_INTERVIEWS)
 
 
 # Registered by EmploymentConfig.ready().

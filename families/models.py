@@ -205,7 +205,12 @@ class Person(Versioned):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return self.name_of(self.first_name, self.last_name)
+
+    @staticmethod
+    def name_of(first_name: str, last_name: str) -> str:
+        """A person's full name from the two columns (lists that read rows, not instances)."""
+        return f"{first_name} {last_name}".strip()
 
     @property
     def has_cpr(self) -> bool:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from bi18.rules import rule
-from families.worklist.registry import Deadline, deadline_kinds, forecast_kinds
+from families.worklist.registry import Deadline, deadline_kinds, forecast_kinds, one_collection
 
 
 def audit_detail(work) -> dict:
@@ -103,14 +103,15 @@ def items_for(
     horizon_days = default_horizon_days() if horizon_days is None else horizon_days
     until = today + datetime.timedelta(days=horizon_days)
     items: list[Deadline] = []
-    for kind in deadline_kinds() if with_deadlines else []:
-        items.extend(kind.collect(user, today, until, family_id))
-    items.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
     at_risk: list[Deadline] = []
-    if with_forecast:
-        for forecast in forecast_kinds():
-            at_risk.extend(forecast.collect(user, today, until, family_id))
-        at_risk.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
+    with one_collection():
+        for kind in deadline_kinds() if with_deadlines else []:
+            items.extend(kind.collect(user, today, until, family_id))
+        if with_forecast:
+            for forecast in forecast_kinds():
+                at_risk.extend(forecast.collect(user, today, until, family_id))
+    items.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
+    at_risk.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
     return WorkList(
         today=today,
         overdue=[d for d in items if d.is_overdue(today)],

@@ -4,6 +4,8 @@ they derive. The engine (families.worklist.engine) collects them."""
 
 import datetime
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,6 +68,31 @@ def per_request(user, key: tuple, build: Callable[[], Any]) -> Any:
     value = build()
     memo[key] = (scope, value)
     return value
+
+
+_collection: ContextVar[dict | None] = ContextVar("worklist_collection", default=None)
+
+
+@contextmanager
+def one_collection():
+    """One reading of the work list (the engine's items_for): kinds that derive their items
+    from the same rows read them once within it (`shared`)."""
+    token = _collection.set({})
+    try:
+        yield
+    finally:
+        _collection.reset(token)
+
+
+def shared(key: tuple, build: Callable[[], Any]) -> Any:
+    """`build()` once per `one_collection()` (every kind of an app from one reading of its
+    rows); outside one, on every call. Not kept longer: the next reading sees new data."""
+    memo = _collection.get()
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
 
 
 @dataclass(frozen=True)
