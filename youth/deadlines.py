@@ -1,12 +1,13 @@
 """The youth track's deadline kinds for "Mit arbejde" (registered in YouthConfig.ready()).
 
-Each collector makes one query, derives its dates with youth.rules and stores nothing.
+The kinds are read together, once per work list (two queries), derive their dates with
+youth.rules and store nothing.
 Items go to the responsible retention counsellor and/or youth guidance counsellor.
 """
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.functional import lazy
@@ -14,12 +15,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.rules import rule
-from families.worklist.registry import Deadline, DeadlineKind, per_request, pk_url
+from families.models import Person
+from families.worklist.registry import Deadline, DeadlineKind, pk_url, shared
 from youth import access, rules
 from youth.models import ExamPreparation, YouthTrack
 
 # An item shows the person and the family of a track, not every column of three tables.
-_PERSON = ("person__id", "person__first_name", "person__last_name", "person__family__case_number")
+_PERSON = (
+    "person_id",
+    "person__first_name",
+    "person__last_name",
+    "person__family",
+    "person__family__case_number",
+)
+_MARK = 987654321
 
 FOLLOW_UP = "youth.follow_up"
 EXAM = "youth.exam"
@@ -29,109 +38,132 @@ PLANNED_END = "youth.planned_end"
 def _responsible_tracks(user, family_id=None):
     """Tracks the user is responsible for, of young people they may still see (youth.access:
     an id-set filter from the user's scope, so no scan of the people table); with
-    `family_id`, only that family's. Built once per request (per_request)."""
+    `family_id`, only that family's."""
+    tracks = YouthTrack.objects.responsible(user)
+    if family_id is not None:
+        tracks = tracks.filter(person__family_id=family_id)
+    return access.tracks(user, tracks)
+
+
+def _work(user, today, until, family_id) -> dict[str, list[Deadline]]:
+    """Every youth item of the user due by `until`, by kind, read once per work list
+    (registry.shared): the tracks due a follow-up or at their planned end in one query,
+    the exams in another; rows, not model instances."""
+    return shared(
+        ("youth", user.pk if user else None, today, until, family_id),
+        lambda: _read_work(user, today, until, family_id),
+    )
+
+
+def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
+    items: dict[str, list[Deadline]] = {FOLLOW_UP: [], EXAM: [], PLANNED_END: []}
     if not (user and user.is_authenticated):
-        return YouthTrack.objects.none()
+        return items
+    tracks = _responsible_tracks(user, family_id)
+    follow_up = Q(
+        actual_end__isnull=False,
+        actual_end__lte=rules.latest_end_due_by(until),
+        follow_up__isnull=True,
+    )
+    planned_end = Q(actual_end__isnull=True, planned_end__isnull=False, planned_end__lte=until)
+    rows = (
+        tracks.filter(follow_up | planned_end)
+        .annotate(
+            is_follow_up=ExpressionWrapper(follow_up, output_field=BooleanField()),
+            is_planned_end=ExpressionWrapper(planned_end, output_field=BooleanField()),
+        )
+        .values("actual_end", "planned_end", "is_follow_up", "is_planned_end", *_PERSON)
+    )
+    follow_up_url = pk_url("youth:follow_up")
+    track_edit_url = pk_url("youth:track_edit")
+    follow_up_label = _(
+        "Follow-up %(months)s months after the effort: confirm the education status"
+    ) % {"months": rule("youth_follow_up_months")}
+    planned_end_label = _("Youth effort at its planned end: record the end or a new planned end")
 
-    def build():
-        tracks = YouthTrack.objects.responsible(user)
-        if family_id is not None:
-            tracks = tracks.filter(person__family_id=family_id)
-        return access.tracks(user, tracks)
+    def item(kind, label, due, url, row, detail=""):
+        return Deadline(
+            kind=kind,
+            label=label,
+            due=due,
+            url=url,
+            family_case_number=row["person__family__case_number"],
+            family_id=row["person__family"],
+            person_name=Person.name_of(row["person__first_name"], row["person__last_name"]),
+            detail=detail,
+        )
 
-    return per_request(user, ("youth.tracks", family_id), build)
+    for row in rows:
+        if row["is_follow_up"]:
+            items[FOLLOW_UP].append(
+                item(
+                    FOLLOW_UP,
+                    follow_up_label,
+                    rules.follow_up_due_date(row["actual_end"]),
+                    follow_up_url(row["person_id"]),
+                    row,
+                    _("effort ended %(date)s")
+                    % {"date": date_format(row["actual_end"], "SHORT_DATE_FORMAT")},
+                )
+            )
+        if row["is_planned_end"]:
+            items[PLANNED_END].append(
+                item(
+                    PLANNED_END,
+                    planned_end_label,
+                    row["planned_end"],
+                    track_edit_url(row["person_id"]),
+                    row,
+                )
+            )
+
+    # Exams coming up, and exams held whose grades are not recorded yet.
+    no_result = Q(
+        danish_written_after__isnull=True, danish_oral_after__isnull=True, maths_after__isnull=True
+    )
+    exams = (
+        ExamPreparation.objects.filter(track__in=tracks.values("pk"))
+        .filter(no_result, exam_date__isnull=False, exam_date__lte=until)
+        .values("id", "exam_date", *(f"track__{name}" for name in _PERSON))
+    )
+    # One reverse() for all of them (the address names the person and the exam).
+    head, _mark, tail = reverse("youth:record_edit", args=[_MARK, "exam", _MARK]).partition(
+        str(_MARK)
+    )
+    middle, _mark, tail = tail.partition(str(_MARK))
+    for exam in exams:
+        row = {name: exam[f"track__{name}"] for name in _PERSON}
+        held = exam["exam_date"] < today
+        items[EXAM].append(
+            item(
+                EXAM,
+                _("Exam held: record the grades") if held else _("Exam date approaching"),
+                exam["exam_date"],
+                f"{head}{int(row['person_id'])}{middle}{int(exam['id'])}{tail}",
+                row,
+            )
+        )
+    return items
 
 
 def collect_follow_ups(
     user, today: datetime.date, until: datetime.date, family_id: int | None = None
 ) -> list[Deadline]:
-    tracks = (
-        _responsible_tracks(user, family_id)
-        .filter(actual_end__isnull=False, actual_end__lte=rules.latest_end_due_by(until))
-        .filter(follow_up__isnull=True)
-        .select_related("person__family")
-        .only("id", "actual_end", *_PERSON)
-        .order_by("actual_end", "pk")
-    )
-    follow_up_url = pk_url("youth:follow_up")
-    items = []
-    for track in tracks:
-        person = track.person
-        items.append(
-            Deadline(
-                kind=FOLLOW_UP,
-                label=_(
-                    "Follow-up %(months)s months after the effort: confirm the education status"
-                )
-                % {"months": rule("youth_follow_up_months")},
-                due=rules.follow_up_due_date(track.actual_end),
-                url=follow_up_url(person.pk),
-                family_case_number=person.family.case_number,
-                family_id=person.family_id,
-                person_name=person.full_name,
-                detail=_("effort ended %(date)s")
-                % {"date": date_format(track.actual_end, "SHORT_DATE_FORMAT")},
-            )
-        )
-    return items
+    return _work(user, today, until, family_id)[FOLLOW_UP]
 
 
 def collect_exams(
     user, today: datetime.date, until: datetime.date, family_id: int | None = None
 ) -> list[Deadline]:
     """Exams coming up, and exams held whose grades are not recorded yet."""
-    no_result = Q(
-        danish_written_after__isnull=True, danish_oral_after__isnull=True, maths_after__isnull=True
-    )
-    exams = (
-        ExamPreparation.objects.filter(track__in=_responsible_tracks(user, family_id).values("pk"))
-        .filter(no_result, exam_date__isnull=False, exam_date__lte=until)
-        .select_related("track__person__family")
-        .only("id", "exam_date", "track__id", *(f"track__{name}" for name in _PERSON))
-        .order_by("exam_date", "pk")
-    )
-    items = []
-    for exam in exams:
-        person = exam.track.person
-        held = exam.exam_date < today
-        items.append(
-            Deadline(
-                kind=EXAM,
-                label=_("Exam held: record the grades") if held else _("Exam date approaching"),
-                due=exam.exam_date,
-                url=reverse("youth:record_edit", args=[person.pk, "exam", exam.pk]),
-                family_case_number=person.family.case_number,
-                family_id=person.family_id,
-                person_name=person.full_name,
-            )
-        )
-    return items
+    return _work(user, today, until, family_id)[EXAM]
 
 
 def collect_planned_ends(
     user, today: datetime.date, until: datetime.date, family_id: int | None = None
 ) -> list[Deadline]:
     """Efforts reaching their planned end without an actual end recorded."""
-    tracks = (
-        _responsible_tracks(user, family_id)
-        .filter(actual_end__isnull=True, planned_end__isnull=False, planned_end__lte=until)
-        .select_related("person__family")
-        .only("id", "planned_end", *_PERSON)
-        .order_by("planned_end", "pk")
-    )
-    track_edit_url = pk_url("youth:track_edit")
-    return [
-        Deadline(
-            kind=PLANNED_END,
-            label=_("Youth effort at its planned end: record the end or a new planned end"),
-            due=track.planned_end,
-            url=track_edit_url(track.person.pk),
-            family_case_number=track.person.family.case_number,
-            family_id=track.person.family_id,
-            person_name=track.person.full_name,
-        )
-        for track in tracks
-    ]
+    return _work(user, today, until, family_id)[PLANNED_END]
 
 
 _follow_up_kind_label = lazy(

@@ -12,7 +12,6 @@ from typing import Any
 from django.urls import reverse
 
 from bi18.lib.registry import register_once
-from families.scope import scope_for
 
 # --- Deadlines ("Mit arbejde", the daily digest) ---------------------------------------
 
@@ -54,20 +53,6 @@ def pk_url(name: str) -> Callable[[int], str]:
     (resolving the URL per item was a tenth of the page's time)."""
     head, _mark, tail = reverse(name, args=[_MARK]).partition(str(_MARK))
     return lambda pk: f"{head}{int(pk)}{tail}"
-
-
-def per_request(user, key: tuple, build: Callable[[], Any]) -> Any:
-    """`build()` once per user object and scope (i.e. once per request): the collectors of
-    an app derive their queries from one scope-filtered queryset instead of resolving the
-    scope's id lists into a filter each time. Callers only derive from it (filter, annotate,
-    `__in`), which copies it."""
-    scope = scope_for(user)
-    memo = user.__dict__.setdefault("_bi18_worklist", {})
-    if key in memo and memo[key][0] is scope:
-        return memo[key][1]
-    value = build()
-    memo[key] = (scope, value)
-    return value
 
 
 _collection: ContextVar[dict | None] = ContextVar("worklist_collection", default=None)
