@@ -77,17 +77,6 @@ _TRACK_COLUMNS = (
 )
 
 
-def _responsible(user, owner_field: str) -> Q | None:
-    """The tracks the user is responsible for through `owner_field`, or as the family
-    caseworker who coordinates the family's network group (they hold the joint plan)."""
-    responsible = Q(**{owner_field: user})
-    if user.has_role(Role.FAMILY_CASEWORKER):
-        coordinated = scope_for(user).coordinated_families
-        if coordinated:
-            responsible |= Q(person__family_id__in=sorted(coordinated))
-    return responsible
-
-
 def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
@@ -136,7 +125,9 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
 
     for t in tracks:
         person_id, start = t["person_id"], t["start"]
-        if t["is_week6_task"]:
+        # The forecasts go to both consultants (and the coordinator); the rest below to the
+        # company consultant (and the coordinator), the interviews to the employment one.
+        if t["as_company"] and t["is_week6_task"]:
             add(
                 INTERNSHIP_DEADLINE,
                 _("Internship deadline (week 6)"),
@@ -145,7 +136,7 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
                 t,
                 _("No internship registered"),
             )
-        if t["is_week13"]:
+        if t["as_company"] and t["is_week13"]:
             add(
                 INTENSIVE_END,
                 _("End of the intensive phase (week 13)"),
@@ -154,7 +145,7 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
                 t,
                 "" if t["goal"] else _("No employment goal yet"),
             )
-        if t["is_gap"]:
+        if t["as_company"] and t["is_gap"]:
             add(
                 INTERNSHIP_GAP,
                 _("Gap between internships"),
@@ -194,11 +185,20 @@ def _open_tracks(user, today, until, family_id) -> list[dict]:
     """The open tracks the user is responsible for, of parents they may see
     (employment.access; an id-set filter from the user's scope, no correlated sub-query
     over the people table: issue 11), with what each kind needs to know of them."""
-    company = _responsible(user, "company_consultant")
-    employment = _responsible(user, "employment_consultant")
-    tracks = EmploymentTrack.objects.filter(company | employment, outcome="")
+    # Responsible through the track's consultant field, or as the family caseworker who
+    # coordinates the family's network group (they hold the joint plan).
+    coordinated = (
+        scope_for(user).coordinated_families if user.has_role(Role.FAMILY_CASEWORKER) else ()
+    )
+    coordinator = Q(person__family_id__in=sorted(coordinated)) if coordinated else Q(pk__in=[])
+    tracks = EmploymentTrack.objects.filter(outcome="")
     if family_id is not None:
         tracks = tracks.filter(person__family_id=family_id)
+    tracks = tracks.annotate(coordinator=_flag(coordinator)).annotate(
+        as_company=_flag(Q(company_consultant=user) | Q(coordinator=True)),
+        as_employment=_flag(Q(employment_consultant=user) | Q(coordinator=True)),
+    )
+    tracks = tracks.filter(Q(as_company=True) | Q(as_employment=True))
     # Once the phase has ended it stays on the list only while no employment goal is set.
     ended_before_today = clocks.latest_start_with_intensive_end_by(today - datetime.timedelta(1))
     month6_from = clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1))
@@ -217,28 +217,22 @@ def _open_tracks(user, today, until, family_id) -> list[dict]:
     tracks = access.tracks(user, tracks).annotate(
         mark=clocks.six_month_mark_sql(),
         last_end=Subquery(last_end),
-        as_company=_flag(company),
-        as_employment=_flag(employment),
         is_week6_task=_flag(
-            company
-            & rules.week6_pending_q()
-            & Q(start__lte=clocks.latest_start_with_deadline_by(until))
+            rules.week6_pending_q() & Q(start__lte=clocks.latest_start_with_deadline_by(until))
         ),
         is_week13=_flag(
-            company
-            & Q(
+            Q(
                 kind=TrackKind.INTENSIVE,
                 start__lte=clocks.latest_start_with_intensive_end_by(until),
             )
             & (Q(goal="") | Q(start__gt=ended_before_today))
         ),
-        is_gap=_flag(company & ~Exists(open_or_coming) & Q(last_end__lt=today)),
+        is_gap=_flag(~Exists(open_or_coming) & Q(last_end__lt=today)),
         # Forecasts: tracks whose week 6 / month 6 falls between today and `until` and
         # that will miss it as things stand (employment.rules.week6_met: T3's rule;
         # employment.rules.t1_achieved: T1's, on the track's own month 6).
         risk_week6=_flag(
-            (company | employment)
-            & Q(
+            Q(
                 kind=TrackKind.INTENSIVE,
                 start__gte=clocks.latest_start_with_deadline_by(today),
                 start__lte=clocks.latest_start_with_deadline_by(until),
@@ -246,9 +240,7 @@ def _open_tracks(user, today, until, family_id) -> list[dict]:
             & ~rules.week6_met_q()
         ),
         risk_month6=_flag(
-            (company | employment)
-            & Q(start__gt=month6_from, start__lte=month6_by)
-            & ~rules.t1_achieved_q(F("mark"))
+            Q(start__gt=month6_from, start__lte=month6_by) & ~rules.t1_achieved_q(F("mark"))
         ),
         risk_interviews_window=_flag(Q(start__gt=month6_from, start__lte=month6_by)),
     )
