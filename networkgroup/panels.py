@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from families.access import scope_for
+from families.models import Person
 from families.worklist.registry import Deadline, pk_url
 from networkgroup import access
 from networkgroup.models import OPEN_STATUSES, Action, Meeting, Plan
@@ -61,37 +62,44 @@ def collect_plan_actions(
     actions = Action.objects.filter(responsible=user, status__in=OPEN_STATUSES, deadline__lte=until)
     if family_id is not None:
         actions = actions.filter(plan__family_id=family_id)
-    actions = (
+    rows = (
         access.actions(user, actions)
-        .select_related("plan__family", "goal__person")
-        .only(
+        .order_by("deadline", "id")
+        .values_list(
             "id",
             "deadline",
             "what",
-            "plan__id",
-            "plan__family__id",
+            "plan__family_id",
             "plan__family__case_number",
-            "goal__id",
-            "goal__person__id",
+            "goal__person_id",
             "goal__person__first_name",
             "goal__person__last_name",
         )
-        .order_by("deadline", "id")
     )
     plan_url = pk_url("networkgroup:plan")
+    label = _("Plan action")
     return [
         Deadline(
             kind="networkgroup.plan_action",
-            label=_("Plan action"),
-            due=a.deadline,
-            url=f"{plan_url(a.plan.family_id)}#action-{a.pk}",
-            family_case_number=a.plan.family.case_number,
-            family_id=a.plan.family_id,
-            person_name=a.goal.person.full_name if a.goal.person else "",
-            task=a.what[:120],
-            extra={"person_id": a.goal.person_id} if a.goal.person_id else {},
+            label=label,
+            due=deadline,
+            url=f"{plan_url(family_id)}#action-{pk}",
+            family_case_number=case_number,
+            family_id=family_id,
+            person_name=Person.name_of(first_name, last_name) if person_id else "",
+            task=what[:120],
+            extra={"person_id": person_id} if person_id else {},
         )
-        for a in actions
+        for (
+            pk,
+            deadline,
+            what,
+            family_id,
+            case_number,
+            person_id,
+            first_name,
+            last_name,
+        ) in rows
     ]
 
 
@@ -104,21 +112,21 @@ def collect_plan_reviews(
         coordinated = coordinated & {family_id}
     plans = (
         Plan.objects.filter(review_date__lte=until, family_id__in=sorted(coordinated))
-        .select_related("family")
-        .only("id", "review_date", "family__id", "family__case_number")
         .order_by("review_date", "id")
+        .values_list("review_date", "family_id", "family__case_number")
     )
     plan_url = pk_url("networkgroup:plan")
+    label = _("Plan review")
     return [
         Deadline(
             kind="networkgroup.plan_review",
-            label=_("Plan review"),
-            due=p.review_date,
-            url=plan_url(p.family_id),
-            family_case_number=p.family.case_number,
-            family_id=p.family_id,
+            label=label,
+            due=review_date,
+            url=plan_url(family_id),
+            family_case_number=case_number,
+            family_id=family_id,
         )
-        for p in plans
+        for review_date, family_id, case_number in plans
     ]
 
 
