@@ -334,8 +334,9 @@ def _internship_items(track_ids, until, add) -> None:
         status=InternshipStatus.CANCELLED
     )
     rows = (
-        Internship.objects.filter(cap | overrun, track_id__in=track_ids)
+        Internship.objects.filter(track_id__in=track_ids)
         .annotate(is_cap=_flag(cap), is_overrun=_flag(overrun))
+        .filter(Q(is_cap=True) | Q(is_overrun=True))
         .values(
             "id",
             "start",

@@ -67,11 +67,11 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
     )
     planned_end = Q(actual_end__isnull=True, planned_end__isnull=False, planned_end__lte=until)
     rows = (
-        tracks.filter(follow_up | planned_end)
-        .annotate(
+        tracks.annotate(
             is_follow_up=ExpressionWrapper(follow_up, output_field=BooleanField()),
             is_planned_end=ExpressionWrapper(planned_end, output_field=BooleanField()),
         )
+        .filter(Q(is_follow_up=True) | Q(is_planned_end=True))
         .values("actual_end", "planned_end", "is_follow_up", "is_planned_end", *_PERSON)
     )
     follow_up_url = pk_url("youth:follow_up")
