@@ -5,16 +5,18 @@ collectors' own and one for the snoozes (items carry their family's id)."""
 import datetime
 from dataclasses import dataclass
 from functools import cached_property
+from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from families.models import Family
 from families.worklist.engine import WorkList, default_horizon_days, items_for
 from families.worklist.models import Period, Snooze
-from families.worklist.registry import Deadline, deadline_kinds, forecast_kinds
+from families.worklist.registry import Deadline, deadline_kinds, forecast_kinds, pk_url
 
 # Above this many items in a section, its families start collapsed (the page stays short).
 OPEN_UP_TO = 12
@@ -51,6 +53,7 @@ class Row:
     item: Deadline
     overdue_days: int
     snooze: Snooze | None = None
+    snooze_url: str = ""  # the page's "Snooze" link (built here: no reverse() per row)
 
 
 @dataclass
@@ -59,6 +62,7 @@ class FamilyGroup:
     family_id: int | None
     rows: list[Row]
     open: bool = True
+    url: str = ""  # where the page loads its items on request
 
     @cached_property  # asked per row by the template; rows are complete when it is asked
     def people(self) -> list[str]:
@@ -212,11 +216,18 @@ def my_work(
     def active(items):
         return [d for d in items if d.key not in snoozes]
 
+    snooze_url = reverse("worklist:snooze") + "?item="
+
     def section(key, title, badge, items, empty_text="", note="", snoozes_shown=None):
         families = by_family(items, today, snoozes_shown)
         many = len(items) > OPEN_UP_TO and len(families) > 1
+        group_url = pk_url("worklist:group", SECTION_SLUGS[key])
         for group in families:
             group.open = not many
+            if group.family_id:
+                group.url = group_url(group.family_id)
+            for row in group.rows:
+                row.snooze_url = snooze_url + quote(row.item.key, safe="")
         return Section(key, title, badge, families, empty_text, note)
 
     sections = [
