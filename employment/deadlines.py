@@ -38,7 +38,7 @@ from employment.models import (
 )
 from families.access import scope_for
 from families.models import BenefitCategory, Person
-from families.worklist.registry import Deadline, DeadlineKind, pk_url, shared
+from families.worklist.registry import Deadline, DeadlineKind, pk_url, shared, wanted
 
 INTERNSHIP_DEADLINE = "employment.internship_deadline"
 INTENSIVE_END = "employment.intensive_phase_end"
@@ -127,7 +127,7 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
         person_id, start = t["person_id"], t["start"]
         # The forecasts go to both consultants (and the coordinator); the rest below to the
         # company consultant (and the coordinator), the interviews to the employment one.
-        if t["as_company"] and t["is_week6_task"]:
+        if t["as_company"] and t.get("is_week6_task"):
             add(
                 INTERNSHIP_DEADLINE,
                 _("Internship deadline (week 6)"),
@@ -136,7 +136,7 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
                 t,
                 _("No internship registered"),
             )
-        if t["as_company"] and t["is_week13"]:
+        if t["as_company"] and t.get("is_week13"):
             add(
                 INTENSIVE_END,
                 _("End of the intensive phase (week 13)"),
@@ -145,7 +145,7 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
                 t,
                 "" if t["goal"] else _("No employment goal yet"),
             )
-        if t["as_company"] and t["is_gap"]:
+        if t["as_company"] and t.get("is_gap"):
             add(
                 INTERNSHIP_GAP,
                 _("Gap between internships"),
@@ -155,7 +155,7 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
                 _("The last internship ended %(date)s")
                 % {"date": date_format(t["last_end"], "SHORT_DATE_FORMAT")},
             )
-        if t["risk_week6"]:
+        if t.get("risk_week6"):
             add(
                 RISK_WEEK6,
                 _("At risk of missing week 6"),
@@ -164,7 +164,7 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
                 t,
                 _("No internship yet"),
             )
-        if t["risk_month6"]:
+        if t.get("risk_month6"):
             add(
                 RISK_MONTH6,
                 _("At risk of missing month 6"),
@@ -173,11 +173,12 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
                 t,
                 _("Not in an internship on the 6-month date"),
             )
-    if employment:
+    if employment and (wanted(INTERVIEW_DUE) or wanted(RISK_INTERVIEWS)):
         _interview_items(employment, today, until, add, interview_create_url)
-    if company_ids:
+    if company_ids and (wanted(INTERNSHIP_CAP) or wanted(INTERNSHIP_OVERRUN)):
         _internship_items(company_ids, until, add)
-    _mentor_items(user, company_ids, today, until, family_id, add, parent_url)
+    if wanted(MENTOR_END):
+        _mentor_items(user, company_ids, today, until, family_id, add, parent_url)
     return items
 
 
@@ -214,50 +215,48 @@ def _open_tracks(user, today, until, family_id) -> list[dict]:
         .annotate(last=Max("actual_end"))
         .values("last")
     )
-    tracks = access.tracks(user, tracks).annotate(
-        mark=clocks.six_month_mark_sql(),
-        last_end=Subquery(last_end),
-        is_week6_task=_flag(
-            rules.week6_pending_q() & Q(start__lte=clocks.latest_start_with_deadline_by(until))
+    # One flag per kind asked for (registry.wanted: a section of the page reads only its own).
+    flags = {
+        INTERNSHIP_DEADLINE: (
+            "is_week6_task",
+            rules.week6_pending_q() & Q(start__lte=clocks.latest_start_with_deadline_by(until)),
         ),
-        is_week13=_flag(
-            Q(
-                kind=TrackKind.INTENSIVE,
-                start__lte=clocks.latest_start_with_intensive_end_by(until),
-            )
-            & (Q(goal="") | Q(start__gt=ended_before_today))
+        INTENSIVE_END: (
+            "is_week13",
+            Q(kind=TrackKind.INTENSIVE, start__lte=clocks.latest_start_with_intensive_end_by(until))
+            & (Q(goal="") | Q(start__gt=ended_before_today)),
         ),
-        is_gap=_flag(~Exists(open_or_coming) & Q(last_end__lt=today)),
-        # Forecasts: tracks whose week 6 / month 6 falls between today and `until` and
-        # that will miss it as things stand (employment.rules.week6_met: T3's rule;
+        INTERNSHIP_GAP: ("is_gap", ~Exists(open_or_coming) & Q(last_end__lt=today)),
+        # Forecasts: tracks whose week 6 / month 6 falls between today and `until` and that
+        # will miss it as things stand (employment.rules.week6_met: T3's rule;
         # employment.rules.t1_achieved: T1's, on the track's own month 6).
-        risk_week6=_flag(
+        RISK_WEEK6: (
+            "risk_week6",
             Q(
                 kind=TrackKind.INTENSIVE,
                 start__gte=clocks.latest_start_with_deadline_by(today),
                 start__lte=clocks.latest_start_with_deadline_by(until),
             )
-            & ~rules.week6_met_q()
+            & ~rules.week6_met_q(),
         ),
-        risk_month6=_flag(
-            Q(start__gt=month6_from, start__lte=month6_by) & ~rules.t1_achieved_q(F("mark"))
-        ),
-        risk_interviews_window=_flag(Q(start__gt=month6_from, start__lte=month6_by)),
-    )
-    return list(
-        tracks.values(
-            *_TRACK_COLUMNS,
-            "last_end",
-            "as_company",
-            "as_employment",
-            "is_week6_task",
-            "is_week13",
-            "is_gap",
-            "risk_week6",
+        RISK_MONTH6: (
             "risk_month6",
+            Q(start__gt=month6_from, start__lte=month6_by) & ~rules.t1_achieved_q(F("mark")),
+        ),
+        RISK_INTERVIEWS: (
             "risk_interviews_window",
-        )
-    )
+            Q(start__gt=month6_from, start__lte=month6_by),
+        ),
+    }
+    flags = {alias: condition for kind, (alias, condition) in flags.items() if wanted(kind)}
+    tracks = access.tracks(user, tracks)
+    if "is_gap" in flags:
+        tracks = tracks.annotate(last_end=Subquery(last_end))
+    if "risk_month6" in flags:
+        tracks = tracks.annotate(mark=clocks.six_month_mark_sql())
+    tracks = tracks.annotate(**{alias: _flag(condition) for alias, condition in flags.items()})
+    columns = (*_TRACK_COLUMNS, "as_company", "as_employment", *flags)
+    return list(tracks.values(*columns, *(["last_end"] if "is_gap" in flags else [])))
 
 
 def _interview_items(tracks, today, until, add, interview_create_url) -> None:
@@ -301,7 +300,7 @@ def _interview_items(tracks, today, until, add, interview_create_url) -> None:
                 t,
                 detail,
             )
-        if t["risk_interviews_window"]:
+        if t.get("risk_interviews_window"):
             coming = sum(1 for d in planned[t["id"]] if today <= d <= mark)
             if early_held + coming < required:
                 add(

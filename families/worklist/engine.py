@@ -104,12 +104,14 @@ def items_for(
     until = today + datetime.timedelta(days=horizon_days)
     items: list[Deadline] = []
     at_risk: list[Deadline] = []
-    with one_collection():
-        for kind in deadline_kinds() if with_deadlines else []:
-            items.extend(kind.collect(user, today, until, family_id))
-        if with_forecast:
-            for forecast in forecast_kinds():
-                at_risk.extend(forecast.collect(user, today, until, family_id))
+    kinds = (deadline_kinds() if with_deadlines else []) + (
+        forecast_kinds() if with_forecast else []
+    )
+    with one_collection(kind.key for kind in kinds):
+        for kind in kinds:
+            (at_risk if kind.forecast else items).extend(
+                kind.collect(user, today, until, family_id)
+            )
     items.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
     at_risk.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
     return WorkList(

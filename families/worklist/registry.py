@@ -3,7 +3,7 @@ from their AppConfig.ready() (one registry; a duplicate key is refused), and the
 they derive. The engine (families.worklist.engine) collects them."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -55,14 +55,21 @@ def pk_url(name: str, *args) -> Callable[[int], str]:
     return lambda pk: f"{head}{int(pk)}{tail}"
 
 
-_collection: ContextVar[dict | None] = ContextVar("worklist_collection", default=None)
+@dataclass
+class _Collection:
+    kinds: frozenset[str] | None  # None: every kind
+    memo: dict = field(default_factory=dict)
+
+
+_collection: ContextVar[_Collection | None] = ContextVar("worklist_collection", default=None)
 
 
 @contextmanager
-def one_collection():
-    """One reading of the work list (the engine's items_for): kinds that derive their items
-    from the same rows read them once within it (`shared`)."""
-    token = _collection.set({})
+def one_collection(kinds: Iterable[str] | None = None):
+    """One reading of the work list (the engine's items_for) for `kinds` (default: all):
+    kinds that derive their items from the same rows read them once within it (`shared`),
+    and a reading leaves out what no kind asked for needs (`wanted`)."""
+    token = _collection.set(_Collection(None if kinds is None else frozenset(kinds)))
     try:
         yield
     finally:
@@ -72,12 +79,18 @@ def one_collection():
 def shared(key: tuple, build: Callable[[], Any]) -> Any:
     """`build()` once per `one_collection()` (every kind of an app from one reading of its
     rows); outside one, on every call. Not kept longer: the next reading sees new data."""
-    memo = _collection.get()
-    if memo is None:
+    collection = _collection.get()
+    if collection is None:
         return build()
-    if key not in memo:
-        memo[key] = build()
-    return memo[key]
+    if key not in collection.memo:
+        collection.memo[key] = build()
+    return collection.memo[key]
+
+
+def wanted(kind: str) -> bool:
+    """Whether the current reading asks for `kind` (outside one_collection(): yes)."""
+    collection = _collection.get()
+    return collection is None or collection.kinds is None or kind in collection.kinds
 
 
 @dataclass(frozen=True)
