@@ -175,6 +175,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env.bool(
         "PGBOUNCER_TRANSACTION_MODE", default=False
     )
+# The few fixed statements of every request (session, roles, scope) as prepared statements,
+# planned once per connection (bi18.lib.prepared); not behind PgBouncer in transaction mode.
+PREPARED_STATEMENTS = not env.bool("PGBOUNCER_TRANSACTION_MODE", default=False)
+if PREPARED_STATEMENTS and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg prepares nothing while this is None (Django's default). Only cursors with
+    # server-side binding prepare, i.e. bi18.lib.prepared's: Django's own bind client-side.
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 

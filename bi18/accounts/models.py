@@ -10,6 +10,7 @@ from django.utils.translation import pgettext_lazy
 
 from bi18.accounts.roles import PERMISSIONS, Role
 from bi18.accounts.sessions import BaseUserSession
+from bi18.lib.prepared import prepared_cursor
 
 
 class User(AbstractUser):
@@ -44,7 +45,7 @@ class User(AbstractUser):
         with exactly what it would load itself, so every permission check reads them; they
         live as long as this user object, i.e. one request, as Django's own do. A superuser's
         or an inactive user's permissions are left to ModelBackend."""
-        with connections[self._state.db or DEFAULT_DB_ALIAS].cursor() as cursor:
+        with prepared_cursor(connections[self._state.db or DEFAULT_DB_ALIAS]) as cursor:
             cursor.execute(_roles_sql(), [self.pk, self.pk])
             rows = cursor.fetchall()
         names, group_perms, user_perms = set(), set(), set()

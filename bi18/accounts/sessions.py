@@ -11,6 +11,8 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import connections, models, router
 from django.utils import timezone
 
+from bi18.lib.prepared import prepared_cursor
+
 
 class SessionStore(DBSessionStore):
     @classmethod
@@ -20,11 +22,12 @@ class SessionStore(DBSessionStore):
 
     def load(self):
         """The session's data, as Django's load() reads it (a key not yet expired), in one
-        fixed statement: the ORM built the same query anew on every request."""
+        fixed statement, prepared (bi18.lib.prepared): the ORM built the same query anew on
+        every request, and the database planned it anew."""
         model = self.model
         connection = connections[router.db_for_read(model)]
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with prepared_cursor(connection) as cursor:
             cursor.execute(_load_sql(model, connection), [self.session_key, now])
             row = cursor.fetchone()
         if row is None:
