@@ -150,7 +150,7 @@ TEMPLATES = [
                 "bi18.accounts.context_processors.navigation",
             ],
             # Template tags of the shared building blocks (bi18/lib is no app of its own).
-            "libraries": {"sorting": "bi18.lib.sorting"},
+            "libraries": {"sorting": "bi18.lib.sorting", "fixed_urls": "bi18.lib.fixed_urls"},
         },
     },
 ]

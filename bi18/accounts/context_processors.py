@@ -1,12 +1,14 @@
-from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
 
+from bi18.lib.fixed_urls import fixed_url
 from bi18.navigation import nav_items
 
 
 def _visible_items(user) -> list[tuple]:
     return [
-        (item.key, item.label, reverse(item.url_name)) for item in nav_items() if item.visible(user)
+        (item.key, item.label, fixed_url(item.url_name))
+        for item in nav_items()
+        if item.visible(user)
     ]
 
 
