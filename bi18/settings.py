@@ -374,22 +374,17 @@ if REDIS_URL:
     # published is dropped (logged): the clients reload what changed when they reconnect.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # Redis pub/sub, not channels-redis's core layer (a Redis list per process, one
+            # copy of each message per socket, one round trip per message received): a save
+            # publishes once per group, each ASGI process receives it once and hands it to
+            # its sockets in the group (benchmarks: "Live … pub/sub"). At most once, like
+            # the core layer in practice: a notice lost to a Redis restart is caught up by
+            # the page's resync when its socket reconnects, and by polling.
+            "BACKEND": "channels_redis.pubsub.RedisPubSubChannelLayer",
             "CONFIG": {
-                # redis-py's default read timeout (5 s) equals channels-redis's blocking
-                # receive (BZPOPMIN, 5 s): an idle socket's receive then raised a timeout
-                # that ended the consumer. Longer than the receive, not infinite.
-                # redis-py's pool (100 by default) fails at once when empty: a server with a
-                # thousand sockets opens or closes them in bursts of group joins.
+                # redis-py's pool (100 by default) fails at once when empty: the saving
+                # processes publish from many threads through one loop each.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 1000}],
-                "capacity": 200,
-                # The sockets of one ASGI process share one Redis list (channels-redis keys
-                # process-local channels by process): its capacity bounds what all of them
-                # may have waiting, so a busy process with a thousand sockets must not drop
-                # the pushes at 200.
-                "channel_capacity": {"specific.*": 5000},
-                "expiry": 30,
-                "group_expiry": 3600,
             },
         }
     }
