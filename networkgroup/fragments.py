@@ -28,6 +28,44 @@ def action_row(user, family, action_pk, *, focus: bool = False):
     return "networkgroup/_action_row.html", {"family": family, "action": action, "focus": focus}
 
 
+class Shared:
+    """A goal's header or an action's row read once for everyone (the live push): these
+    fragments show the item alone, the same to every user who may see it, so one
+    rendering serves every audience class that `may_see` it. `found` is None when the item
+    is gone from the family."""
+
+    def __init__(self, kind: str, family_id: int, pk: int):
+        from networkgroup.models import Action, Goal
+
+        if kind == "goal":
+            self.template = "networkgroup/_goal_header.html"
+            item = (
+                Goal.objects.select_related("person", "plan__family")
+                .filter(pk=pk, plan__family_id=family_id)
+                .first()
+            )
+            self.person = item.person if item else None
+        else:
+            self.template = "networkgroup/_action_row.html"
+            item = (
+                Action.objects.select_related("responsible", "goal__person", "plan__family")
+                .filter(pk=pk, plan__family_id=family_id)
+                .first()
+            )
+            self.person = item.goal.person if item else None
+        self.family_id = family_id
+        self.found = (
+            (self.template, {"family": item.plan.family, kind: item, "focus": False})
+            if item
+            else None
+        )
+
+    def may_see(self, user) -> bool:
+        """The rule of access.get_goal / get_action (RecordPolicy.q) in Python, on the item
+        as read: no query per user."""
+        return access.PLAN.may_view_about(user, self.person, self.family_id)
+
+
 def decisions(user, meeting) -> list:
     """The meeting's decisions this user may see."""
     return list(

@@ -25,6 +25,7 @@ Messages from the page: {"type": "editing", "kind": "goal"|"action"|null, "id": 
 
 import asyncio
 import contextlib
+import json
 import random
 
 from channels.exceptions import ChannelFull
@@ -260,15 +261,11 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return
         if not self.grant.sees(event["audience"]):
             return
-        message = {
-            "type": "changed",
-            **{k: event[k] for k in ("kind", "id", "goal", "meeting", "created", "by")},
-            "by_id": event["by_id"],
-            "data": event.get("data") or {},
-        }
-        if event.get("html") is not None:
-            message["html"] = event["html"]
-        await self.send_json(message)
+        # A pushed notice comes encoded for its class (notify.frame): only forwarded.
+        text = event.get("text")
+        await self.send(
+            text_data=text if text is not None else json.dumps(notify.page_message(event))
+        )
 
     async def _announce(self, kind: str, to: str | None = None):
         message = {

@@ -11,6 +11,7 @@ and polling still reports changes.
 """
 
 import asyncio
+import json
 import logging
 import os
 import threading
@@ -96,6 +97,31 @@ def live_changed(
         "data": data or {},
     }
     transaction.on_commit(lambda: deliver(family_id, message))
+
+
+def page_message(event: dict) -> dict:
+    """What a page receives for a change notice (static/js/live.js): the same for every
+    socket that may see it, so a pushed notice is encoded once per audience class (`frame`)."""
+    message = {
+        "type": "changed",
+        **{k: event[k] for k in ("kind", "id", "goal", "meeting", "created", "by")},
+        "by_id": event["by_id"],
+        "data": event.get("data") or {},
+    }
+    if event.get("html") is not None:
+        message["html"] = event["html"]
+    return message
+
+
+def frame(event: dict) -> dict:
+    """The event as a class group carries it: what the sockets check (audience, meeting)
+    and the page's message as one JSON text, encoded here once instead of per socket."""
+    return {
+        "type": event["type"],
+        "meeting": event["meeting"],
+        "audience": event["audience"],
+        "text": json.dumps(page_message(event)),
+    }
 
 
 def deliver(family_id: int, message: dict) -> None:

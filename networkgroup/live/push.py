@@ -39,6 +39,7 @@ from families import scope as family_scope
 from families.models import Family, NetworkMember
 from families.scope import scope_for
 from networkgroup import access, fragments
+from networkgroup.live import notify
 from networkgroup.live.admission import sees
 
 logger = logging.getLogger(__name__)
@@ -162,10 +163,23 @@ def rendered(family_id: int, message: dict) -> list[tuple[str, dict]] | None:
     classes = audience_classes(family_id, generation)["meeting" if decision else "plan"]
     member_ids = {pk for ids in classes.values() for pk in ids}
     users = _members.get(member_ids, generation)
-    family = Family.objects.get(pk=family_id)
+    kind = message["kind"]
+    # A goal's header and an action's row are the same HTML for every class that may see
+    # them: the item is read once and each language rendered once (fragments.Shared).
+    shared = (
+        fragments.Shared(kind, family_id, message["id"])
+        if kind == "action" or (kind == "goal" and not message["created"])
+        else None
+    )
+    family = (
+        shared.found[1]["family"]
+        if shared is not None and shared.found is not None
+        else Family.objects.get(pk=family_id)
+    )
+    html: dict[tuple[int, str], str] = {}
     sends = []
     for token, ids in classes.items():
-        found = _as_class(token, [users[pk] for pk in ids if pk in users], family, message)
+        found = _as_class(token, [users[pk] for pk in ids if pk in users], family, message, shared)
         if found is None:
             continue  # the class may not see it (or no member of it may open this page)
         for language in languages:
@@ -176,13 +190,16 @@ def rendered(family_id: int, message: dict) -> list[tuple[str, dict]] | None:
             )
             event = dict(message)
             if found is not False:
-                with translation.override(language):
-                    event["html"] = fragments.render(found)
-            sends.append((group, event))
+                key = (id(found), language)
+                if key not in html:
+                    with translation.override(language):
+                        html[key] = fragments.render(found)
+                event["html"] = html[key]
+            sends.append((group, notify.frame(event)))
     return sends
 
 
-def _as_class(token: str, users: list, family, message: dict):
+def _as_class(token: str, users: list, family, message: dict, shared=None):
     """The fragment as the class `token` sees it; False: the class may know of the change
     but gets no HTML (gone, or no longer theirs: the page fetches it and learns so); None:
     nothing for this class."""
@@ -193,16 +210,15 @@ def _as_class(token: str, users: list, family, message: dict):
             continue  # changed since the classes were cached: not this class any more
         if not sees(scope_for(user), family.pk, message["audience"]):
             return None
+        if shared is not None:
+            return shared.found if shared.found and shared.may_see(user) else False
         try:
             if kind == "decision":
                 # Members of a youth class see the meetings they attend: one who attends.
                 meeting = access.get_meeting(user, family, message["meeting"])
                 return fragments.decision_list(user, family, meeting)
-            if kind == "goal":
-                # A new goal needs its block; a changed one, its header.
-                build = fragments.goal_block if message["created"] else fragments.goal_header
-                return build(user, family, pk)
-            return fragments.action_row(user, family, pk)
+            # A new goal's block (with the actions this class may see).
+            return fragments.goal_block(user, family, pk)
         except Http404:
             if kind == "decision":
                 continue
