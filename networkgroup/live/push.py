@@ -172,8 +172,8 @@ def rendered(family_id: int, message: dict) -> list[tuple[str, dict]] | None:
         else None
     )
     family = (
-        shared.found[1]["family"]
-        if shared is not None and shared.found is not None
+        Family(pk=family_id)  # only its id is read for a shared fragment
+        if shared is not None
         else Family.objects.get(pk=family_id)
     )
     html: dict[tuple[int, str], str] = {}
