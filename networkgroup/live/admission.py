@@ -67,9 +67,16 @@ def _second_factor_given(request, user) -> bool:
     return OTPMiddleware(lambda r: None)._verify_user_sync(request, user).is_verified()
 
 
-def admit(*, session_key: str | None, family_id: int, meeting_id: int | None) -> Admission | None:
+def admit(
+    *, session_key: str | None, family_id: int, meeting_id: int | None, family=None
+) -> Admission | None:
     """The admission for this session on this family's plan (or meeting), or None: the
-    same answer for a family that does not exist and one the user may not see."""
+    same answer for a family that does not exist and one the user may not see.
+
+    A re-check passes the `family` its socket was admitted to: its membership is then
+    checked on the user's scope (access.PLAN, the rule of family_for_member) without
+    reading the family again through the scope's filter, the costliest query of a
+    re-check. A family that is deleted takes its memberships with it."""
     if not session_key:
         return None
     request = SimpleNamespace(session=_session(session_key))
@@ -81,7 +88,10 @@ def admit(*, session_key: str | None, family_id: int, meeting_id: int | None) ->
     if not _second_factor_given(request, user):
         return None
     try:
-        family = access.family_for_member(user, family_id)
+        if family is None:
+            family = access.family_for_member(user, family_id)
+        elif family.pk != family_id or not access.PLAN.may_view_family(user, family.pk):
+            return None
         meeting = access.get_meeting(user, family, meeting_id) if meeting_id else None
     except Http404:
         return None

@@ -113,7 +113,10 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     @live_sync_to_async
     def _admit(self, *, audit: bool):
         found = admission.admit(
-            session_key=self.session_key, family_id=self.family_id, meeting_id=self.meeting_id
+            session_key=self.session_key,
+            family_id=self.family_id,
+            meeting_id=self.meeting_id,
+            family=None if audit else self.grant.family,  # a re-check: the family it opened
         )
         if found is None:
             return None

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ORIGIN = b"http://testserver"
 WAIT = 3  # seconds; a notice normally arrives in milliseconds
+RECHECK_QUERIES = 4  # session, user, roles and permissions, scope
 
 
 @pytest.fixture(autouse=True)
@@ -520,6 +521,33 @@ def test_admitting_a_socket_takes_a_fixed_number_of_queries(
     assert grant is not None and grant.full
     assert (
         admission.admit(session_key="nonsense", family_id=world["family"].pk, meeting_id=None)
+        is None
+    )
+    # A re-check of the open socket does not read the family again through the scope.
+    with django_assert_max_num_queries(RECHECK_QUERIES):
+        again = admission.admit(
+            session_key=cookie, family_id=world["family"].pk, meeting_id=None, family=grant.family
+        )
+    assert again is not None and again.full
+
+
+def test_a_recheck_refuses_a_member_no_more_and_another_family(world, caseworker):
+    from families.models import NetworkMember
+    from networkgroup.live import admission
+
+    family, cookie = world["family"], session_cookie(caseworker)
+    grant = admission.admit(session_key=cookie, family_id=family.pk, meeting_id=None)
+    assert (
+        admission.admit(
+            session_key=cookie, family_id=family.pk + 1, meeting_id=None, family=grant.family
+        )
+        is None
+    )
+    NetworkMember.objects.filter(family=family, user=caseworker).delete()
+    assert (
+        admission.admit(
+            session_key=cookie, family_id=family.pk, meeting_id=None, family=grant.family
+        )
         is None
     )
 
