@@ -3,7 +3,10 @@
 After the commit (notify.live_changed), a goal's, action's or decision list's fragment is
 rendered once for each audience class of the family's network group — the users with one
 audience key (RecordPolicy.audience_key: they see exactly the same records) — and once per
-language a page of the family is open in, and sent with the notice to that class's group:
+language a page of the family is open in, and sent with the notice to that class's group,
+JSON-encoded once for all its sockets (notify.frame). A goal's header and an action's row
+show the item alone, the same to everyone who may see it: those are read once and rendered
+once per language for every class that may (fragments.Shared).
 
 * `plan_group(family, token, language)`: goals and actions, for the family's plan and
   meeting pages;
