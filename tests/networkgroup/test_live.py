@@ -881,7 +881,7 @@ def test_the_sockets_database_calls_keep_one_connection(monkeypatch):
     opening one per admission, re-check or ping."""
     from django.db import connection
 
-    from networkgroup.live.db import live_sync_to_async
+    from networkgroup.live.db import LIVE_DB_THREADS, live_sync_to_async
 
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL backend's process id tells connections apart")
@@ -894,12 +894,14 @@ def test_the_sockets_database_calls_keep_one_connection(monkeypatch):
 
     async def scenario():
         plain = [await database_sync_to_async(backend)() for _ in range(2)]
-        kept = [await live_sync_to_async(backend)() for _ in range(3)]
+        kept = [await live_sync_to_async(backend)() for _ in range(2 * LIVE_DB_THREADS)]
         return plain, kept
 
     plain, kept = run(scenario)
     assert plain[0] != plain[1]  # a new connection per call, as before
-    assert len(set(kept)) == 1
+    # One per thread at most: which of its idle threads the pool hands a call to is its own
+    # affair (under load a call may start a thread before the last one counts as idle).
+    assert len(set(kept)) <= LIVE_DB_THREADS
 
 
 def test_an_older_recheck_never_lands_after_a_newer_one():
