@@ -4,6 +4,7 @@ exactly what bulk_create would, and hand back the new ids in row order."""
 import datetime
 
 import pytest
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from bi18.lib import bulk
@@ -72,3 +73,44 @@ def test_insert_rows_returns_ids_in_row_order():
     stored = dict(ComparisonHousehold.objects.values_list("pk", "household_id"))
     assert [stored[i] for i in ids] == ["R0", "R1", "R2", "R3"]
     assert bulk.insert_rows(ComparisonHousehold, fields, []) == []
+
+
+def _foreign_keys() -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+            "FROM pg_constraint WHERE contype = 'f' ORDER BY 1, 2"
+        )
+        return cursor.fetchall()
+
+
+postgresql_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the foreign keys are dropped on PostgreSQL only"
+)
+
+
+@postgresql_only
+def test_foreign_keys_checked_at_end_puts_back_the_same_constraints_and_checks_them():
+    before = _foreign_keys()
+    assert before
+    household = ComparisonHousehold.objects.create(
+        household_id="H1", district="valby", criterion_date=datetime.date(2026, 1, 1)
+    )  # a check queued before the block is run at its start
+
+    def person(household_id: int, cpr_hash: str) -> ComparisonPerson:
+        return ComparisonPerson(
+            household_id=household_id,
+            cpr_hash=cpr_hash,
+            role="parent",
+            date_of_birth=datetime.date(1980, 1, 1),
+        )
+
+    with transaction.atomic(), bulk.foreign_keys_checked_at_end():
+        bulk.create([person(household.pk, "h1")])
+    assert _foreign_keys() == before
+
+    # A missing household still fails the load, at the end of the block; nothing is kept.
+    with pytest.raises(IntegrityError), transaction.atomic(), bulk.foreign_keys_checked_at_end():
+        bulk.create([person(household.pk + 1000, "h2")])
+    assert _foreign_keys() == before
+    assert list(ComparisonPerson.objects.values_list("cpr_hash", flat=True)) == ["h1"]
