@@ -17,6 +17,7 @@ Matching (docs/evaluation.md states it for the reader):
 """
 
 import bisect
+import calendar
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -240,9 +241,14 @@ def match(units: list[Unit], parents: dict, young: dict, *, caliper: int) -> Non
     benefit start, and months on benefits at the index date fall as the start gets later,
     so the distance grows in both directions from the start date that gives the pilot
     person's months; each direction is walked only while it cannot be beaten.
+
+    The walk visits millions of (unit, candidate) pairs at 50,000 families, so the per-pair
+    rules are computed from figures prepared once: each candidate's benefit start as a
+    month number and day (rules.months_between: whole_months to a fixed index date), and
+    each unit's age band as the range of birth dates it holds (rules.age_band).
     """
     used: set[int] = set()
-    sorted_pools: dict[tuple, tuple[list, list]] = {}
+    sorted_pools: dict[tuple, tuple[list, list, list]] = {}
     for unit in units:
         if unit.months is None or not unit.age_band:
             continue
@@ -253,26 +259,49 @@ def match(units: list[Unit], parents: dict, young: dict, *, caliper: int) -> Non
                 (c for c in pool if c.benefit_since is not None),
                 key=lambda c: (c.benefit_since, c.cpr_hash),
             )
-            sorted_pools[key] = (ordered, [c.benefit_since for c in ordered])
-        ordered, dates = sorted_pools[key]
-        split = bisect.bisect_left(dates, add_months(unit.index, -unit.months))
+            starts = [_month_number(c.benefit_since) for c in ordered]
+            sorted_pools[key] = (ordered, [c.benefit_since for c in ordered], starts)
+        ordered, dates, starts = sorted_pools[key]
+        index = unit.index
+        index_month, _day = _month_number(index)
+        index_last = calendar.monthrange(index.year, index.month)[1]
+        born_after, born_by = rules.age_band_births(unit.age_band, index)
+        parent = unit.kind == MatchKind.PARENT
+        split = bisect.bisect_left(dates, add_months(index, -unit.months))
         best: tuple[tuple[int, str], Candidate] | None = None
         for positions in (range(split - 1, -1, -1), range(split, len(ordered))):
             for i in positions:
                 cand = ordered[i]
-                months = rules.months_between(cand.benefit_since, unit.index)
-                if months is None:
+                if cand.benefit_since > index:
                     break  # on benefits only after the index date, and so are the rest
+                # whole_months(benefit_since, index): the month count, one less when the
+                # start's day (clamped to the index's month) has not come yet in that month.
+                month, day = starts[i]
+                months = index_month - month - (min(day, index_last) > index.day)
                 distance = abs(months - unit.months)
                 if distance > caliper or (best is not None and distance > best[0][0]):
                     break
-                if _eligible(unit, cand, used):
-                    ranking = (distance, cand.cpr_hash)
-                    if best is None or ranking < best[0]:
-                        best = (ranking, cand)
+                born = cand.date_of_birth
+                if cand.id in used or born is None:
+                    continue
+                if born > index:  # born after the index date (rare): age_on's own rule
+                    if rules.age_band(born, index) != unit.age_band:
+                        continue
+                elif not born_after < born <= born_by:
+                    continue
+                if parent and not rules.on_benefits_at(cand.history, cand.benefit_since, index):
+                    continue
+                ranking = (distance, cand.cpr_hash)
+                if best is None or ranking < best[0]:
+                    best = (ranking, cand)
         if best is not None:
             unit.match_id, unit.distance = best[1].id, best[0][0]
             used.add(best[1].id)
+
+
+def _month_number(day: datetime.date) -> tuple[int, int]:
+    """(months since year 0, day of month)."""
+    return day.year * 12 + day.month - 1, day.day
 
 
 def measure(units: list[Unit], on: datetime.date, histories: dict[int, list]) -> None:

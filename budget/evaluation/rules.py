@@ -10,7 +10,7 @@ states every definition.
 import datetime
 from collections.abc import Iterable, Sequence
 
-from bi18.lib.dates import add_months, age_on, whole_months
+from bi18.lib.dates import add_months, age_on, months_back, whole_months
 from budget.evaluation.models import RegisterStatus
 
 # Outcomes compared, with the months from the index date at which they are measured.
@@ -44,6 +44,16 @@ def age_band(date_of_birth: datetime.date | None, on: datetime.date) -> str:
         if age >= low and (high is None or age < high):
             return label
     return ""
+
+
+def age_band_births(band: str, on: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The dates of birth by `on` whose age band on `on` is `band`, as (after, up to and
+    including): for born <= on, age_band(born, on) == band exactly when after < born <= up to.
+    The matching compares a birth date with these rather than computing an age per pair
+    (age_on: aged at least n years on `on` is born by months_back(on, 12 n))."""
+    low, high = next((lo, hi) for lo, hi, label in AGE_BANDS if label == band)
+    born_after = months_back(on, 12 * high) if high is not None else datetime.date.min
+    return born_after, months_back(on, 12 * low)
 
 
 def household_size_band(size: int) -> str:

@@ -417,7 +417,9 @@ def test_the_fast_matching_gives_the_same_matches_as_its_definition(seed):
         cand = compute.Candidate(
             id=n,
             cpr_hash=f"{rng.getrandbits(64):016x}",
-            date_of_birth=datetime.date(rng.choice([1980, 1990, 1996]), 6, rng.randint(1, 28)),
+            # Any day of the year: month ends and 29 February move an age band's limits.
+            date_of_birth=datetime.date(rng.choice([1980, 1990, 1996]), 1, 1)
+            + datetime.timedelta(days=rng.randint(0, 365)),
             benefit_since=None
             if rng.random() < 0.1
             else some_day(1200) - datetime.timedelta(days=400),
@@ -427,7 +429,9 @@ def test_the_fast_matching_gives_the_same_matches_as_its_definition(seed):
     units = []
     for n in range(rng.randint(0, 30)):
         index = some_day() + datetime.timedelta(days=300)
-        birth = datetime.date(rng.choice([1980, 1990, 1996]), 6, 15)
+        birth = datetime.date(rng.choice([1980, 1990, 1996]), 1, 1) + datetime.timedelta(
+            days=rng.randint(0, 365)
+        )
         units.append(
             compute.Unit(
                 kind="parent",
@@ -473,3 +477,77 @@ def test_an_evaluator_who_can_download_person_level_data_needs_a_second_factor(e
 
     assert needs_second_factor(evaluator)
     assert not needs_second_factor(manager)
+
+
+@pytest.mark.parametrize(
+    "on",
+    [
+        datetime.date(2026, 2, 28),
+        datetime.date(2028, 2, 29),
+        datetime.date(2026, 3, 1),
+        datetime.date(2026, 4, 30),
+        datetime.date(2026, 8, 31),
+        datetime.date(2026, 12, 31),
+        datetime.date(2027, 1, 15),
+    ],
+)
+def test_an_age_bands_birth_dates_are_exactly_those_of_age_band(on):
+    """The matching compares birth dates with rules.age_band_births instead of age_band
+    (for someone born by the index date; later births keep age_band itself)."""
+    limits = {label: rules.age_band_births(label, on) for _low, _high, label in rules.AGE_BANDS}
+    born = on - datetime.timedelta(days=366 * 55)
+    while born <= on:
+        band = rules.age_band(born, on)
+        inside = [label for label, (after, upto) in limits.items() if after < born <= upto]
+        assert inside == ([band] if band else []), (born, on)
+        born += datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_fast_matching_agrees_at_month_ends_and_age_band_limits(seed):
+    """Dense strata of benefit starts and births on month ends and on an age band's limit,
+    where the fast matching's per-pair arithmetic could part from months_between and
+    age_band (caliper 0: every month counts)."""
+    import copy
+    import random
+
+    from budget.evaluation import compute
+
+    rng = random.Random(seed)
+
+    def month_end_ish(year: int) -> datetime.date:
+        month = rng.randint(1, 12)
+        last = (datetime.date(year + month // 12, month % 12 + 1, 1) - datetime.timedelta(1)).day
+        return datetime.date(year, month, rng.choice([1, 28, last - 1, last]))
+
+    index_days = [month_end_ish(2026) for _ in range(8)]
+    bucket = ("activity_ready", "valby", "4")
+    pool = {bucket: []}
+    for n in range(300):
+        index = rng.choice(index_days)
+        years = rng.choice([25, 30, 40])
+        born = rules.age_band_births(rules.age_band(index - datetime.timedelta(days=365 * years + 10), index), index)[1]  # fmt: skip
+        pool[bucket].append(
+            compute.Candidate(
+                id=n,
+                cpr_hash=f"{rng.getrandbits(64):016x}",
+                date_of_birth=born + datetime.timedelta(days=rng.choice([-1, 0, 1])),
+                benefit_since=month_end_ish(rng.choice([2024, 2025])),
+                history=[],
+            )
+        )
+    units = []
+    for n, index in enumerate(sorted(index_days * 15)):
+        birth = rng.choice(pool[bucket]).date_of_birth
+        units.append(
+            compute.Unit(
+                kind="parent", person_id=n, track_id=n, index=index, cohort="", bucket=bucket,
+                age_band=rules.age_band(birth, index), months=rng.randint(6, 30),
+            )
+        )  # fmt: skip
+    for caliper in (0, 1):
+        fast, slow = copy.deepcopy(units), copy.deepcopy(units)
+        compute.match(fast, pool, {}, caliper=caliper)
+        compute.match_brute_force(slow, pool, {}, caliper=caliper)
+        assert [(u.match_id, u.distance) for u in fast] == [(u.match_id, u.distance) for u in slow]
+        assert sum(u.match_id is not None for u in fast) > 10
