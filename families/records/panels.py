@@ -64,31 +64,40 @@ def seed_notes(*, rng, family_ids, users, today, **kwargs):
         )
         return timezone.make_aware(moment)
 
+    # Plain tuples inserted with bi18.lib.bulk (≈ 200,000 notes at 50,000 families), the rng
+    # drawn in the same order as ever: same seed, same notes.
+    now = timezone.now()
     for family_id in family_ids:
         heading, text = rng.choice(whole_family)
+        occurred_at = at(rng.randint(5, 120))
         notes.append(
-            (
-                Note(
-                    family_id=family_id, occurred_at=at(rng.randint(5, 120)), kind=rng.choice(kinds),
-                    heading=heading, text=text, shareable_with_uu=rng.random() < 0.5, author=author,
-                ),
-                None,
-            )
-        )  # fmt: skip
+            (family_id, occurred_at, rng.choice(kinds), heading, text, rng.random() < 0.5)
+            + (author.pk, now, 1)
+        )
+        links.append(None)
         members = by_family.get(family_id, [])
         parents = [pk for pk, role in members if role == PersonRole.PARENT]
         children = [pk for pk, role in members if role == PersonRole.CHILD]
         for pk in parents + children[:1]:
             heading, text = rng.choice(about_parent if pk in parents else about_child)
-            note = Note(
-                family_id=family_id, occurred_at=at(rng.randint(2, 90)), kind=rng.choice(kinds),
-                heading=heading, text=text, author=author,
-            )  # fmt: skip
-            notes.append((note, pk))
-    bulk.create([n for n, _pk in notes])
-    through = Note.people.through
-    links = [through(note_id=n.pk, person_id=pk) for n, pk in notes if pk is not None]
-    bulk.create(links)
+            occurred_at = at(rng.randint(2, 90))
+            notes.append(
+                (family_id, occurred_at, rng.choice(kinds), heading, text, False)
+                + (author.pk, now, 1)
+            )
+            links.append(pk)
+    note_ids = bulk.insert_rows(
+        Note,
+        ["family", "occurred_at", "kind", "heading", "text", "shareable_with_uu"]
+        + ["author", "created_at", "version"],
+        notes,
+        ids=True,
+    )
+    bulk.insert_rows(
+        Note.people.through,
+        ["note", "person"],
+        [(n, pk) for n, pk in zip(note_ids, links, strict=True) if pk is not None],
+    )
 
 
 DEMO_SEEDER = DemoSeeder(key="records.notes", order=95, seed=seed_notes)
