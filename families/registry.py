@@ -77,8 +77,11 @@ class DemoSeeder:
 
     `seed(rng=random.Random, family_ids=list[int], users=dict[role value -> User],
     today=date)` adds the app's demo data for those families. It must be
-    deterministic for the rng, use bulk_create (50,000 families must finish in
-    minutes) and load people in chunks rather than one query per family.
+    deterministic for the rng, insert plain tuples with bi18.lib.bulk.insert_rows (or
+    bulk.create; 50,000 families must finish in minutes) and load people in chunks rather
+    than one query per family. It runs with the foreign keys dropped on PostgreSQL
+    (checked when seed_demo adds them back at the end), so it must not rely on an
+    immediate foreign-key error.
     """
 
     key: str

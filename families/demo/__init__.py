@@ -9,7 +9,9 @@ to `today`).
 
 Scale: rows are generated and inserted in chunks with bi18.lib.bulk (COPY on PostgreSQL:
 Django's per-value work in bulk_create cost more than the database), the seeders likewise;
-the CPR hash + Fernet encryption costs ≈ 14 µs a person. Each step is timed in
+the CPR hash + Fernet encryption costs ≈ 14 µs a person. On PostgreSQL the foreign keys are
+dropped for the load and added back at its end, one check per table instead of one per
+inserted row at the commit (bulk.foreign_keys_checked_at_end). Each step is timed in
 `DemoResult.timings` (docs/benchmarks.md).
 
 Package layout: data.py (distributions, names, demo users), users.py (the users and
