@@ -245,10 +245,12 @@ def match(units: list[Unit], parents: dict, young: dict, *, caliper: int) -> Non
     The walk visits millions of (unit, candidate) pairs at 50,000 families, so the per-pair
     rules are computed from figures prepared once: each candidate's benefit start as a
     month number and day (rules.months_between: whole_months to a fixed index date), and
-    each unit's age band as the range of birth dates it holds (rules.age_band).
+    each unit's age band as the range of birth dates it holds (rules.age_band), once per
+    band and index date. A matched candidate leaves its stratum's lists (without replacement),
+    so later walks do not pass it again.
     """
-    used: set[int] = set()
     sorted_pools: dict[tuple, tuple[list, list, list]] = {}
+    births: dict[tuple[str, datetime.date], tuple[datetime.date, datetime.date]] = {}
     for unit in units:
         if unit.months is None or not unit.age_band:
             continue
@@ -265,10 +267,13 @@ def match(units: list[Unit], parents: dict, young: dict, *, caliper: int) -> Non
         index = unit.index
         index_month, _day = _month_number(index)
         index_last = calendar.monthrange(index.year, index.month)[1]
-        born_after, born_by = rules.age_band_births(unit.age_band, index)
+        band = (unit.age_band, index)
+        if band not in births:
+            births[band] = rules.age_band_births(*band)
+        born_after, born_by = births[band]
         parent = unit.kind == MatchKind.PARENT
         split = bisect.bisect_left(dates, add_months(index, -unit.months))
-        best: tuple[tuple[int, str], Candidate] | None = None
+        best: tuple[tuple[int, str], int] | None = None  # (ranking, position)
         for positions in (range(split - 1, -1, -1), range(split, len(ordered))):
             for i in positions:
                 cand = ordered[i]
@@ -282,7 +287,7 @@ def match(units: list[Unit], parents: dict, young: dict, *, caliper: int) -> Non
                 if distance > caliper or (best is not None and distance > best[0][0]):
                     break
                 born = cand.date_of_birth
-                if cand.id in used or born is None:
+                if born is None:
                     continue
                 if born > index:  # born after the index date (rare): age_on's own rule
                     if rules.age_band(born, index) != unit.age_band:
@@ -293,10 +298,11 @@ def match(units: list[Unit], parents: dict, young: dict, *, caliper: int) -> Non
                     continue
                 ranking = (distance, cand.cpr_hash)
                 if best is None or ranking < best[0]:
-                    best = (ranking, cand)
+                    best = (ranking, i)
         if best is not None:
-            unit.match_id, unit.distance = best[1].id, best[0][0]
-            used.add(best[1].id)
+            (distance, _hash), i = best
+            unit.match_id, unit.distance = ordered[i].id, distance
+            del ordered[i], dates[i], starts[i]
 
 
 def _month_number(day: datetime.date) -> tuple[int, int]:
