@@ -71,3 +71,11 @@ def require_track_editor(user, person) -> None:
 
 def tracks(user, queryset):
     return TRACK.filter(user, queryset, person="person", family="person__family_id")
+
+
+def tracks_via(user, queryset, *, track: str):
+    """Records hanging off a track (`track` is the lookup path to it) whose track the user
+    may see."""
+    return TRACK.filter(
+        user, queryset, person=f"{track}__person", family=f"{track}__person__family_id"
+    )

@@ -379,8 +379,11 @@ def _mentor_items(user, company_track_ids, today, until, family_id, add, parent_
         responsible = own if responsible is None else responsible | own
     if responsible is None:
         return
+    # Only parents the user still sees (the one rule, employment.access): a mentor whose
+    # assignment ended, e.g. when the legal basis was withdrawn, keeps an open period.
     qs = (
-        MentorAssignment.objects.filter(responsible, closed_on__isnull=True, end__lte=until)
+        access.tracks_via(user, MentorAssignment.objects, track="track")
+        .filter(responsible, closed_on__isnull=True, end__lte=until)
         .filter(renewal__isnull=True)
         .select_related("track__person__family", "mentor")
         .only(

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from bi18.accounts.roles import Role
 from employment import services
@@ -21,6 +22,7 @@ from employment.deadlines import (
     RISK_WEEK6,
 )
 from employment.models import InternshipStatus, TrackKind
+from families.models import PersonAssignment
 from families.worklist.engine import items_for
 from tests.employment_factories import InternshipFactory, TrackFactory, interview
 from tests.factories import FamilyFactory, PersonFactory, UserFactory, add_member
@@ -185,27 +187,50 @@ def test_job_mentor_sees_only_their_mentees_mentor_period(
     other_parent = PersonFactory()
     other_track = TrackFactory(person=other_parent)
     other_mentor = UserFactory(username="other_mentor", role=Role.JOB_MENTOR)
+    # The mentor sees the parent through the period's person assignment, on the real day.
+    today = timezone.localdate()
+    start, end = today - datetime.timedelta(28), today + datetime.timedelta(9)
+    services.mentor_assign(actor=caseworker, track=track, mentor=job_mentor, start=start, end=end)
     services.mentor_assign(
-        actor=caseworker, track=track, mentor=job_mentor, start=D(2026, 2, 1), end=D(2026, 3, 10)
+        actor=caseworker, track=other_track, mentor=other_mentor, start=start, end=end
     )
-    services.mentor_assign(
-        actor=caseworker,
-        track=other_track,
-        mentor=other_mentor,
-        start=D(2026, 2, 1),
-        end=D(2026, 3, 10),
-    )
-    work = items_for(job_mentor, TODAY)
+    work = items_for(job_mentor, today)
     assert [(d.kind, d.person_name) for d in work.upcoming] == [(MENTOR_END, "Amina Hassan")]
     assert not work.overdue  # a mentor does not get the company consultant's items
 
 
-def test_renewed_mentor_period_no_longer_ends(track, caseworker, job_mentor):
-    first = services.mentor_assign(
-        actor=caseworker, track=track, mentor=job_mentor, start=D(2026, 2, 1), end=D(2026, 3, 10)
+def test_a_mentor_who_no_longer_sees_the_parent_gets_no_item_about_them(
+    track, caseworker, job_mentor
+):
+    """The mentor's person assignment can end while the mentor period stays open (the legal
+    basis withdrawn: families.consent.services.access_revoke_without_basis)."""
+    today = timezone.localdate()
+    services.mentor_assign(
+        actor=caseworker,
+        track=track,
+        mentor=job_mentor,
+        start=today - datetime.timedelta(28),
+        end=today + datetime.timedelta(9),
     )
-    services.mentor_renew(actor=caseworker, assignment=first, end=D(2026, 8, 1))
-    assert MENTOR_END not in kinds(items_for(job_mentor, TODAY))
+    assert MENTOR_END in kinds(items_for(job_mentor, today))
+    ended = PersonAssignment.objects.filter(user=job_mentor, person=track.person)
+    assert ended.update(end=today - datetime.timedelta(1)) == 1
+    work = items_for(job_mentor, today)
+    assert not work.overdue and not work.upcoming
+
+
+def test_renewed_mentor_period_no_longer_ends(track, caseworker, job_mentor):
+    today = timezone.localdate()
+    first = services.mentor_assign(
+        actor=caseworker,
+        track=track,
+        mentor=job_mentor,
+        start=today - datetime.timedelta(28),
+        end=today + datetime.timedelta(9),
+    )
+    assert MENTOR_END in kinds(items_for(job_mentor, today))
+    services.mentor_renew(actor=caseworker, assignment=first, end=today + datetime.timedelta(150))
+    assert MENTOR_END not in kinds(items_for(job_mentor, today))
 
 
 def test_coordinating_caseworker_gets_all_items_of_the_family(track, caseworker):
