@@ -3,6 +3,7 @@ import datetime
 from django import template
 from django.utils.formats import date_format
 
+from bi18.lib.forms import select_options
 from networkgroup.selectors import AREA_LABELS, FIELD_LABELS, STATUS_LABELS
 
 register = template.Library()
@@ -49,3 +50,9 @@ def status_badge(status: str) -> str:
         "done": "text-bg-success",
         "dropped": "text-bg-secondary",
     }.get(status, "text-bg-light")
+
+
+@register.filter
+def options(bound_field) -> list[tuple[str, str, bool]]:
+    """A select's options for plain markup: (value, label, chosen) (bi18.lib.forms)."""
+    return select_options(bound_field)

@@ -4,11 +4,13 @@ actions, minutes that lock on approval, interpreters, query counts."""
 import datetime
 import re
 import uuid
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
+from django.template import engines
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, ContextList
 from django.urls import reverse
 from django.utils import timezone
 
@@ -655,3 +657,127 @@ def test_the_meeting_list_calls_only_past_minutes_not_approved(group, caseworker
     upcoming, past = rows  # newest first
     assert "Kommende" in upcoming and "Ikke godkendt" not in upcoming
     assert "Ikke godkendt" in past
+
+
+# --- The decision and minutes forms as plain markup ------------------------------------------
+# Drawn on every view of a meeting, where crispy's templates cost milliseconds: what a browser
+# gets must be what crispy rendered, in every state of the form (unbound, with errors, ready
+# again after a save).
+
+# The forms as crispy rendered them (the templates before they became plain markup).
+CRISPY_DECISION_FORM = """{% load i18n crispy_forms_tags %}{% if not meeting.is_locked %}
+<form method="post" action="{% url 'networkgroup:meeting_decision' family.pk meeting.pk %}"
+      hx-post="{% url 'networkgroup:meeting_decision' family.pk meeting.pk %}" hx-target="#decisions" hx-swap="outerHTML" novalidate
+      aria-label="{% translate 'New decision' %}">
+  {% csrf_token %}
+  {% if decision_form.non_field_errors %}<div class="alert alert-danger" role="alert">{{ decision_form.non_field_errors|join:" " }}</div>{% endif %}
+  <div class="mb-2">{{ decision_form.text|as_crispy_field }}</div>
+  <div class="mb-2">{{ decision_form.kind|as_crispy_field }}{% if decision_form.kind.errors %}<div class="text-danger small" role="alert">{{ decision_form.kind.errors|join:" " }}</div>{% endif %}</div>
+  <div class="row g-2">
+    <div class="col-12">{{ decision_form.goal|as_crispy_field }}</div>
+    <div class="col-sm-7">{{ decision_form.person|as_crispy_field }}</div>
+    <div class="col-sm-5">{{ decision_form.area|as_crispy_field }}</div>
+    <div class="col-sm-7">{{ decision_form.responsible|as_crispy_field }}</div>
+    <div class="col-sm-5">{{ decision_form.deadline|as_crispy_field }}</div>
+  </div>
+  <p class="small text-muted">{% translate "Responsible and deadline are optional; with them a new goal also gets the decision as its first action." %}</p>
+  <button class="btn btn-primary btn-sm" type="submit">{% translate "Record decision" %}</button>
+  {% if focus_decision_form %}<span class="text-success small ms-2" role="status">{% translate "The decision was recorded." %}</span>{% endif %}
+</form>{% endif %}"""
+
+CRISPY_MINUTES_FIELDS = """{% load crispy_forms_tags %}{{ minutes_form.minutes|as_crispy_field }}{{ minutes_form.version }}"""
+
+
+class _Tokens(HTMLParser):
+    """Tags with sorted attributes and text with whitespace collapsed: what a browser reads
+    (a textarea's first newline is dropped, as HTML parsers do)."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tokens, self.raw = [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = sorted((k, " ".join(v.split()) if k == "class" and v else v) for k, v in attrs)
+        self.tokens.append((tag, tuple(attrs)))
+        self.raw = tag == "textarea"
+
+    def handle_endtag(self, tag):
+        self.raw = False
+        self.tokens.append(("/" + tag,))
+
+    def handle_data(self, data):
+        if self.raw:
+            self.tokens.append(("text", data.removeprefix("\n")))
+        elif text := " ".join(data.split()):
+            self.tokens.append(("text", text))
+
+
+def _tokens(html: str, start: str, end: str) -> list:
+    """The tokens of `html` from the first `start` to the following `end` (inclusive)."""
+    i = html.index(start)
+    html = html[i : html.index(end, i) + len(end)]
+    parser = _Tokens()
+    parser.feed(html)
+    return parser.tokens
+
+
+def _crispy(source: str, response) -> str:
+    context = response.context  # one template's Context, or a ContextList of several
+    context = context[0] if isinstance(context, ContextList) else context
+    return engines["django"].from_string(source).render(context.flatten())
+
+
+def _assert_decision_form_as_crispy(response, meeting):
+    action = _url("meeting_decision", meeting.family_id, meeting.pk)
+    ours = _tokens(response.content.decode(), f'<form method="post" action="{action}"', "</form>")
+    theirs = _tokens(_crispy(CRISPY_DECISION_FORM, response), "<form", "</form>")
+    assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"text": ""},
+        {"text": "x", "kind": "action"},
+        {"text": "x", "kind": "new_goal"},
+        {"text": "x", "kind": "alone", "deadline": "2027-01-01"},
+        {"text": "x", "kind": "action", "goal": "999999", "deadline": "bad"},
+        {"text": "x", "kind": "bogus"},
+        {
+            "text": "x" * 5000,
+            "kind": "new_goal",
+            "person": "999999",
+            "area": "bogus",
+            "responsible": "999999",
+        },
+        {"text": "Ready for the next", "kind": "new_goal", "area": "health"},  # saved
+    ],
+)
+def test_decision_form_is_what_crispy_rendered(group, goal, caseworker, data):
+    meeting = _meeting(group, caseworker)
+    client = _client(caseworker)
+    _assert_decision_form_as_crispy(client.get(_url("meeting", group.pk, meeting.pk)), meeting)
+    response = client.post(_url("meeting_decision", group.pk, meeting.pk), data, **HTMX)
+    assert response.status_code == 200
+    _assert_decision_form_as_crispy(response, meeting)
+    # A chosen goal, person and deadline come back selected after an error.
+    data = {"text": "", "kind": "action", "goal": goal.pk, "deadline": "2027-03-04"}
+    response = client.post(_url("meeting_decision", group.pk, meeting.pk), data, **HTMX)
+    assert 'value="2027-03-04"' in response.content.decode()
+    _assert_decision_form_as_crispy(response, meeting)
+
+
+@pytest.mark.parametrize(
+    "data", [{"minutes": "x" * 60000, "version": "1"}, {"minutes": "<b>&", "version": "x"}]
+)
+def test_minutes_form_is_what_crispy_rendered(group, caseworker, data):
+    meeting = _meeting(group, caseworker)
+    client = _client(caseworker)
+    for response in (
+        client.get(_url("meeting", group.pk, meeting.pk)),
+        client.post(_url("meeting_minutes", group.pk, meeting.pk), data, **HTMX),
+    ):
+        html = response.content.decode()
+        ours = _tokens(html, '<div id="div_id_minutes"', 'id="id_version">')
+        theirs = _tokens(_crispy(CRISPY_MINUTES_FIELDS, response), "<div", 'id="id_version">')
+        assert ours == theirs
