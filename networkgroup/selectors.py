@@ -6,7 +6,7 @@ Callers pass a family they already got through families.access (the one access r
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Window
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -103,8 +103,9 @@ def agenda_proposal(
     """What the plan puts on a meeting's agenda (SPEC §4): open actions overdue on
     the meeting day, open actions due before the next meeting (`until`; if unknown,
     one review interval after the meeting), and the plan's history since the previous meeting
-    – of what `user` may see. Five queries whatever the size of the plan; three when the
-    caller already holds the plan and `plan_goals(plan, user)` (the meeting page)."""
+    – of what `user` may see. A fixed number of queries whatever the size of the plan: with
+    the plan and `plan_goals(plan, user)` in hand (the meeting page), the previous meeting,
+    the history rows shown with their count, and their changes."""
     if plan is None:
         plan = Plan.objects.filter(family=family).first()
     day = timezone.localtime(starts_at).date()
@@ -144,8 +145,11 @@ def agenda_proposal(
         changes = changes.filter(at__lte=starts_at)
     if previous is not None:
         changes = changes.filter(at__gt=previous)
-    proposal.changes_total = changes.count()
-    proposal.changes = list(history_events(changes)[:AGENDA_CHANGES_SHOWN])
+    # The rows shown and how many there are in one query: the count is a window over the
+    # whole filtered set, computed before the LIMIT.
+    shown = list(history_events(changes.annotate(total=Window(Count("id"))))[:AGENDA_CHANGES_SHOWN])
+    proposal.changes_total = shown[0].total if shown else 0
+    proposal.changes = shown
     if plan.review_date <= until:
         proposal.review_due = plan.review_date
     return proposal

@@ -121,6 +121,26 @@ def test_agenda_is_proposed_from_overdue_due_soon_and_changes_since_last_meeting
     assert "pension" not in text and "Done already" not in text
 
 
+def test_agenda_counts_all_changes_since_the_last_meeting_and_shows_the_latest(
+    group, goal, caseworker
+):
+    _meeting(group, caseworker, days=-30)
+    for n in range(selectors.AGENDA_CHANGES_SHOWN + 4):
+        _action(goal, caseworker, f"Action {n}", 10)
+    since = PlanEvent.objects.filter(plan=goal.plan, at__gt=_at(-30))
+    proposal = agenda_proposal(family=group, user=caseworker, starts_at=_at(0))
+    assert proposal.changes_total == since.count() == selectors.AGENDA_CHANGES_SHOWN + 5
+    assert [c.pk for c in proposal.changes] == list(
+        since.order_by("-at", "-id").values_list("pk", flat=True)[: selectors.AGENDA_CHANGES_SHOWN]
+    )
+    page = _client(caseworker).get(_url("meeting", group.pk, _meeting(group, caseworker).pk))
+    assert reverse("networkgroup:plan_history", args=[group.pk]) in page.content.decode()
+    # Nothing since the last meeting: no rows, a count of nought.
+    PlanEvent.objects.filter(plan=goal.plan).update(at=_at(-40))
+    proposal = agenda_proposal(family=group, user=caseworker, starts_at=_at(0))
+    assert (proposal.changes_total, proposal.changes) == (0, [])
+
+
 def test_new_meeting_gets_the_proposed_agenda_when_none_is_given(group, goal, caseworker):
     _action(goal, caseworker, "Overdue: debt counselling", -3)
     meeting = _meeting(group, caseworker, days=1)
@@ -501,9 +521,10 @@ def test_meeting_page_queries_do_not_grow_with_goals_actions_or_history(
     grow(12, 4, 3)
     large = [_count(client, url) for url in urls]
     assert large == small
-    # 24, of which the meeting's documents are the journal's person scope (1: the family's
-    # people; its members come from the page's read) and their list (1).
-    with django_assert_max_num_queries(24):
+    # 23, of which the meeting's documents are the journal's person scope (1: the family's
+    # people; its members come from the page's read) and their list (1), and the agenda's
+    # changes since the last meeting are one query with their count.
+    with django_assert_max_num_queries(23):
         client.get(urls[0])
 
 
