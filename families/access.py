@@ -119,7 +119,7 @@ class RecordPolicy:
         about: the "For" choices of a form."""
         if not (self.may_edit(user) if edit else self.may_view(user)):
             return Person.objects.none()
-        scope = scope_for(user)
+        scope = scope_for(user) if family is None else scope_for(user).within(family.pk)
         qs = Person.objects.filter(scope.person_q(), role__in=sorted(self.about))
         if self.members_only:
             qs = qs.filter(family_id__in=sorted(scope.member_families))
@@ -127,13 +127,14 @@ class RecordPolicy:
             qs = qs.filter(family=family)
         return qs.order_by("role", "date_of_birth", "id")
 
-    def q(self, user, *, person: str, family: str) -> Q:
+    def q(self, user, *, person: str, family: str, family_id=None) -> Q:
         """The records this user may see, as a filter; `person` and `family` are the lookup
         paths from a record to its person and to its family's id (e.g. "goal__person" and
-        "plan__family_id" for a plan action)."""
+        "plan__family_id" for a plan action). `family_id`: the records filtered are of that
+        one family (the filter then names only it; see Scope.within)."""
         if not self.may_view(user):
             return Q(pk__in=[])
-        scope = scope_for(user)
+        scope = scope_for(user) if family_id is None else scope_for(user).within(family_id)
         members = Q(**{f"{family}__in": sorted(scope.member_families)})
         visible = scope.person_q(prefix=f"{person}__") & Q(
             **{f"{person}__role__in": sorted(self.about)}
@@ -146,10 +147,10 @@ class RecordPolicy:
             visible &= members
         return visible
 
-    def filter(self, user, queryset, *, person: str, family: str):
+    def filter(self, user, queryset, *, person: str, family: str, family_id=None):
         if not self.may_view(user):
             return queryset.none()
-        return queryset.filter(self.q(user, person=person, family=family))
+        return queryset.filter(self.q(user, person=person, family=family, family_id=family_id))
 
     # --- lookups that answer 404 / 403 ------------------------------------------------
 

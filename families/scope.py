@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.apps import apps
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -75,6 +75,20 @@ class Scope:
 
     def is_coordinator(self, family_id) -> bool:
         return family_id in self.coordinated_families
+
+    def within(self, family_id) -> Scope:
+        """This scope inside one family: the same answers about that family's people and
+        records, with id lists of at most that family. A query of one family's rows then
+        carries one family id instead of all of the user's (shorter SQL that the driver can
+        cache; a list of more than 50 parameters is parsed anew on every query)."""
+        one = frozenset({family_id})
+        return replace(
+            self,
+            full_families=self.full_families & one,
+            youth_families=self.youth_families & one,
+            coordinated_families=self.coordinated_families & one,
+            assigned_families=self.assigned_families & one,
+        )
 
     # --- people -----------------------------------------------------------------------
 

@@ -74,7 +74,7 @@ class Shared:
 def decisions(user, meeting) -> list:
     """The meeting's decisions this user may see."""
     return list(
-        access.decisions(user, meeting.decisions.all()).select_related(
+        access.decisions(user, meeting.decisions.all(), family_id=meeting.family_id).select_related(
             "action__responsible", "person"
         )
     )

@@ -22,7 +22,11 @@ def plan_panel(request, family, people) -> dict | None:
         return None
     plan = (
         Plan.objects.filter(family=family)
-        .annotate(goal_count=Count("goals", filter=access.goals_q(request.user, "goals__")))
+        .annotate(
+            goal_count=Count(
+                "goals", filter=access.goals_q(request.user, "goals__", family_id=family.pk)
+            )
+        )
         .first()
     )
     return {
@@ -37,7 +41,9 @@ def meetings_panel(request, family, people) -> dict | None:
     if not access.MEETING.may_view_family(request.user, family.pk):
         return None
     now = timezone.now()
-    meetings = access.meetings(request.user, Meeting.objects.filter(family=family))
+    meetings = access.meetings(
+        request.user, Meeting.objects.filter(family=family), family_id=family.pk
+    )
     # The next and the last meeting in one query (two scalar sub-queries).
     next_id = meetings.filter(starts_at__gte=now).order_by("starts_at").values("pk")[:1]
     last_id = meetings.filter(starts_at__lt=now).order_by("-starts_at").values("pk")[:1]

@@ -39,7 +39,7 @@ def plan_goals(plan, user) -> list[Goal]:
     plan. (A goal's actions are about the goal's person, so they share its visibility.)"""
     actions = Action.objects.select_related("responsible").order_by("deadline", "id")
     return list(
-        access.goals(user, Goal.objects.filter(plan=plan))
+        access.goals(user, Goal.objects.filter(plan=plan), family_id=plan.family_id)
         .select_related("person")
         .prefetch_related(Prefetch("actions", queryset=actions))
         .order_by("person__role", "person_id", "area", "id")
@@ -138,7 +138,7 @@ def agenda_proposal(
         .first()
     )
     proposal.since = previous
-    changes = access.events(user, PlanEvent.objects.filter(plan=plan))
+    changes = access.events(user, PlanEvent.objects.filter(plan=plan), family_id=plan.family_id)
     if day < timezone.localdate():
         # An earlier meeting shows what it had before it; today's and later ones
         # include what is being changed in the meeting itself.
@@ -165,7 +165,9 @@ def history_events(events):
 def plan_summary(plan, user) -> dict:
     """Counts of the actions `user` may see, for the family page: one query."""
     today = timezone.localdate()
-    return access.actions(user, Action.objects.filter(plan=plan)).aggregate(
+    return access.actions(
+        user, Action.objects.filter(plan=plan), family_id=plan.family_id
+    ).aggregate(
         open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
         overdue=Count("id", filter=Q(status__in=OPEN_STATUSES, deadline__lt=today)),
         done=Count("id", filter=Q(status=ActionStatus.DONE)),

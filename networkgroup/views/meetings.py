@@ -174,7 +174,7 @@ def _decision_form(request, family, plan, data=None, *, page=None):
     goals = (
         Goal.objects.none()
         if data is None and page is not None
-        else access.goals(request.user, Goal.objects.filter(plan=plan))
+        else access.goals(request.user, Goal.objects.filter(plan=plan), family_id=family.pk)
         .select_related("person")
         .order_by("area", "id")
     )
@@ -230,7 +230,9 @@ def meeting_detail(request, family_pk, pk):
             "sees_everyone": sees_everyone,
             "proposal": proposal,
             "attending_members": list(meeting.attending_members.all()),
-            "attending_people": list(access.people(request.user, meeting.attending_people.all())),
+            "attending_people": list(
+                access.people(request.user, meeting.attending_people.all(), family_id=family.pk)
+            ),
             "interpreting_person": (
                 meeting.interpreting_person
                 if meeting.interpreting_person

@@ -46,7 +46,9 @@ def plan_context(request, family) -> dict:
         "poll_seconds": POLL_SECONDS,
         "live_socket": socket_path(family.pk),
         # The presence poll reports changes made by others after this point.
-        "last_change_id": access.changes(request.user, PlanChange.objects.filter(plan=plan))
+        "last_change_id": access.changes(
+            request.user, PlanChange.objects.filter(plan=plan), family_id=family.pk
+        )
         .order_by("-id")
         .values_list("id", flat=True)
         .first()
@@ -62,7 +64,9 @@ def plan_page(request, family_pk):
     context["next_meeting"] = selectors.next_meeting(family)
     context["recent_changes"] = list(
         selectors.history_events(
-            access.events(request.user, PlanEvent.objects.filter(plan=context["plan"]))
+            access.events(
+                request.user, PlanEvent.objects.filter(plan=context["plan"]), family_id=family.pk
+            )
         )[:8]
     )
     context["offer_english"] = offers_english(family)

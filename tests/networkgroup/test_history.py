@@ -225,3 +225,67 @@ def test_history_written_before_events_is_grouped_into_one_event_per_save(casewo
     assert Change.objects.filter(plan=plan).count() == 11
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes("networkgroup"))
+
+
+def test_filters_within_one_family_give_the_same_rows_and_never_more(
+    family, plan, goal, netto, mette
+):
+    """networkgroup.access's `family_id` names only that family in the filter (a shorter
+    query): the same rows as the filter over all of the user's families, for a full member
+    and for a youth counsellor who is a full member elsewhere; none for another family."""
+    from families.models import Person
+    from networkgroup import access
+    from networkgroup.models import Action, Decision, Goal, Meeting
+    from tests.factories import FamilyFactory, PersonFactory
+
+    sara = family.people.get(first_name="Sara")
+    school = services.goal_create(
+        actor=mette, plan=plan, person=sara, area=PlanArea.EDUCATION, text="Skolestart"
+    )
+    services.action_create(actor=mette, goal=school, what="Skoletaske")
+    services.goal_create(actor=mette, plan=plan, area=PlanArea.HOUSING, text="Ny bolig")
+    meeting = Meeting.objects.create(
+        family=family, starts_at=datetime.datetime.now(datetime.UTC), created_by=mette
+    )
+    Decision.objects.create(meeting=meeting, text="Om Amina", person=goal.person, created_by=mette)
+    Decision.objects.create(meeting=meeting, text="Om Sara", person=sara, created_by=mette)
+    uu = UserFactory(username="uu", role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    add_member(family, uu, role=Role.YOUTH_GUIDANCE_COUNSELLOR)
+    elsewhere = FamilyFactory()
+    PersonFactory(family=elsewhere)
+    add_member(elsewhere, uu)  # a full member of another family
+    add_member(elsewhere, mette)
+    meeting.attending_members.add(uu)
+
+    def rows(user, family_id):
+        return {
+            "goals": set(access.goals(user, Goal.objects.filter(plan=plan), family_id=family_id)),
+            "actions": set(
+                access.actions(user, Action.objects.filter(plan=plan), family_id=family_id)
+            ),
+            "events": set(
+                access.events(user, PlanEvent.objects.filter(plan=plan), family_id=family_id)
+            ),
+            "changes": set(
+                access.changes(user, PlanChange.objects.filter(plan=plan), family_id=family_id)
+            ),
+            "decisions": set(access.decisions(user, meeting.decisions.all(), family_id=family_id)),
+            "meetings": set(
+                access.meetings(user, Meeting.objects.filter(family=family), family_id=family_id)
+            ),
+            "people": set(
+                access.people(user, Person.objects.filter(family=family), family_id=family_id)
+            ),
+            "choices": set(access.people_choices(user, family)),
+        }
+
+    for user in (mette, uu):
+        everywhere, within = rows(user, None), rows(user, family.pk)
+        assert within == everywhere
+        assert all(within.values()), within  # every kind has rows to compare
+    youth = rows(uu, family.pk)
+    assert goal not in youth["goals"] and school in youth["goals"]
+    assert {p.first_name for p in youth["people"]} == {"Sara", "Ali"}
+    # Named with another family, the same rows are filtered away, never let through.
+    other = rows(mette, elsewhere.pk)
+    assert not any(v for k, v in other.items() if k != "choices")
