@@ -240,7 +240,12 @@ def meeting_detail(request, family_pk, pk):
                 else None
             ),
             "decisions": _decisions(request, meeting),
-            "addenda": list(meeting.addenda.select_related("author")) if sees_everyone else [],
+            # Addenda follow the approval, and the page shows them with the locked minutes.
+            "addenda": (
+                list(meeting.addenda.select_related("author"))
+                if sees_everyone and meeting.is_locked
+                else []
+            ),
             "interpreter_bookings": list(meeting.interpreter_bookings.all()),
             "decision_form": _decision_form(request, family, context["plan"], page=context),
             "minutes_form": MinutesForm(
