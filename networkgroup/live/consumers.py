@@ -26,6 +26,7 @@ Messages from the page: {"type": "editing", "kind": "goal"|"action"|null, "id": 
 import asyncio
 import contextlib
 import json
+import logging
 import random
 
 from channels.exceptions import ChannelFull
@@ -41,6 +42,10 @@ from networkgroup.live.db import live_sync_to_async
 # Sent when access ends while the socket is open (the page reloads and gets the log-in
 # page or 404); a socket refused at the handshake gets HTTP 403 from the server.
 CLOSE_ACCESS_ENDED = 4403
+# The page reconnects after this one (static/js/live.js), through admission as at first.
+CLOSE_RECHECK_FAILED = 1011
+
+logger = logging.getLogger(__name__)
 RESYNC_LIMIT = 200
 MAX_MESSAGE_CHARS = 1000  # what a page sends is a few dozen characters
 
@@ -156,7 +161,15 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
         while True:
             await asyncio.sleep(delay)
             delay = admission.RECHECK_SECONDS
-            if not await self._recheck():
+            try:
+                kept = await self._recheck()
+            except Exception:
+                # Fail closed: a socket whose access cannot be checked again (the database
+                # gone) is not kept open unchecked; the page reconnects and is admitted anew.
+                logger.warning("Live socket closed: its access re-check failed", exc_info=True)
+                await self.close(code=CLOSE_RECHECK_FAILED)
+                return
+            if not kept:
                 return
             # Keeps this socket on the others' lists (a crashed server's sockets fade out).
             await self._announce("presence.here")

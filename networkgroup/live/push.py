@@ -179,7 +179,7 @@ def rendered(family_id: int, message: dict) -> list[tuple[str, dict]] | None:
         if shared is not None
         else Family.objects.get(pk=family_id)
     )
-    html: dict[tuple[int, str], str] = {}
+    html: dict[tuple[str | None, str], str] = {}
     sends = []
     for token, ids in classes.items():
         found = _as_class(token, [users[pk] for pk in ids if pk in users], family, message, shared)
@@ -193,7 +193,10 @@ def rendered(family_id: int, message: dict) -> list[tuple[str, dict]] | None:
             )
             event = dict(message)
             if found is not False:
-                key = (id(found), language)
+                # The shared fragment once per language; a class's own fragment per class.
+                # (Not keyed by id(found): a class's rendering is freed when the loop moves
+                # on, and a later class's could get its id and so another class's HTML.)
+                key = (None if shared is not None else token, language)
                 if key not in html:
                     with translation.override(language):
                         html[key] = fragments.render(found)

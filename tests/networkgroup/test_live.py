@@ -932,3 +932,71 @@ def test_an_older_recheck_never_lands_after_a_newer_one():
         return consumer.grant
 
     assert run(scenario) == "read after the change"
+
+
+def test_each_class_gets_its_own_rendering_when_a_class_between_them_gets_none(family, monkeypatch):
+    """A new goal's block and a decision list are rendered per class. A class that gets
+    nothing between two that do frees the first one's fragment, and CPython gives the next
+    class's fragment its address: a rendering cached by id() went to the wrong class (the
+    full members' decisions to a UU counsellor's class; review of 2 December)."""
+    from networkgroup.live import push
+
+    classes = {"full": [1], "nothing": [2], "youth": [3]}
+    monkeypatch.setattr(push, "open_languages", lambda family_id: ["da"])
+    monkeypatch.setattr(push, "audience_classes", lambda family_id, generation: {"plan": classes})
+    monkeypatch.setattr(push._members, "get", lambda ids, generation: {pk: pk for pk in ids})
+
+    def as_class(token, users, family, message, shared=None):
+        # A fresh fragment per class, as fragments.goal_block makes one; none for the middle.
+        return None if token == "nothing" else ("goal_block", "".join(["for ", token]))
+
+    monkeypatch.setattr(push, "_as_class", as_class)
+    monkeypatch.setattr(push.fragments, "render", lambda found: found[1])
+    message = {
+        "type": "plan.changed",
+        "kind": "goal",
+        "id": 1,
+        "goal": 1,
+        "created": True,
+        "meeting": None,
+        "by": "Lars",
+        "by_id": 1,
+        "audience": "all",
+    }
+    sends = push.rendered(family.pk, message)
+    html = {group: pushed_html(event) for group, event in sends}
+    assert html == {
+        push.plan_group(family.pk, "full", "da"): "for full",
+        push.plan_group(family.pk, "youth", "da"): "for youth",
+    }
+
+
+def test_a_socket_whose_recheck_fails_is_closed_not_left_unchecked(world, caseworker, monkeypatch):
+    """The database gone at a periodic re-check: the socket closes (the page reconnects and
+    is admitted anew) rather than staying open with no re-check behind it."""
+    from django.db import OperationalError
+
+    from networkgroup.live import admission
+
+    monkeypatch.setattr(admission, "RECHECK_SECONDS", 0.2)
+    admit = admission.admit
+    cookie = session_cookie(caseworker)
+
+    def failing_recheck(**kwargs):
+        if kwargs.get("family") is not None:  # a re-check; the first admission passes
+            raise OperationalError("the database is gone")
+        return admit(**kwargs)
+
+    monkeypatch.setattr(admission, "admit", failing_recheck)
+
+    async def scenario():
+        communicator = socket(plan_path(world["family"]), cookie)
+        assert (await communicator.connect(timeout=WAIT))[0]
+        deadline = time.monotonic() + WAIT
+        while time.monotonic() < deadline:
+            output = await communicator.receive_output(timeout=WAIT)
+            if output["type"] == "websocket.close":
+                return output["code"]
+        return None
+
+    assert run(scenario) == 1011
