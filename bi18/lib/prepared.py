@@ -49,6 +49,9 @@ def prepared_cursor(connection):
     `connection.cursor()`; use it as a context manager, as connection.cursor()."""
     if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
         return connection.cursor()
+    # As Django's own cursor(): a kept connection that broke (a database restart) is
+    # replaced rather than failing the request (CONN_HEALTH_CHECKS).
+    connection.close_if_health_check_failed()
     connection.ensure_connection()
     connection.validate_thread_sharing()
     # Wrapped as Django wraps its own cursors: counted, logged, seen by execute wrappers.
