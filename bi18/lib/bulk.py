@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 
 # Fields whose Python value psycopg writes as it is (everything else goes through the field's
 # own get_db_prep_save, e.g. JSON or encrypted fields).
@@ -166,26 +166,29 @@ def foreign_keys_checked_at_end() -> Iterator[None]:
     commit as a lookup of the referenced row with a row lock, ≈ 3 million of them at 50,000
     demo families. A violation still fails the load (ALTER TABLE ... ADD raises). The tables
     are locked (ACCESS EXCLUSIVE) until the transaction ends: for seeding, not for a live
-    system. Elsewhere (SQLite) nothing changes. On an exception the transaction's rollback
+    system. Elsewhere (SQLite) nothing changes. On an exception the savepoint's rollback
     restores the constraints."""
     if not _copy_available():
         yield
         return
     if not connection.in_atomic_block:
         raise RuntimeError("foreign_keys_checked_at_end() needs a transaction")
-    with connection.cursor() as cursor:
-        # ALTER TABLE refuses a table with checks still queued: run the queued ones now.
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute(
-            "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) "
-            "FROM pg_constraint WHERE contype = 'f' "
-            "AND connamespace = current_schema()::regnamespace ORDER BY conrelid, conname"
-        )
-        keys = cursor.fetchall()
-        for table, name, _definition in keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-    yield
-    with connection.cursor() as cursor:
-        for table, name, definition in keys:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+    # A savepoint of its own: if the load fails, the keys come back with its rollback even
+    # when the caller catches the error and commits the rest of its transaction.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            # ALTER TABLE refuses a table with checks still queued: run the queued ones now.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute(
+                "SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid) "
+                "FROM pg_constraint WHERE contype = 'f' "
+                "AND connamespace = current_schema()::regnamespace ORDER BY conrelid, conname"
+            )
+            keys = cursor.fetchall()
+            for table, name, _definition in keys:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        yield
+        with connection.cursor() as cursor:
+            for table, name, definition in keys:
+                cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")

@@ -1,6 +1,7 @@
 """bi18.lib.bulk: the seeders' inserts (COPY on PostgreSQL, bulk_create on SQLite) store
 exactly what bulk_create would, and hand back the new ids in row order."""
 
+import contextlib
 import datetime
 
 import pytest
@@ -114,3 +115,12 @@ def test_foreign_keys_checked_at_end_puts_back_the_same_constraints_and_checks_t
         bulk.create([person(household.pk + 1000, "h2")])
     assert _foreign_keys() == before
     assert list(ComparisonPerson.objects.values_list("cpr_hash", flat=True)) == ["h1"]
+
+    # A failed load whose caller catches the error and commits the rest: the keys are back.
+    with (
+        transaction.atomic(),
+        contextlib.suppress(RuntimeError),
+        bulk.foreign_keys_checked_at_end(),
+    ):
+        raise RuntimeError("the load failed")
+    assert _foreign_keys() == before
