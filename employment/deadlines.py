@@ -37,7 +37,7 @@ from employment.models import (
     TrackKind,
 )
 from families.access import scope_for
-from families.models import BenefitCategory, Person
+from families.models import BenefitCategory
 from families.worklist.registry import Deadline, DeadlineKind, pk_url, shared, wanted
 
 INTERNSHIP_DEADLINE = "employment.internship_deadline"
@@ -109,19 +109,7 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
     parent_url = pk_url("employment:parent")
 
     def add(kind, label, due, url, row, detail=""):
-        items[kind].append(
-            Deadline(
-                kind=kind,
-                label=label,
-                due=due,
-                url=url,
-                family_case_number=row["person__family__case_number"],
-                family_id=row["person__family"],
-                person_name=Person.name_of(row["person__first_name"], row["person__last_name"]),
-                detail=detail,
-                extra={"person_id": row["person_id"]},
-            )
-        )
+        items[kind].append(Deadline.about(kind, label, due, url, row, detail))
 
     for t in tracks:
         person_id, start = t["person_id"], t["start"]

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.rules import rule
-from families.models import Person
 from families.worklist.registry import Deadline, DeadlineKind, pk_url, shared
 from youth import access, rules
 from youth.models import ExamPreparation, YouthTrack
@@ -81,17 +80,9 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
     ) % {"months": rule("youth_follow_up_months")}
     planned_end_label = _("Youth effort at its planned end: record the end or a new planned end")
 
-    def item(kind, label, due, url, row, detail=""):
-        return Deadline(
-            kind=kind,
-            label=label,
-            due=due,
-            url=url,
-            family_case_number=row["person__family__case_number"],
-            family_id=row["person__family"],
-            person_name=Person.name_of(row["person__first_name"], row["person__last_name"]),
-            detail=detail,
-        )
+    # The person's id goes with each item, as with the employment items: the work list's
+    # audit row names the people it showed, and a snooze the person it is about.
+    item = Deadline.about
 
     for row in rows:
         if row["is_follow_up"]:

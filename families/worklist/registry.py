@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 
 from bi18.lib.registry import register_once
+from families.models import Person
 
 # --- Deadlines ("Mit arbejde", the daily digest) ---------------------------------------
 
@@ -43,6 +44,23 @@ class Deadline:
         """A stable identity of the item across days (a snooze refers to it): its kind and
         where it is resolved, which names the track, internship, action or plan."""
         return f"{self.kind}:{self.url}"
+
+    @classmethod
+    def about(cls, kind: str, label: str, due, url: str, row: dict, detail: str = ""):
+        """An item about one person, from a row of their id, names, family id and case
+        number (the columns `person_id`, `person__first_name`, `person__last_name`,
+        `person__family`, `person__family__case_number` of a track's values())."""
+        return cls(
+            kind=kind,
+            label=label,
+            due=due,
+            url=url,
+            family_case_number=row["person__family__case_number"],
+            family_id=row["person__family"],
+            person_name=Person.name_of(row["person__first_name"], row["person__last_name"]),
+            detail=detail,
+            extra={"person_id": row["person_id"]},
+        )
 
 
 _MARK = 987654321

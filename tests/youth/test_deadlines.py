@@ -59,6 +59,8 @@ def test_the_follow_up_goes_to_each_responsible_counsellor(
     assert item.url == reverse("youth:follow_up", args=[sara.pk])
     assert item.person_name == sara.full_name
     assert item.family_case_number == sara.family.case_number
+    # Who the item is about, for the work list's audit row and a snooze.
+    assert item.extra["person_id"] == sara.pk
 
 
 def test_both_counsellors_get_it_and_nobody_else(
