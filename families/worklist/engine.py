@@ -112,8 +112,10 @@ def items_for(
             (at_risk if kind.forecast else items).extend(
                 kind.collect(user, today, until, family_id)
             )
-    items.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
-    at_risk.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name))
+    # The item's key last: two items alike in the rest (two exams of one person on one day)
+    # keep one order from one request to the next, whatever order the database read them in.
+    items.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name, d.key))
+    at_risk.sort(key=lambda d: (d.due, d.family_case_number, d.kind, d.person_name, d.key))
     return WorkList(
         today=today,
         overdue=[d for d in items if d.is_overdue(today)],
