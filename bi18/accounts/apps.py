@@ -81,6 +81,13 @@ class AccountsConfig(AppConfig):
         # Also after `flush` (which emits post_migrate): transactional tests and a
         # re-seeded database keep the roles that migration 0002 created.
         post_migrate.connect(signals.ensure_roles, sender=self)
+        # The navigation's and base template's fixed links, kept per process, are forgotten
+        # when a test changes a setting.
+        from django.core.signals import setting_changed
+
+        from bi18.lib import fixed_urls
+
+        setting_changed.connect(fixed_urls.forget)
         # The second-factor devices are managed in BI18 (set-up, reset), never in Django's admin
         # site, whose device pages would show the TOTP secret and QR code to superusers.
         from django.contrib import admin

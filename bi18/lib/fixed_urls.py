@@ -16,8 +16,6 @@ import functools
 
 from django import template
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 
@@ -40,8 +38,9 @@ def fixed_static(path: str) -> str:
     return static(path)
 
 
-@receiver(setting_changed)
-def _forget(**kwargs) -> None:
+def forget(**kwargs) -> None:
+    """Forget every answer (connected to `setting_changed` by the accounts app, whose
+    navigation draws these links: a test may change the URLs or the static storage)."""
     _reverse.cache_clear()
     fixed_static.cache_clear()
 
