@@ -136,7 +136,7 @@ def deliver(family_id: int, message: dict) -> None:
             logger.warning("Live fragments not rendered: the pages fetch them", exc_info=True)
             sends = None
         if sends is not None:
-            publish_many(sends)
+            publish_many([(group, frame(event)) for group, event in sends])
             return
     publish(group_name(family_id), message)
 

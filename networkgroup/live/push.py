@@ -42,7 +42,6 @@ from families import scope as family_scope
 from families.models import Family, NetworkMember
 from families.scope import scope_for
 from networkgroup import access, fragments
-from networkgroup.live import notify
 from networkgroup.live.admission import sees
 
 logger = logging.getLogger(__name__)
@@ -201,7 +200,7 @@ def rendered(family_id: int, message: dict) -> list[tuple[str, dict]] | None:
                     with translation.override(language):
                         html[key] = fragments.render(found)
                 event["html"] = html[key]
-            sends.append((group, notify.frame(event)))
+            sends.append((group, event))
     return sends
 
 

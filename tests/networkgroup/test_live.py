@@ -964,7 +964,7 @@ def test_each_class_gets_its_own_rendering_when_a_class_between_them_gets_none(f
         "audience": "all",
     }
     sends = push.rendered(family.pk, message)
-    html = {group: pushed_html(event) for group, event in sends}
+    html = {group: event["html"] for group, event in sends}
     assert html == {
         push.plan_group(family.pk, "full", "da"): "for full",
         push.plan_group(family.pk, "youth", "da"): "for youth",
