@@ -181,20 +181,27 @@ def test_internship_past_its_planned_end_asks_for_its_end(track, company_consult
     assert INTERNSHIP_OVERRUN not in kinds(items_for(company_consultant, TODAY))
 
 
+def _mentor_period_ending_soon(caseworker, track, mentor):
+    """A mentor period that began four weeks ago and ends in nine days. The mentor sees the
+    parent through the period's person assignment, which the scope reads on the real day."""
+    today = timezone.localdate()
+    return services.mentor_assign(
+        actor=caseworker,
+        track=track,
+        mentor=mentor,
+        start=today - datetime.timedelta(28),
+        end=today + datetime.timedelta(9),
+    )
+
+
 def test_job_mentor_sees_only_their_mentees_mentor_period(
     track, company_consultant, caseworker, job_mentor
 ):
-    other_parent = PersonFactory()
-    other_track = TrackFactory(person=other_parent)
+    other_track = TrackFactory(person=PersonFactory())
     other_mentor = UserFactory(username="other_mentor", role=Role.JOB_MENTOR)
-    # The mentor sees the parent through the period's person assignment, on the real day.
-    today = timezone.localdate()
-    start, end = today - datetime.timedelta(28), today + datetime.timedelta(9)
-    services.mentor_assign(actor=caseworker, track=track, mentor=job_mentor, start=start, end=end)
-    services.mentor_assign(
-        actor=caseworker, track=other_track, mentor=other_mentor, start=start, end=end
-    )
-    work = items_for(job_mentor, today)
+    _mentor_period_ending_soon(caseworker, track, job_mentor)
+    _mentor_period_ending_soon(caseworker, other_track, other_mentor)
+    work = items_for(job_mentor, timezone.localdate())
     assert [(d.kind, d.person_name) for d in work.upcoming] == [(MENTOR_END, "Amina Hassan")]
     assert not work.overdue  # a mentor does not get the company consultant's items
 
@@ -205,13 +212,7 @@ def test_a_mentor_who_no_longer_sees_the_parent_gets_no_item_about_them(
     """The mentor's person assignment can end while the mentor period stays open (the legal
     basis withdrawn: families.consent.services.access_revoke_without_basis)."""
     today = timezone.localdate()
-    services.mentor_assign(
-        actor=caseworker,
-        track=track,
-        mentor=job_mentor,
-        start=today - datetime.timedelta(28),
-        end=today + datetime.timedelta(9),
-    )
+    _mentor_period_ending_soon(caseworker, track, job_mentor)
     assert MENTOR_END in kinds(items_for(job_mentor, today))
     ended = PersonAssignment.objects.filter(user=job_mentor, person=track.person)
     assert ended.update(end=today - datetime.timedelta(1)) == 1
@@ -221,13 +222,7 @@ def test_a_mentor_who_no_longer_sees_the_parent_gets_no_item_about_them(
 
 def test_renewed_mentor_period_no_longer_ends(track, caseworker, job_mentor):
     today = timezone.localdate()
-    first = services.mentor_assign(
-        actor=caseworker,
-        track=track,
-        mentor=job_mentor,
-        start=today - datetime.timedelta(28),
-        end=today + datetime.timedelta(9),
-    )
+    first = _mentor_period_ending_soon(caseworker, track, job_mentor)
     assert MENTOR_END in kinds(items_for(job_mentor, today))
     services.mentor_renew(actor=caseworker, assignment=first, end=today + datetime.timedelta(150))
     assert MENTOR_END not in kinds(items_for(job_mentor, today))
