@@ -26,6 +26,7 @@ import datetime
 import random
 import time
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -63,6 +64,7 @@ __all__ = [
     "DEMO_PASSWORD",
     "DEMO_TOTP_SECRET",
     "DemoDataExists",
+    "RealDataExists",
     "DemoResult",
     "seed_demo",
 ]
@@ -72,6 +74,11 @@ CHUNK_SIZE = 1000  # families generated and inserted per round
 
 class DemoDataExists(Exception):
     """Families exist already; seeding again needs `append=True`."""
+
+
+class RealDataExists(Exception):
+    """The database holds families that are not demo data: fictitious families are never
+    mixed into real case data, not even with `append=True`."""
 
 
 @dataclass
@@ -127,11 +134,19 @@ def seed_demo(
     clock = time.perf_counter()
 
     with transaction.atomic():
-        # Foreign keys checked once per table at the end rather than row by row at the commit.
-        with bulk.foreign_keys_checked_at_end():
-            existing = Family.objects.exists()
-            if existing and not append:
-                raise DemoDataExists
+        existing = Family.objects.exists()
+        if existing and not append:
+            raise DemoDataExists
+        if (
+            existing
+            and Family.objects.exclude(household_id__startswith=DEMO_HOUSEHOLD_PREFIX).exists()
+        ):
+            raise RealDataExists
+        # Into an empty database, foreign keys are checked once per table at the end rather
+        # than row by row at the commit. Not when appending: dropping them locks every table
+        # until the commit, which would stop the users of a shared demo server for the load.
+        checks = nullcontext() if existing else bulk.foreign_keys_checked_at_end()
+        with checks:
             start = _next_number() if existing else 1
             # A different stream when appending, so the new families are not copies of the first ones.
             rng = random.Random(f"bi18-demo:{seed}:{start}")

@@ -10,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, Q
 from django.urls import reverse
 
@@ -17,6 +18,7 @@ from bi18.accounts.roles import Role
 from families import demo, registry
 from families.cpr import decrypt_cpr
 from families.models import District, Family, NetworkMember, Person, PersonAssignment, PersonRole
+from tests.factories import FamilyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +176,39 @@ def test_append_continues_the_case_numbers_without_duplicate_cpr_numbers():
         .exclude(c=1)
         .exists()
     )
+
+
+def test_demo_families_are_never_appended_to_real_case_data():
+    _seed("--families", "2")
+    FamilyFactory(case_number="BI18-9001", household_id="H-123")  # real: no demo household
+    with pytest.raises(CommandError, match="not demo data"):
+        _seed("--families", "3", "--append")
+    assert Family.objects.count() == 3
+
+
+def _foreign_keys() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_constraint WHERE contype = 'f'")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="foreign keys dropped on PostgreSQL")
+def test_append_keeps_the_foreign_keys_so_no_table_is_locked_for_the_load():
+    """An empty database is loaded with its foreign keys dropped (checked once at the end);
+    appending to one that users may be working in keeps them, and so takes no table lock."""
+    seen = []
+    registry.register_demo_seeder(
+        registry.DemoSeeder(
+            key="test.keys", order=1_000_000, seed=lambda **_: seen.append(_foreign_keys())
+        )
+    )
+    try:
+        _seed("--families", "2")
+        _seed("--families", "2", "--append")
+    finally:
+        registry._demo_seeders.pop("test.keys")
+    assert seen[0] == 0
+    assert seen[1] == _foreign_keys() > 0
 
 
 @pytest.fixture

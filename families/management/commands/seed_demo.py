@@ -41,6 +41,11 @@ class Command(BaseCommand):
                 "The database already holds families, so no demo data was added. "
                 "Use --append to add demo families after them, or start from an empty database."
             ) from None
+        except demo.RealDataExists:
+            raise CommandError(
+                "The database holds families that are not demo data, so no demo data was added: "
+                "fictitious families are never mixed into real case data."
+            ) from None
         if not verbose:
             return
         t = result.timings
