@@ -264,6 +264,8 @@ def discover_pages() -> list[Page]:
 
 
 FLOOR = Page("Floor (25 of 100,000 rows)", "", ["/bench/floor/"])
+# A reference, not a target: the application's fixed cost (log-in, middleware, base template).
+LOGGED_IN = Page("Logged-in empty page (reference)", "sagsbehandler", ["/bench/logged-in/"])
 
 
 # --- EXPLAIN -----------------------------------------------------------------------------
@@ -573,7 +575,7 @@ def main() -> None:
     families = Family.objects.count()
     log(f"{families:,} families; load average {started_load}")
 
-    pages = discover_pages()
+    pages = [LOGGED_IN, *discover_pages()]
     if args.only:
         wanted = [w.strip().lower() for w in args.only.split(",")]
         pages = [p for p in pages if any(w in p.name.lower() for w in wanted)]

@@ -7,6 +7,7 @@ stack, without log-in. Every page's figures are read as a ratio to this one's.""
 import random
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
@@ -22,3 +23,14 @@ def floor_page(request):
     start = random.randrange(TABLE_ROWS - PAGE_ROWS)  # noqa: S311 - not security
     rows = list(FloorRow.objects.filter(pk__gt=start).order_by("pk")[:PAGE_ROWS])
     return render(request, "floor/floor.html", {"rows": rows})
+
+
+@login_required
+def logged_in_page(request):
+    """A reference beside the floor, not a target: what every page of the application pays
+    before it shows anything — session, user and roles, the whole middleware stack (time-out,
+    second factor, audit context) and the base template with its navigation — with no content
+    of its own. A page's cost above this one is its own work."""
+    if not getattr(settings, "BENCH_FLOOR", False):
+        raise Http404
+    return render(request, "floor/logged_in.html")
