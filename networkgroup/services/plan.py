@@ -5,6 +5,7 @@ is refused by the database write itself, not only by a form (SPEC §4: no edit s
 overwrites another). History and audit rows are written in the same transaction.
 """
 
+import copy
 import datetime
 import enum
 from typing import Any, Literal
@@ -159,9 +160,15 @@ def _versioned_change(
     announce,
 ):
     """The one save path of goals and actions: refuse a stale version (PlanConflict),
-    write with a conditional UPDATE, and keep history and audit in the same transaction."""
+    write with a conditional UPDATE, and keep history and audit in the same transaction.
+
+    `reload()` reads the item as saved, with its `updated_by` (what a conflict shows).
+    The saved item returned is `current` with the written fields, not read again: the
+    conditional UPDATE wrote them to the very row version `current` was read at (every
+    save of a goal or an action bumps its version), and its row lock keeps that row as
+    written until the commit."""
     if current.version != version:
-        raise PlanConflict(current)
+        raise PlanConflict(reload())
     changes = changed_fields(current, data)
     if not changes:
         return current
@@ -179,9 +186,21 @@ def _versioned_change(
         family=current.plan.family,
         detail={**detail, "fields": [c[0] for c in changes]},
     )
-    saved = reload()
+    saved = copy.copy(current)
+    for name, value in data.items():
+        setattr(saved, name, value)
+    saved.updated_by, saved.updated_at, saved.version = actor, now, version + 1
     announce(saved)
     return saved
+
+
+# What a goal's save reads besides the goal: its family's id and case number (the audit
+# row) and of its person what the access check, the history and the goal's header show.
+_GOAL_READ = (
+    *(f.name for f in Goal._meta.concrete_fields),
+    "plan__family__case_number",
+    *(f"person__{name}" for name in ("family_id", "role", "first_name", "last_name")),
+)
 
 
 @transaction.atomic
@@ -199,7 +218,9 @@ def goal_update(
     decision (they have seen the other version), never automatic.
     """
     data = _given(person=person, area=area, text=text)
-    current = Goal.objects.select_related("plan__family", "person", "updated_by").get(pk=goal.pk)
+    current = (
+        Goal.objects.select_related("plan__family", "person").only(*_GOAL_READ).get(pk=goal.pk)
+    )
     _check_person(current.plan.family, data.get("person"))
     _check_may_write(actor, current.plan.family, current.person)
     moved = "person" in data and data["person"] != current.person
@@ -311,9 +332,9 @@ def action_update(
     """Save the given fields of an action (the others are kept) if nobody saved it since
     `version`, else PlanConflict carrying the saved version."""
     data = _given(what=what, responsible=responsible, deadline=deadline, status=status)
-    current = Action.objects.select_related(
-        "plan__family", "goal__person", "responsible", "updated_by"
-    ).get(pk=action.pk)
+    current = Action.objects.select_related("plan__family", "goal__person", "responsible").get(
+        pk=action.pk
+    )
     _check_may_write(actor, current.plan.family, current.goal.person)
     if "responsible" in data:
         _check_responsible(current.plan.family, data["responsible"], current.goal.person)

@@ -354,6 +354,39 @@ def test_stale_version_is_refused_by_the_database_write_itself(
     assert not PlanChange.objects.filter(action=action, after="second").exists()
 
 
+def test_the_saved_goal_returned_is_the_goal_as_stored(
+    group, goal, caseworker, employment_consultant
+):
+    """goal_update hands back the goal as its save wrote it (not read again): every field
+    equal to the stored row, the new person and who saved it included."""
+    other = group.people.get(first_name="Omar")
+    saved = services.goal_update(
+        actor=employment_consultant, goal=goal, person=other, text="Job in retail", version=1
+    )
+    stored = Goal.objects.get(pk=goal.pk)
+    fields = [f.attname for f in Goal._meta.concrete_fields]
+    assert {f: getattr(saved, f) for f in fields} == {f: getattr(stored, f) for f in fields}
+    assert saved.version == 2 and saved.text == "Job in retail"
+    assert saved.person == other and saved.person.full_name == "Omar Hassan"
+    assert saved.updated_by == employment_consultant
+    assert saved.plan.family_id == group.pk
+    # The goal the caller passed in is not changed by the save.
+    assert goal.version == 1 and goal.text == "In a company internship within 6 months"
+
+
+def test_a_stale_goal_save_is_refused_with_the_goal_as_the_other_saved_it(
+    goal, caseworker, employment_consultant
+):
+    services.goal_update(actor=employment_consultant, goal=goal, text="First", version=1)
+    with pytest.raises(services.PlanConflict) as refused:
+        services.goal_update(actor=caseworker, goal=goal, text="Second", version=1)
+    theirs = refused.value.current
+    assert theirs.version == 2 and theirs.text == "First"
+    assert theirs.updated_by == employment_consultant
+    assert Goal.objects.get(pk=goal.pk).text == "First"
+    assert not PlanChange.objects.filter(goal=goal, after="Second").exists()
+
+
 def test_non_htmx_conflict_shows_both_versions_on_a_page(
     group, action, caseworker, employment_consultant
 ):
