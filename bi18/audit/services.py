@@ -4,12 +4,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections, router, transaction
+from django.db import router, transaction
 from django.utils import timezone
 
 from bi18.audit.citizens import events_about
 from bi18.audit.context import client_ip, current_request
 from bi18.audit.models import AuditAction, AuditEvent
+from bi18.lib.bulk import insert_returning
 
 
 def audit_log(
@@ -102,29 +103,8 @@ def _insert(common: dict[str, Any], rows: list[dict[str, Any]], batch_size: int 
     Not bulk_create() or create(): for a list page of 25 families bulk_create() prepared
     and compiled every value of every row (≈ 3 ms of CPU) and wrapped its one statement in
     BEGIN … COMMIT (two more round trips); create() cost twice this for one row, on every
-    page that shows personal data. Here the values the rows share are prepared once."""
-    meta = AuditEvent._meta
-    connection = connections[router.db_for_write(AuditEvent)]
-    fields = {f.attname: f for f in meta.concrete_fields}
-    shared = [fields[n].get_db_prep_save(v, connection) for n, v in common.items()]
-    names = list(rows[0])
-    columns = ", ".join(connection.ops.quote_name(fields[n].column) for n in [*common, *names])
-    placeholders = "(" + ", ".join(["%s"] * (len(common) + len(names))) + ")"
-    table = connection.ops.quote_name(meta.db_table)
-    pk = connection.ops.quote_name(meta.pk.column)
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), batch_size):
-            batch = rows[start : start + batch_size]
-            params: list[Any] = []
-            for row in batch:
-                params += shared
-                params += [fields[n].get_db_prep_save(row[n], connection) for n in names]
-            values = ", ".join([placeholders] * len(batch))
-            sql = f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608 - names from _meta
-            cursor.execute(sql, params)
-            ids += [row[0] for row in cursor.fetchall()]
-    return ids
+    page that shows personal data (bi18.lib.bulk.insert_returning)."""
+    return insert_returning(AuditEvent, common, rows, batch_size=batch_size)
 
 
 @transaction.atomic

@@ -1,4 +1,5 @@
-"""Bulk inserts for the demo seeders and batch jobs: COPY on PostgreSQL, bulk_create elsewhere.
+"""Bulk inserts for the demo seeders and batch jobs: COPY on PostgreSQL, bulk_create elsewhere;
+and `insert_returning` for the few rows a hot path writes.
 
 At 50,000 families Django's bulk_create spends most of its time in Python, not in the
 database: every value is prepared by its field and the multi-row INSERT with tens of
@@ -11,8 +12,9 @@ database numbers a batch. SQLite (the two-command README default) keeps bulk_cre
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
 
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, router, transaction
 
 # Fields whose Python value psycopg writes as it is (everything else goes through the field's
 # own get_db_prep_save, e.g. JSON or encrypted fields).
@@ -192,3 +194,38 @@ def foreign_keys_checked_at_end() -> Iterator[None]:
         with connection.cursor() as cursor:
             for table, name, definition in keys:
                 cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+
+
+def insert_returning(
+    model, common: dict[str, Any], rows: list[dict[str, Any]], *, batch_size: int = 500
+) -> list[int]:
+    """Rows of `model` that share `common`'s values and differ in `rows`' (dicts with the
+    same keys, attnames), in one INSERT … RETURNING statement per batch, in the caller's
+    transaction if there is one; returns their ids.
+
+    For the few rows a request or a save writes on its hot path (the audit row, a plan
+    history event): unlike create() or bulk_create() no instance is built, no signal is
+    sent and nothing is compiled beyond the statement's text, and the shared values are
+    prepared once. No field defaults, no auto_now: the caller gives every value."""
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
+    fields = {f.attname: f for f in meta.concrete_fields}
+    shared = [fields[n].get_db_prep_save(v, connection) for n, v in common.items()]
+    names = list(rows[0])
+    columns = ", ".join(connection.ops.quote_name(fields[n].column) for n in [*common, *names])
+    placeholders = "(" + ", ".join(["%s"] * (len(common) + len(names))) + ")"
+    table = connection.ops.quote_name(meta.db_table)
+    pk = connection.ops.quote_name(meta.pk.column)
+    ids: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            params: list[Any] = []
+            for row in batch:
+                params += shared
+                params += [fields[n].get_db_prep_save(row[n], connection) for n in names]
+            values = ", ".join([placeholders] * len(batch))
+            sql = f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk}"  # noqa: S608 - names from _meta
+            cursor.execute(sql, params)
+            ids += [row[0] for row in cursor.fetchall()]
+    return ids

@@ -76,6 +76,22 @@ def test_insert_rows_returns_ids_in_row_order():
     assert bulk.insert_rows(ComparisonHousehold, fields, []) == []
 
 
+def test_insert_returning_stores_the_shared_and_the_own_values_and_returns_the_ids():
+    now = timezone.now()
+    common = {"district": "valby", "source": "", "criterion_date": datetime.date(2026, 3, 1)}
+    common |= {"created_at": now, "updated_at": now}
+    ids = bulk.insert_returning(
+        ComparisonHousehold, common, [{"household_id": "S0"}, {"household_id": "S1"}]
+    )
+    stored = ComparisonHousehold.objects.filter(pk__in=ids).order_by("household_id")
+    assert [(h.household_id, h.district, h.criterion_date) for h in stored] == [
+        ("S0", "valby", datetime.date(2026, 3, 1)),
+        ("S1", "valby", datetime.date(2026, 3, 1)),
+    ]
+    (one,) = bulk.insert_returning(ComparisonHousehold, {**common, "household_id": "S2"}, [{}])
+    assert ComparisonHousehold.objects.get(pk=one).household_id == "S2"
+
+
 def _foreign_keys() -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(
