@@ -82,26 +82,39 @@ def _open_key(family_id: int, language: str) -> str:
     return f"{_PREFIX}:open:{int(family_id)}:{language}"
 
 
+_GENERATION_KEY = f"{_PREFIX}:classes-generation"
+
+
+def _new_generation() -> str:
+    generation = uuid.uuid4().hex
+    cache.add(_GENERATION_KEY, generation, None)
+    return cache.get(_GENERATION_KEY, generation)
+
+
 def _generation() -> str:
-    generation = cache.get(f"{_PREFIX}:classes-generation")
-    if generation is None:
-        generation = uuid.uuid4().hex
-        cache.add(f"{_PREFIX}:classes-generation", generation, None)
-        generation = cache.get(f"{_PREFIX}:classes-generation", generation)
-    return generation
+    generation = cache.get(_GENERATION_KEY)
+    return generation if generation is not None else _new_generation()
 
 
-def _classes_key(family_id: int, generation: str | None = None) -> str:
-    return f"{_PREFIX}:classes:{generation or _generation()}:{int(family_id)}"
+def _classes_key(family_id: int) -> str:
+    # The value is (generation, classes): classes of an older generation are not used.
+    return f"{_PREFIX}:classes:{int(family_id)}"
 
 
 def forget_classes() -> None:
     """A membership, an assignment or a user changed: every family's classes are computed
     again (rare; and every rendering checks its member's key anyway)."""
     try:
-        cache.set(f"{_PREFIX}:classes-generation", uuid.uuid4().hex, None)
+        cache.set(_GENERATION_KEY, uuid.uuid4().hex, None)
     except Exception:
         logger.warning("Live audience classes not reset: the cache did not answer", exc_info=True)
+
+
+def _current(stored, generation: str):
+    """Cached classes if they are of this generation, else None."""
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == generation:
+        return stored[1]
+    return None
 
 
 def audience_classes(
@@ -110,10 +123,14 @@ def audience_classes(
     """{"plan": {token: [user ids]}, "meeting": {token: [user ids]}} of the family's members
     (their keys from the members this process keeps: one query for a family's classes)."""
     generation = generation or _generation()
-    key = _classes_key(family_id, generation)
-    found = cache.get(key)
+    key = _classes_key(family_id)
+    found = _current(cache.get(key), generation)
     if found is not None:
         return found
+    return _compute_classes(family_id, generation)
+
+
+def _compute_classes(family_id: int, generation: str) -> dict[str, dict[str, list[int]]]:
     classes: dict[str, dict[str, list[int]]] = {"plan": {}, "meeting": {}}
     ids = list(
         NetworkMember.objects.filter(family_id=family_id)
@@ -126,7 +143,7 @@ def audience_classes(
             token = class_token(policy.audience_key(users.get(user_id), family_id))
             if token is not None:
                 classes[name].setdefault(token, []).append(user_id)
-    cache.set(key, classes, CLASSES_SECONDS)
+    cache.set(_classes_key(family_id), (generation, classes), CLASSES_SECONDS)
     return classes
 
 
@@ -135,7 +152,8 @@ def mark_open(family_id: int, language: str, tokens: dict[str, str | None]) -> N
     if its classes are missing from the cached ones, those are computed again."""
     try:
         cache.set(_open_key(family_id, language), 1, OPEN_SECONDS)
-        known = cache.get(_classes_key(family_id))
+        found = cache.get_many([_GENERATION_KEY, _classes_key(family_id)])
+        known = _current(found.get(_classes_key(family_id)), found.get(_GENERATION_KEY))
         if known is not None and any(
             token is not None and token not in known[name] for name, token in tokens.items()
         ):
@@ -144,25 +162,33 @@ def mark_open(family_id: int, language: str, tokens: dict[str, str | None]) -> N
         logger.warning("Live page not marked open: the cache did not answer", exc_info=True)
 
 
-def open_languages(family_id: int) -> list[str]:
+def lookup(family_id: int) -> tuple[list[str], str, dict | None]:
+    """In one cache round trip: the languages a page of the family is open in, the classes'
+    generation and the family's classes (None: not cached for this generation)."""
     codes = [code for code, _name in settings.LANGUAGES]
-    found = cache.get_many([_open_key(family_id, code) for code in codes])
-    return [code for code in codes if _open_key(family_id, code) in found]
+    keys = [_open_key(family_id, code) for code in codes]
+    found = cache.get_many([_GENERATION_KEY, _classes_key(family_id), *keys])
+    languages = [code for code, key in zip(codes, keys, strict=True) if key in found]
+    generation = found.get(_GENERATION_KEY)
+    if generation is None:
+        return languages, _new_generation() if languages else "", None
+    return languages, generation, _current(found.get(_classes_key(family_id)), generation)
 
 
 def rendered(family_id: int, message: dict) -> list[tuple[str, dict]] | None:
     """(group, message) for each audience class and open language that may see the change
     (with the fragment's HTML when it can be shown), or None when no page of the family is
     open (as far as the cache knows: the caller then sends the plain notice)."""
-    languages = open_languages(family_id)
+    languages, generation, known = lookup(family_id)
     if not languages:
         return None
     meeting_id = message.get("meeting")
     decision = message["kind"] == "decision"
     if decision and meeting_id is None:
         return []
-    generation = _generation()
-    classes = audience_classes(family_id, generation)["meeting" if decision else "plan"]
+    if known is None:
+        known = _compute_classes(family_id, generation)
+    classes = known["meeting" if decision else "plan"]
     member_ids = {pk for ids in classes.values() for pk in ids}
     users = _members.get(member_ids, generation)
     kind = message["kind"]

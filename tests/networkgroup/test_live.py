@@ -788,6 +788,84 @@ def test_the_saving_process_renders_as_the_members_it_loaded_until_a_membership_
     assert [group for group, _event in sent] == [full_group]
 
 
+def test_a_save_asks_the_cache_once_after_its_commit(world, employment_consultant, monkeypatch):
+    """Which languages are open, the classes' generation and the family's classes: one
+    round trip to the cache per save, not one each."""
+    from networkgroup.live import notify, push
+
+    family, goal = world["family"], world["youth_goal"]
+    sent = []
+    monkeypatch.setattr(notify, "publish_many", lambda sends: sent.extend(sends) or True)
+    push.mark_open(family.pk, "da", {"plan": None})
+    services.goal_update(actor=employment_consultant, goal=goal, text="Dansk 3", version=1)
+    calls = []
+    real = push.cache
+
+    class Counting:
+        def __getattr__(self, name):
+            calls.append(name)
+            return getattr(real, name)
+
+    monkeypatch.setattr(push, "cache", Counting())
+    sent.clear()
+    services.goal_update(actor=employment_consultant, goal=goal, text="Dansk 4", version=2)
+    assert calls == ["get_many"]
+    assert len(sent) == 2 and all("Dansk 4" in pushed_html(event) for _group, event in sent)
+
+
+def test_classes_cached_before_a_reset_are_not_used_after_it(world, employment_consultant):
+    """forget_classes starts a new generation: a family's classes stored under the old one
+    are computed again, not used."""
+    from networkgroup.live import push
+
+    family = world["family"]
+    push.mark_open(family.pk, "da", {"plan": None})
+    _languages, generation, _none = push.lookup(family.pk)
+    push.audience_classes(family.pk, generation)
+    assert push.lookup(family.pk)[2] is not None
+    push.forget_classes()
+    languages, new_generation, known = push.lookup(family.pk)
+    assert languages == ["da"] and new_generation != generation and known is None
+
+
+def test_the_shared_goal_read_is_what_the_orm_reads(world, caseworker, django_assert_num_queries):
+    """fragments.shared_goal (its SQL written out once) reads what the ORM reads: a goal
+    about a parent, one about a young person, one about the whole family; nothing for a
+    goal of another family; and its header renders the same, with no further query."""
+    from networkgroup import fragments
+    from networkgroup.models import Goal
+
+    family = world["family"]
+    whole = services.goal_create(
+        actor=caseworker,
+        plan=selectors.plan_for_family(family=family),
+        area=PlanArea.HEALTH,
+        text="Alle sammen",
+    )
+    for goal in (world["parent_goal"], world["youth_goal"], whole):
+        orm = Goal.objects.select_related("person").get(pk=goal.pk, plan__family_id=family.pk)
+        read = fragments.shared_goal(family.pk, goal.pk)
+        assert {f: getattr(read, f) for f in fragments.SHARED_GOAL} == {
+            f: getattr(orm, f) for f in fragments.SHARED_GOAL
+        }
+        if orm.person is None:
+            assert read.person is None
+        else:
+            assert {f: getattr(read.person, f) for f in fragments.SHARED_PERSON} == {
+                f: getattr(orm.person, f) for f in fragments.SHARED_PERSON
+            }
+
+        def header(item):
+            context = {"family": family, "goal": item, "focus": False}
+            return fragments.render(("networkgroup/_goal_header.html", context))
+
+        expected = header(orm)
+        with django_assert_num_queries(0):
+            assert header(read) == expected
+    assert fragments.shared_goal(family.pk + 1000, world["youth_goal"].pk) is None
+    assert fragments.shared_goal(family.pk, 0) is None
+
+
 def test_a_goal_moved_to_a_parent_reaches_the_youth_class_without_its_html(
     world, caseworker, monkeypatch
 ):
@@ -942,8 +1020,7 @@ def test_each_class_gets_its_own_rendering_when_a_class_between_them_gets_none(f
     from networkgroup.live import push
 
     classes = {"full": [1], "nothing": [2], "youth": [3]}
-    monkeypatch.setattr(push, "open_languages", lambda family_id: ["da"])
-    monkeypatch.setattr(push, "audience_classes", lambda family_id, generation: {"plan": classes})
+    monkeypatch.setattr(push, "lookup", lambda family_id: (["da"], "g", {"plan": classes}))
     monkeypatch.setattr(push._members, "get", lambda ids, generation: {pk: pk for pk in ids})
 
     def as_class(token, users, family, message, shared=None):
