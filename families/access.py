@@ -135,6 +135,11 @@ class RecordPolicy:
         if not self.may_view(user):
             return Q(pk__in=[])
         scope = scope_for(user) if family_id is None else scope_for(user).within(family_id)
+        return self.scope_q(scope, person=person, family=family)
+
+    def scope_q(self, scope, *, person: str, family: str) -> Q:
+        """`q` for a user with `scope` who may view this kind of record (the role checked by
+        the caller): a query built once for every user (Scope.given)."""
         members = Q(**{f"{family}__in": sorted(scope.member_families)})
         visible = scope.person_q(prefix=f"{person}__") & Q(
             **{f"{person}__role__in": sorted(self.about)}

@@ -115,6 +115,38 @@ class Scope:
             q |= Q(**{f"{prefix}pk__in": sorted(self.assigned_people)})
         return q
 
+    # --- as values of a query built once (bi18.lib.prepared.fixed_values) -----------------
+
+    def as_values(self, prefix: str = "scope") -> dict[str, list[int]]:
+        """The id sets a query filters by, as values (lists of ids); `Scope.given()` gives
+        back a scope whose filters name them."""
+        return {
+            f"{prefix}_{name}": sorted(getattr(self, name))
+            for name in ("full_families", "youth_families", "assigned_people", "member_families")
+        }
+
+    @staticmethod
+    def given(values, prefix: str = "scope") -> Scope:
+        """The scope of `as_values()`, for a query's build (person_q, RecordPolicy.scope_q):
+        each id set as given, the member families too (a union of two stand-ins would be
+        a list of two)."""
+        return _Given(
+            user_id=None,
+            full_families=frozenset(values[f"{prefix}_full_families"]),
+            youth_families=frozenset(values[f"{prefix}_youth_families"]),
+            assigned_people=frozenset(values[f"{prefix}_assigned_people"]),
+            given_members=frozenset(values[f"{prefix}_member_families"]),
+        )
+
+
+@dataclass(frozen=True)
+class _Given(Scope):
+    given_members: frozenset[int] = frozenset()
+
+    @property
+    def member_families(self) -> frozenset[int]:
+        return self.given_members
+
 
 EMPTY = Scope(user_id=None)
 

@@ -85,9 +85,11 @@ class AccountsConfig(AppConfig):
         # when a test changes a setting.
         from django.core.signals import setting_changed
 
-        from bi18.lib import fixed_urls
+        from bi18.lib import fixed_urls, prepared
 
         setting_changed.connect(fixed_urls.forget)
+        # So are the queries compiled once (a rule's number of days is in their text).
+        setting_changed.connect(prepared.forget_compiled)
         # The second-factor devices are managed in BI18 (set-up, reset), never in Django's admin
         # site, whose device pages would show the TOTP secret and QR code to superusers.
         from django.contrib import admin

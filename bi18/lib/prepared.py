@@ -16,10 +16,16 @@ For fixed statements only: the statement text must be the same on every call (va
 parameters), or the connection collects prepared statements by the hundred.
 """
 
+import datetime
+import re
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
+from django.db.models.query import ValuesIterable
 from psycopg import errors
 
 
@@ -59,3 +65,191 @@ def prepared_cursor(connection):
     if connection.queries_logged:
         return _DebugWrapper(cursor, connection)
     return connection.make_cursor(cursor)
+
+
+# --- Queries the ORM builds once per process ----------------------------------------------
+
+# The two sets of stand-in values a query is built with (see fixed_values): far from any id,
+# count or date the application uses, so that none of its constants is taken for one.
+_INT_STAND_INS = (-7_300_000_000_000, -8_600_000_000_000)
+_DATE_STAND_INS = (1101, 1401)  # years
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str | None  # None: the query can match nothing (Django's EmptyResultSet)
+    slots: tuple  # per parameter: (name, None, is a list) or, a constant, (None, value, False)
+    names: tuple[str, ...]
+    converters: dict
+    col_count: int
+
+
+_compiled: dict = {}
+
+
+def forget_compiled(**kwargs) -> None:
+    """Forget every compiled query (connected to `setting_changed` by the accounts app: a
+    query may carry a setting, such as a rule's number of days, in its text)."""
+    _compiled.clear()
+
+
+def fixed_values(key, build, values: dict, *, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
+    """The rows of the values() queryset `build(values)`, built and compiled by the ORM once
+    per process and `key`, then run as a prepared statement with each call's `values`.
+
+    Building a query of a few filters and sub-queries costs the ORM a millisecond or more of
+    CPU, every time, for the same SQL text; this pays it once. The contract of `build`:
+    * it takes a mapping of `values` and returns a values() queryset;
+    * every value it is given goes into the query as it is (a filter's or an annotation's
+      operand) - nothing computed from a value (pass a derived date as a value of its own),
+      and no Python decision on one: what changes the query's shape (a flag, a value present
+      or not) goes into `key`;
+    * a value is an int, a str, a date, or a list of ints used with `__in` (run as
+      `= ANY(array)`: one statement whatever its length; an empty list is left out as the
+      ORM leaves it, one more shape).
+    The query is built twice with two sets of stand-in values (ids and dates no row has):
+    a value used any other way gives different SQL text or constants, and is refused.
+
+    Elsewhere than on PostgreSQL the ORM builds and runs the query on every call, with the
+    values themselves (the same rows: tests compare the two)."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return list(build(values))
+    # An empty list is left out of the SQL as Django leaves it (a branch that matches
+    # nothing): `x = ANY('{}')` would keep the branch, and with it the planner from using
+    # the other branches' indexes. So which lists are empty is part of the shape.
+    empty = frozenset(name for name, value in values.items() if _is_list(value) and not value)
+    compiled = _compiled.get((using, key, empty))
+    if compiled is None:
+        compiled = _compiled[(using, key, empty)] = _compile(build, values, connection)
+    if compiled.sql is None:
+        return []
+    params = [
+        constant if name is None else sorted(values[name]) if is_list else values[name]
+        for name, constant, is_list in compiled.slots
+    ]
+    with prepared_cursor(connection) as cursor:
+        cursor.execute(compiled.sql, params)
+        rows = cursor.fetchall()
+    names, count, converters = compiled.names, compiled.col_count, compiled.converters
+    result = []
+    for row in rows:
+        row = list(row[:count])
+        for pos, (functions, expression) in converters.items():
+            for function in functions:
+                row[pos] = function(row[pos], expression, connection)
+        result.append(dict(zip(names, row, strict=True)))
+    return result
+
+
+def _stand_ins(values: dict, which: int) -> tuple[dict, dict]:
+    """Stand-ins for `values` and, for each, the name it stands for (and whether a list)."""
+    given, names = {}, {}
+    for index, (name, value) in enumerate(sorted(values.items())):
+        if isinstance(value, bool) or value is None:
+            raise TypeError(
+                f"{name}: a flag or a missing value shapes the query; put it in the key"
+            )
+        if isinstance(value, int):
+            stand_in = _INT_STAND_INS[which] - index
+        elif isinstance(value, datetime.datetime):
+            raise TypeError(f"{name}: timestamps are not supported")
+        elif isinstance(value, datetime.date):
+            stand_in = datetime.date(_DATE_STAND_INS[which] + index, 1 + which, 1 + index % 28)
+        elif isinstance(value, str):
+            stand_in = f"\x1fstand-in {which}.{index}"
+        elif _is_list(value):
+            if not value:
+                given[name] = []
+                continue
+            if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+                raise TypeError(f"{name}: only lists of ints are supported")
+            stand_in = [_INT_STAND_INS[which] - 1000 - index]
+            names[(int, stand_in[0])] = (name, True)
+            given[name] = stand_in
+            continue
+        else:
+            raise TypeError(f"{name}: {type(value).__name__} is not supported")
+        names[(type(stand_in), stand_in)] = (name, False)
+        given[name] = stand_in
+    return given, names
+
+
+def _compile(build, values: dict, connection) -> _Compiled:
+    shots = []
+    for which in (0, 1):
+        given, names = _stand_ins(values, which)
+        queryset = build(given)
+        if not issubclass(queryset._iterable_class, ValuesIterable):
+            raise TypeError("fixed_values() runs values() querysets only")
+        compiler = queryset.query.get_compiler(connection=connection)
+        try:
+            sql, params = compiler.as_sql()
+        except EmptyResultSet:
+            sql, params = None, ()
+        shots.append((sql, params, names, queryset, compiler))
+    (sql, params, names, queryset, compiler), (other_sql, other_params, other_names, *_) = shots
+    if sql != other_sql or len(params) != len(other_params):
+        raise ValueError("the query's text depends on a value: put what shapes it in the key")
+    if sql is None:
+        return _Compiled(None, (), (), {}, 0)
+    slots = []
+    for a, b in zip(params, other_params, strict=True):
+        name, is_list = _named(names, a)
+        other_name, _other = _named(other_names, b)
+        if name is None and other_name is None and type(a) is type(b) and a == b:
+            slots.append((None, a, False))  # a constant of the query itself
+        elif name is not None and name == other_name:
+            slots.append((name, None, is_list))
+        else:
+            raise ValueError(
+                f"a value computed from one of {sorted(values)} went into the query; pass it"
+                " as a value of its own"
+            )
+    sql = _in_as_any(sql, slots)
+    query = queryset.query
+    selected = [s[0] for s in compiler.select[: compiler.col_count]]
+    # As ValuesIterable names the columns.
+    if query.selected:
+        names_out = tuple(query.selected)
+    else:
+        names_out = (*query.extra_select, *query.values_select, *query.annotation_select)
+    if compiler.has_composite_fields(selected):
+        raise TypeError("fixed_values() does not read composite fields")
+    return _Compiled(
+        sql,
+        tuple(slots),
+        tuple(names_out),
+        compiler.get_converters(selected),
+        compiler.col_count,
+    )
+
+
+def _is_list(value) -> bool:
+    return isinstance(value, list | tuple | set | frozenset)
+
+
+def _named(names: dict, param) -> tuple[str | None, bool]:
+    try:
+        return names.get((type(param), param), (None, False))
+    except TypeError:  # an unhashable constant (a JSON value)
+        return None, False
+
+
+def _in_as_any(sql: str, slots: list) -> str:
+    """`x IN (%s)` of each list value as `x = ANY(%s)`: one parameter, an array."""
+    parts = _PLACEHOLDER.split(sql)  # text, placeholder, text, placeholder, ..., text
+    out, slot = [parts[0]], iter(slots)
+    for i in range(1, len(parts), 2):
+        placeholder, text = parts[i], parts[i + 1]
+        if placeholder == "%s":
+            name, _constant, is_list = next(slot)
+            if is_list:
+                if not (out[-1].endswith(" IN (") and text.startswith(")")):
+                    raise ValueError(f"{name}: a list value is for `__in` only")
+                out[-1] = out[-1][: -len("IN (")] + "= ANY("
+        out += [placeholder, text]
+    return "".join(out)
+
+
+_PLACEHOLDER = re.compile(r"(%%|%s)")
