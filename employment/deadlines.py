@@ -19,12 +19,14 @@ caseload, rows rather than model instances.
 import datetime
 from collections import defaultdict
 
+from django.contrib.auth import get_user_model
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Max, OuterRef, Q, Subquery
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.accounts.roles import Role
+from bi18.lib.prepared import fixed_values
 from bi18.rules import rule
 from employment import access, clocks, rules
 from employment.access import can_see_employment
@@ -38,6 +40,7 @@ from employment.models import (
 )
 from families.access import scope_for
 from families.models import BenefitCategory
+from families.scope import Scope
 from families.worklist.registry import Deadline, DeadlineKind, pk_url, shared, wanted
 
 INTERNSHIP_DEADLINE = "employment.internship_deadline"
@@ -170,28 +173,64 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
     return items
 
 
+# The track flags (the alias of each kind's condition, below), in a fixed order.
+_FLAG_KINDS = (
+    INTERNSHIP_DEADLINE,
+    INTENSIVE_END,
+    INTERNSHIP_GAP,
+    RISK_WEEK6,
+    RISK_MONTH6,
+    RISK_INTERVIEWS,
+)
+
+
 def _open_tracks(user, today, until, family_id) -> list[dict]:
     """The open tracks the user is responsible for, of parents they may see
     (employment.access; an id-set filter from the user's scope, no correlated sub-query
-    over the people table: issue 11), with what each kind needs to know of them."""
+    over the people table: issue 11), with what each kind needs to know of them. The
+    query is built once per process and shape (bi18.lib.prepared.fixed_values: building
+    it was a fifth of Mit arbejde's time); the dates it compares with come in as values."""
+    scope = scope_for(user)
     # Responsible through the track's consultant field, or as the family caseworker who
     # coordinates the family's network group (they hold the joint plan).
-    coordinated = (
-        scope_for(user).coordinated_families if user.has_role(Role.FAMILY_CASEWORKER) else ()
-    )
-    coordinator = Q(person__family_id__in=sorted(coordinated)) if coordinated else Q(pk__in=[])
-    tracks = EmploymentTrack.objects.filter(outcome="")
+    coordinated = scope.coordinated_families if user.has_role(Role.FAMILY_CASEWORKER) else ()
+    values = {
+        "user": user.pk,
+        "coordinated": sorted(coordinated),
+        "today": today,
+        "week6_from": clocks.latest_start_with_deadline_by(today),
+        "week6_by": clocks.latest_start_with_deadline_by(until),
+        "week13_by": clocks.latest_start_with_intensive_end_by(until),
+        "week13_ended_before_today": clocks.latest_start_with_intensive_end_by(
+            today - datetime.timedelta(1)
+        ),
+        "month6_from": clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1)),
+        "month6_by": clocks.latest_start_with_mark_by(until),
+        **scope.as_values(),
+    }
     if family_id is not None:
-        tracks = tracks.filter(person__family_id=family_id)
+        values["family"] = family_id
+    # One flag per kind asked for (registry.wanted: a section of the page reads only its own).
+    kinds = tuple(kind for kind in _FLAG_KINDS if wanted(kind))
+    return fixed_values(
+        ("employment.open_tracks", kinds, family_id is not None),
+        lambda v: _open_tracks_query(v, kinds),
+        values,
+    )
+
+
+def _open_tracks_query(v, kinds):
+    """The query of _open_tracks, over its `v`alues, with the flags of `kinds`."""
+    tracks = EmploymentTrack.objects.filter(outcome="")
+    if "family" in v:
+        tracks = tracks.filter(person__family_id=v["family"])
+    coordinator = Q(person__family_id__in=v["coordinated"])
     tracks = tracks.annotate(coordinator=_flag(coordinator)).annotate(
-        as_company=_flag(Q(company_consultant=user) | Q(coordinator=True)),
-        as_employment=_flag(Q(employment_consultant=user) | Q(coordinator=True)),
+        as_company=_flag(Q(company_consultant=v["user"]) | Q(coordinator=True)),
+        as_employment=_flag(Q(employment_consultant=v["user"]) | Q(coordinator=True)),
     )
     tracks = tracks.filter(Q(as_company=True) | Q(as_employment=True))
     # Once the phase has ended it stays on the list only while no employment goal is set.
-    ended_before_today = clocks.latest_start_with_intensive_end_by(today - datetime.timedelta(1))
-    month6_from = clocks.latest_start_with_mark_by(today - datetime.timedelta(days=1))
-    month6_by = clocks.latest_start_with_mark_by(until)
     open_or_coming = Internship.objects.established().filter(
         track=OuterRef("pk"), actual_end__isnull=True
     )
@@ -203,48 +242,47 @@ def _open_tracks(user, today, until, family_id) -> list[dict]:
         .annotate(last=Max("actual_end"))
         .values("last")
     )
-    # One flag per kind asked for (registry.wanted: a section of the page reads only its own).
-    flags = {
+    conditions = {
         INTERNSHIP_DEADLINE: (
             "is_week6_task",
-            rules.week6_pending_q() & Q(start__lte=clocks.latest_start_with_deadline_by(until)),
+            rules.week6_pending_q() & Q(start__lte=v["week6_by"]),
         ),
         INTENSIVE_END: (
             "is_week13",
-            Q(kind=TrackKind.INTENSIVE, start__lte=clocks.latest_start_with_intensive_end_by(until))
-            & (Q(goal="") | Q(start__gt=ended_before_today)),
+            Q(kind=TrackKind.INTENSIVE, start__lte=v["week13_by"])
+            & (Q(goal="") | Q(start__gt=v["week13_ended_before_today"])),
         ),
-        INTERNSHIP_GAP: ("is_gap", ~Exists(open_or_coming) & Q(last_end__lt=today)),
+        INTERNSHIP_GAP: ("is_gap", ~Exists(open_or_coming) & Q(last_end__lt=v["today"])),
         # Forecasts: tracks whose week 6 / month 6 falls between today and `until` and that
         # will miss it as things stand (employment.rules.week6_met: T3's rule;
         # employment.rules.t1_achieved: T1's, on the track's own month 6).
         RISK_WEEK6: (
             "risk_week6",
-            Q(
-                kind=TrackKind.INTENSIVE,
-                start__gte=clocks.latest_start_with_deadline_by(today),
-                start__lte=clocks.latest_start_with_deadline_by(until),
-            )
+            Q(kind=TrackKind.INTENSIVE, start__gte=v["week6_from"], start__lte=v["week6_by"])
             & ~rules.week6_met_q(),
         ),
         RISK_MONTH6: (
             "risk_month6",
-            Q(start__gt=month6_from, start__lte=month6_by) & ~rules.t1_achieved_q(F("mark")),
+            Q(start__gt=v["month6_from"], start__lte=v["month6_by"])
+            & ~rules.t1_achieved_q(F("mark")),
         ),
         RISK_INTERVIEWS: (
             "risk_interviews_window",
-            Q(start__gt=month6_from, start__lte=month6_by),
+            Q(start__gt=v["month6_from"], start__lte=v["month6_by"]),
         ),
     }
-    flags = {alias: condition for kind, (alias, condition) in flags.items() if wanted(kind)}
-    tracks = access.tracks(user, tracks)
+    flags = dict(conditions[kind] for kind in kinds)
+    # Parents the user may see (employment.access's rule; the role is checked by _read_work).
+    tracks = tracks.filter(
+        access.TRACK.scope_q(Scope.given(v), person="person", family="person__family_id")
+    )
     if "is_gap" in flags:
         tracks = tracks.annotate(last_end=Subquery(last_end))
     if "risk_month6" in flags:
         tracks = tracks.annotate(mark=clocks.six_month_mark_sql())
     tracks = tracks.annotate(**{alias: _flag(condition) for alias, condition in flags.items()})
     columns = (*_TRACK_COLUMNS, "as_company", "as_employment", *flags)
-    return list(tracks.values(*columns, *(["last_end"] if "is_gap" in flags else [])))
+    return tracks.values(*columns, *(["last_end"] if "is_gap" in flags else []))
 
 
 def _interview_items(tracks, today, until, add, interview_create_url) -> None:
@@ -255,9 +293,8 @@ def _interview_items(tracks, today, until, add, interview_create_url) -> None:
     required = int(rule("job_interviews_first_six_months"))
     held: dict[int, list[datetime.date]] = defaultdict(list)
     planned: dict[int, list[datetime.date]] = defaultdict(list)
-    for track_id, held_date, planned_date in JobInterview.objects.filter(
-        track_id__in=[t["id"] for t in tracks]
-    ).values_list("track_id", "held_date", "planned_date"):
+    rows = fixed_values("employment.interviews", _interviews, {"tracks": [t["id"] for t in tracks]})
+    for track_id, held_date, planned_date in (r.values() for r in rows):
         if held_date:
             held[track_id].append(held_date)
         elif planned_date:
@@ -308,32 +345,12 @@ def _internship_items(track_ids, until, add) -> None:
     with no actual end (record how it ended or extend it, or the parent is counted as in an
     internship that may have stopped: T1)."""
     internship_edit_url = pk_url("employment:internship_edit")
-    later = Internship.objects.established().filter(
-        track=OuterRef("track_id"), start__gt=OuterRef("start")
-    )
-    cap = Q(
-        status=InternshipStatus.ONGOING,
-        actual_end__isnull=True,
-        start__lte=clocks.latest_start_with_cap_by(until),
-        track__person__benefit_category=BenefitCategory.ACTIVITY_READY,
-    ) & ~Exists(later)
-    overrun = Q(actual_end__isnull=True, planned_end__lte=until) & ~Q(
-        status=InternshipStatus.CANCELLED
-    )
-    rows = (
-        Internship.objects.filter(track_id__in=track_ids)
-        .annotate(is_cap=_flag(cap), is_overrun=_flag(overrun))
-        .filter(Q(is_cap=True) | Q(is_overrun=True))
-        .values(
-            "id",
-            "start",
-            "planned_end",
-            "company__name",
-            "is_cap",
-            "is_overrun",
-            *(f"track__{name}" for name in _TRACK_COLUMNS if name != "goal"),
-        )
-    )
+    values = {
+        "tracks": track_ids,
+        "until": until,
+        "cap_start_by": clocks.latest_start_with_cap_by(until),
+    }
+    rows = fixed_values("employment.internships_due", _internships_due, values)
     for i in rows:
         row = {name: i[f"track__{name}"] for name in _TRACK_COLUMNS if name != "goal"}
         if i["is_cap"]:
@@ -357,57 +374,107 @@ def _internship_items(track_ids, until, add) -> None:
             )
 
 
+def _interviews(v):
+    return JobInterview.objects.filter(track_id__in=v["tracks"]).values(
+        "track_id", "held_date", "planned_date"
+    )
+
+
+def _internships_due(v):
+    """The internships of `v["tracks"]` reaching their cap or past their planned end."""
+    later = Internship.objects.established().filter(
+        track=OuterRef("track_id"), start__gt=OuterRef("start")
+    )
+    cap = Q(
+        status=InternshipStatus.ONGOING,
+        actual_end__isnull=True,
+        start__lte=v["cap_start_by"],
+        track__person__benefit_category=BenefitCategory.ACTIVITY_READY,
+    ) & ~Exists(later)
+    overrun = Q(actual_end__isnull=True, planned_end__lte=v["until"]) & ~Q(
+        status=InternshipStatus.CANCELLED
+    )
+    return (
+        Internship.objects.filter(track_id__in=v["tracks"])
+        .annotate(is_cap=_flag(cap), is_overrun=_flag(overrun))
+        .filter(Q(is_cap=True) | Q(is_overrun=True))
+        .values(
+            "id",
+            "start",
+            "planned_end",
+            "company__name",
+            "is_cap",
+            "is_overrun",
+            *(f"track__{name}" for name in _TRACK_COLUMNS if name != "goal"),
+        )
+    )
+
+
 def _mentor_items(user, company_track_ids, today, until, family_id, add, parent_url) -> None:
     """Mentor periods ending: for the company consultant (and coordinating caseworker) of
     the track, and for the job mentor their own."""
-    responsible = Q(track_id__in=company_track_ids) if company_track_ids else None
-    if user.has_role(Role.JOB_MENTOR):
-        # After the period the mentor no longer sees the parent, so only what is still ahead.
-        own = Q(mentor=user, end__gte=today, track__outcome="")
-        responsible = own if responsible is None else responsible | own
-    if responsible is None:
+    mentor = user.has_role(Role.JOB_MENTOR)
+    if not (company_track_ids or mentor):
         return
-    # Only parents the user still sees (the one rule, employment.access): a mentor whose
-    # assignment ended, e.g. when the legal basis was withdrawn, keeps an open period.
-    qs = (
-        access.tracks_via(user, MentorAssignment.objects, track="track")
-        .filter(responsible, closed_on__isnull=True, end__lte=until)
-        .filter(renewal__isnull=True)
-        .select_related("track__person__family", "mentor")
-        .only(
-            "id",
-            "end",
-            "track__id",
-            "track__person__id",
-            "track__person__first_name",
-            "track__person__last_name",
-            "track__person__family__id",
-            "track__person__family__case_number",
-            "mentor__id",
-            "mentor__username",
-            "mentor__first_name",
-            "mentor__last_name",
-        )
-    )
+    values = {"user": user.pk, "until": until, **scope_for(user).as_values()}
+    if company_track_ids:
+        values["tracks"] = company_track_ids
+    if mentor:
+        values["today"] = today
     if family_id is not None:
-        qs = qs.filter(track__person__family_id=family_id)
-    for m in qs:
-        person = m.track.person
+        values["family"] = family_id
+    shape = (bool(company_track_ids), mentor, family_id is not None)
+    for m in fixed_values(("employment.mentor_periods_ending", shape), _mentor_periods, values):
         row = {
-            "person_id": person.pk,
-            "person__first_name": person.first_name,
-            "person__last_name": person.last_name,
-            "person__family": person.family_id,
-            "person__family__case_number": person.family.case_number,
+            "person_id": m["track__person_id"],
+            "person__first_name": m["track__person__first_name"],
+            "person__last_name": m["track__person__last_name"],
+            "person__family": m["track__person__family_id"],
+            "person__family__case_number": m["track__person__family__case_number"],
         }
+        name = get_user_model()(
+            username=m["mentor__username"],
+            first_name=m["mentor__first_name"],
+            last_name=m["mentor__last_name"],
+        )
         add(
             MENTOR_END,
             _("Job-mentor period ends"),
-            m.end,
-            parent_url(person.pk) + "#mentor",
+            m["end"],
+            parent_url(row["person_id"]) + "#mentor",
             row,
-            _("Mentor: %(name)s") % {"name": m.mentor},
+            _("Mentor: %(name)s") % {"name": name},
         )
+
+
+def _mentor_periods(v):
+    """The mentor periods ending by `v["until"]` of the company consultant's tracks
+    (`v["tracks"]`) and, for a job mentor (`v["today"]` given), their own."""
+    responsible = Q(track_id__in=v["tracks"]) if "tracks" in v else Q(pk__in=[])
+    if "today" in v:
+        # After the period the mentor no longer sees the parent, so only what is still ahead.
+        responsible |= Q(mentor=v["user"], end__gte=v["today"], track__outcome="")
+    # Only parents the user still sees (the one rule, employment.access): a mentor whose
+    # assignment ended, e.g. when the legal basis was withdrawn, keeps an open period.
+    visible = access.TRACK.scope_q(
+        Scope.given(v), person="track__person", family="track__person__family_id"
+    )
+    periods = MentorAssignment.objects.filter(
+        visible, responsible, closed_on__isnull=True, end__lte=v["until"]
+    ).filter(renewal__isnull=True)
+    if "family" in v:
+        periods = periods.filter(track__person__family_id=v["family"])
+    return periods.values(
+        "end",
+        "track__person_id",
+        "track__person__first_name",
+        "track__person__last_name",
+        "track__person__family_id",
+        "track__person__family__case_number",
+        "mentor__username",
+        "mentor__first_name",
+        "mentor__last_name",
+    )
 
 
 # Each kind's collector: its share of the one reading above.

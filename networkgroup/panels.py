@@ -8,8 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bi18.lib.prepared import fixed_values
 from families.access import scope_for
 from families.models import Person
+from families.scope import Scope
 from families.worklist.registry import Deadline, pk_url
 from networkgroup import access
 from networkgroup.models import OPEN_STATUSES, Action, Meeting, Plan
@@ -64,24 +66,14 @@ def collect_plan_actions(
     user, today: datetime.date, until: datetime.date, family_id: int | None = None
 ) -> list[Deadline]:
     """Open plan actions the user is responsible for, due by `until`, that they may still
-    see (networkgroup.access: members only, about people they may see). One query."""
-    actions = Action.objects.filter(responsible=user, status__in=OPEN_STATUSES, deadline__lte=until)
+    see (networkgroup.access: members only, about people they may see). One query, built
+    once per process (bi18.lib.prepared.fixed_values)."""
+    if not access.PLAN.may_view(user):
+        return []
+    values = {"user": user.pk, "until": until, **scope_for(user).as_values()}
     if family_id is not None:
-        actions = actions.filter(plan__family_id=family_id)
-    rows = (
-        access.actions(user, actions)
-        .order_by("deadline", "id")
-        .values_list(
-            "id",
-            "deadline",
-            "what",
-            "plan__family_id",
-            "plan__family__case_number",
-            "goal__person_id",
-            "goal__person__first_name",
-            "goal__person__last_name",
-        )
-    )
+        values["family"] = family_id
+    rows = fixed_values(("networkgroup.plan_actions", family_id is not None), _actions, values)
     plan_url = pk_url("networkgroup:plan")
     label = _("Plan action")
     return [
@@ -105,8 +97,32 @@ def collect_plan_actions(
             person_id,
             first_name,
             last_name,
-        ) in rows
+        ) in (r.values() for r in rows)
     ]
+
+
+def _actions(v):
+    """The query of collect_plan_actions over its `v`alues."""
+    actions = Action.objects.filter(
+        responsible=v["user"], status__in=OPEN_STATUSES, deadline__lte=v["until"]
+    )
+    if "family" in v:
+        actions = actions.filter(plan__family_id=v["family"])
+    visible = access.PLAN.scope_q(Scope.given(v), person="goal__person", family="plan__family_id")
+    return (
+        actions.filter(visible)
+        .order_by("deadline", "id")
+        .values(
+            "id",
+            "deadline",
+            "what",
+            "plan__family_id",
+            "plan__family__case_number",
+            "goal__person_id",
+            "goal__person__first_name",
+            "goal__person__last_name",
+        )
+    )
 
 
 def collect_plan_reviews(

@@ -14,7 +14,10 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bi18.lib.prepared import fixed_values
 from bi18.rules import rule
+from families.access import scope_for
+from families.scope import Scope
 from families.worklist.registry import Deadline, DeadlineKind, pk_url, shared
 from youth import access, rules
 from youth.models import ExamPreparation, YouthTrack
@@ -34,14 +37,43 @@ EXAM = "youth.exam"
 PLANNED_END = "youth.planned_end"
 
 
-def _responsible_tracks(user, family_id=None):
-    """Tracks the user is responsible for, of young people they may still see (youth.access:
-    an id-set filter from the user's scope, so no scan of the people table); with
-    `family_id`, only that family's."""
-    tracks = YouthTrack.objects.responsible(user)
-    if family_id is not None:
-        tracks = tracks.filter(person__family_id=family_id)
-    return access.tracks(user, tracks)
+def _responsible_tracks(v):
+    """Tracks the user (`v["user"]`) is responsible for, of young people they may still see
+    (youth.access's rule: an id-set filter from the user's scope, so no scan of the people
+    table); with `v["family"]`, only that family's."""
+    tracks = YouthTrack.objects.responsible(v["user"])
+    if "family" in v:
+        tracks = tracks.filter(person__family_id=v["family"])
+    return tracks.filter(
+        access.TRACK.scope_q(Scope.given(v), person="person", family="person__family_id")
+    )
+
+
+def _due_tracks(v):
+    """The tracks due a follow-up or at their planned end."""
+    follow_up = Q(actual_end__isnull=False, actual_end__lte=v["ended_by"], follow_up__isnull=True)
+    planned_end = Q(actual_end__isnull=True, planned_end__isnull=False, planned_end__lte=v["until"])
+    return (
+        _responsible_tracks(v)
+        .annotate(
+            is_follow_up=ExpressionWrapper(follow_up, output_field=BooleanField()),
+            is_planned_end=ExpressionWrapper(planned_end, output_field=BooleanField()),
+        )
+        .filter(Q(is_follow_up=True) | Q(is_planned_end=True))
+        .values("actual_end", "planned_end", "is_follow_up", "is_planned_end", *_PERSON)
+    )
+
+
+def _exams(v):
+    """Exams coming up, and exams held whose grades are not recorded yet."""
+    no_result = Q(
+        danish_written_after__isnull=True, danish_oral_after__isnull=True, maths_after__isnull=True
+    )
+    return (
+        ExamPreparation.objects.filter(track__in=_responsible_tracks(v).values("pk"))
+        .filter(no_result, exam_date__isnull=False, exam_date__lte=v["until"])
+        .values("id", "exam_date", *(f"track__{name}" for name in _PERSON))
+    )
 
 
 def _work(user, today, until, family_id) -> dict[str, list[Deadline]]:
@@ -58,21 +90,19 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
     items: dict[str, list[Deadline]] = {FOLLOW_UP: [], EXAM: [], PLANNED_END: []}
     if not (user and user.is_authenticated):
         return items
-    tracks = _responsible_tracks(user, family_id)
-    follow_up = Q(
-        actual_end__isnull=False,
-        actual_end__lte=rules.latest_end_due_by(until),
-        follow_up__isnull=True,
-    )
-    planned_end = Q(actual_end__isnull=True, planned_end__isnull=False, planned_end__lte=until)
-    rows = (
-        tracks.annotate(
-            is_follow_up=ExpressionWrapper(follow_up, output_field=BooleanField()),
-            is_planned_end=ExpressionWrapper(planned_end, output_field=BooleanField()),
-        )
-        .filter(Q(is_follow_up=True) | Q(is_planned_end=True))
-        .values("actual_end", "planned_end", "is_follow_up", "is_planned_end", *_PERSON)
-    )
+    if not access.TRACK.may_view(user):
+        return items
+    # Both queries built once per process (bi18.lib.prepared.fixed_values).
+    values = {
+        "user": user.pk,
+        "until": until,
+        "ended_by": rules.latest_end_due_by(until),
+        **scope_for(user).as_values(),
+    }
+    if family_id is not None:
+        values["family"] = family_id
+    shape = family_id is not None
+    rows = fixed_values(("youth.due_tracks", shape), _due_tracks, values)
     follow_up_url = pk_url("youth:follow_up")
     track_edit_url = pk_url("youth:track_edit")
     follow_up_label = _(
@@ -108,15 +138,7 @@ def _read_work(user, today, until, family_id) -> dict[str, list[Deadline]]:
                 )
             )
 
-    # Exams coming up, and exams held whose grades are not recorded yet.
-    no_result = Q(
-        danish_written_after__isnull=True, danish_oral_after__isnull=True, maths_after__isnull=True
-    )
-    exams = (
-        ExamPreparation.objects.filter(track__in=tracks.values("pk"))
-        .filter(no_result, exam_date__isnull=False, exam_date__lte=until)
-        .values("id", "exam_date", *(f"track__{name}" for name in _PERSON))
-    )
+    exams = fixed_values(("youth.exams", shape), _exams, values)
     # One reverse() for all of them (the address names the person and the exam).
     head, _mark, tail = reverse("youth:record_edit", args=[_MARK, "exam", _MARK]).partition(
         str(_MARK)

@@ -350,3 +350,42 @@ def test_my_work_view_is_audited_without_names(track, company_consultant, login)
     assert event.detail["person_ids"] == [track.person_id]
     assert event.detail["case_numbers"] == [track.person.family.case_number]
     assert "Amina" not in str(event.detail)
+
+
+def test_the_compiled_queries_give_the_work_list_the_orm_gives(
+    monkeypatch, track, company_consultant, employment_consultant, caseworker, job_mentor
+):
+    """The collectors' queries are built once per process and run with each call's values
+    (bi18.lib.prepared.fixed_values): every role's list, forecasts and one family's items
+    included, is the same as the ORM's built anew with those values."""
+    from bi18.lib import prepared
+
+    InternshipFactory(
+        track=track,
+        start=D(2026, 1, 20),
+        planned_end=D(2026, 2, 15),
+        actual_end=D(2026, 2, 15),
+        status=InternshipStatus.ENDED,
+        end_reason="new_internship",
+    )
+    InternshipFactory(track=track, start=D(2026, 2, 16), planned_end=D(2026, 3, 1))
+    interview(track, held=D(2026, 1, 20))
+    _mentor_period_ending_soon(caseworker, track, job_mentor)
+    users = (company_consultant, employment_consultant, caseworker, job_mentor)
+    days = (TODAY, D(2026, 5, 10), timezone.localdate())
+
+    def read():
+        return [
+            items_for(user, day, horizon, with_forecast=True, family_id=family_id)
+            for user in users
+            for day in days
+            for horizon in (0, 14, 90)
+            for family_id in (None, track.person.family_id)
+        ]
+
+    compiled = read()
+    assert any(w.overdue or w.upcoming or w.at_risk for w in compiled)
+    monkeypatch.setattr(prepared, "fixed_values", lambda key, build, values: list(build(values)))
+    for module in ("employment.deadlines", "youth.deadlines", "networkgroup.panels"):
+        monkeypatch.setattr(f"{module}.fixed_values", prepared.fixed_values)
+    assert read() == compiled
