@@ -29,6 +29,7 @@ import json
 import logging
 import random
 
+from channels.consumer import get_handler_name
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.http import Http404
@@ -54,6 +55,17 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
     grant: admission.Admission | None = None
     editing: dict | None = None
     class_groups: frozenset[str] = frozenset()
+
+    async def dispatch(self, message):
+        """Channels' dispatch, without its close_old_connections() before every message: that
+        is a hop to the server's one sync thread for each notice each socket forwards (the
+        costliest step of a delivery, and every socket's deliveries queued behind each
+        other). This consumer's database calls all run through live_sync_to_async, whose
+        threads close old connections around each call themselves (live.db)."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     # --- opening and closing -----------------------------------------------------------
 
@@ -192,9 +204,16 @@ class LiveConsumer(AsyncJsonWebsocketConsumer):
             return True
 
     async def live_recheck(self, event):
-        """Access may have changed (notify.recheck_user): check now, not at the next round."""
-        if not getattr(self, "grant_ended", False):
-            await self._recheck()
+        """Access may have changed (notify.recheck_user): check now, not at the next round.
+        This socket's own session logging out ends it without reading the session again."""
+        if getattr(self, "grant_ended", False):
+            return
+        ended = event.get("ended")
+        if ended and self.session_key and ended == notify.session_digest(self.session_key):
+            self.grant_ended = True
+            await self.close(code=CLOSE_ACCESS_ENDED)
+            return
+        await self._recheck()
 
     # --- from the page -----------------------------------------------------------------
 

@@ -11,6 +11,7 @@ and polling still reports changes.
 """
 
 import asyncio
+import hashlib
 import json
 import logging
 import os
@@ -50,12 +51,24 @@ def user_group(user_id: int) -> str:
     return f"live.user.{int(user_id)}"
 
 
-def recheck_user(user_id: int) -> None:
+def session_digest(session_key: str) -> str:
+    """How a notice names a session (its key is a credential: never sent as it is)."""
+    return hashlib.sha256(session_key.encode()).hexdigest()[:32]
+
+
+def recheck_user(user_id: int, *, ended_session: str | None = None) -> None:
     """After the commit, have every open socket of this user check its access again (they
     logged out, lost a membership, were deactivated): the socket closes if the page would
-    now be refused. A bulk change that sends no signal is caught by the periodic check."""
+    now be refused. A bulk change that sends no signal is caught by the periodic check.
+
+    `ended_session`: the key of a session that is ending (a log-out), whose sockets close
+    without reading it again — Django sends user_logged_out before it deletes the session,
+    so a socket that read it at once could still find it valid."""
     group = user_group(user_id)
-    transaction.on_commit(lambda: publish(group, {"type": "live.recheck"}))
+    message = {"type": "live.recheck"}
+    if ended_session:
+        message["ended"] = session_digest(ended_session)
+    transaction.on_commit(lambda: publish(group, message))
 
 
 def actor_name(user) -> str:

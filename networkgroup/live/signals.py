@@ -25,7 +25,8 @@ def _user_changed(sender, instance, update_fields=None, **kwargs):
 
 def _logged_out(sender, request, user, **kwargs):
     if user is not None:
-        recheck_user(user.pk)
+        session = getattr(request, "session", None)
+        recheck_user(user.pk, ended_session=getattr(session, "session_key", None))
 
 
 def connect() -> None:

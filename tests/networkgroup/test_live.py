@@ -697,6 +697,80 @@ def test_a_change_is_rendered_once_per_audience_class_in_the_saving_process(
     assert "Historik" in html["uu"]
 
 
+def test_a_log_out_ends_its_sessions_socket_before_the_session_is_deleted(world, caseworker):
+    """Django sends user_logged_out before it deletes the session: the socket of that
+    session closes on the signal's notice, without reading the (still valid) session again;
+    the same user's socket of another session is only re-checked, and stays."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth.signals import user_logged_out
+    from django.test import RequestFactory
+
+    family = world["family"]
+    ending, other = session_cookie(caseworker), session_cookie(caseworker)
+
+    def signal_only():
+        request = RequestFactory().post("/")
+        request.session = import_module(settings.SESSION_ENGINE).SessionStore(session_key=ending)
+        request.user = caseworker
+        user_logged_out.send(sender=type(caseworker), request=request, user=caseworker)
+
+    async def scenario():
+        ending_socket = socket(plan_path(family), ending)
+        other_socket = socket(plan_path(family), other)
+        assert (await ending_socket.connect(timeout=WAIT))[0]
+        assert (await other_socket.connect(timeout=WAIT))[0]
+        await drain(ending_socket)
+        await drain(other_socket)
+        await database_sync_to_async(signal_only)()
+        code = await closed_with(ending_socket)
+        still_open = await other_socket.receive_nothing(timeout=1)
+        await other_socket.disconnect()
+        return code, still_open
+
+    code, still_open = run(scenario)
+    assert code == 4403
+    assert still_open
+
+
+def test_a_socket_forwards_a_notice_without_a_hop_to_the_servers_sync_thread(
+    world, caseworker, employment_consultant, monkeypatch
+):
+    """Channels closes old database connections in the server's one sync thread before
+    every message a consumer handles; the live socket, whose database calls close their
+    own (live.db), forwards its notices without that hop — and still answers a ping,
+    which reads the cache from a live thread."""
+    import channels.consumer
+
+    hops = []
+
+    async def counted():
+        hops.append(1)
+
+    monkeypatch.setattr(channels.consumer, "aclose_old_connections", counted)
+    family, goal = world["family"], world["youth_goal"]
+    cookie = session_cookie(employment_consultant)
+
+    async def scenario():
+        communicator = socket(plan_path(family), cookie)
+        assert (await communicator.connect(timeout=WAIT))[0]
+        await drain(communicator)
+        await database_sync_to_async(services.goal_update)(
+            actor=caseworker, goal=goal, text="Dansk 5", version=1
+        )
+        changed = await next_of(communicator, "changed")
+        await communicator.send_json_to({"type": "ping"})
+        pong = await next_of(communicator, "pong")
+        await communicator.disconnect()
+        return changed, pong
+
+    changed, pong = run(scenario)
+    assert changed["id"] == goal.pk and "Dansk 5" in changed["html"]
+    assert pong["type"] == "pong"
+    assert hops == []
+
+
 def test_the_youth_class_group_never_gets_a_parents_goal(world, caseworker):
     """Below the socket: the group the UU counsellors' sockets listen on receives the young
     person's goal with its HTML, and nothing at all about the parent's goal."""
