@@ -5,7 +5,8 @@ import contextlib
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection, transaction
+from django.conf import settings
+from django.db import DataError, IntegrityError, connection, transaction
 from django.utils import timezone
 
 from bi18.lib import bulk
@@ -90,6 +91,51 @@ def test_insert_returning_stores_the_shared_and_the_own_values_and_returns_the_i
     ]
     (one,) = bulk.insert_returning(ComparisonHousehold, {**common, "household_id": "S2"}, [{}])
     assert ComparisonHousehold.objects.get(pk=one).household_id == "S2"
+
+
+def _household_rows(prefix, n):
+    return [{"household_id": f"{prefix}{i}"} for i in range(n)]
+
+
+def _household_common():
+    now = timezone.now()
+    common = {"district": "valby", "source": "", "criterion_date": datetime.date(2026, 3, 1)}
+    return common | {"created_at": now, "updated_at": now}
+
+
+def test_insert_returning_gives_the_ids_in_row_order_across_batches():
+    rows = [{"household_id": h} for h in ["Z", "A", "M", "B", "Y", "C", "X"]]
+    ids = bulk.insert_returning(ComparisonHousehold, _household_common(), rows, batch_size=3)
+    stored = dict(ComparisonHousehold.objects.values_list("pk", "household_id"))
+    assert [stored[i] for i in ids] == ["Z", "A", "M", "B", "Y", "C", "X"]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps any length")
+def test_insert_returning_refuses_a_value_too_long_for_its_column_instead_of_cutting_it():
+    for common, rows in [
+        (_household_common(), [{"household_id": "H" * 41}]),
+        ({**_household_common(), "household_id": "H" * 41}, [{}]),
+    ]:
+        with pytest.raises(DataError), transaction.atomic():
+            bulk.insert_returning(ComparisonHousehold, common, rows)
+    assert not ComparisonHousehold.objects.exists()
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS,
+    reason="prepared on PostgreSQL only, not behind PgBouncer",
+)
+def test_insert_returning_is_one_prepared_statement_for_any_number_of_rows():
+    for prefix, n in [("A", 1), ("B", 3), ("C", 7)]:
+        bulk.insert_returning(ComparisonHousehold, _household_common(), _household_rows(prefix, n))
+    assert ComparisonHousehold.objects.count() == 11
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # One text (psycopg prepares it again only for other parameter types).
+            "SELECT count(DISTINCT statement) FROM pg_prepared_statements WHERE statement LIKE %s",
+            [f'INSERT INTO "{ComparisonHousehold._meta.db_table}"%unnest%'],
+        )
+        assert cursor.fetchone() == (1,)
 
 
 def _foreign_keys() -> list[tuple]:
