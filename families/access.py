@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 
 from bi18.accounts.roles import CASEWORKER_ROLES, Role
+from bi18.lib.prepared import fixed_instances
 from bi18.lib.registry import register_once
 from families.models import Family, Person, PersonRole
 from families.scope import YOUTH_GROUP_ROLES, scope_for
@@ -235,10 +236,22 @@ PERSON = RecordPolicy(
 
 
 def get_family_for_user(user, pk) -> Family:
+    """The family, if it is in the user's scope (Family.objects.visible_to); else 404. One
+    query, built once per process (bi18.lib.prepared.fixed_instances)."""
     try:
-        return Family.objects.visible_to(user).get(pk=pk)
-    except (Family.DoesNotExist, ValueError, TypeError):
+        pk = Family._meta.pk.to_python(pk)
+    except ValidationError:
         raise Http404 from None
+    if not scope_for(user).sees_family(pk):
+        raise Http404
+    found = fixed_instances("families.family", _family, {"family": pk})
+    if not found:
+        raise Http404
+    return found[0]
+
+
+def _family(v):
+    return Family.objects.filter(pk=v["family"])
 
 
 def get_person_for_user(user, pk) -> Person:

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.db.models.expressions import Combinable
 
+from bi18.lib.prepared import fixed_instances
 from families.models import Family, FamilyStatusChange, NetworkMember, Person, PersonRole
-from families.scope import scope_for
+from families.scope import Scope, scope_for
 
 
 def search_families(
@@ -79,11 +80,16 @@ def family_list(
 
 
 def family_people(*, user, family: Family) -> list[Person]:
-    """The people of a family this user may see: all for a member, else only those assigned."""
-    return list(
-        Person.objects.visible_to(user)
-        .filter(family=family)
-        .order_by("role", "date_of_birth", "id")
+    """The people of a family this user may see: all for a member, else only those assigned
+    (Person.objects.visible_to). One query, built once per process
+    (bi18.lib.prepared.fixed_instances)."""
+    values = {"family": family.pk, **scope_for(user).within(family.pk).as_values()}
+    return fixed_instances("families.family_people", _family_people, values)
+
+
+def _family_people(v):
+    return Person.objects.filter(Scope.given(v).person_q(), family_id=v["family"]).order_by(
+        "role", "date_of_birth", "id"
     )
 
 

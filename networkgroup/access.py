@@ -175,13 +175,16 @@ def meetings(user, queryset, *, family_id=None):
     of the families where they are a member in a youth role."""
     if not MEETING.may_view(user):
         return queryset.none()
+    return queryset.filter(meetings_q(_scope(user, family_id), user.pk))
+
+
+def meetings_q(scope, user_id) -> Q:
+    """`meetings` as a filter, for a user (`user_id`) with `scope` who may view meetings."""
     from networkgroup.models import Meeting
 
-    scope = _scope(user, family_id)
-    attended = Meeting.attending_members.through.objects.filter(user=user).values("meeting_id")
-    return queryset.filter(
-        Q(family_id__in=sorted(scope.full_families))
-        | Q(family_id__in=sorted(scope.youth_families), pk__in=attended)
+    attended = Meeting.attending_members.through.objects.filter(user=user_id).values("meeting_id")
+    return Q(family_id__in=sorted(scope.full_families)) | Q(
+        family_id__in=sorted(scope.youth_families), pk__in=attended
     )
 
 

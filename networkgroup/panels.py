@@ -8,50 +8,77 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from bi18.lib.prepared import fixed_values
+from bi18.lib.prepared import fixed_instances, fixed_values
 from families.access import scope_for
 from families.models import Person
 from families.scope import Scope
 from families.worklist.registry import Deadline, pk_url
 from networkgroup import access
 from networkgroup.models import OPEN_STATUSES, Action, Meeting, Plan
-from networkgroup.selectors import plan_summary
+from networkgroup.selectors import plan_summary_counts
 
 
 def plan_panel(request, family, people) -> dict | None:
-    """Members only (a mentor assigned to one person does not see the family plan)."""
+    """Members only (a mentor assigned to one person does not see the family plan). Two
+    queries, built once per process (bi18.lib.prepared)."""
     if not access.PLAN.may_view_family(request.user, family.pk):
         return None
-    plan = (
-        Plan.objects.filter(family=family)
-        .annotate(
-            goal_count=Count(
-                "goals", filter=access.goals_q(request.user, "goals__", family_id=family.pk)
-            )
-        )
-        .first()
-    )
+    values = {
+        "family": family.pk,
+        "today": timezone.localdate(),
+        **scope_for(request.user).within(family.pk).as_values(),
+    }
+    found = fixed_instances("networkgroup.panel_plan", _panel_plan, values)
+    if not found:
+        return {"family": family, "plan": None, "goal_count": 0, "summary": {}}
+    plan = found[0]
+    counts = fixed_values("networkgroup.panel_actions", _panel_actions, {**values, "plan": plan.pk})
     return {
         "family": family,
         "plan": plan,
-        "goal_count": plan.goal_count if plan else 0,
-        "summary": plan_summary(plan, request.user) if plan else {},
+        "goal_count": plan.goal_count,
+        # No row: no action that the user may see.
+        "summary": counts[0] if counts else {"open": 0, "overdue": 0, "done": 0},
     }
 
 
+def _panel_plan(v):
+    """The family's plan with the number of goals the user may see."""
+    goals = access.PLAN.scope_q(Scope.given(v), person="goals__person", family="family_id")
+    return (
+        Plan.objects.filter(family_id=v["family"])
+        .annotate(goal_count=Count("goals", filter=goals))
+        .order_by("pk")[:1]
+    )
+
+
+def _panel_actions(v):
+    """The counts of the plan's actions that the user may see."""
+    visible = access.PLAN.scope_q(Scope.given(v), person="goal__person", family="plan__family_id")
+    return (
+        Action.objects.filter(visible, plan_id=v["plan"])
+        .order_by()
+        .values("plan_id")
+        .annotate(**plan_summary_counts(v["today"]))
+        .values("open", "overdue", "done")
+    )
+
+
 def meetings_panel(request, family, people) -> dict | None:
+    """The next and the last meeting the user may see: one query (two scalar sub-queries),
+    built once per process (bi18.lib.prepared.fixed_values)."""
     if not access.MEETING.may_view_family(request.user, family.pk):
         return None
     now = timezone.now()
-    meetings = access.meetings(
-        request.user, Meeting.objects.filter(family=family), family_id=family.pk
-    )
-    # The next and the last meeting in one query (two scalar sub-queries).
-    next_id = meetings.filter(starts_at__gte=now).order_by("starts_at").values("pk")[:1]
-    last_id = meetings.filter(starts_at__lt=now).order_by("-starts_at").values("pk")[:1]
+    values = {
+        "family": family.pk,
+        "now": now,
+        "user": request.user.pk,
+        **scope_for(request.user).within(family.pk).as_values(),
+    }
     found = {
         m.starts_at >= now: m
-        for m in Meeting.objects.filter(Q(pk=Subquery(next_id)) | Q(pk=Subquery(last_id)))
+        for m in fixed_instances("networkgroup.panel_meetings", _panel_meetings, values)
     }
     return {
         "family": family,
@@ -60,6 +87,15 @@ def meetings_panel(request, family, people) -> dict | None:
         "is_coordinator": access.is_coordinator(request.user, family)
         and access.sees_everyone(request.user, family),
     }
+
+
+def _panel_meetings(v):
+    meetings = Meeting.objects.filter(family_id=v["family"]).filter(
+        access.meetings_q(Scope.given(v), v["user"])
+    )
+    next_id = meetings.filter(starts_at__gte=v["now"]).order_by("starts_at").values("pk")[:1]
+    last_id = meetings.filter(starts_at__lt=v["now"]).order_by("-starts_at").values("pk")[:1]
+    return Meeting.objects.filter(Q(pk=Subquery(next_id)) | Q(pk=Subquery(last_id)))
 
 
 def collect_plan_actions(

@@ -1,8 +1,8 @@
 """The "Youth track" section of the family page (registered in YouthConfig.ready())."""
 
-from django.db.models import Prefetch
 from django.utils import timezone
 
+from bi18.lib.prepared import fixed_instances
 from families.models import PersonRole
 from families.registry import FamilyPanel
 from youth import access, rules
@@ -12,28 +12,28 @@ from youth.models import Enrolment, ExamPreparation, YouthTrack
 def youth_rows(people, today):
     """One row per visible child: their track (if any), education today, the 02 rule.
 
-    Three queries whatever the number of children or records.
+    Three queries whatever the number of children or records, built once per process
+    (bi18.lib.prepared.fixed_instances).
     """
     children = [p for p in people if p.role == PersonRole.CHILD]
     if not children:
         return []
+    people_ids = {"people": [c.pk for c in children]}
     tracks: dict = {}
-    for t in (
-        YouthTrack.objects.filter(person__in=children)
-        .select_related("retention_counsellor", "guidance_counsellor", "follow_up")
-        .prefetch_related(
-            Prefetch("exams", queryset=ExamPreparation.objects.order_by("-exam_date", "-id"))
-        )
-        .current_first()
-    ):
-        tracks.setdefault(t.person_id, t)  # each young person's current track
+    for track in fixed_instances("youth.panel_tracks", _tracks, people_ids):
+        tracks.setdefault(track.person_id, track)  # each young person's current track
+    exams: dict[int, list] = {}
+    if tracks:
+        current = {"tracks": [t.pk for t in tracks.values()]}
+        for exam in fixed_instances("youth.panel_exams", _exams, current):
+            exams.setdefault(exam.track_id, []).append(exam)
     enrolments: dict[int, list] = {}
-    for e in Enrolment.objects.filter(person__in=children):
-        enrolments.setdefault(e.person_id, []).append(e)
+    for enrolment in fixed_instances("youth.panel_enrolments", _enrolments, people_ids):
+        enrolments.setdefault(enrolment.person_id, []).append(enrolment)
     rows = []
     for child in children:
         track = tracks.get(child.pk)
-        exams = list(track.exams.all()) if track else []
+        track_exams = exams.get(track.pk, []) if track else []
         age = child.age_on(today)
         rows.append(
             {
@@ -42,10 +42,22 @@ def youth_rows(people, today):
                 "age": age,
                 "eligible": rules.may_start_on(date_of_birth=child.date_of_birth, day=today),
                 "in_education": rules.in_education_from(enrolments.get(child.pk, []), today),
-                "latest_exam": exams[0] if exams else None,
+                "latest_exam": track_exams[0] if track_exams else None,
             }
         )
     return rows
+
+
+def _tracks(v):
+    return YouthTrack.objects.filter(person_id__in=v["people"]).current_first()
+
+
+def _exams(v):
+    return ExamPreparation.objects.filter(track_id__in=v["tracks"]).order_by("-exam_date", "-id")
+
+
+def _enrolments(v):
+    return Enrolment.objects.filter(person_id__in=v["people"])
 
 
 def _context(request, family, people):

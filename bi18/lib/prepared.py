@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.postgresql.base import CursorDebugWrapper, ServerBindingCursor
-from django.db.models.query import ValuesIterable
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 from psycopg import errors
 
 
@@ -79,9 +79,13 @@ _DATE_STAND_INS = (1101, 1401)  # years
 class _Compiled:
     sql: str | None  # None: the query can match nothing (Django's EmptyResultSet)
     slots: tuple  # per parameter: (name, None, is a list) or, a constant, (None, value, False)
-    names: tuple[str, ...]
     converters: dict
     col_count: int
+    names: tuple[str, ...] = ()  # a values() query's keys
+    # A query of model instances, as Django's ModelIterable reads its rows.
+    klass_info: dict | None = None
+    select: tuple = ()
+    annotation_col_map: dict | None = None
 
 
 _compiled: dict = {}
@@ -104,9 +108,9 @@ def fixed_values(key, build, values: dict, *, using: str = DEFAULT_DB_ALIAS) -> 
       operand) - nothing computed from a value (pass a derived date as a value of its own),
       and no Python decision on one: what changes the query's shape (a flag, a value present
       or not) goes into `key`;
-    * a value is an int, a str, a date, or a list of ints used with `__in` (run as
-      `= ANY(array)`: one statement whatever its length; an empty list is left out as the
-      ORM leaves it, one more shape).
+    * a value is an int, a str, a date, an aware timestamp, or a list of ints used with
+      `__in` (run as `= ANY(array)`: one statement whatever its length; an empty list is
+      left out as the ORM leaves it, one more shape).
     The query is built twice with two sets of stand-in values (ids and dates no row has):
     a value used any other way gives different SQL text or constants, and is refused.
 
@@ -115,15 +119,49 @@ def fixed_values(key, build, values: dict, *, using: str = DEFAULT_DB_ALIAS) -> 
     connection = connections[using]
     if connection.vendor != "postgresql":
         return list(build(values))
+    compiled, rows = _run(key, build, values, connection, ValuesIterable)
+    return [dict(zip(compiled.names, row, strict=True)) for row in rows]
+
+
+def fixed_instances(key, build, values: dict, *, using: str = DEFAULT_DB_ALIAS) -> list:
+    """fixed_values() for a queryset of model instances (select_related and annotations
+    included, prefetch_related not): the instances as the ORM makes them."""
+    connection = connections[using]
+    if connection.vendor != "postgresql":
+        return list(build(values))
+    compiled, rows = _run(key, build, values, connection, ModelIterable)
+    if not rows:
+        return []
+    # As ModelIterable.__iter__ (django.db.models.query), from the compiled query's parts.
+    klass_info, select = compiled.klass_info, compiled.select
+    model = klass_info["model"]
+    first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    init_list = [column[0].target.attname for column in select[first:last]]
+    populators = get_related_populators(klass_info, list(select), using)
+    annotations = compiled.annotation_col_map
+    objects = []
+    for row in rows:
+        obj = model.from_db(using, init_list, row[first:last])
+        for populator in populators:
+            populator.populate(row, obj)
+        if annotations:
+            for name, position in annotations.items():
+                setattr(obj, name, row[position])
+        objects.append(obj)
+    return objects
+
+
+def _run(key, build, values, connection, iterable) -> tuple[_Compiled, list]:
     # An empty list is left out of the SQL as Django leaves it (a branch that matches
     # nothing): `x = ANY('{}')` would keep the branch, and with it the planner from using
     # the other branches' indexes. So which lists are empty is part of the shape.
     empty = frozenset(name for name, value in values.items() if _is_list(value) and not value)
-    compiled = _compiled.get((using, key, empty))
+    cache_key = (connection.alias, key, empty)
+    compiled = _compiled.get(cache_key)
     if compiled is None:
-        compiled = _compiled[(using, key, empty)] = _compile(build, values, connection)
+        compiled = _compiled[cache_key] = _compile(build, values, connection, iterable)
     if compiled.sql is None:
-        return []
+        return compiled, []
     params = [
         constant if name is None else sorted(values[name]) if is_list else values[name]
         for name, constant, is_list in compiled.slots
@@ -131,15 +169,15 @@ def fixed_values(key, build, values: dict, *, using: str = DEFAULT_DB_ALIAS) -> 
     with prepared_cursor(connection) as cursor:
         cursor.execute(compiled.sql, params)
         rows = cursor.fetchall()
-    names, count, converters = compiled.names, compiled.col_count, compiled.converters
+    count, converters = compiled.col_count, compiled.converters
     result = []
     for row in rows:
         row = list(row[:count])
         for pos, (functions, expression) in converters.items():
             for function in functions:
                 row[pos] = function(row[pos], expression, connection)
-        result.append(dict(zip(names, row, strict=True)))
-    return result
+        result.append(row)
+    return compiled, result
 
 
 def _stand_ins(values: dict, which: int) -> tuple[dict, dict]:
@@ -153,7 +191,11 @@ def _stand_ins(values: dict, which: int) -> tuple[dict, dict]:
         if isinstance(value, int):
             stand_in = _INT_STAND_INS[which] - index
         elif isinstance(value, datetime.datetime):
-            raise TypeError(f"{name}: timestamps are not supported")
+            if value.tzinfo is None:
+                raise TypeError(f"{name}: a timestamp must be aware")
+            stand_in = datetime.datetime(
+                _DATE_STAND_INS[which] + index, 1 + which, 1 + index % 28, tzinfo=datetime.UTC
+            )
         elif isinstance(value, datetime.date):
             stand_in = datetime.date(_DATE_STAND_INS[which] + index, 1 + which, 1 + index % 28)
         elif isinstance(value, str):
@@ -175,13 +217,15 @@ def _stand_ins(values: dict, which: int) -> tuple[dict, dict]:
     return given, names
 
 
-def _compile(build, values: dict, connection) -> _Compiled:
+def _compile(build, values: dict, connection, iterable) -> _Compiled:
     shots = []
     for which in (0, 1):
         given, names = _stand_ins(values, which)
         queryset = build(given)
-        if not issubclass(queryset._iterable_class, ValuesIterable):
-            raise TypeError("fixed_values() runs values() querysets only")
+        if queryset._iterable_class is not iterable:
+            raise TypeError(f"a query of {iterable.__name__} expected")
+        if queryset._prefetch_related_lookups or queryset._known_related_objects:
+            raise TypeError("prefetch_related() and a related manager's objects are not read here")
         compiler = queryset.query.get_compiler(connection=connection)
         try:
             sql, params = compiler.as_sql()
@@ -207,22 +251,27 @@ def _compile(build, values: dict, connection) -> _Compiled:
                 " as a value of its own"
             )
     sql = _in_as_any(sql, slots)
+    selected = [column[0] for column in compiler.select[: compiler.col_count]]
+    if compiler.has_composite_fields(selected):
+        raise TypeError("composite fields are not read here")
+    converters = compiler.get_converters(selected)
+    if iterable is ModelIterable:
+        return _Compiled(
+            sql,
+            tuple(slots),
+            converters,
+            compiler.col_count,
+            klass_info=compiler.klass_info,
+            select=tuple(compiler.select),
+            annotation_col_map=compiler.annotation_col_map,
+        )
     query = queryset.query
-    selected = [s[0] for s in compiler.select[: compiler.col_count]]
     # As ValuesIterable names the columns.
     if query.selected:
-        names_out = tuple(query.selected)
+        names = tuple(query.selected)
     else:
-        names_out = (*query.extra_select, *query.values_select, *query.annotation_select)
-    if compiler.has_composite_fields(selected):
-        raise TypeError("fixed_values() does not read composite fields")
-    return _Compiled(
-        sql,
-        tuple(slots),
-        tuple(names_out),
-        compiler.get_converters(selected),
-        compiler.col_count,
-    )
+        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+    return _Compiled(sql, tuple(slots), converters, compiler.col_count, names=names)
 
 
 def _is_list(value) -> bool:

@@ -93,12 +93,13 @@ def _note_people(scope: Scope):
     return Exists(through), Exists(through.filter(person_id__in=scope.hidden))
 
 
-def notes_visible(user, family: Family, scope: Scope | None = None):
+def notes_visible(user, family: Family | int, scope: Scope | None = None):
+    """The notes of `family` (or of the family with that id, given `scope`) the user may see."""
     scope = scope or scope_for(user, family)
     return Note.objects.filter(_rule(scope, _note_people), family=family)
 
 
-def documents_visible(user, family: Family, scope: Scope | None = None):
+def documents_visible(user, family: Family | int, scope: Scope | None = None):
     """A document attached to a note follows the note; else its person; else the family."""
     scope = scope or scope_for(user, family)
     notes = notes_visible(user, family, scope)

@@ -1,22 +1,80 @@
+from django.contrib.auth import get_user_model
+from django.db.models import Count
+
 from bi18.lib import bulk
-from families.records.access import documents_visible, notes_visible, scope_for
+from bi18.lib.prepared import fixed_values
+from families.records.access import Scope, documents_visible, notes_visible, scope_for
+from families.records.models import NoteKind
 from families.registry import DemoSeeder, FamilyPanel
 
 
 def panel_context(request, family, people):
-    """The latest notes and the document count the user may see (fixed query count)."""
+    """The latest notes and the document count the user may see (fixed query count; both
+    queries built once per process, bi18.lib.prepared.fixed_values)."""
     scope = scope_for(request.user, family, visible_people=people)
-    notes = list(
-        notes_visible(request.user, family, scope)
-        .select_related("author")
-        .order_by("-occurred_at", "-id")[:5]
+    values = {"family": family.pk, "hidden": sorted(scope.hidden)}
+    shape = scope.whole_family
+    User = get_user_model()  # noqa: N806 - the author's name as User.__str__ gives it
+    notes = [
+        {
+            "pk": row["pk"],
+            "occurred_at": row["occurred_at"],
+            "heading": row["heading"],
+            "kind_label": NoteKind(row["kind"]).label,
+            "author": str(
+                User(
+                    username=row["author__username"],
+                    first_name=row["author__first_name"],
+                    last_name=row["author__last_name"],
+                )
+            ),
+        }
+        for row in fixed_values(
+            ("records.panel_notes", shape), lambda v: _latest_notes(v, shape), values
+        )
+    ]
+    counted = fixed_values(
+        ("records.panel_documents", shape), lambda v: _document_count(v, shape), values
     )
     return {
         "family": family,
         "notes": notes,
-        "document_count": documents_visible(request.user, family, scope).count(),
+        "document_count": counted[0]["n"] if counted else 0,
         "may_write": bool(scope.people) or scope.may_write_whole_family,
     }
+
+
+def _given(v, whole_family: str) -> Scope:
+    """The person rule of the panel's user (families.records.access) as the queries are
+    built with it: the people hidden from them (a value) and what they see of notes about
+    the whole family (the query's shape)."""
+    return Scope(people=frozenset(), hidden=frozenset(v["hidden"]), whole_family=whole_family)
+
+
+def _latest_notes(v, whole_family):
+    return (
+        notes_visible(None, v["family"], _given(v, whole_family))
+        .order_by("-occurred_at", "-id")
+        .values(
+            "pk",
+            "occurred_at",
+            "heading",
+            "kind",
+            "author__username",
+            "author__first_name",
+            "author__last_name",
+        )[:5]
+    )
+
+
+def _document_count(v, whole_family):
+    return (
+        documents_visible(None, v["family"], _given(v, whole_family))
+        .order_by()
+        .values("family_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
 
 
 PANEL = FamilyPanel(

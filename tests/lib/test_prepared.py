@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bi18.lib.prepared import fixed_values, forget_compiled, prepared_cursor
+from bi18.lib.prepared import fixed_instances, fixed_values, forget_compiled, prepared_cursor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -128,3 +128,22 @@ def test_a_value_that_shapes_the_query_is_refused(people):
 
     with pytest.raises(ValueError, match="text depends"):
         fixed_values("test.shaped", shaped, {"day": datetime.date(2000, 1, 1)})
+
+
+def test_instances_are_the_orms_with_every_field(people):
+    from families.models import Person
+
+    forget_compiled()
+    ada, bo, cy = people
+
+    def build(v):
+        return Person.objects.filter(family_id__in=v["families"]).order_by("-pk")
+
+    values = {"families": [ada.family_id, cy.family_id]}
+    found = fixed_instances("test.people_instances", build, values)
+    assert found == list(build(values))
+    assert [p.first_name for p in found] == ["Cy", "Ada"]
+    assert not found[0]._state.adding
+    assert {f.attname: getattr(found[1], f.attname) for f in Person._meta.concrete_fields} == {
+        f.attname: getattr(ada, f.attname) for f in Person._meta.concrete_fields
+    }
