@@ -374,6 +374,31 @@ def test_the_saved_goal_returned_is_the_goal_as_stored(
     assert goal.version == 1 and goal.text == "In a company internship within 6 months"
 
 
+def test_the_goal_a_save_reads_is_what_the_orm_reads(plan, goal, caseworker, group):
+    """goal_for_update (built once per process) reads the goal, its family's case number and
+    its person as select_related() does, for a goal about a person and one about the whole
+    family; a goal that is gone is Goal.DoesNotExist, as with get()."""
+    from networkgroup.services.plan import goal_for_update
+
+    whole = services.goal_create(actor=caseworker, plan=plan, area=PlanArea.HOUSING, text="Bolig")
+    for item in (goal, whole):
+        orm = Goal.objects.select_related("plan__family", "person").get(pk=item.pk)
+        read = goal_for_update(item.pk)
+        fields = [f.attname for f in Goal._meta.concrete_fields]
+        assert {f: getattr(read, f) for f in fields} == {f: getattr(orm, f) for f in fields}
+        assert read.plan.family.pk == orm.plan.family.pk == group.pk
+        assert read.plan.family.case_number == orm.plan.family.case_number
+        if orm.person is None:
+            assert read.person is None
+        else:
+            person = ("pk", "family_id", "role", "full_name")
+            assert {f: getattr(read.person, f) for f in person} == {
+                f: getattr(orm.person, f) for f in person
+            }
+    with pytest.raises(Goal.DoesNotExist):
+        goal_for_update(0)
+
+
 def test_a_stale_goal_save_is_refused_with_the_goal_as_the_other_saved_it(
     goal, caseworker, employment_consultant
 ):
