@@ -6,11 +6,9 @@ Each function returns (template, context) for `user`, or raises Http404 when the
 not see the item (the access policies in networkgroup.access decide).
 """
 
-import functools
-
-from django.db import connection
 from django.template.loader import render_to_string
 
+from bi18.lib.prepared import fixed_instances
 from networkgroup import access
 
 
@@ -67,49 +65,32 @@ class Shared:
 
 
 # What the goal header and Shared.may_see read: one narrow row per save, not the rows of
-# the goal's plan and family (whose id is all the template needs). Attnames in the models'
-# field order (Model.from_db).
+# the goal's plan and family (whose id is all the template needs).
 SHARED_GOAL = ("id", "plan_id", "person_id", "area", "text")
 SHARED_PERSON = ("id", "family_id", "role", "first_name", "last_name")
 
 
-@functools.cache
-def _shared_goal_sql() -> str:
-    from families.models import Person
-    from networkgroup.models import Goal, Plan
+def _shared_goal_query(values):
+    from networkgroup.models import Goal
 
-    def columns(model, alias, names):
-        return ", ".join(f"{alias}.{qn(model._meta.get_field(n).column)}" for n in names)
-
-    qn = connection.ops.quote_name
     return (
-        f"SELECT {columns(Goal, 'g', SHARED_GOAL)}, {columns(Person, 'p', SHARED_PERSON)}"  # noqa: S608 - names from _meta
-        f" FROM {qn(Goal._meta.db_table)} g"
-        f" JOIN {qn(Plan._meta.db_table)} pl ON pl.id = g.plan_id"
-        f" LEFT JOIN {qn(Person._meta.db_table)} p ON p.id = g.person_id"
-        " WHERE g.id = %s AND pl.family_id = %s"
+        Goal.objects.select_related("person")
+        .only(*SHARED_GOAL, *(f"person__{name}" for name in SHARED_PERSON))
+        .filter(pk=values["pk"], plan__family_id=values["family"])
+        .order_by()
     )
 
 
 def shared_goal(family_id: int, pk: int):
     """Goal `pk` of the family with its person (SHARED_GOAL, SHARED_PERSON), or None.
 
-    Read after every save of a goal that a page has open (the live push), so written out
-    once instead of built by the ORM each time (≈ 0.5 ms of CPU, more than running it);
-    tests/networkgroup/test_live.py compares it with the ORM's answer."""
-    from families.models import Person
-    from networkgroup.models import Goal
-
-    with connection.cursor() as cursor:
-        cursor.execute(_shared_goal_sql(), [pk, family_id])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    split = len(SHARED_GOAL)
-    goal = Goal.from_db(connection.alias, SHARED_GOAL, row[:split])
-    if goal.person_id is not None:
-        goal.person = Person.from_db(connection.alias, SHARED_PERSON, row[split:])
-    return goal
+    Read after every save of a goal that a page has open (the live push), so built by the
+    ORM once per process and run prepared (fixed_instances) instead of built each time;
+    tests/networkgroup/test_live.py compares the two."""
+    found = fixed_instances(
+        "networkgroup.shared_goal", _shared_goal_query, {"pk": pk, "family": family_id}
+    )
+    return found[0] if found else None
 
 
 def decisions(user, meeting) -> list:

@@ -10,14 +10,14 @@ import datetime
 import enum
 from typing import Any, Literal
 
-from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
-from bi18.lib.prepared import fixed_values
+from bi18.lib.prepared import fixed_instances
 from bi18.lib.versioning import update_if_version
 from families.models import Family, NetworkMember, Person
 from networkgroup import access
@@ -197,41 +197,29 @@ def _versioned_change(
 
 # What a goal's save reads besides the goal: its family's id and case number (the audit
 # row) and of its person what the access check, the history and the goal's header show.
-_GOAL_FIELDS = tuple(f.attname for f in Goal._meta.concrete_fields)
-_FAMILY_FIELDS = ("id", "case_number")
-_PERSON_FIELDS = ("id", "family_id", "role", "first_name", "last_name")
+_GOAL_READ = (
+    *(f.name for f in Goal._meta.concrete_fields),
+    "plan__family__case_number",
+    *(f"person__{name}" for name in ("family_id", "role", "first_name", "last_name")),
+)
 
 
 def _goal_for_update_query(values):
-    return Goal.objects.filter(pk=values["pk"]).values(
-        *_GOAL_FIELDS,
-        *(f"plan__family__{name}" for name in _FAMILY_FIELDS),
-        *(f"person__{name}" for name in _PERSON_FIELDS),
+    return (
+        Goal.objects.select_related("plan__family", "person")
+        .only(*_GOAL_READ)
+        .filter(pk=values["pk"])
     )
 
 
 def goal_for_update(pk: int) -> Goal:
     """The goal with its plan's family and its person, as a save reads them (Goal.DoesNotExist
-    if it is gone): one query, built by the ORM once per process (bi18.lib.prepared's
-    fixed_values) instead of on every save; tests/networkgroup/test_plan.py compares it with
-    the ORM's select_related() read."""
-    rows = fixed_values("networkgroup.goal_for_update", _goal_for_update_query, {"pk": pk})
-    if not rows:
+    if it is gone): built by the ORM once per process and run prepared (fixed_instances)
+    instead of built on every save; tests/networkgroup/test_plan.py compares the two."""
+    found = fixed_instances("networkgroup.goal_for_update", _goal_for_update_query, {"pk": pk})
+    if not found:
         raise Goal.DoesNotExist(f"Goal {pk} does not exist.")
-    row = rows[0]
-
-    def instance(model, prefix, names):
-        # Model.from_db wants the fields in the model's order, which these are.
-        return model.from_db(DEFAULT_DB_ALIAS, names, [row[prefix + n] for n in names])
-
-    goal = instance(Goal, "", _GOAL_FIELDS)
-    plan = Plan.from_db(
-        DEFAULT_DB_ALIAS, ("id", "family_id"), (goal.plan_id, row["plan__family__id"])
-    )
-    plan.family = instance(Family, "plan__family__", _FAMILY_FIELDS)
-    goal.plan = plan
-    goal.person = instance(Person, "person__", _PERSON_FIELDS) if goal.person_id else None
-    return goal
+    return found[0]
 
 
 @transaction.atomic
