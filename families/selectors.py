@@ -7,10 +7,10 @@ one access rule); a single family comes from families.access.get_family_for_user
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.db.models import Prefetch, Q, QuerySet
 from django.db.models.expressions import Combinable
 
-from bi18.lib.prepared import fixed_instances
+from bi18.lib.prepared import fixed_instances, store_prefetched
 from families.models import Family, FamilyStatusChange, NetworkMember, Person, PersonRole
 from families.scope import Scope, scope_for
 
@@ -87,6 +87,18 @@ def family_people(*, user, family: Family) -> list[Person]:
     return fixed_instances("families.family_people", _family_people, values)
 
 
+def prefetch_members(family: Family) -> None:
+    """The family's network-group members with their users, stored on `family` as
+    prefetch_related("members") stores them (what a page reads of `family.members` reuses
+    them): one query, built once per process (bi18.lib.prepared)."""
+    members = fixed_instances("families.members", _members, {"family": family.pk})
+    store_prefetched([family], "members", members, by="family_id")
+
+
+def _members(v):
+    return NetworkMember.objects.filter(family_id=v["family"]).select_related("user")
+
+
 def _family_people(v):
     return Person.objects.filter(Scope.given(v).person_q(), family_id=v["family"]).order_by(
         "role", "date_of_birth", "id"
@@ -119,9 +131,7 @@ def family_detail(*, user, family: Family, status_changes: int = 10) -> FamilyDe
     scope = scope_for(user)
     is_member = scope.is_member(family.pk)
     # Onto the family, so that the panels reading `family.members` (consent, records) reuse it.
-    prefetch_related_objects(
-        [family], Prefetch("members", queryset=NetworkMember.objects.select_related("user"))
-    )
+    prefetch_members(family)
     return FamilyDetail(
         people=family_people(user=user, family=family),
         members=list(family.members.all()),

@@ -15,15 +15,17 @@
 """
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import Role
+from bi18.lib.prepared import fixed_instances
 from families.access import BOTH, RecordPolicy, get_family_for_user, is_coordinator, scope_for
 from families.models import Family, PersonRole
-from families.scope import YOUTH_GROUP_ROLES
+from families.scope import YOUTH_GROUP_ROLES, Scope
 
 __all__ = ["MEETING", "PLAN", "family_for_member", "is_coordinator", "scope_for"]
 
@@ -113,9 +115,17 @@ def changes(user, queryset, *, family_id=None):
     """History rows: a row about a goal or its action follows the goal's person; a row about
     the plan itself (its review dates) is whole-family. A change of whom a goal is for names
     the people before and after, so it is for full members only."""
-    full = sorted(_scope(user, family_id).full_families)
-    return actions(user, queryset, family_id=family_id).exclude(
-        Q(field="person") & ~Q(plan__family_id__in=full)
+    if not PLAN.may_view(user):
+        return queryset.none()
+    return changes_given(queryset, _scope(user, family_id))
+
+
+def changes_given(queryset, scope):
+    """`changes` for a user with `scope` who may view the plan (the role checked by the
+    caller): a query built once for every user (families.scope.Scope.given)."""
+    visible = PLAN.scope_q(scope, person="goal__person", family="plan__family_id")
+    return queryset.filter(visible).exclude(
+        Q(field="person") & ~Q(plan__family_id__in=sorted(scope.full_families))
     )
 
 
@@ -123,9 +133,17 @@ def events(user, queryset, *, family_id=None):
     """History events (one per save), by the rule of `changes`: an event about a goal or its
     action follows the goal's person; one that names a person the goal is no longer for (a
     move, or the goal's earlier events after one) is for full members only."""
-    full = sorted(_scope(user, family_id).full_families)
-    return actions(user, queryset, family_id=family_id).exclude(
-        Q(names_former_person=True) & ~Q(plan__family_id__in=full)
+    if not PLAN.may_view(user):
+        return queryset.none()
+    return events_given(queryset, _scope(user, family_id))
+
+
+def events_given(queryset, scope):
+    """`events` for a user with `scope` who may view the plan (the role checked by the
+    caller): a query built once for every user (families.scope.Scope.given)."""
+    visible = PLAN.scope_q(scope, person="goal__person", family="plan__family_id")
+    return queryset.filter(visible).exclude(
+        Q(names_former_person=True) & ~Q(plan__family_id__in=sorted(scope.full_families))
     )
 
 
@@ -189,14 +207,34 @@ def meetings_q(scope, user_id) -> Q:
 
 
 def get_meeting(user, family, pk):
+    """The meeting of `family`, if the user may see it (`meetings`); else 404. One query,
+    built once per process (bi18.lib.prepared.fixed_instances)."""
     from networkgroup.models import Meeting
 
-    qs = meetings(
-        user,
-        Meeting.objects.select_related("minutes_approved_by", "interpreting_person"),
-        family_id=family.pk,
-    )
-    return get_object_or_404(qs, pk=pk, family=family)
+    try:
+        pk = Meeting._meta.pk.to_python(pk)
+    except ValidationError:
+        raise Http404 from None
+    if pk is None or not MEETING.may_view(user):
+        raise Http404
+    values = {
+        "meeting": pk,
+        "family": family.pk,
+        "user": user.pk,
+        **_scope(user, family.pk).as_values(),
+    }
+    found = fixed_instances("networkgroup.meeting", _meeting, values)
+    if not found:
+        raise Http404
+    return found[0]
+
+
+def _meeting(v):
+    from networkgroup.models import Meeting
+
+    return Meeting.objects.filter(
+        meetings_q(Scope.given(v), v["user"]), pk=v["meeting"], family_id=v["family"]
+    ).select_related("minutes_approved_by", "interpreting_person")
 
 
 def decisions(user, queryset, *, family_id=None):
@@ -204,10 +242,16 @@ def decisions(user, queryset, *, family_id=None):
     (both must be visible: a decision recorded before `person` existed has only the goal)."""
     if not MEETING.may_view(user):
         return queryset.none()
+    return decisions_given(queryset, _scope(user, family_id))
+
+
+def decisions_given(queryset, scope):
+    """`decisions` for a user with `scope` who may view meetings (the role checked by the
+    caller): a query built once for every user (families.scope.Scope.given)."""
     family = "meeting__family_id"
     return queryset.filter(
-        MEETING.q(user, person="person", family=family, family_id=family_id)
-        & MEETING.q(user, person="action__goal__person", family=family, family_id=family_id)
+        MEETING.scope_q(scope, person="person", family=family)
+        & MEETING.scope_q(scope, person="action__goal__person", family=family)
     )
 
 

@@ -9,7 +9,9 @@ not see the item (the access policies in networkgroup.access decide).
 from django.template.loader import render_to_string
 
 from bi18.lib.prepared import fixed_instances
+from families.scope import Scope, scope_for
 from networkgroup import access
+from networkgroup.models import Decision
 
 
 def goal_header(user, family, goal_pk, *, focus: bool = False):
@@ -94,12 +96,21 @@ def shared_goal(family_id: int, pk: int):
 
 
 def decisions(user, meeting) -> list:
-    """The meeting's decisions this user may see."""
-    return list(
-        access.decisions(user, meeting.decisions.all(), family_id=meeting.family_id).select_related(
-            "action__responsible", "person"
-        )
-    )
+    """The meeting's decisions this user may see: one query, built once per process
+    (bi18.lib.prepared.fixed_instances)."""
+    if not access.MEETING.may_view(user):
+        return []
+    values = {"meeting": meeting.pk, **scope_for(user).within(meeting.family_id).as_values()}
+    found = fixed_instances("networkgroup.decisions", _decisions, values)
+    for decision in found:  # as meeting.decisions.all() gives them
+        Decision.meeting.field.set_cached_value(decision, meeting)
+    return found
+
+
+def _decisions(v):
+    return access.decisions_given(
+        Decision.objects.filter(meeting_id=v["meeting"]), Scope.given(v)
+    ).select_related("action__responsible", "person")
 
 
 def decision_list(user, family, meeting):

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bi18.lib.prepared import fixed_instances, fixed_values, store_prefetched
+from families.scope import Scope, scope_for
 from networkgroup import access
 from networkgroup.models import (
     OPEN_STATUSES,
@@ -31,24 +33,62 @@ AGENDA_CHANGES_SHOWN = 20
 def plan_for_family(*, family) -> Plan:
     """The family's plan. A pure read: the plan is created with the family
     (services.plans_create), so Plan.DoesNotExist means a family without one."""
-    return Plan.objects.get(family=family)
+    found = fixed_instances("networkgroup.plan", _plan, {"family": family.pk})
+    if not found:
+        raise Plan.DoesNotExist
+    return found[0]
+
+
+def _plan(v):
+    return Plan.objects.filter(family_id=v["family"])
 
 
 def plan_goals(plan, user) -> list[Goal]:
     """The goals `user` may see, with their actions: two queries whatever the size of the
-    plan. (A goal's actions are about the goal's person, so they share its visibility.)"""
-    actions = Action.objects.select_related("responsible").order_by("deadline", "id")
-    return list(
-        access.goals(user, Goal.objects.filter(plan=plan), family_id=plan.family_id)
+    plan, built once per process (bi18.lib.prepared). (A goal's actions are about the
+    goal's person, so they share its visibility.)"""
+    if not access.PLAN.may_view(user):
+        return []
+    values = {"plan": plan.pk, **scope_for(user).within(plan.family_id).as_values()}
+    goals = fixed_instances("networkgroup.plan_goals", _goals, values)
+    actions = (
+        fixed_instances(
+            "networkgroup.goal_actions", _goal_actions, {"goals": [g.pk for g in goals]}
+        )
+        if goals
+        else []
+    )
+    store_prefetched(goals, "actions", actions, by="goal_id")
+    return goals
+
+
+def _goals(v):
+    visible = access.PLAN.scope_q(Scope.given(v), person="person", family="plan__family_id")
+    return (
+        Goal.objects.filter(visible, plan_id=v["plan"])
         .select_related("person")
-        .prefetch_related(Prefetch("actions", queryset=actions))
         .order_by("person__role", "person_id", "area", "id")
     )
 
 
+def _goal_actions(v):
+    return (
+        Action.objects.filter(goal_id__in=v["goals"])
+        .select_related("responsible")
+        .order_by("deadline", "id")
+    )
+
+
 def next_meeting(family, now: datetime.datetime | None = None) -> Meeting | None:
-    now = now or timezone.now()
-    return Meeting.objects.filter(family=family, starts_at__gte=now).order_by("starts_at").first()
+    values = {"family": family.pk, "now": now or timezone.now()}
+    found = fixed_instances("networkgroup.next_meeting", _next_meeting, values)
+    return found[0] if found else None
+
+
+def _next_meeting(v):
+    return Meeting.objects.filter(family_id=v["family"], starts_at__gte=v["now"]).order_by(
+        "starts_at"
+    )[:1]
 
 
 @dataclass
@@ -131,23 +171,24 @@ def agenda_proposal(
     )
     proposal.overdue = [a for a in open_actions if a.deadline and a.deadline < day]
     proposal.due_soon = [a for a in open_actions if a.deadline and day <= a.deadline <= until]
-    previous = (
-        Meeting.objects.filter(family=family, starts_at__lt=starts_at)
-        .order_by("-starts_at")
-        .values_list("starts_at", flat=True)
-        .first()
-    )
+    values = {"family": family.pk, "starts_at": starts_at}
+    found = fixed_values("networkgroup.previous_meeting", _previous_meeting, values)
+    previous = found[0]["starts_at"] if found else None
     proposal.since = previous
-    changes = access.events(user, PlanEvent.objects.filter(plan=plan), family_id=plan.family_id)
-    if day < timezone.localdate():
+    shown = []
+    if access.PLAN.may_view(user):
+        values = {"plan": plan.pk, **scope_for(user).within(plan.family_id).as_values()}
         # An earlier meeting shows what it had before it; today's and later ones
         # include what is being changed in the meeting itself.
-        changes = changes.filter(at__lte=starts_at)
-    if previous is not None:
-        changes = changes.filter(at__gt=previous)
-    # The rows shown and how many there are in one query: the count is a window over the
-    # whole filtered set, computed before the LIMIT.
-    shown = list(history_events(changes.annotate(total=Window(Count("id"))))[:AGENDA_CHANGES_SHOWN])
+        if day < timezone.localdate():
+            values["until"] = starts_at
+        if previous is not None:
+            values["since"] = previous
+        shown = fixed_history_events(
+            ("networkgroup.agenda_changes", "until" in values, "since" in values),
+            _agenda_changes,
+            values,
+        )
     proposal.changes_total = shown[0].total if shown else 0
     proposal.changes = shown
     if plan.review_date <= until:
@@ -155,10 +196,62 @@ def agenda_proposal(
     return proposal
 
 
+def _previous_meeting(v):
+    return (
+        Meeting.objects.filter(family_id=v["family"], starts_at__lt=v["starts_at"])
+        .order_by("-starts_at")
+        .values("starts_at")[:1]
+    )
+
+
+def _agenda_changes(v):
+    """The history events since the previous meeting (`since`), up to the meeting (`until`),
+    that the user may see: the rows shown and, in the same query, how many there are (a
+    window over the whole filtered set, computed before the LIMIT)."""
+    changes = access.events_given(PlanEvent.objects.filter(plan_id=v["plan"]), Scope.given(v))
+    if "until" in v:
+        changes = changes.filter(at__lte=v["until"])
+    if "since" in v:
+        changes = changes.filter(at__gt=v["since"])
+    return changes.annotate(total=Window(Count("id")))[:AGENDA_CHANGES_SHOWN]
+
+
 def history_events(events):
     """Events ready to be read as sentences: two queries for any number of them."""
     return events.select_related("actor", "goal__person", "action").prefetch_related(
         Prefetch("changes", queryset=PlanChange.objects.order_by("id"))
+    )
+
+
+def fixed_history_events(key, build, values) -> list[PlanEvent]:
+    """history_events() of the events `build(values)`, both queries built once per process
+    (bi18.lib.prepared.fixed_instances)."""
+    events = fixed_instances(
+        key, lambda v: build(v).select_related("actor", "goal__person", "action"), values
+    )
+    if events:
+        changes = fixed_instances(
+            "networkgroup.event_changes", _event_changes, {"events": [e.pk for e in events]}
+        )
+        store_prefetched(events, "changes", changes, by="event_id")
+    return events
+
+
+def _event_changes(v):
+    return PlanChange.objects.filter(event_id__in=v["events"]).order_by("id")
+
+
+def recent_events(plan, user, count: int = 8) -> list[PlanEvent]:
+    """The plan's latest `count` history events that `user` may see (the plan page)."""
+    if not access.PLAN.may_view(user):
+        return []
+    values = {"plan": plan.pk, **scope_for(user).within(plan.family_id).as_values()}
+    return fixed_history_events(
+        ("networkgroup.recent_events", count),
+        lambda v: access.events_given(PlanEvent.objects.filter(plan_id=v["plan"]), Scope.given(v))[
+            :count
+        ],
+        values,
     )
 
 

@@ -78,7 +78,9 @@ _DATE_STAND_INS = (1101, 1401)  # years
 @dataclass(frozen=True)
 class _Compiled:
     sql: str | None  # None: the query can match nothing (Django's EmptyResultSet)
-    slots: tuple  # per parameter: (name, None, is a list) or, a constant, (None, value, False)
+    # Per parameter: (name, the ORM's wrapper of the value or None, is a list) or, for a
+    # constant of the query, (None, its value, False).
+    slots: tuple
     converters: dict
     col_count: int
     names: tuple[str, ...] = ()  # a values() query's keys
@@ -151,6 +153,30 @@ def fixed_instances(key, build, values: dict, *, using: str = DEFAULT_DB_ALIAS) 
     return objects
 
 
+def store_prefetched(objects, name: str, children, *, by: str) -> None:
+    """Store `children` (read by fixed_instances) on `objects` as prefetch_related(name)
+    stores a related manager's rows: each object's `<name>.all()` gives, without a query,
+    the children whose `by` (e.g. "goal_id") is its pk, in their order."""
+    groups: dict = {}
+    for child in children:
+        groups.setdefault(getattr(child, by), []).append(child)
+    for obj in objects:
+        manager = getattr(obj, name)
+        mine = groups.get(obj.pk, [])
+        if hasattr(manager, "prefetch_cache_name"):  # many-to-many
+            cache_name = manager.prefetch_cache_name
+        else:  # a reverse foreign key: each child knows its object, as Django's prefetch sets
+            cache_name = manager.field.remote_field.cache_name
+            for child in mine:
+                manager.field.set_cached_value(child, obj)
+        queryset = manager.get_queryset()  # filtered to the object, as Django's prefetch
+        queryset._result_cache = mine
+        queryset._prefetch_done = True
+        if not hasattr(obj, "_prefetched_objects_cache"):
+            obj._prefetched_objects_cache = {}
+        obj._prefetched_objects_cache[cache_name] = queryset
+
+
 def _run(key, build, values, connection, iterable) -> tuple[_Compiled, list]:
     # An empty list is left out of the SQL as Django leaves it (a branch that matches
     # nothing): `x = ANY('{}')` would keep the branch, and with it the planner from using
@@ -162,10 +188,14 @@ def _run(key, build, values, connection, iterable) -> tuple[_Compiled, list]:
         compiled = _compiled[cache_key] = _compile(build, values, connection, iterable)
     if compiled.sql is None:
         return compiled, []
-    params = [
-        constant if name is None else sorted(values[name]) if is_list else values[name]
-        for name, constant, is_list in compiled.slots
-    ]
+    params = []
+    for name, extra, is_list in compiled.slots:
+        if name is None:
+            params.append(extra)  # a constant
+        elif is_list:
+            params.append(sorted(values[name]))
+        else:
+            params.append(extra(values[name]) if extra else values[name])
     with prepared_cursor(connection) as cursor:
         cursor.execute(compiled.sql, params)
         rows = cursor.fetchall()
@@ -244,7 +274,10 @@ def _compile(build, values: dict, connection, iterable) -> _Compiled:
         if name is None and other_name is None and type(a) is type(b) and a == b:
             slots.append((None, a, False))  # a constant of the query itself
         elif name is not None and name == other_name:
-            slots.append((name, None, is_list))
+            # The ORM's own wrapper of an int (psycopg's Int8 for a big integer column),
+            # given to each call's value too: the same parameter types as the ORM sends.
+            wrapper = type(a) if not is_list and type(a) is not int and isinstance(a, int) else None
+            slots.append((name, wrapper, is_list))
         else:
             raise ValueError(
                 f"a value computed from one of {sorted(values)} went into the query; pass it"
@@ -279,8 +312,9 @@ def _is_list(value) -> bool:
 
 
 def _named(names: dict, param) -> tuple[str | None, bool]:
+    kind = int if isinstance(param, int) and not isinstance(param, bool) else type(param)
     try:
-        return names.get((type(param), param), (None, False))
+        return names.get((kind, param), (None, False))
     except TypeError:  # an unhashable constant (a JSON value)
         return None, False
 

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from bi18.accounts.roles import CASEWORKER_ROLES, Role
+from bi18.lib.prepared import fixed_instances
 from families.access import BOTH, RecordPolicy
 from families.models import Family, Person
 from families.records.models import Document, Note
@@ -110,6 +111,28 @@ def documents_visible(user, family: Family | int, scope: Scope | None = None):
         own |= Q(person__isnull=True, shareable_with_uu=True)
     return Document.objects.filter(family=family).filter(
         Q(note__isnull=False, note__in=notes) | Q(note__isnull=True) & own
+    )
+
+
+def scope_given(values, whole_family: str) -> Scope:
+    """The person rule as a query built once per process (bi18.lib.prepared) sees it: the
+    people hidden from the user as a value (`values["hidden"]`), what they see of records
+    about the whole family as the query's shape."""
+    return Scope(people=frozenset(), hidden=frozenset(values["hidden"]), whole_family=whole_family)
+
+
+def meeting_documents(user, family: Family, meeting_id: int) -> list[Document]:
+    """The documents of a meeting the user may see (documents_visible), by a query built
+    once per process."""
+    scope = scope_for(user, family)
+    values = {"family": family.pk, "meeting": meeting_id, "hidden": sorted(scope.hidden)}
+    whole = scope.whole_family
+    return fixed_instances(
+        ("records.meeting_documents", whole),
+        lambda v: documents_visible(None, v["family"], scope_given(v, whole)).filter(
+            meeting_id=v["meeting"]
+        ),
+        values,
     )
 
 

@@ -3,7 +3,7 @@ from django.db.models import Count
 
 from bi18.lib import bulk
 from bi18.lib.prepared import fixed_values
-from families.records.access import Scope, documents_visible, notes_visible, scope_for
+from families.records.access import documents_visible, notes_visible, scope_for, scope_given
 from families.records.models import NoteKind
 from families.registry import DemoSeeder, FamilyPanel
 
@@ -44,16 +44,9 @@ def panel_context(request, family, people):
     }
 
 
-def _given(v, whole_family: str) -> Scope:
-    """The person rule of the panel's user (families.records.access) as the queries are
-    built with it: the people hidden from them (a value) and what they see of notes about
-    the whole family (the query's shape)."""
-    return Scope(people=frozenset(), hidden=frozenset(v["hidden"]), whole_family=whole_family)
-
-
 def _latest_notes(v, whole_family):
     return (
-        notes_visible(None, v["family"], _given(v, whole_family))
+        notes_visible(None, v["family"], scope_given(v, whole_family))
         .order_by("-occurred_at", "-id")
         .values(
             "pk",
@@ -69,7 +62,7 @@ def _latest_notes(v, whole_family):
 
 def _document_count(v, whole_family):
     return (
-        documents_visible(None, v["family"], _given(v, whole_family))
+        documents_visible(None, v["family"], scope_given(v, whole_family))
         .order_by()
         .values("family_id")
         .annotate(n=Count("pk"))

@@ -12,18 +12,21 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from bi18.audit.services import audit_log
+from bi18.lib.prepared import fixed_instances
 from bi18.lib.sorting import sort_order
 from bi18.lib.versioning import save_or_conflict
 from families.access import is_coordinator, scope_for
+from families.models import Person
 from families.records import services as records
-from families.records.access import documents_visible
+from families.records.access import meeting_documents
 from families.records.access import scope_for as records_scope_for
 from families.records.forms import DocumentForm
+from families.scope import Scope
 from networkgroup import access, fragments, selectors, services
 from networkgroup.forms import AddendumForm, DecisionForm, MeetingForm, MinutesForm
 from networkgroup.live.reads import read_is_covered
 from networkgroup.live.routing import socket_path
-from networkgroup.models import Goal, Meeting
+from networkgroup.models import Goal, InterpreterBooking, Meeting, MinutesAddendum
 from networkgroup.views.common import family_for_member, fragment, plan_or_404, retarget
 from networkgroup.views.plan import plan_context
 
@@ -230,9 +233,7 @@ def meeting_detail(request, family_pk, pk):
             "sees_everyone": sees_everyone,
             "proposal": proposal,
             "attending_members": list(meeting.attending_members.all()),
-            "attending_people": list(
-                access.people(request.user, meeting.attending_people.all(), family_id=family.pk)
-            ),
+            "attending_people": _attending_people(request.user, family, meeting),
             "interpreting_person": (
                 meeting.interpreting_person
                 if meeting.interpreting_person
@@ -242,19 +243,17 @@ def meeting_detail(request, family_pk, pk):
             "decisions": _decisions(request, meeting),
             # Addenda follow the approval, and the page shows them with the locked minutes.
             "addenda": (
-                list(meeting.addenda.select_related("author"))
+                _of_meeting(meeting, "addenda", _addenda)
                 if sees_everyone and meeting.is_locked
                 else []
             ),
-            "interpreter_bookings": list(meeting.interpreter_bookings.all()),
+            "interpreter_bookings": _of_meeting(meeting, "interpreter_bookings", _bookings),
             "decision_form": _decision_form(request, family, context["plan"], page=context),
             "minutes_form": MinutesForm(
                 initial={"minutes": meeting.minutes, "version": meeting.version}
             ),
             "addendum_form": AddendumForm(),
-            "documents": list(
-                documents_visible(request.user, family).filter(meeting_id=meeting.pk)
-            ),
+            "documents": meeting_documents(request.user, family, meeting.pk),
             "agenda_items": meeting.agenda_items,
             "live_socket": socket_path(family.pk, meeting.pk),
             # The shared screen in the meeting room: large type, the agenda and the plan.
@@ -271,6 +270,38 @@ def meeting_detail(request, family_pk, pk):
         detail={"meeting_id": meeting.pk},
     )
     return render(request, "networkgroup/meeting_detail.html", context)
+
+
+# The meeting page's reads, each one query built once per process (bi18.lib.prepared).
+
+
+def _attending_people(user, family, meeting) -> list:
+    """The family members at the meeting whom the user may see (access.people)."""
+    values = {"meeting": meeting.pk, **scope_for(user).within(family.pk).as_values()}
+    return fixed_instances("networkgroup.attending_people", _attending, values)
+
+
+def _attending(v):
+    attending = Meeting.attending_people.through.objects.filter(meeting_id=v["meeting"])
+    return Person.objects.filter(Scope.given(v).person_q(), pk__in=attending.values("person_id"))
+
+
+def _of_meeting(meeting, name: str, build) -> list:
+    """The meeting's `name` (a reverse relation), each row knowing its meeting, as
+    `meeting.<name>.all()` gives them."""
+    rows = fixed_instances(f"networkgroup.meeting_{name}", build, {"meeting": meeting.pk})
+    field = getattr(Meeting, name).field
+    for row in rows:
+        field.set_cached_value(row, meeting)
+    return rows
+
+
+def _addenda(v):
+    return MinutesAddendum.objects.filter(meeting_id=v["meeting"]).select_related("author")
+
+
+def _bookings(v):
+    return InterpreterBooking.objects.filter(meeting_id=v["meeting"])
 
 
 def _audit_meeting_part(request, family, meeting, part: str) -> None:

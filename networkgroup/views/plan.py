@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,9 +10,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bi18.accounts.middleware import background_poll, is_background
 from bi18.audit.services import audit_log
+from bi18.lib.prepared import fixed_values
 from bi18.lib.sorting import sort_order
 from bi18.lib.versioning import save_or_conflict
-from families.models import NetworkMember
+from families.scope import Scope, scope_for
+from families.selectors import prefetch_members
 from networkgroup import access, fragments, selectors, services
 from networkgroup.forms import ActionForm, GoalForm
 from networkgroup.live.reads import read_is_covered
@@ -29,9 +30,7 @@ def plan_context(request, family) -> dict:
     """What the plan partial needs; a fixed number of queries (plan page and meeting mode)."""
     plan = plan_or_404(family)
     # Onto the family, so that what else the page reads about `family.members` reuses it.
-    prefetch_related_objects(
-        [family], Prefetch("members", queryset=NetworkMember.objects.select_related("user"))
-    )
+    prefetch_members(family)
     members = list(family.members.all())
     goals = selectors.plan_goals(plan, request.user)
     return {
@@ -46,14 +45,23 @@ def plan_context(request, family) -> dict:
         "poll_seconds": POLL_SECONDS,
         "live_socket": socket_path(family.pk),
         # The presence poll reports changes made by others after this point.
-        "last_change_id": access.changes(
-            request.user, PlanChange.objects.filter(plan=plan), family_id=family.pk
-        )
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-        or 0,
+        "last_change_id": _last_change_id(request.user, plan),
     }
+
+
+def _last_change_id(user, plan) -> int:
+    """The newest history row the user may see (0: none), by a query built once per process
+    (bi18.lib.prepared.fixed_values)."""
+    if not access.PLAN.may_view(user):
+        return 0
+    values = {"plan": plan.pk, **scope_for(user).within(plan.family_id).as_values()}
+    found = fixed_values("networkgroup.last_change", _last_change, values)
+    return found[0]["id"] if found else 0
+
+
+def _last_change(v):
+    changes = access.changes_given(PlanChange.objects.filter(plan_id=v["plan"]), Scope.given(v))
+    return changes.order_by("-id").values("id")[:1]
 
 
 @login_required
@@ -62,13 +70,7 @@ def plan_page(request, family_pk):
     family = family_for_member(request.user, family_pk)
     context = plan_context(request, family)
     context["next_meeting"] = selectors.next_meeting(family)
-    context["recent_changes"] = list(
-        selectors.history_events(
-            access.events(
-                request.user, PlanEvent.objects.filter(plan=context["plan"]), family_id=family.pk
-            )
-        )[:8]
-    )
+    context["recent_changes"] = selectors.recent_events(context["plan"], request.user)
     context["offer_english"] = offers_english(family)
     context["nav_active"] = "families"
     audit_log(actor=request.user, action="view", event="networkgroup.plan.viewed", family=family)

@@ -6,7 +6,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bi18.lib.prepared import fixed_instances, fixed_values, forget_compiled, prepared_cursor
+from bi18.lib.prepared import (
+    fixed_instances,
+    fixed_values,
+    forget_compiled,
+    prepared_cursor,
+    store_prefetched,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -147,3 +153,18 @@ def test_instances_are_the_orms_with_every_field(people):
     assert {f.attname: getattr(found[1], f.attname) for f in Person._meta.concrete_fields} == {
         f.attname: getattr(ada, f.attname) for f in Person._meta.concrete_fields
     }
+
+
+def test_stored_children_answer_all_without_a_query_as_a_prefetch_does(
+    people, django_assert_num_queries
+):
+    from families.models import Family, Person
+
+    ada, bo, cy = people
+    families = list(Family.objects.filter(pk__in=[ada.family_id, bo.family_id]).order_by("pk"))
+    children = list(Person.objects.filter(family__in=families).order_by("-pk"))
+    store_prefetched(families, "people", children, by="family_id")
+    with django_assert_num_queries(0):
+        assert [p.pk for p in families[0].people.all()] == [ada.pk]
+        assert [p.pk for p in families[1].people.all()] == [bo.pk]
+        assert families[0].people.all()[0].family is families[0]
