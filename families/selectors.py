@@ -49,6 +49,11 @@ def person_search(search: dict, people: QuerySet[Person]) -> QuerySet[Person] | 
     return people
 
 
+# What a row of the family list shows (and its audit row names): the rest of a family's
+# columns (notes, consent, timestamps) are neither read nor converted.
+FAMILY_LIST_FIELDS = ("id", "case_number", "district", "status", "cohort")
+
+
 def family_list(
     *,
     user,
@@ -58,8 +63,8 @@ def family_list(
     status: str = "",
 ) -> QuerySet[Family]:
     """The families `user` may see, filtered by district and status and found by a saved
-    search, in `ordering`, with their visible parents prefetched (and, for a search for a
-    person, the people it matched as `matched`)."""
+    search, in `ordering`; only the columns a row shows (family_list_people() adds the
+    people of the page's rows)."""
     families = Family.objects.visible_to(user)
     if district:
         families = families.filter(district=district)
@@ -67,16 +72,56 @@ def family_list(
         families = families.filter(status=status)
     # Only the people the user may see: a job mentor sees the parent they mentor, not
     # the other parent; a youth guidance counsellor sees no parent at all.
-    visible_people = Person.objects.visible_to(user)
-    families = search_families(families, search, people=visible_people)
-    families = families.order_by(*ordering).prefetch_related(
-        Prefetch("people", queryset=visible_people.filter(role=PersonRole.PARENT).order_by("id"))
-    )
-    if (matched := person_search(search, visible_people)) is not None:
-        families = families.prefetch_related(
-            Prefetch("people", queryset=matched.order_by("id"), to_attr="matched")
-        )
+    families = search_families(families, search, people=Person.objects.visible_to(user))
+    return families.order_by(*ordering).only(*FAMILY_LIST_FIELDS)
+
+
+@dataclass(frozen=True)
+class ListedPerson:
+    """A person named on a row of the family list."""
+
+    name: str
+    role: str
+
+    @property
+    def role_label(self):
+        return PersonRole(self.role).label
+
+
+def family_list_people(families: Sequence[Family], *, user, search: dict) -> list[Family]:
+    """The families of one page of family_list(), each with its visible parents as
+    `parents` (by id) and `parent_names` (their names joined, "–" for none), and, for a
+    search for a person, the visible people it matched as `matched` (by id; None for any
+    other search).
+
+    Read as rows, one query for the parents and one for the matches, instead of
+    prefetch_related(), which built a queryset per family of the page. The rows are of the
+    page's families only and are kept if the user's scope sees them (Scope.sees, the
+    Python side of Person.objects.visible_to): the statements then carry the page's 25
+    family ids, not the user's families as well (under the driver's 50-parameter cache)."""
+    families = list(families)
+    scope = scope_for(user)
+    people = Person.objects.filter(family_id__in=[f.pk for f in families]).order_by("id")
+    parents = _people_by_family(people.filter(role=PersonRole.PARENT), scope)
+    matched = person_search(search, people)
+    matches = None if matched is None else _people_by_family(matched, scope)
+    for family in families:
+        family.parents = parents.get(family.pk, [])
+        family.parent_names = ", ".join(p.name for p in family.parents) or "–"
+        family.matched = None if matches is None else matches.get(family.pk, [])
     return families
+
+
+def _people_by_family(people: QuerySet[Person], scope) -> dict[int, list[ListedPerson]]:
+    found: dict[int, list[ListedPerson]] = {}
+    for pk, family_id, role, first_name, last_name in people.values_list(
+        "id", "family_id", "role", "first_name", "last_name"
+    ):
+        if scope.sees(pk, family_id, role):
+            found.setdefault(family_id, []).append(
+                ListedPerson(Person.name_of(first_name, last_name), role)
+            )
+    return found
 
 
 def family_people(*, user, family: Family) -> list[Person]:

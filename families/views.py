@@ -38,6 +38,7 @@ from families.forms import (
 )
 from families.models import District, Family, FamilyStatus, Person, PersonRole
 from families.registry import family_page_url, family_panels
+from families.worklist.registry import pk_url
 from families.worklist.views import my_work
 
 PAGE_SIZE = 25
@@ -95,6 +96,12 @@ def family_list(request):
         status=filters.get("status", ""),
     )
     page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.family_list_people(
+        page.object_list, user=request.user, search=search
+    )
+    detail_url = pk_url("families:detail")  # one reverse() for the page's links
+    for family in page.object_list:
+        family.url = detail_url(family.pk)
     if search:
         audit_log_families(
             actor=request.user,

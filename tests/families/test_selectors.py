@@ -18,9 +18,22 @@ def test_search_by_name_finds_the_family_and_says_who_matched(caseworker, family
     add_member(other, caseworker)
     found = _list(caseworker, {"q": "amina hassan"})
     assert found == [family]
-    assert [p.first_name for p in found[0].matched] == ["Amina"]
-    # Parents are prefetched: only the visible ones, in a fixed order.
-    assert [p.first_name for p in found[0].people.all()] == ["Amina", "Omar"]
+    (row,) = selectors.family_list_people(found, user=caseworker, search={"q": "amina hassan"})
+    assert [(p.name, p.role) for p in row.matched] == [("Amina Hassan", "parent")]
+    # The parents: only the visible ones, in a fixed order.
+    assert [p.name for p in row.parents] == ["Amina Hassan", "Omar Hassan"]
+
+
+def test_the_people_of_a_list_row_are_only_those_the_user_may_see(job_mentor, family):
+    assign(family.people.get(first_name="Amina"), job_mentor)
+    (row,) = selectors.family_list_people(_list(job_mentor), user=job_mentor, search={})
+    assert [p.name for p in row.parents] == ["Amina Hassan"]
+    assert row.matched is None
+    # A search for a person names the matches the mentor may see, and no other.
+    (row,) = selectors.family_list_people(
+        _list(job_mentor, {"q": "hassan"}), user=job_mentor, search={"q": "hassan"}
+    )
+    assert [p.name for p in row.matched] == ["Amina Hassan"]
 
 
 def test_search_finds_only_families_and_people_in_the_users_scope(
