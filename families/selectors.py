@@ -7,10 +7,10 @@ one access rule); a single family comes from families.access.get_family_for_user
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.expressions import Combinable
 
-from bi18.lib.prepared import fixed_instances, store_prefetched
+from bi18.lib.prepared import fixed_instances, fixed_values, store_prefetched
 from families.models import Family, FamilyStatusChange, NetworkMember, Person, PersonRole
 from families.scope import Scope, scope_for
 
@@ -97,14 +97,15 @@ def family_list_people(families: Sequence[Family], *, user, search: dict) -> lis
     Read as rows, one query for the parents and one for the matches, instead of
     prefetch_related(), which built a queryset per family of the page. The rows are of the
     page's families only and are kept if the user's scope sees them (Scope.sees, the
-    Python side of Person.objects.visible_to): the statements then carry the page's 25
+    Python side of Person.objects.visible_to): the parents' query is then the same
+    for every page (built once, prepared), and the matches' carries the page's 25
     family ids, not the user's families as well (under the driver's 50-parameter cache)."""
     families = list(families)
     scope = scope_for(user)
-    people = Person.objects.filter(family_id__in=[f.pk for f in families]).order_by("id")
-    parents = _people_by_family(people.filter(role=PersonRole.PARENT), scope)
-    matched = person_search(search, people)
-    matches = None if matched is None else _people_by_family(matched, scope)
+    ids = [f.pk for f in families]
+    parents = _people_by_family(_parent_rows(ids), scope)
+    matched = person_search(search, Person.objects.filter(family_id__in=ids).order_by("id"))
+    matches = None if matched is None else _people_by_family(_person_rows(matched), scope)
     for family in families:
         family.parents = parents.get(family.pk, [])
         family.parent_names = ", ".join(p.name for p in family.parents) or "–"
@@ -112,16 +113,32 @@ def family_list_people(families: Sequence[Family], *, user, search: dict) -> lis
     return families
 
 
-def _people_by_family(people: QuerySet[Person], scope) -> dict[int, list[ListedPerson]]:
+def _people_by_family(rows, scope) -> dict[int, list[ListedPerson]]:
     found: dict[int, list[ListedPerson]] = {}
-    for pk, family_id, role, first_name, last_name in people.values_list(
-        "id", "family_id", "role", "first_name", "last_name"
-    ):
-        if scope.sees(pk, family_id, role):
-            found.setdefault(family_id, []).append(
-                ListedPerson(Person.name_of(first_name, last_name), role)
+    for row in rows:
+        if scope.sees(row["id"], row["family_id"], row["role"]):
+            found.setdefault(row["family_id"], []).append(
+                ListedPerson(Person.name_of(row["first_name"], row["last_name"]), row["role"])
             )
     return found
+
+
+_LISTED = ("id", "family_id", "role", "first_name", "last_name")
+
+
+def _person_rows(people: QuerySet[Person]):
+    return people.values(*_LISTED)
+
+
+def _parent_rows(family_ids: list[int]) -> list[dict]:
+    """The parents of these families (_LISTED), by id: one query, built once per process
+    (bi18.lib.prepared.fixed_values), the ids as one array parameter."""
+    return fixed_values("families.list_parents", _list_parents, {"families": family_ids})
+
+
+def _list_parents(v):
+    parents = Person.objects.filter(family_id__in=v["families"], role=PersonRole.PARENT)
+    return _person_rows(parents.order_by("id"))
 
 
 def family_people(*, user, family: Family) -> list[Person]:

@@ -6,7 +6,8 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Window
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -81,6 +82,26 @@ def _family_list_columns() -> dict:
     }
 
 
+def _counted_page(families, number) -> Page:
+    """Paginator(families, PAGE_SIZE).get_page(number) in one query instead of two: the
+    page's rows carry the number of all rows (a window count, before the LIMIT), so no
+    COUNT(*) is sent first. A search's rows (DISTINCT over a join: the window would count
+    the join's rows), a page past the end or below 1 get Django's paginator."""
+    paginator = Paginator(families, PAGE_SIZE)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1  # as get_page(): not a number is the first page
+    if number < 1 or families.query.distinct:
+        return paginator.get_page(number)
+    start = (number - 1) * PAGE_SIZE
+    rows = list(families.annotate(list_total=Window(Count("pk")))[start : start + PAGE_SIZE])
+    if not rows and number > 1:
+        return paginator.get_page(number)  # past the end: the last page
+    paginator.count = rows[0].list_total if rows else 0
+    return Page(rows, number, paginator)
+
+
 @login_required
 @case_data_required
 def family_list(request):
@@ -95,7 +116,7 @@ def family_list(request):
         district=filters.get("district", ""),
         status=filters.get("status", ""),
     )
-    page = Paginator(families, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _counted_page(families, request.GET.get("page"))
     page.object_list = selectors.family_list_people(
         page.object_list, user=request.user, search=search
     )

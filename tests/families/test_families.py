@@ -209,6 +209,28 @@ def test_filters_survive_paging(login, caseworker):
     assert all(f.district == "valby" for f in page2.context["page"].object_list)
 
 
+def test_the_list_counts_and_pages_as_djangos_paginator_does(login, caseworker):
+    """The count comes with the page's rows (one query, no COUNT first); a page past the
+    end or below 1 shows the last page and anything else the first, as get_page() does."""
+    families = sorted((FamilyFactory() for _ in range(30)), key=lambda f: f.case_number)
+    for fam in families:
+        add_member(fam, caseworker)
+    client = login(caseworker)
+
+    def shown(page):
+        response = client.get(reverse("families:list"), {"page": page} if page is not None else {})
+        page = response.context["page"]
+        return page.number, page.paginator.count, [f.pk for f in page.object_list]
+
+    first = [f.pk for f in families[:25]]
+    last = [f.pk for f in families[25:]]
+    assert shown(None) == shown("x") == shown("1.5") == (1, 30, first)
+    for page in (2, 3, 99, 0, -1):
+        assert shown(page) == (2, 30, last), page
+    html = client.get(reverse("families:list")).content.decode()
+    assert "30 familier" in html
+
+
 def test_bad_filter_values_do_not_break_the_list(login, caseworker, family):
     response = login(caseworker).get(
         reverse("families:list"), {"district": "atlantis", "page": "x"}

@@ -2,7 +2,7 @@
 
 from families import selectors
 from families.cpr import cpr_hash
-from families.models import FamilyStatus
+from families.models import FamilyStatus, Person, PersonRole
 from tests.factories import FamilyFactory, PersonFactory, add_member, assign
 
 
@@ -71,3 +71,14 @@ def test_family_detail_for_the_coordinator(caseworker, family):
     assert {p.first_name for p in detail.children} == {"Sara", "Ali"}
     assert detail.sees_everyone and detail.is_member and detail.is_coordinator
     assert [m.user for m in detail.members] == [caseworker]
+
+
+def test_the_parents_query_reads_what_the_orm_reads(caseworker, family):
+    other = FamilyFactory()
+    PersonFactory(family=other, first_name="Mette", last_name="Jensen")
+    ids = [family.pk, other.pk, FamilyFactory().pk]
+    orm = Person.objects.filter(family_id__in=ids, role=PersonRole.PARENT).order_by("id")
+    expected = list(orm.values("id", "family_id", "role", "first_name", "last_name"))
+    assert len(expected) == 3
+    assert selectors._parent_rows(ids) == expected
+    assert selectors._parent_rows([]) == []
