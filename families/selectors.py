@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.db.models.expressions import Combinable
+from django.utils.functional import SimpleLazyObject
 
 from bi18.lib.prepared import fixed_instances, fixed_values, store_prefetched
 from families.models import Family, FamilyStatusChange, NetworkMember, Person, PersonRole
@@ -199,7 +200,17 @@ def family_detail(*, user, family: Family, status_changes: int = 10) -> FamilyDe
         members=list(family.members.all()),
         # Status reasons are free text about the whole family: members only.
         status_changes=(
-            family.status_changes.select_related("changed_by")[:status_changes] if is_member else []
+            SimpleLazyObject(
+                lambda: fixed_instances(
+                    ("families.status_changes", status_changes),
+                    lambda v: FamilyStatusChange.objects.filter(
+                        family_id=v["family"]
+                    ).select_related("changed_by")[:status_changes],
+                    {"family": family.pk},
+                )
+            )
+            if is_member
+            else []
         ),
         # A mentor (assigned to one parent) or a youth counsellor (the young people only)
         # sees part of the family: an empty section would wrongly say "none registered".

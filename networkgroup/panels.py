@@ -164,15 +164,16 @@ def _actions(v):
 def collect_plan_reviews(
     user, today: datetime.date, until: datetime.date, family_id: int | None = None
 ) -> list[Deadline]:
-    """Plan reviews due for the families the user coordinates. One query."""
+    """Plan reviews due for the families the user coordinates. One query, built once per
+    process (bi18.lib.prepared.fixed_values)."""
     coordinated = scope_for(user).coordinated_families
     if family_id is not None:
         coordinated = coordinated & {family_id}
-    plans = (
-        Plan.objects.filter(review_date__lte=until, family_id__in=sorted(coordinated))
-        .order_by("review_date", "id")
-        .values_list("review_date", "family_id", "family__case_number")
-    )
+    values = {"until": until, "families": sorted(coordinated)}
+    plans = [
+        (r["review_date"], r["family_id"], r["family__case_number"])
+        for r in fixed_values("networkgroup.plan_reviews", _plan_reviews, values)
+    ]
     plan_url = pk_url("networkgroup:plan")
     label = _("Plan review")
     return [
@@ -186,6 +187,14 @@ def collect_plan_reviews(
         )
         for review_date, family_id, case_number in plans
     ]
+
+
+def _plan_reviews(v):
+    return (
+        Plan.objects.filter(review_date__lte=v["until"], family_id__in=v["families"])
+        .order_by("review_date", "id")
+        .values("review_date", "family_id", "family__case_number")
+    )
 
 
 PLAN_ACTION_LABEL = gettext_lazy("Plan actions")

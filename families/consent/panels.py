@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from bi18.lib import bulk
+from bi18.lib.prepared import fixed_instances
 from families.consent.agencies import CASE_OWNER, Agency, agency_of
 from families.consent.models import BasisKind, SharingBasis
 from families.registry import DemoSeeder, FamilyPanel
@@ -10,9 +11,9 @@ from families.registry import DemoSeeder, FamilyPanel
 
 def agency_overview(family, members) -> list[dict]:
     """Per agency: the valid basis (if any), and whether agency members lack one. One query."""
-    today = timezone.localdate()
+    values = {"family": family.pk, "today": timezone.localdate()}
     valid: dict[str, SharingBasis] = {}
-    for basis in SharingBasis.objects.filter(family=family).valid_on(today).order_by("valid_from"):
+    for basis in fixed_instances("consent.valid_bases", _valid_bases, values):
         valid.setdefault(basis.agency, basis)
     with_members = {agency_of(m.group_role) for m in members}
     rows = []
@@ -24,6 +25,15 @@ def agency_overview(family, members) -> list[dict]:
             continue
         rows.append({"agency": agency.label, "basis": basis, "missing": basis is None})
     return rows
+
+
+def _valid_bases(v):
+    """The family's bases valid today (a query built once per process, bi18.lib.prepared)."""
+    return (
+        SharingBasis.objects.filter(family_id=v["family"])
+        .valid_on(v["today"])
+        .order_by("valid_from")
+    )
 
 
 def panel_context(request, family, people):
