@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from bi18.lib.prepared import fixed_instances
 from families.models import Family
 from families.worklist.engine import WorkList, default_horizon_days, items_for
 from families.worklist.models import Period, Snooze
@@ -129,8 +130,14 @@ class MyWork:
 
 
 def active_snoozes(user, today: datetime.date) -> dict[str, Snooze]:
-    """The user's snoozes still running today (an item comes back on its `until` day)."""
-    return {s.item_key: s for s in Snooze.objects.filter(user=user, until__gt=today)}
+    """The user's snoozes still running today (an item comes back on its `until` day). One
+    query, built once per process (bi18.lib.prepared)."""
+    values = {"user": user.pk, "today": today}
+    return {s.item_key: s for s in fixed_instances("worklist.snoozes", _snoozes, values)}
+
+
+def _snoozes(v):
+    return Snooze.objects.filter(user=v["user"], until__gt=v["today"])
 
 
 def without_snoozed(user, work: WorkList) -> WorkList:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from bi18.audit.services import audit_log
+from bi18.lib.prepared import fixed_instances
 from families.access import get_family_for_user, scope_for
 from families.models import Family
 from families.worklist import events, selectors, services
@@ -26,12 +27,18 @@ def _require_case_data(user) -> None:
 
 
 def _saved_filter(user) -> tuple[str, int | None, str]:
-    saved = WorklistFilter.objects.filter(user=user).first()
+    # Read on every view of the page: a query built once per process (bi18.lib.prepared).
+    found = fixed_instances("worklist.saved_filter", _filter_of, {"user": user.pk})
+    saved = found[0] if found else None
     if saved is None:
         return "", None, Period.HORIZON
     # A family the user no longer sees is dropped from the filter.
     family_id = saved.family_id if scope_for(user).sees_family(saved.family_id) else None
     return saved.kind, family_id, saved.period
+
+
+def _filter_of(v):
+    return WorklistFilter.objects.filter(user=v["user"]).order_by("pk")[:1]
 
 
 @login_required
