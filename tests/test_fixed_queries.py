@@ -1,0 +1,78 @@
+"""The pages whose reads are built once per process (bi18.lib.prepared: Mit arbejde, the
+family page, the plan and a meeting) show every role exactly what the ORM's own queries,
+built anew with the same values, show them: the compiled path against the ORM's on demo data.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.urls import reverse
+
+from bi18.lib import prepared
+from families import demo
+from families.models import NetworkMember, PersonAssignment
+from networkgroup.models import Meeting
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled on PostgreSQL only"),
+]
+
+_CSRF = re.compile(r'(csrfmiddlewaretoken" value=|X-CSRFToken": |csrf[-_]token" content=)"[^"]+"')
+
+
+class _Elsewhere:
+    """A connection that is not PostgreSQL's: fixed_values/fixed_instances then let the ORM
+    build and run each query with the values themselves."""
+
+    vendor = "other"
+
+
+def _pages(client, user) -> dict[str, str]:
+    families = set(NetworkMember.objects.filter(user=user).values_list("family_id", flat=True))
+    families |= set(
+        PersonAssignment.objects.filter(user=user).values_list("person__family_id", flat=True)
+    )
+    urls = [reverse("home")]
+    for family_id in sorted(families)[:3]:
+        urls += [
+            reverse("families:detail", args=[family_id]),
+            reverse("networkgroup:plan", args=[family_id]),
+        ]
+        for meeting in Meeting.objects.filter(family_id=family_id).order_by("pk")[:2]:
+            urls.append(reverse("networkgroup:meeting", args=[family_id, meeting.pk]))
+    client.force_login(user)
+    pages = {}
+    for url in urls:
+        response = client.get(url)
+        pages[url] = f"{response.status_code} " + _CSRF.sub("CSRF", response.content.decode())
+    return pages
+
+
+def test_every_role_sees_on_each_page_what_the_orms_queries_show(client, monkeypatch):
+    demo.seed_demo(families=8, seed=2)
+    User = get_user_model()
+    users = [
+        User.objects.filter(groups__name=role).order_by("pk").first()
+        for role in (
+            "family_caseworker",
+            "employment_consultant",
+            "company_consultant",
+            "youth_guidance_counsellor",
+            "retention_counsellor",
+            "job_mentor",
+        )
+    ]
+    users = [user for user in users if user is not None]
+    shown = 0
+    for user in users:
+        # Back to back for each user: the plan's presence list (who else has it open, the
+        # users before) is the same for both.
+        compiled = _pages(client, user)
+        with monkeypatch.context() as patch:
+            patch.setattr(prepared, "connections", {"default": _Elsewhere()})
+            assert _pages(client, user) == compiled, user.username
+        shown += sum(page.startswith("200") for page in compiled.values())
+    assert shown > 2 * len(users)
