@@ -11,6 +11,7 @@ import hashlib
 import ipaddress
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -359,6 +360,17 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # gives up after a second and its callers degrade; tasks go through the outbox (bi18/outbox),
 # which publishes with short timeouts and keeps what it could not send.
 REDIS_URL = env.str("REDIS_URL", default="")
+
+
+def live_channel_prefix(redis_url: str) -> str:
+    """The live notices' channel prefix, naming the Redis database number: pub/sub channels
+    belong to the whole Redis server, not to a database, so two deployments on one server
+    (a test and a production site, each with its own database number) would otherwise hear
+    each other's notices."""
+    database = urlsplit(redis_url).path.strip("/") or "0"
+    return f"bi18.{database}."
+
+
 REDIS_CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
 if REDIS_URL:
     CACHES = {
@@ -385,6 +397,7 @@ if REDIS_URL:
                 # redis-py's pool (100 by default) fails at once when empty: the saving
                 # processes publish from many threads through one loop each.
                 "hosts": [{"address": REDIS_URL, "socket_timeout": 15, "max_connections": 1000}],
+                "prefix": live_channel_prefix(REDIS_URL),
             },
         }
     }

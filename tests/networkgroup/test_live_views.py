@@ -247,3 +247,42 @@ def test_a_save_succeeds_when_the_channel_layer_is_down(
         )
     assert saved.text == "Gemt alligevel" and saved.version == 2
     assert "Live notice not sent" in caplog.text
+
+
+def test_two_sites_on_one_redis_server_with_their_own_database_numbers_hear_only_their_own(
+    redis_server,
+):
+    """Pub/sub channels belong to the whole Redis server, not to a database: the layer's
+    prefix names the database (settings.live_channel_prefix), so a test site on /1 never
+    receives a production site's notices on /0 about the family with the same id."""
+    import asyncio
+
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    from bi18.settings import live_channel_prefix
+
+    def layer(db):
+        url = redis_server.url(db)
+        return RedisPubSubChannelLayer(hosts=[url], prefix=live_channel_prefix(url))
+
+    async def run():
+        production, test_site, production_socket = layer(0), layer(1), layer(0)
+        try:
+            heard = {}
+            for name, receiver in (("test", test_site), ("production", production_socket)):
+                channel = await receiver.new_channel()
+                await receiver.group_add("live.family.7", channel)
+                heard[name] = (receiver, channel)
+            await asyncio.sleep(0.2)  # the subscriptions reach the server
+            await production.group_send("live.family.7", {"type": "live.changed", "id": 1})
+            receiver, channel = heard["production"]
+            assert (await asyncio.wait_for(receiver.receive(channel), 5))["id"] == 1
+            receiver, channel = heard["test"]
+            with pytest.raises(TimeoutError):
+                await asyncio.wait_for(receiver.receive(channel), 0.5)
+        finally:
+            for each in (production, test_site, production_socket):
+                await each.flush()
+
+    asyncio.run(run())
+    assert live_channel_prefix("redis://127.0.0.1:6379") == live_channel_prefix("redis://x/0")
