@@ -16,12 +16,13 @@ The overall figures themselves are not suppressed (they are the pilot's publishe
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
+from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Max
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from bi18.lib.prepared import fixed_instances, fixed_values
 from bi18.outbox.runs import run_waiting_for_broker
 from bi18.rules import rule
 from budget import targets
@@ -112,8 +113,26 @@ def group_label(scope: str, value: str) -> str:
     return value
 
 
+# The dashboard's reads are the same queries on every view, with another date: each is
+# built by the ORM once per process and run prepared (bi18.lib.prepared.fixed_values).
+
+
 def latest_date() -> datetime.date | None:
-    return TargetSnapshot.objects.aggregate(latest=Max("date"))["latest"]
+    """The date of the latest snapshot (MAX(date), read as the newest row by the index)."""
+    rows = fixed_values("budget.latest_snapshot_date", _latest_date, {})
+    return rows[0]["date"] if rows else None
+
+
+def _latest_date(v):
+    return TargetSnapshot.objects.order_by("-date").values("date")[:1]
+
+
+_TARGET_ROW = ("code", "scope", "scope_value", "numerator", "denominator", "rate", "target")
+
+
+def _target_rows(v):
+    rows = TargetSnapshot.objects.filter(date=v["on"]).order_by("code", "scope", "scope_value")
+    return rows.values(*_TARGET_ROW)
 
 
 def target_views(on: datetime.date) -> dict[str, TargetView]:
@@ -121,7 +140,8 @@ def target_views(on: datetime.date) -> dict[str, TargetView]:
     info = targets.infos()
     views: dict[str, TargetView] = {}
     cells: dict[tuple[str, str], list[Cell]] = {}
-    for row in TargetSnapshot.objects.filter(date=on).order_by("code", "scope", "scope_value"):
+    for values in fixed_values("budget.target_rows", _target_rows, {"on": on}):
+        row = SimpleNamespace(**values)
         if row.scope == Scope.OVERALL:
             meta = info.get(row.code)
             views[row.code] = TargetView(
@@ -156,11 +176,8 @@ def trend(on: datetime.date) -> dict:
     since = on - datetime.timedelta(days=TREND_DAYS)
     dates: list[str] = []
     series: dict[str, dict[str, float | None]] = {code: {} for code in targets.CODES}
-    for day, code, rate in (
-        TargetSnapshot.objects.filter(scope=Scope.OVERALL, date__gte=since, date__lte=on)
-        .order_by("date", "code")
-        .values_list("date", "code", "rate")
-    ):
+    rows = fixed_values("budget.trend", _trend_rows, {"since": since, "on": on})
+    for day, code, rate in ((r["date"], r["code"], r["rate"]) for r in rows):
         iso = day.isoformat()
         if not dates or dates[-1] != iso:
             dates.append(iso)
@@ -182,6 +199,13 @@ def trend(on: datetime.date) -> dict:
     }
 
 
+def _trend_rows(v):
+    rows = TargetSnapshot.objects.filter(
+        scope=Scope.OVERALL, date__gte=v["since"], date__lte=v["on"]
+    ).order_by("date", "code")
+    return rows.values("date", "code", "rate")
+
+
 @dataclass
 class BudgetTotals:
     spent_t1: Decimal = Decimal(0)
@@ -191,11 +215,12 @@ class BudgetTotals:
 
 
 def budget_rows(on: datetime.date) -> list[BudgetSnapshot]:
-    return list(
-        BudgetSnapshot.objects.filter(date=on)
-        .select_related("line", "line__committee")
-        .order_by("line__code", "year")
-    )
+    return fixed_instances("budget.budget_rows", _budget_rows, {"on": on})
+
+
+def _budget_rows(v):
+    rows = BudgetSnapshot.objects.filter(date=v["on"]).select_related("line", "line__committee")
+    return rows.order_by("line__code", "year")
 
 
 def budget_totals(rows: list[BudgetSnapshot], views: dict[str, TargetView]) -> BudgetTotals:
@@ -214,7 +239,12 @@ def budget_totals(rows: list[BudgetSnapshot], views: dict[str, TargetView]) -> B
 
 
 def latest_run() -> SnapshotRun | None:
-    return SnapshotRun.objects.order_by("-created_at", "-id").first()
+    runs = fixed_instances("budget.latest_run", _latest_run, {})
+    return runs[0] if runs else None
+
+
+def _latest_run(v):
+    return SnapshotRun.objects.order_by("-created_at", "-id")[:1]
 
 
 def run_status(run: SnapshotRun | None) -> dict:
