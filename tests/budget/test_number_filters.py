@@ -10,7 +10,7 @@ from django.utils.formats import localize, number_format
 from django.utils.html import format_html
 
 from budget.dashboard import Cell
-from budget.templatetags.budget_tags import breakdown_cell, dkk, pct
+from budget.templatetags.budget_tags import breakdown_cell, breakdown_cells, dkk, pct
 
 
 def _pct(rate, digits=1):
@@ -88,3 +88,10 @@ def test_a_breakdown_cell_is_written_as_before(language, grouping, settings):
         cells.append(cell)
     for cell in cells:
         assert str(breakdown_cell(cell, 5)) == str(_cell(cell, 5))
+
+
+def test_a_breakdown_row_is_its_cells_each_in_a_right_aligned_cell(language):
+    cells = [None, Cell("a", "A", 19370, 25047, 0.7733), Cell("b", "B", 3, 12, 0.25)]
+    cells[2].suppressed = True
+    expected = "".join(f'<td class="text-end">{_cell(c, 5)}</td>' for c in cells)
+    assert str(breakdown_cells(cells, 5)) == expected
