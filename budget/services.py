@@ -16,6 +16,7 @@ from django.utils import timezone
 from bi18.audit.models import AuditAction
 from bi18.audit.services import audit_log
 from bi18.lib.errors import ServiceError
+from bi18.lib.prepared import fixed_instances, fixed_values
 from bi18.outbox import runs
 from budget import targets
 from budget.models import (
@@ -196,23 +197,12 @@ def budget_status(on: datetime.date, *, outcomes: dict[str, int] | None = None) 
     outcomes = outcomes or {}
     allocated: dict[tuple[str, int], Decimal] = defaultdict(Decimal)
     line_ids: dict[str, int] = {}
-    for row in (
-        Allocation.objects.order_by()
-        .values("activity__line_id", "activity__line__code", "year")
-        .annotate(total=Sum("amount_thousands"))
-    ):
+    for row in fixed_values("budget.allocated", _allocated, {}):
         key = (row["activity__line__code"], row["year"])
         allocated[key] += row["total"] * THOUSAND
         line_ids[row["activity__line__code"]] = row["activity__line_id"]
     spent: dict[tuple[str, int], dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for row in (
-        Expenditure.objects.filter(date__lte=on)
-        .order_by()
-        .values(
-            "line_id", code=F("line__code"), y=ExtractYear("date"), outcome=F("activity__outcome")
-        )
-        .annotate(total=Sum("amount"))
-    ):
+    for row in fixed_values("budget.spent", _spent, {"on": on}):
         spent[(row["code"], row["y"])][row["outcome"]] += row["total"]
         line_ids[row["code"]] = row["line_id"]
     rows = []
@@ -240,28 +230,57 @@ def budget_status(on: datetime.date, *, outcomes: dict[str, int] | None = None) 
     return rows
 
 
+# budget_status() and share_status() read the same aggregations on every view of the
+# budget: built by the ORM once per process and run prepared (bi18.lib.prepared).
+
+
+def _allocated(v):
+    rows = Allocation.objects.order_by().values("activity__line_id", "activity__line__code", "year")
+    return rows.annotate(total=Sum("amount_thousands"))
+
+
+def _spent(v):
+    return (
+        Expenditure.objects.filter(date__lte=v["on"])
+        .order_by()
+        .values(
+            "line_id", code=F("line__code"), y=ExtractYear("date"), outcome=F("activity__outcome")
+        )
+        .annotate(total=Sum("amount"))
+    )
+
+
+def _shares(v):
+    return AllocationShare.objects.select_related("allocation__activity__line").order_by(
+        "allocation__activity__line__code",
+        "allocation__activity_id",
+        "allocation__year",
+        "category",
+    )
+
+
+def _spent_by_category(v):
+    return (
+        Expenditure.objects.filter(date__lte=v["on"], activity_id__in=v["activities"])
+        .order_by()
+        .values("activity_id", "category", y=ExtractYear("date"))
+        .annotate(total=Sum("amount"))
+    )
+
+
 def share_status(on: datetime.date) -> list[dict]:
     """Per allocation share (line, activity, year, category, e.g. 18.21's interpreters):
     what is set aside, what is spent on that category (to `on`) and the share spent.
     Two queries, aggregated in the database."""
-    shares = list(
-        AllocationShare.objects.select_related("allocation__activity__line").order_by(
-            "allocation__activity__line__code",
-            "allocation__activity_id",
-            "allocation__year",
-            "category",
-        )
-    )
+    shares = fixed_instances("budget.shares", _shares, {})
     if not shares:
         return []
+    activities = sorted({s.allocation.activity_id for s in shares})
     spent = {
         (row["activity_id"], row["y"], row["category"]): row["total"]
-        for row in Expenditure.objects.filter(
-            date__lte=on, activity_id__in={s.allocation.activity_id for s in shares}
+        for row in fixed_values(
+            "budget.spent_by_category", _spent_by_category, {"on": on, "activities": activities}
         )
-        .order_by()
-        .values("activity_id", "category", y=ExtractYear("date"))
-        .annotate(total=Sum("amount"))
     }
     rows = []
     for share in shares:

@@ -6,18 +6,41 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bi18.lib.prepared import fixed_instances, fixed_values
 from bi18.lib.sorting import sort_order
 from budget import dashboard, services
 from budget.forms import AllocationForm
 from budget.models import Activity, Allocation, BudgetLine, Scope, TargetSnapshot
 from budget.views.common import budget_required
 
+# The overview's reads are the same on every view: each built by the ORM once per process
+# and run prepared (bi18.lib.prepared).
+
+
+def _lines(v):
+    return BudgetLine.objects.select_related("committee").order_by("code")
+
+
+def _allocations(sorting):
+    return Allocation.objects.select_related("activity__line").order_by(*sorting.ordering)
+
+
+def _activities(v):
+    return Activity.objects.select_related("line").order_by("line__code", "id")
+
+
+def _outcomes(v):
+    overall = TargetSnapshot.objects.filter(
+        date=v["on"], scope=Scope.OVERALL, code__in=("T1", "T2")
+    )
+    return overall.values("code", "numerator")
+
 
 @budget_required
 @require_GET
 def budget_overview(request):
     today = timezone.localdate()
-    lines = list(BudgetLine.objects.select_related("committee").order_by("code"))
+    lines = fixed_instances("budget.lines", _lines, {})
     sorting = sort_order(
         request,
         {
@@ -28,18 +51,18 @@ def budget_overview(request):
         },
         "line",
     )
-    allocations = list(
-        Allocation.objects.select_related("activity__line").order_by(*sorting.ordering)
+    # The sort key shapes the query: one statement per key and direction.
+    allocations = fixed_instances(
+        ("budget.allocations", sorting.value), lambda v: _allocations(sorting), {}
     )
-    activities = list(Activity.objects.select_related("line").order_by("line__code", "id"))
+    activities = fixed_instances("budget.activities", _activities, {})
     latest = dashboard.latest_date()
     outcomes = {}
     if latest is not None:
-        outcomes = dict(
-            TargetSnapshot.objects.filter(
-                date=latest, scope=Scope.OVERALL, code__in=("T1", "T2")
-            ).values_list("code", "numerator")
-        )
+        outcomes = {
+            row["code"]: row["numerator"]
+            for row in fixed_values("budget.outcomes", _outcomes, {"on": latest})
+        }
     status = services.budget_status(today, outcomes=outcomes)
     return render(
         request,
