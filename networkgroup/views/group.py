@@ -7,7 +7,7 @@ effect on access at once because access is derived from membership per request.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,11 +16,13 @@ from django.views.decorators.http import require_POST
 
 from bi18.audit.services import audit_log
 from bi18.lib.pickers import picker_response
+from bi18.lib.prepared import fixed_instances
 from bi18.lib.sorting import choice_order, sort_order
 from families import services as family_services
 from families.access import get_family_for_user
 from families.forms import MemberAddForm
 from families.models import District, Family, NetworkMember
+from families.selectors import prefetch_members
 from families.staffing import services as staffing_services
 from families.staffing.models import AccessGrant
 
@@ -36,13 +38,12 @@ def _group_family(user, family_pk) -> tuple[Family, bool]:
     the members only, never case content; members reach their own groups; anyone
     else gets 404."""
     # The members are read once, with their users, for the check and for the page.
-    with_users = Prefetch("members", queryset=NetworkMember.objects.select_related("user"))
     if _is_admin(user):
         family = get_object_or_404(Family, pk=family_pk)
-        prefetch_related_objects([family], with_users)
+        prefetch_members(family)
         return family, True
     family = get_family_for_user(user, family_pk)
-    prefetch_related_objects([family], with_users)
+    prefetch_members(family)
     members = {m.user_id: m for m in family.members.all()}
     if user.pk not in members:
         raise Http404
@@ -91,6 +92,15 @@ def member_candidates(request, family_pk):
     return picker_response(request, MemberAddForm(family=family).fields["user"])
 
 
+def _pending(v):
+    # Built once per process and run prepared (bi18.lib.prepared): five joins on every view.
+    return (
+        AccessGrant.objects.pending()
+        .filter(family_id=v["family"])
+        .select_related("user", "requested_by", "replaces", "person", "family")
+    )
+
+
 @login_required
 def group_page(request, family_pk):
     family, may_manage = _group_family(request.user, family_pk)
@@ -125,11 +135,7 @@ def group_page(request, family_pk):
                     messages.success(request, _("The member was added."))
                 return redirect("networkgroup:group", family_pk=family.pk)
     audit_log(actor=request.user, action="view", event="networkgroup.group.viewed", family=family)
-    pending = list(
-        AccessGrant.objects.pending()
-        .filter(family=family)
-        .select_related("user", "requested_by", "replaces", "person", "family")
-    )
+    pending = fixed_instances("networkgroup.pending_grants", _pending, {"family": family.pk})
     for grant in pending:
         grant.may_decide = staffing_services.may_decide(request.user, grant)
     return render(
