@@ -48,6 +48,14 @@ _FAILURE_REASONS = {
 }
 
 
+# Translated only for an entry that has them (a page of 50 entries asked for both of
+# them on every row).
+_ROLE_CHANGES = {
+    "roles_added": gettext_lazy("Roles added: %(roles)s"),
+    "roles_removed": gettext_lazy("Roles removed: %(roles)s"),
+}
+
+
 def detail_summary(event, usernames: Mapping[int, str] | None = None) -> list[str]:
     """Short, translated phrases describing an entry's `detail` for the audit pages.
 
@@ -76,13 +84,9 @@ def detail_summary(event, usernames: Mapping[int, str] | None = None) -> list[st
         parts.append(_("Member: %(user)s") % {"user": name})
     if detail.get("coordinator"):
         parts.append(_("as coordinator"))
-    roles = {
-        "roles_added": _("Roles added: %(roles)s"),
-        "roles_removed": _("Roles removed: %(roles)s"),
-    }
-    for key, text in roles.items():
+    for key, text in _ROLE_CHANGES.items():
         if detail.get(key):
-            parts.append(text % {"roles": ", ".join(map(str, detail[key]))})
+            parts.append(str(text) % {"roles": ", ".join(map(str, detail[key]))})
     if detail.get("method") in _SIGN_IN_METHODS:
         parts.append(str(_SIGN_IN_METHODS[detail["method"]]))
     reason = str(detail.get("reason") or "")

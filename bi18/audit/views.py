@@ -105,7 +105,9 @@ def _rows(events: list[AuditEvent]) -> list[dict]:
         if ids
         else {}
     )
-    actions = dict(AuditAction.choices)
+    # Each label translated once per page, not once per row.
+    actions = {value: str(label) for value, label in AuditAction.choices}
+    labels = {name: event_label(name) for name in {e.event for e in events}}
     rows = []
     for e in events:
         utc = e.at.astimezone(datetime.UTC)
@@ -119,7 +121,7 @@ def _rows(events: list[AuditEvent]) -> list[dict]:
                 "at_utc": f"{utc:%Y-%m-%d %H:%M:%S}",
                 "at_local": formats.date_format(timezone.localtime(e.at), "SHORT_DATETIME_FORMAT"),
                 "action": actions.get(e.action, e.action),
-                "label": event_label(e.event),
+                "label": labels[e.event],
                 "details": details,
                 "user_name": e.actor.get_full_name() if e.actor else "",
                 # The cells as shown ("–" for none): no filter per cell of 50 rows.
