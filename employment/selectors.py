@@ -5,13 +5,14 @@ the pages make a fixed number of queries."""
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
+from bi18.lib.prepared import fixed_instances, store_prefetched
 from bi18.rules import rule
 from employment import clocks, rules
 from employment.models import (
+    Course,
     EmploymentTrack,
     Internship,
     InternshipHours,
@@ -41,31 +42,64 @@ def earlier_tracks(person, current: EmploymentTrack | None) -> list[EmploymentTr
 
 def track_with_records(person) -> EmploymentTrack | None:
     """The parent's current track with everything its page and timeline show, in a fixed
-    number of queries (None without a track)."""
-    return (
-        EmploymentTrack.objects.filter(person=person)
-        .current_first()
-        .select_related("company_consultant", "employment_consultant")
-        .prefetch_related(
-            Prefetch(
-                "internships",
-                queryset=Internship.objects.select_related("company").prefetch_related(
-                    Prefetch("hours", queryset=InternshipHours.objects.order_by("from_date"))
-                ),
-            ),
-            Prefetch("interviews", queryset=JobInterview.objects.select_related("held_by")),
-            Prefetch(
-                "mentors",
-                queryset=MentorAssignment.objects.select_related("mentor").prefetch_related(
-                    Prefetch(
-                        "contacts", queryset=MentorContact.objects.select_related("created_by")
-                    )
-                ),
-            ),
-            "courses",
-        )
-        .first()
-    )
+    number of queries (None without a track): each built by the ORM once per process and
+    run prepared (bi18.lib.prepared), the records stored on the track as
+    prefetch_related() stores them (`track.internships.all()`, `internship.hours.all()`...)."""
+    found = fixed_instances("employment.page.track", _current_track, {"person": person.pk})
+    if not found:
+        return None
+    track = found[0]
+    of_track = {"track": track.pk}
+    internships = fixed_instances("employment.page.internships", _internships, of_track)
+    hours = _of("employment.page.internship_hours", _hours, "internships", internships)
+    store_prefetched(internships, "hours", hours, by="internship_id")
+    mentors = fixed_instances("employment.page.mentors", _mentors, of_track)
+    contacts = _of("employment.page.mentor_contacts", _contacts, "assignments", mentors)
+    store_prefetched(mentors, "contacts", contacts, by="assignment_id")
+    store_prefetched([track], "internships", internships, by="track_id")
+    interviews = fixed_instances("employment.page.interviews", _interviews, of_track)
+    store_prefetched([track], "interviews", interviews, by="track_id")
+    store_prefetched([track], "mentors", mentors, by="track_id")
+    courses = fixed_instances("employment.page.courses", _courses, of_track)
+    store_prefetched([track], "courses", courses, by="track_id")
+    return track
+
+
+def _of(key, build, name, parents) -> list:
+    """The rows of `build` for these parents' ids (none without parents: no query)."""
+    if not parents:
+        return []
+    return fixed_instances(key, build, {name: [p.pk for p in parents]})
+
+
+def _current_track(v):
+    tracks = EmploymentTrack.objects.filter(person_id=v["person"]).current_first()
+    return tracks.select_related("company_consultant", "employment_consultant")[:1]
+
+
+def _internships(v):
+    return Internship.objects.filter(track_id=v["track"]).select_related("company")
+
+
+def _hours(v):
+    return InternshipHours.objects.filter(internship_id__in=v["internships"]).order_by("from_date")
+
+
+def _mentors(v):
+    return MentorAssignment.objects.filter(track_id=v["track"]).select_related("mentor")
+
+
+def _contacts(v):
+    contacts = MentorContact.objects.filter(assignment_id__in=v["assignments"])
+    return contacts.select_related("created_by")
+
+
+def _interviews(v):
+    return JobInterview.objects.filter(track_id=v["track"]).select_related("held_by")
+
+
+def _courses(v):
+    return Course.objects.filter(track_id=v["track"])
 
 
 @dataclass(frozen=True)
