@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from bi18.audit.services import audit_log
+from bi18.lib.prepared import fixed_instances, store_prefetched
 from bi18.lib.versioning import save_or_conflict
 from youth import access, forms, rules, services
 from youth.models import (
@@ -47,22 +47,59 @@ def _track_or_404(person) -> YouthTrack:
     return track
 
 
+# The records a track's page shows, each stored on the track as prefetch_related() would.
+_RECORDS = (
+    "leisure_jobs",
+    "internships",
+    "exams",
+    "guidance_sessions",
+    "clarifications",
+    "applications",
+    "contacts",
+)
+
+
 def _track_with_records(person):
-    """The track and everything on it, in a fixed number of queries."""
+    """The track and everything on it, in a fixed number of queries, each built by the ORM
+    once per process and run prepared (bi18.lib.prepared)."""
+    found = fixed_instances("youth.page.track", _current_track, {"person": person.pk})
+    if not found:
+        return None
+    track = found[0]
+    for name in _RECORDS:
+        rows = fixed_instances(f"youth.page.{name}", _records(name), {"track": track.pk})
+        store_prefetched([track], name, rows, by="track_id")
+    return track
+
+
+def _current_track(v):
     return (
-        YouthTrack.objects.filter(person=person)
+        YouthTrack.objects.filter(person_id=v["person"])
         .current_first()
-        .select_related("retention_counsellor", "guidance_counsellor", "follow_up__recorded_by")
-        .prefetch_related(
-            "leisure_jobs",
-            "internships",
-            "exams",
-            "guidance_sessions",
-            "clarifications",
-            "applications",
-            Prefetch("contacts", queryset=RetentionContact.objects.select_related("recorded_by")),
-        )
-        .first()
+        .select_related("retention_counsellor", "guidance_counsellor", "follow_up__recorded_by")[:1]
+    )
+
+
+def _records(name):
+    model = YouthTrack._meta.get_field(name).related_model
+
+    def build(v):
+        rows = model.objects.filter(track_id=v["track"])
+        return rows.select_related("recorded_by") if name == "contacts" else rows
+
+    return build
+
+
+def _enrolments(v):
+    return Enrolment.objects.filter(person_id=v["person"])
+
+
+def _earlier_tracks(v):
+    return (
+        YouthTrack.objects.filter(person_id=v["person"])
+        .exclude(pk=v["track"])
+        .select_related("follow_up")
+        .order_by("-start", "-id")
     )
 
 
@@ -71,7 +108,7 @@ def person_detail(request, pk):
     person = _young_person(request.user, pk)
     today = timezone.localdate()
     track = _track_with_records(person)
-    enrolments = list(Enrolment.objects.filter(person=person))
+    enrolments = fixed_instances("youth.page.enrolments", _enrolments, {"person": person.pk})
     follow_up_due = (
         rules.follow_up_due_date(track.actual_end) if track and track.actual_end else None
     )
@@ -98,11 +135,10 @@ def person_detail(request, pk):
             },
             "may_edit_track": access.TRACK.may_edit_person(request.user, person),
             "may_start_track": access.TRACK.may_edit_person(request.user, person),
-            "earlier_tracks": list(
-                YouthTrack.objects.filter(person=person)
-                .exclude(pk=track.pk)
-                .select_related("follow_up")
-                .order_by("-start", "-id")
+            "earlier_tracks": fixed_instances(
+                "youth.page.earlier_tracks",
+                _earlier_tracks,
+                {"person": person.pk, "track": track.pk},
             )
             if track
             else [],
