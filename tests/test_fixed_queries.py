@@ -78,3 +78,78 @@ def test_every_role_sees_on_each_page_what_the_orms_queries_show(client, monkeyp
             assert _pages(client, user) == compiled, user.username
         shown += sum(page.startswith("200") for page in compiled.values())
     assert shown > 2 * len(users)
+
+
+def _list_and_track_pages(client, user) -> dict[str, str]:
+    """The family list (plain, filtered, a later page), the group pages and the parents'
+    and young people's track pages of the user's families."""
+    from employment.models import EmploymentTrack
+    from families.models import Person
+    from youth.models import YouthTrack
+
+    families = sorted(NetworkMember.objects.filter(user=user).values_list("family_id", flat=True))[
+        :3
+    ]
+    people = Person.objects.filter(family_id__in=families)
+    urls = [
+        reverse("families:list"),
+        reverse("families:list") + "?status=active&sort=-district",
+        reverse("families:list") + "?page=2",
+        *(reverse("networkgroup:group", args=[f]) for f in families),
+        *(
+            reverse("employment:parent", args=[pk])
+            for pk in EmploymentTrack.objects.filter(person__in=people).values_list(
+                "person_id", flat=True
+            )[:3]
+        ),
+        *(
+            reverse("youth:person", args=[pk])
+            for pk in YouthTrack.objects.filter(person__in=people).values_list(
+                "person_id", flat=True
+            )[:3]
+        ),
+    ]
+    client.force_login(user)
+    return {
+        url: f"{(r := client.get(url)).status_code} {_CSRF.sub('CSRF', r.content.decode())}"
+        for url in urls
+    }
+
+
+def test_the_lists_track_pages_dashboard_and_budget_show_what_the_orms_queries_show(
+    client, monkeypatch
+):
+    demo.seed_demo(families=8, seed=3)
+    User = get_user_model()
+    caseworkers = [
+        User.objects.filter(groups__name=role).order_by("pk").first()
+        for role in ("family_caseworker", "employment_consultant", "youth_guidance_counsellor")
+    ]
+    manager = User.objects.filter(groups__name="manager").order_by("pk").first()
+    officer = User.objects.filter(groups__name="budget_officer").order_by("pk").first()
+
+    def pages():
+        shown = {}
+        for user in caseworkers:
+            if user is not None:
+                shown |= {
+                    (user.pk, url): page
+                    for url, page in _list_and_track_pages(client, user).items()
+                }
+        for user, url in (
+            (manager, reverse("targets_home")),
+            (officer, reverse("budget:overview")),
+        ):
+            if user is not None:
+                client.force_login(user)
+                response = client.get(url)
+                shown[(user.pk, url)] = (
+                    f"{response.status_code} {_CSRF.sub('CSRF', response.content.decode())}"
+                )
+        return shown
+
+    compiled = pages()
+    with monkeypatch.context() as patch:
+        patch.setattr(prepared, "connections", {"default": _Elsewhere()})
+        assert pages() == compiled
+    assert sum(page.startswith("200") for page in compiled.values()) > 10
