@@ -69,9 +69,15 @@ def prepared_cursor(connection):
 
 # --- Queries the ORM builds once per process ----------------------------------------------
 
-# The two sets of stand-in values a query is built with (see fixed_values): far from any id,
-# count or date the application uses, so that none of its constants is taken for one.
-_INT_STAND_INS = (-7_300_000_000_000, -8_600_000_000_000)
+# The two sets of stand-in values a query is built with (see fixed_values). The ints lie in
+# the range of every integer column (0..32767: PositiveSmallIntegerField): the ORM leaves out
+# a comparison whose int is outside its column's range (Django's IntegerFieldOverflow: `>=`
+# an int below an int4 column's range matches every row), and a query built so would leave
+# it out for every call. Away from the small counts and days the queries hold as constants;
+# a constant that met a stand-in is named in one build only, so refused, never taken for a
+# value. Lists' stand-ins are _LIST_OFFSET above the scalars'.
+_INT_STAND_INS = (20_011, 26_017)
+_LIST_OFFSET = 3_000
 _DATE_STAND_INS = (1101, 1401)  # years
 
 
@@ -113,7 +119,7 @@ def fixed_values(key, build, values: dict, *, using: str = DEFAULT_DB_ALIAS) -> 
     * a value is an int, a str, a date, an aware timestamp, or a list of ints used with
       `__in` (run as `= ANY(array)`: one statement whatever its length; an empty list is
       left out as the ORM leaves it, one more shape).
-    The query is built twice with two sets of stand-in values (ids and dates no row has):
+    The query is built twice (never run) with two sets of stand-in values (_INT_STAND_INS):
     a value used any other way gives different SQL text or constants, and is refused.
 
     Elsewhere than on PostgreSQL the ORM builds and runs the query on every call, with the
@@ -219,7 +225,7 @@ def _stand_ins(values: dict, which: int) -> tuple[dict, dict]:
                 f"{name}: a flag or a missing value shapes the query; put it in the key"
             )
         if isinstance(value, int):
-            stand_in = _INT_STAND_INS[which] - index
+            stand_in = _INT_STAND_INS[which] + index
         elif isinstance(value, datetime.datetime):
             if value.tzinfo is None:
                 raise TypeError(f"{name}: a timestamp must be aware")
@@ -236,7 +242,7 @@ def _stand_ins(values: dict, which: int) -> tuple[dict, dict]:
                 continue
             if not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
                 raise TypeError(f"{name}: only lists of ints are supported")
-            stand_in = [_INT_STAND_INS[which] - 1000 - index]
+            stand_in = [_INT_STAND_INS[which] + _LIST_OFFSET + index]
             names[(int, stand_in[0])] = (name, True)
             given[name] = stand_in
             continue

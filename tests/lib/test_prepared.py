@@ -3,9 +3,13 @@
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
+from bi18.accounts.roles import Role
 from bi18.lib.prepared import (
     fixed_instances,
     fixed_values,
@@ -13,6 +17,7 @@ from bi18.lib.prepared import (
     prepared_cursor,
     store_prefetched,
 )
+from tests.factories import add_member
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -168,3 +173,139 @@ def test_stored_children_answer_all_without_a_query_as_a_prefetch_does(
         assert [p.pk for p in families[0].people.all()] == [ada.pk]
         assert [p.pk for p in families[1].people.all()] == [bo.pk]
         assert families[0].people.all()[0].family is families[0]
+
+
+# --- review (issues 11, 14): ints against narrow integer columns, PgBouncer, ids, access ----
+
+_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="compiled on PostgreSQL only"
+)
+
+
+@pytest.fixture
+def goals(family, caseworker):
+    from networkgroup import selectors, services
+    from networkgroup.models import PlanArea
+
+    plan = selectors.plan_for_family(family=family)
+    first = services.goal_create(actor=caseworker, plan=plan, area=PlanArea.ECONOMY, text="One")
+    second = services.goal_create(actor=caseworker, plan=plan, area=PlanArea.ECONOMY, text="Two")
+    services.goal_update(actor=caseworker, goal=second, version=second.version, text="Two, v2")
+    return plan, first, second
+
+
+def _goals_from_version(v):
+    from networkgroup.models import Goal
+
+    # `version` is a PositiveIntegerField (int4): an ordinary filter by a value.
+    return Goal.objects.filter(plan_id=v["plan"], version__gte=v["min_version"]).values("pk")
+
+
+@_postgresql
+def test_an_int_value_compared_with_an_int4_column_is_not_dropped_from_the_query(goals):
+    """The ORM leaves out a comparison whose int lies outside the column's range (Django's
+    IntegerFieldOverflow: FullResultSet, EmptyResultSet for `=`). Stand-ins outside an int4
+    column's range (as -7.3e12 was) left the condition out of the compiled SQL, and every
+    call then returned rows as if the value were not there."""
+    forget_compiled()
+    plan, first, second = goals
+    values = {"plan": plan.pk, "min_version": 2}
+    assert list(_goals_from_version(values)) == [{"pk": second.pk}]
+    assert fixed_values("test.goals_from_version", _goals_from_version, values) == [
+        {"pk": second.pk}
+    ]
+
+
+@_postgresql
+def test_an_int_value_in_an_exact_int4_filter_is_not_always_empty(goals):
+    from networkgroup.models import Goal
+
+    forget_compiled()
+    plan, first, second = goals
+
+    def build(v):
+        return Goal.objects.filter(pk=v["pk"], version=v["version"]).values("pk")
+
+    values = {"pk": second.pk, "version": Goal.objects.get(pk=second.pk).version}
+    assert values["version"] == 2
+    assert list(build(values)) == [{"pk": second.pk}]
+    assert fixed_values("test.goal_at_version", build, values) == [{"pk": second.pk}]
+
+
+@_postgresql
+def test_lists_as_any_work_without_prepared_statements(family):
+    from families.models import Person
+
+    forget_compiled()
+
+    def build(v):
+        return Person.objects.filter(family_id__in=v["families"]).order_by("pk").values("pk")
+
+    values = {"families": [family.pk, family.pk + 10_000]}
+    with override_settings(PREPARED_STATEMENTS=False):
+        assert fixed_values("test.people_pgbouncer", build, values) == list(build(values))
+
+
+def test_a_meeting_id_beyond_bigint_is_404_not_500(family, caseworker):
+    from networkgroup import services
+
+    meeting = services.meeting_create(
+        actor=caseworker,
+        family=family,
+        data=services.MeetingData(
+            starts_at=timezone.now() + datetime.timedelta(days=1),
+            place="Borgerservice",
+            attending_members=[caseworker],
+            attending_people=[],
+        ),
+    )
+    client = Client(raise_request_exception=False)
+    client.force_login(caseworker)
+    ok = client.get(reverse("networkgroup:meeting", args=[family.pk, meeting.pk]))
+    assert ok.status_code == 200
+    huge = reverse("networkgroup:meeting", args=[family.pk, 2**63])
+    assert client.get(huge).status_code == 404
+
+
+def test_youth_counsellor_and_full_member_each_see_their_own_goals_after_each_other(
+    family, caseworker, retention_counsellor
+):
+    """One compiled query per shape: a full member's request compiles first, then a youth
+    member's (whose full-families list is empty), then the full member's again."""
+    from families.models import PersonRole
+    from networkgroup import selectors, services
+    from networkgroup.models import PlanArea
+
+    forget_compiled()
+    add_member(family, retention_counsellor, role=Role.RETENTION_COUNSELLOR)
+    plan = selectors.plan_for_family(family=family)
+    parent = family.people.filter(role=PersonRole.PARENT).first()
+    kid = family.people.filter(role=PersonRole.CHILD).first()
+    services.goal_create(
+        actor=caseworker, plan=plan, area=PlanArea.ECONOMY, text="P", person=parent
+    )
+    services.goal_create(actor=caseworker, plan=plan, area=PlanArea.ECONOMY, text="C", person=kid)
+    services.goal_create(actor=caseworker, plan=plan, area=PlanArea.ECONOMY, text="F")
+    for user, texts in [
+        (caseworker, {"P", "C", "F"}),
+        (retention_counsellor, {"C", "F"}),
+        (caseworker, {"P", "C", "F"}),
+        (retention_counsellor, {"C", "F"}),
+    ]:
+        user = type(user).objects.get(pk=user.pk)  # a new request
+        assert {g.text for g in selectors.plan_goals(plan, user)} == texts
+
+
+@_postgresql
+def test_instances_from_fixed_instances_update_not_insert_on_save(family):
+    from families.models import Family
+
+    forget_compiled()
+    (found,) = fixed_instances(
+        "test.family", lambda v: Family.objects.filter(pk=v["f"]), {"f": family.pk}
+    )
+    found.cohort = "review"
+    with transaction.atomic():
+        found.save()
+    assert Family.objects.count() == 1
+    assert Family.objects.get(pk=family.pk).cohort == "review"
