@@ -92,9 +92,10 @@ def _counted_page(families, number) -> Page:
         number = int(number)
     except (TypeError, ValueError):
         number = 1  # as get_page(): not a number is the first page
-    if number < 1 or families.query.distinct:
-        return paginator.get_page(number)
     start = (number - 1) * PAGE_SIZE
+    # Past any table (OFFSET is a bigint: PostgreSQL refuses a larger one) is past the end.
+    if number < 1 or start + PAGE_SIZE > 2**63 - 1 or families.query.distinct:
+        return paginator.get_page(number)
     rows = list(families.annotate(list_total=Window(Count("pk")))[start : start + PAGE_SIZE])
     if not rows and number > 1:
         return paginator.get_page(number)  # past the end: the last page

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from bi18.accounts.roles import Role
@@ -516,3 +517,14 @@ def test_the_list_labels_are_the_choices_labels_or_the_stored_value():
         family.get_status_display(),
     )
     assert Family(district="gone", status="odd").district_label == "gone"
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", str(2**62)])
+def test_a_huge_page_number_gets_the_last_page_as_djangos_paginator_gives_it(
+    page, family, caseworker
+):
+    client = Client(raise_request_exception=False)
+    client.force_login(caseworker)
+    response = client.get(reverse("families:list"), {"page": page})
+    assert response.status_code == 200
+    assert response.context["page"].number == 1
