@@ -83,7 +83,9 @@ def own_work(caseworker, company_consultant):
     today = datetime.date.today()
     families = []
     for i in range(3):
-        family = FamilyFactory()
+        # Demo-marked: the test scales up with seed_demo(append=True), which refuses to
+        # add to a database holding real (non-demo) families (RealDataExists).
+        family = FamilyFactory(household_id=f"{demo.DEMO_HOUSEHOLD_PREFIX}own-work-{i}")
         families.append(family)
         parent = PersonFactory(family=family)
         young = child(family=family)
