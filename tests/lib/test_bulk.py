@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.conf import settings
 from django.db import DataError, IntegrityError, connection, transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from bi18.lib import bulk
@@ -186,3 +187,55 @@ def test_foreign_keys_checked_at_end_puts_back_the_same_constraints_and_checks_t
     ):
         raise RuntimeError("the load failed")
     assert _foreign_keys() == before
+
+
+@pytest.mark.parametrize("prepared", [True, False])
+def test_insert_returning_keeps_awkward_text_null_and_json_exactly(prepared, caseworker, family):
+    """Per-row text that array literals treat specially ("NULL", braces, quotes, commas,
+    backslashes, empty), real NULLs, and a JSON `detail`, with and without prepared
+    statements (PgBouncer: PREPARED_STATEMENTS off)."""
+    from bi18.audit.models import AuditEvent
+
+    awkward = ["NULL", "null", "", '{"a",b}', "back\\slash", 'quote"d', "ÆØÅ, æøå", " x "]
+    common = {
+        "at": timezone.now(),
+        "actor_id": caseworker.pk,
+        "actor_username": "",
+        "action": "view",
+        "person_id": None,
+        "purpose": "",
+        "ip_address": None,
+        "detail": {"ids": [1, 2], "text": "NULL", "none": None},
+        "cpr_hash": "",
+    }
+    rows = [
+        {"event": e, "family_id": i if i % 2 else None, "case_number": e[:20]}
+        for i, e in enumerate(awkward)
+    ]
+    with override_settings(PREPARED_STATEMENTS=prepared):
+        ids = bulk.insert_returning(AuditEvent, common, rows)
+    stored = {a.pk: a for a in AuditEvent.objects.filter(pk__in=ids)}
+    assert [stored[i].event for i in ids] == awkward
+    assert [stored[i].family_id for i in ids] == [r["family_id"] for r in rows]
+    assert all(stored[i].detail == common["detail"] for i in ids)
+    assert all(stored[i].ip_address is None for i in ids)
+
+
+def test_insert_returning_a_column_of_only_nulls(caseworker):
+    from bi18.audit.models import AuditEvent
+
+    common = {
+        "at": timezone.now(),
+        "actor_id": caseworker.pk,
+        "actor_username": "",
+        "action": "view",
+        "event": "x",
+        "purpose": "",
+        "ip_address": "10.0.0.1",
+        "detail": {},
+        "cpr_hash": "",
+    }
+    rows = [{"family_id": None, "person_id": None, "case_number": ""} for _ in range(3)]
+    ids = bulk.insert_returning(AuditEvent, common, rows)
+    assert len(ids) == 3
+    assert set(AuditEvent.objects.filter(pk__in=ids).values_list("family_id", flat=True)) == {None}
