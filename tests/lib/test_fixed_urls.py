@@ -48,3 +48,20 @@ def test_the_page_links_are_unchanged(client, caseworker):
     for url in (reverse("home"), reverse("accounts:logout"), reverse("set_language")):
         assert f'"{url}"' in html
     assert static("js/bi18.js") in html
+
+
+def test_an_address_with_ids_is_the_one_reverse_gives():
+    for name, ids in (
+        ("families:detail", (7,)),
+        ("networkgroup:goal_edit", (12, 345)),
+        ("networkgroup:action_edit", (1, 2)),
+        ("records:note", (98765,)),
+    ):
+        assert fixed_url(name, *ids) == reverse(name, args=ids)
+    assert _render("{% fixed_url 'networkgroup:goal_edit' 3 4 as u %}[{{ u }}]") == (
+        "[" + reverse("networkgroup:goal_edit", args=[3, 4]) + "]"
+    )
+
+
+def test_an_argument_that_is_not_an_id_is_reversed_as_ever():
+    assert fixed_url("families:detail", "7") == reverse("families:detail", args=["7"])
