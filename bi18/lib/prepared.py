@@ -17,6 +17,7 @@ parameters), or the connection collects prepared statements by the hundred.
 """
 
 import datetime
+import functools
 import re
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -97,12 +98,24 @@ class _Compiled:
 
 
 _compiled: dict = {}
+# The build function of each key, by its code: one key is one query of one place (two places
+# that chose the same key would each get the other's rows).
+_builders: dict = {}
 
 
 def forget_compiled(**kwargs) -> None:
     """Forget every compiled query (connected to `setting_changed` by the accounts app: a
     query may carry a setting, such as a rule's number of days, in its text)."""
     _compiled.clear()
+    _builders.clear()
+
+
+def _builder(build):
+    """What identifies a build function from call to call: its code (a closure or a lambda
+    made anew on each call has the same code)."""
+    while isinstance(build, functools.partial):
+        build = build.func
+    return getattr(build, "__code__", build)
 
 
 def fixed_values(key, build, values: dict, *, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
@@ -188,6 +201,9 @@ def _run(key, build, values, connection, iterable) -> tuple[_Compiled, list]:
     # nothing): `x = ANY('{}')` would keep the branch, and with it the planner from using
     # the other branches' indexes. So which lists are empty is part of the shape.
     empty = frozenset(name for name, value in values.items() if _is_list(value) and not value)
+    code = _builders.setdefault((connection.alias, key), _builder(build))
+    if code is not _builder(build):
+        raise ValueError(f"the key {key!r} is used by two different queries; give each its own")
     cache_key = (connection.alias, key, empty)
     compiled = _compiled.get(cache_key)
     if compiled is None:

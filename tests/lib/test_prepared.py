@@ -309,3 +309,25 @@ def test_instances_from_fixed_instances_update_not_insert_on_save(family):
         found.save()
     assert Family.objects.count() == 1
     assert Family.objects.get(pk=family.pk).cohort == "review"
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled on PostgreSQL only")
+def test_one_key_serves_one_query_only(people):
+    """Two places that chose the same key would each get the other's rows: refused."""
+    from families.models import Person
+
+    forget_compiled()
+
+    def reader(role):
+        # A closure made anew on each call: the same query (its code), the key may repeat.
+        return lambda v: Person.objects.filter(role=role, pk__in=v["ids"]).values("pk")
+
+    ids = [p.pk for p in Person.objects.all()]
+    first = fixed_values("test.one_key", reader("parent"), {"ids": ids})
+    assert fixed_values("test.one_key", reader("parent"), {"ids": ids}) == first
+
+    def other(v):
+        return Person.objects.filter(pk__in=v["ids"]).values("pk", "first_name")
+
+    with pytest.raises(ValueError, match="two different queries"):
+        fixed_values("test.one_key", other, {"ids": ids})
