@@ -107,10 +107,11 @@ def family_list_people(families: Sequence[Family], *, user, search: dict) -> lis
     parents = _people_by_family(_parent_rows(ids), scope)
     matched = person_search(search, Person.objects.filter(family_id__in=ids).order_by("id"))
     matches = None if matched is None else _people_by_family(_person_rows(matched), scope)
-    for family in families:
-        family.parents = parents.get(family.pk, [])
-        family.parent_names = ", ".join(p.name for p in family.parents) or "–"
-        family.matched = None if matches is None else matches.get(family.pk, [])
+    for family in families:  # for the page
+        mine = parents.get(family.pk, [])
+        family.parents = mine  # type: ignore[attr-defined]
+        family.parent_names = ", ".join(p.name for p in mine) or "–"  # type: ignore[attr-defined]
+        family.matched = None if matches is None else matches.get(family.pk, [])  # type: ignore[attr-defined]
     return families
 
 

@@ -189,7 +189,7 @@ def agenda_proposal(
             _agenda_changes,
             values,
         )
-    proposal.changes_total = shown[0].total if shown else 0
+    proposal.changes_total = shown[0].total if shown else 0  # type: ignore[attr-defined]
     proposal.changes = shown
     if plan.review_date <= until:
         proposal.review_due = plan.review_date
