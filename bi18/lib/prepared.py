@@ -294,6 +294,11 @@ def _compile(build, values: dict, connection, iterable) -> _Compiled:
         name, is_list = _named(names, a)
         other_name, _other = _named(other_names, b)
         if name is None and other_name is None and type(a) is type(b) and a == b:
+            if isinstance(a, datetime.date):
+                # Kept for the process's life: today's date would still be used tomorrow.
+                raise ValueError(
+                    f"a date or time constant ({a}) went into the query; pass it as a value"
+                )
             slots.append((None, a, False))  # a constant of the query itself
         elif name is not None and name == other_name:
             # The ORM's own wrapper of an int (psycopg's Int8 for a big integer column),

@@ -331,3 +331,22 @@ def test_one_key_serves_one_query_only(people):
 
     with pytest.raises(ValueError, match="two different queries"):
         fixed_values("test.one_key", other, {"ids": ids})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compiled on PostgreSQL only")
+def test_a_date_written_into_the_query_instead_of_given_as_a_value_is_refused(people):
+    """A date taken inside the build (today) would be the same in both builds and kept for
+    the process's life: after midnight the query would still ask about yesterday."""
+    from django.utils import timezone
+
+    from families.models import Person
+
+    forget_compiled()
+
+    def born_before_today(v):
+        return Person.objects.filter(
+            pk__in=v["ids"], date_of_birth__lt=timezone.localdate()
+        ).values("pk")
+
+    with pytest.raises(ValueError, match="date or time constant"):
+        fixed_values("test.today_inside", born_before_today, {"ids": [1]})
