@@ -204,7 +204,8 @@ def _run(key, build, values, connection, iterable) -> tuple[_Compiled, list]:
     code = _builders.setdefault((connection.alias, key), _builder(build))
     if code is not _builder(build):
         raise ValueError(f"the key {key!r} is used by two different queries; give each its own")
-    cache_key = (connection.alias, key, empty)
+    # Which values are given is part of the shape too (a build may test `"x" in v`).
+    cache_key = (connection.alias, key, frozenset(values), empty)
     compiled = _compiled.get(cache_key)
     if compiled is None:
         compiled = _compiled[cache_key] = _compile(build, values, connection, iterable)

@@ -86,7 +86,7 @@ def test_the_rows_are_the_orms_for_any_values_of_one_compiled_query(people):
     ]
     for values in cases:
         assert fixed_values("test.people", _people, values) == list(_people(values))
-    assert {key for _using, key, _empty in _compiled_keys()} == {"test.people"}
+    assert {key for _using, key, _names, _empty in _compiled_keys()} == {"test.people"}
 
 
 def _compiled_keys():
