@@ -123,10 +123,7 @@ def changes(user, queryset, *, family_id=None):
 def changes_given(queryset, scope):
     """`changes` for a user with `scope` who may view the plan (the role checked by the
     caller): a query built once for every user (families.scope.Scope.given)."""
-    visible = PLAN.scope_q(scope, person="goal__person", family="plan__family_id")
-    return queryset.filter(visible).exclude(
-        Q(field="person") & ~Q(plan__family_id__in=sorted(scope.full_families))
-    )
+    return _history_given(queryset, scope, names_former_person=Q(field="person"))
 
 
 def events(user, queryset, *, family_id=None):
@@ -141,9 +138,15 @@ def events(user, queryset, *, family_id=None):
 def events_given(queryset, scope):
     """`events` for a user with `scope` who may view the plan (the role checked by the
     caller): a query built once for every user (families.scope.Scope.given)."""
+    return _history_given(queryset, scope, names_former_person=Q(names_former_person=True))
+
+
+def _history_given(queryset, scope, *, names_former_person: Q):
+    """The history rule of `changes` and `events`, once: a row follows its goal's person, and
+    one that names a person the goal is no longer for is for the family's full members only."""
     visible = PLAN.scope_q(scope, person="goal__person", family="plan__family_id")
     return queryset.filter(visible).exclude(
-        Q(names_former_person=True) & ~Q(plan__family_id__in=sorted(scope.full_families))
+        names_former_person & ~Q(plan__family_id__in=sorted(scope.full_families))
     )
 
 
